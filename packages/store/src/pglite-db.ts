@@ -1,0 +1,38 @@
+import { PGlite, type Transaction } from '@electric-sql/pglite';
+import type { Db, QueryResult } from './db.js';
+
+type PgliteLike = PGlite | Transaction;
+
+/** A Db over an embedded PGlite database (a directory, or memory when `dataDir` is undefined). */
+export async function openPglite(dataDir: string | undefined): Promise<Db> {
+  const pg = await PGlite.create(dataDir === undefined ? {} : { dataDir });
+  return wrap(pg, pg);
+}
+
+function wrap(handle: PgliteLike, root: PGlite | undefined): Db {
+  const db: Db = {
+    engine: 'pglite',
+    async query<R>(sql: string, params: unknown[] = []): Promise<QueryResult<R>> {
+      const result = await handle.query<R>(sql, params);
+      return { rows: result.rows, affectedRows: result.affectedRows ?? 0 };
+    },
+    async exec(sql: string) {
+      await handle.exec(sql);
+    },
+    async transaction<T>(work: (tx: Db) => Promise<T>): Promise<T> {
+      if (!root) return work(db); // already inside one: PGlite has no nested transactions
+      return root.transaction((tx) => work(wrap(tx, undefined)));
+    },
+    async copyFrom(table: string, columns: readonly string[], text: string) {
+      if (text.length === 0) return 0;
+      const result = await handle.query(`COPY ${table} (${columns.join(', ')}) FROM '/dev/blob'`, [], {
+        blob: new Blob([text]),
+      });
+      return result.affectedRows ?? 0;
+    },
+    async close() {
+      if (root) await root.close();
+    },
+  };
+  return db;
+}
