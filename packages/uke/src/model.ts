@@ -106,6 +106,8 @@ export interface ClaimItem {
   times: number | null;
   /** The days it was done, YYYY-MM-DD, from the day columns (or the 調剤年月日). */
   dates: string[];
+  /** Ordinal of its 診療識別 group within the receipt (drugs inside a 手術 group share it with the 手術). */
+  groupNo: number;
   /** Ordinal of its 算定単位 within the receipt. */
   unitNo: number;
   /** 調剤数量 (days supplied), for 調剤. */
