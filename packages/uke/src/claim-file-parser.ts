@@ -70,7 +70,7 @@ export class ClaimFileParser {
     if (this.historyPrefix) fields = fields.slice(HISTORY_COLUMNS);
     const id = (fields[0] ?? '').trim();
     const ctx: RecordContext = { file: this.file, line: this.lineNo, fields };
-    if (!RECORD_ID.test(id)) fail(ctx, undefined, `"${line.slice(0, 20)}" is not a record (expected a record id such as RE)`);
+    if (!RECORD_ID.test(id)) fail(ctx, undefined, 'not a record: a line starts with a record id such as RE');
     this.record(id, ctx);
   }
 
@@ -495,10 +495,10 @@ export class ClaimFileParser {
       if (value === '') continue;
       const day = i - first + 1;
       const count = value.trim();
-      if (!/^\d{1,3}$/.test(count)) fail(ctx, { index: i, label: `${day}日`, type: 'integer', required: false }, `${value} is not a count`);
+      if (!/^\d{1,3}$/.test(count)) fail(ctx, { index: i, label: `${day}日`, type: 'integer', required: false, personal: false }, `${value} is not a count`);
       if (count === '0' || /^0+$/.test(count)) continue;
       monthDays ||= daysInMonth(Number(month.slice(0, 4)), Number(month.slice(5, 7)));
-      if (day > monthDays) fail(ctx, { index: i, label: `${day}日`, type: 'integer', required: false }, `${month} has no day ${day}`);
+      if (day > monthDays) fail(ctx, { index: i, label: `${day}日`, type: 'integer', required: false, personal: false }, `${month} has no day ${day}`);
       dates.push(dayOfMonth(month, day));
     }
     return dates;

@@ -23,6 +23,11 @@ function raw(ctx: RecordContext, spec: FieldSpec): string {
   return value;
 }
 
+/** The value as an error message may show it: personal fields are withheld. */
+function shown(spec: FieldSpec, value: string): string {
+  return spec.personal ? '(the value is personal data and not shown)' : value;
+}
+
 export function fail(ctx: RecordContext, spec: FieldSpec | undefined, reason: string): never {
   throw new UkeFormatError(reason, { file: ctx.file, line: ctx.line, field: spec?.label });
 }
@@ -44,14 +49,14 @@ export function readCode(ctx: RecordContext, spec: FieldSpec): string {
 export function readInteger(ctx: RecordContext, spec: FieldSpec): number | null {
   const value = readCode(ctx, spec);
   if (value === '') return null;
-  if (!INTEGER.test(value)) fail(ctx, spec, `${value} is not a whole number`);
+  if (!INTEGER.test(value)) fail(ctx, spec, `${shown(spec, value)} is not a whole number`);
   return Number(value);
 }
 
 export function readDecimal(ctx: RecordContext, spec: FieldSpec): number | null {
   const value = readCode(ctx, spec);
   if (value === '') return null;
-  if (!DECIMAL.test(value)) fail(ctx, spec, `${value} is not a number`);
+  if (!DECIMAL.test(value)) fail(ctx, spec, `${shown(spec, value)} is not a number`);
   return Number(value);
 }
 
@@ -59,7 +64,7 @@ export function readDate(ctx: RecordContext, spec: FieldSpec): string | null {
   const value = readCode(ctx, spec);
   if (value === '') return null;
   const date = parseUkeDate(value);
-  if (date === null) fail(ctx, spec, `${value} is not a date (YYYYMMDD, or GYYMMDD in 和暦)`);
+  if (date === null) fail(ctx, spec, `${shown(spec, value)} is not a date (YYYYMMDD, or GYYMMDD in 和暦)`);
   return date;
 }
 
@@ -67,6 +72,6 @@ export function readMonth(ctx: RecordContext, spec: FieldSpec): string | null {
   const value = readCode(ctx, spec);
   if (value === '') return null;
   const month = parseUkeMonth(value);
-  if (month === null) fail(ctx, spec, `${value} is not a year and month (YYYYMM, or GYYMM in 和暦)`);
+  if (month === null) fail(ctx, spec, `${shown(spec, value)} is not a year and month (YYYYMM, or GYYMM in 和暦)`);
   return month;
 }

@@ -16,6 +16,8 @@ export interface FieldSpec {
   readonly label: string;
   readonly type: FieldType;
   readonly required: boolean;
+  /** Personal data: an error message names the field but never shows its value. */
+  readonly personal: boolean;
 }
 
 export interface RecordLayout {
@@ -26,7 +28,8 @@ export interface RecordLayout {
   readonly dayColumns?: number;
 }
 
-const field = (index: number, label: string, type: FieldType, required = false): FieldSpec => ({ index, label, type, required });
+const field = (index: number, label: string, type: FieldType, required = false): FieldSpec => ({ index, label, type, required, personal: false });
+const personal = (index: number, label: string, type: FieldType, required = false): FieldSpec => ({ index, label, type, required, personal: true });
 
 function layout<F extends Record<string, FieldSpec>>(id: string, label: string, fields: F): { id: string; label: string; fields: F };
 function layout<F extends Record<string, FieldSpec>>(id: string, label: string, fields: F, dayColumns: number): { id: string; label: string; fields: F; dayColumns: number };
@@ -47,29 +50,29 @@ const RE = layout('RE', 'レセプト共通', {
   number: field(1, 'レセプト番号', 'integer', true),
   receiptType: field(2, 'レセプト種別', 'code', true),
   serviceMonth: field(3, '診療年月', 'month', true),
-  name: field(4, '氏名', 'text', true),
+  name: personal(4, '氏名', 'text', true),
   sex: field(5, '男女区分', 'code', true),
-  birthDate: field(6, '生年月日', 'date', true),
+  birthDate: personal(6, '生年月日', 'date', true),
   searchNumber: field(18, '検索番号', 'text'),
-  kana: field(36, 'カタカナ氏名', 'text'),
+  kana: personal(36, 'カタカナ氏名', 'text'),
 });
 
 const HO = layout('HO', '保険者', {
   insurerNumber: field(1, '保険者番号', 'code'),
-  symbol: field(2, '被保険者証等の記号', 'text'),
-  number: field(3, '被保険者証等の番号', 'text'),
+  symbol: personal(2, '被保険者証等の記号', 'text'),
+  number: personal(3, '被保険者証等の番号', 'text'),
   points: field(5, '合計点数', 'integer'),
 });
 
 const KO = layout('KO', '公費', {
   payerNumber: field(1, '公費負担者番号', 'code', true),
-  recipientNumber: field(2, '公費受給者番号', 'code'),
+  recipientNumber: personal(2, '公費受給者番号', 'code'),
   points: field(5, '合計点数', 'integer'),
 });
 
 const SN = layout('SN', '資格確認', {
   payerKind: field(1, '負担者種別', 'code', true),
-  branch: field(6, '枝番', 'code'),
+  branch: personal(6, '枝番', 'code'),
 });
 
 const SY = layout('SY', '傷病名', {
@@ -177,15 +180,15 @@ const pharmacyRE = layout('RE', 'レセプト共通', {
   number: field(1, 'レセプト番号', 'integer', true),
   receiptType: field(2, 'レセプト種別', 'code', true),
   serviceMonth: field(3, '調剤年月', 'month', true),
-  name: field(4, '氏名', 'text', true),
+  name: personal(4, '氏名', 'text', true),
   sex: field(5, '男女区分', 'code', true),
-  birthDate: field(6, '生年月日', 'date', true),
+  birthDate: personal(6, '生年月日', 'date', true),
   prescriberPrefecture: field(9, '処方医療機関 都道府県', 'code'),
   prescriberTable: field(10, '処方医療機関 点数表', 'code'),
   prescriberCode: field(11, '処方医療機関コード', 'code'),
   prescriberName: field(12, '処方医療機関名称', 'text'),
   searchNumber: field(37, '検索番号', 'text'),
-  kana: field(41, 'カタカナ氏名', 'text'),
+  kana: personal(41, 'カタカナ氏名', 'text'),
 });
 
 /** 調剤: 処方 (one 剤: form and 用法). */
@@ -236,9 +239,9 @@ const dentalRE = layout('RE', 'レセプト共通', {
   number: field(1, 'レセプト番号', 'integer', true),
   receiptType: field(2, 'レセプト種別', 'code', true),
   serviceMonth: field(3, '診療年月', 'month', true),
-  name: field(4, '氏名', 'text', true),
+  name: personal(4, '氏名', 'text', true),
   sex: field(5, '男女区分', 'code', true),
-  birthDate: field(6, '生年月日', 'date', true),
+  birthDate: personal(6, '生年月日', 'date', true),
 });
 
 /** Records of returned and insurer-side data (返戻, 再審査, 保険者向け): recognised, not read. */

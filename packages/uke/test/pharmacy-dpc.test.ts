@@ -75,10 +75,11 @@ describe('refusals name the file, the line and the field', () => {
   const re = (birth: string) => record('RE', { 1: '1', 2: '1112', 3: '202410', 4: '香川　太郎', 5: '1', 6: birth });
 
   it.each([
-    ['a broken date', [header, re('19XX0101')], 'RECEIPTC.UKE line 2, field 生年月日: 19XX0101 is not a date'],
-    ['a date that does not exist', [header, re('20230229')], 'RECEIPTC.UKE line 2, field 生年月日: 20230229 is not a date'],
+    ['a broken date, its personal value withheld', [header, re('19XX0101')], 'RECEIPTC.UKE line 2, field 生年月日: (the value is personal data and not shown) is not a date'],
+    ['a date that does not exist', [header, re('20230229')], 'RECEIPTC.UKE line 2, field 生年月日: (the value is personal data and not shown) is not a date'],
+    ['a broken 診療開始日, shown', [header, re('19500101'), record('SY', { 1: '2500013', 2: '20241301' })], 'RECEIPTC.UKE line 3, field 診療開始日: 20241301 is not a date'],
     ['an unknown record id', [header, re('19500101'), 'ZZ,1,2'], 'RECEIPTC.UKE line 3: unknown record ZZ in a medical claims file'],
-    ['a line that is no record', [header, re('19500101'), '12345'], 'RECEIPTC.UKE line 3: "12345" is not a record'],
+    ['a line that is no record', [header, re('19500101'), '12345'], 'RECEIPTC.UKE line 3: not a record'],
     ['a record outside any receipt', [header, record('SY', { 1: '2500013' })], 'RECEIPTC.UKE line 2: record SY outside a receipt'],
     ['a file that does not start with its facility', [re('19500101')], 'RECEIPTC.UKE line 1: a claims file starts with IR, YK or UK, not RE'],
     ['a missing 傷病名コード', [header, re('19500101'), record('SY', { 2: '20241001' })], 'RECEIPTC.UKE line 3, field 傷病名コード: is required but empty'],

@@ -24,6 +24,7 @@ CREATE TABLE receipts (
   pseudonym uuid NOT NULL,
   kind receipt_kind NOT NULL,
   receipt_type text NOT NULL,          -- レセプト種別 (4 digits)
+  inpatient boolean NOT NULL,          -- レセプト種別: odd last digit = 入院
   service_month date NOT NULL,         -- 診療年月 / 調剤年月
   billing_month date,                  -- 請求年月
   facility_code text NOT NULL,         -- 10 digits: prefecture, table, institution
@@ -37,13 +38,13 @@ CREATE TABLE receipts (
   superseded_by bigint REFERENCES receipts (id)
 );
 -- A receipt that corrects an earlier one shares this key with it.
-CREATE INDEX receipts_correction_key ON receipts (pseudonym, insurer_number, facility_code, service_month, kind, receipt_type)
+CREATE INDEX receipts_correction_key ON receipts (pseudonym, insurer_number, facility_code, service_month, kind, inpatient)
   WHERE superseded_by IS NULL;
 CREATE INDEX receipts_file ON receipts (file_id);
 
 -- Diagnoses, medications, procedures and tests, one row per receipt line that
 -- carries one. Drugs and devices used inside a procedure or test keep that
--- category and point to it through unit_no (their 算定単位 in the receipt).
+-- category, are marked `material` and share its group_no (診療識別 group).
 CREATE TABLE events (
   receipt_id bigint NOT NULL,
   pseudonym uuid NOT NULL,
@@ -62,9 +63,10 @@ CREATE TABLE events (
   quantity numeric,
   times integer,
   days integer,
-  route text,                          -- internal, as-needed, external, injection, …
+  route text,                          -- oral, as-needed, topical, injection, home
+  usage text,                          -- 用法
   practice text,                       -- 診療識別
-  unit_no integer,
+  group_no integer,
   material boolean NOT NULL DEFAULT false
 );
 CREATE INDEX events_pseudonym ON events (pseudonym, receipt_id);

@@ -1,0 +1,1 @@
+export { appendAudit, canonicalJson, verifyAuditTrail, type AuditEntry, type AuditVerification } from './audit-trail.js';

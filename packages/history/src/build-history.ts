@@ -1,0 +1,231 @@
+/**
+ * From stored events to the history a clinician reads: one item per diagnosis,
+ * drug, procedure or test, with every date it was seen. Pure: names come in
+ * through `describe`, already looked up in the masters valid at each month.
+ */
+import type { EventRecord } from './read-events.js';
+
+export interface MasterName {
+  name: string;
+  icd10?: string | null;
+  section?: string | null;
+  yjCode?: string | null;
+  modifierPosition?: string | null;
+}
+
+/** The master entry of `kind:code` valid in `month` (YYYY-MM), if any. */
+export type Describe = (kind: string, code: string, month: string) => MasterName | undefined;
+
+export type Outcome = 'continuing' | 'cured' | 'died' | 'discontinued';
+const OUTCOMES: Record<number, Outcome> = { 1: 'continuing', 2: 'cured', 3: 'died', 4: 'discontinued' };
+
+export interface FacilityRef {
+  code: string;
+  name: string | null;
+}
+
+export interface DiagnosisItem {
+  code: string;
+  name: string;
+  /** False when the code is in no imported master: shown as an unknown code. */
+  known: boolean;
+  icd10: string | null;
+  modifiers: string[];
+  startDate: string | null;
+  /** 転帰 on the latest receipt. */
+  outcome: Outcome;
+  suspected: boolean;
+  main: boolean;
+  firstMonth: string;
+  lastMonth: string;
+  facilities: FacilityRef[];
+}
+
+export interface MedicationItem {
+  code: string;
+  name: string;
+  known: boolean;
+  yjCode: string | null;
+  dates: string[];
+  months: string[];
+  route: string | null;
+  usage: string | null;
+  /** 使用量 on the latest receipt (daily amount for 内服). */
+  quantity: number | null;
+  /** Days supplied on the latest receipt. */
+  days: number | null;
+  prescribers: FacilityRef[];
+  dispensers: FacilityRef[];
+}
+
+export interface ActItem {
+  code: string;
+  name: string;
+  known: boolean;
+  /** 区分 (e.g. K282, D005). */
+  section: string | null;
+  dates: string[];
+  months: string[];
+  facilities: FacilityRef[];
+  /** Drugs and devices used in it. */
+  materials: Array<{ code: string; name: string; known: boolean }>;
+}
+
+export interface PersonHistory {
+  diagnoses: DiagnosisItem[];
+  medications: MedicationItem[];
+  procedures: ActItem[];
+  tests: ActItem[];
+}
+
+export const SUSPECTED_MODIFIER = '8002';
+const UNCODED_DIAGNOSIS = '0000999';
+
+/** The text shown for a code no imported master knows. */
+export function unknownCodeName(code: string): string {
+  return `不明なコード ${code}`;
+}
+
+export function buildHistory(events: readonly EventRecord[], describe: Describe): PersonHistory {
+  const diagnoses = new Map<string, DiagnosisItem>();
+  const medications = new Map<string, MedicationItem & { lastMonth: string }>();
+  const acts = { procedure: new Map<string, ActItem>(), test: new Map<string, ActItem>() };
+  const actsByGroup = new Map<string, ActItem[]>();
+  const materials: EventRecord[] = [];
+
+  for (const e of events) {
+    const facility = { code: e.facility_code, name: e.facility_name };
+    if (e.category === 'diagnosis') {
+      const modifiers = splitModifiers(e.modifiers);
+      const key = `${e.code}|${modifiers.join('')}|${e.code === UNCODED_DIAGNOSIS ? (e.name ?? '') : ''}`;
+      const named = diagnosisName(e, modifiers, describe);
+      const item = diagnoses.get(key) ?? {
+        code: e.code,
+        name: named.name,
+        known: named.known,
+        icd10: null,
+        modifiers,
+        startDate: e.start_date,
+        outcome: 'continuing' as Outcome,
+        suspected: false,
+        main: false,
+        firstMonth: e.service_month,
+        lastMonth: e.service_month,
+        facilities: [],
+      };
+      if (e.start_date && (!item.startDate || e.start_date < item.startDate)) item.startDate = e.start_date;
+      // Events come oldest month first: the latest receipt decides outcome, suspicion and name.
+      item.lastMonth = e.service_month;
+      item.outcome = OUTCOMES[e.outcome ?? 1] ?? 'continuing';
+      item.suspected = Boolean(e.suspected);
+      item.main ||= Boolean(e.main);
+      item.name = named.name;
+      item.known = named.known;
+      // A DPC receipt's own ICD-10 comes before the master's.
+      item.icd10 = e.icd10 ?? named.icd10 ?? item.icd10;
+      addFacility(item.facilities, facility);
+      diagnoses.set(key, item);
+    } else if (e.category === 'medication') {
+      const entry = describe('y', e.code, e.service_month);
+      const item = medications.get(e.code) ?? {
+        code: e.code,
+        name: entry?.name ?? unknownCodeName(e.code),
+        known: entry !== undefined,
+        yjCode: entry?.yjCode ?? null,
+        dates: [],
+        months: [],
+        route: null,
+        usage: null,
+        quantity: null,
+        days: null,
+        prescribers: [],
+        dispensers: [],
+        lastMonth: '',
+      };
+      addAll(item.dates, e.dates ?? []);
+      addAll(item.months, [e.service_month]);
+      item.route = e.route ?? item.route;
+      item.usage = e.usage ?? item.usage;
+      item.quantity = e.quantity === null ? item.quantity : Number(e.quantity);
+      item.days = e.days ?? item.days;
+      addFacility(item.prescribers, e.kind === 'pharmacy' ? { code: e.prescriber_code ?? '', name: null } : facility);
+      addFacility(item.dispensers, facility);
+      medications.set(e.code, item);
+    } else if (e.material) {
+      materials.push(e);
+    } else {
+      const map = acts[e.category];
+      const entry = describe(e.code_kind, e.code, e.service_month);
+      const item = map.get(e.code) ?? {
+        code: e.code,
+        name: entry?.name ?? unknownCodeName(e.code),
+        known: entry !== undefined,
+        section: entry?.section ?? null,
+        dates: [],
+        months: [],
+        facilities: [],
+        materials: [],
+      };
+      addAll(item.dates, e.dates ?? []);
+      addAll(item.months, [e.service_month]);
+      addFacility(item.facilities, facility);
+      map.set(e.code, item);
+      const groupKey = `${e.receipt_id}|${e.group_no}`;
+      actsByGroup.set(groupKey, [...(actsByGroup.get(groupKey) ?? []), item]);
+    }
+  }
+
+  // A drug or device used in a 手術, 処置 or 検査 goes with that act.
+  for (const m of materials) {
+    for (const act of actsByGroup.get(`${m.receipt_id}|${m.group_no}`) ?? []) {
+      if (act.materials.some((x) => x.code === m.code)) continue;
+      const entry = describe(m.code_kind, m.code, m.service_month);
+      act.materials.push({ code: m.code, name: entry?.name ?? unknownCodeName(m.code), known: entry !== undefined });
+    }
+  }
+
+  const byRecent = <T extends { dates: string[]; months: string[] }>(a: T, b: T) =>
+    latest(b.dates, b.months).localeCompare(latest(a.dates, a.months));
+  return {
+    diagnoses: [...diagnoses.values()].sort((a, b) => b.lastMonth.localeCompare(a.lastMonth) || (a.startDate ?? '').localeCompare(b.startDate ?? '')),
+    medications: [...medications.values()].map(({ lastMonth: _unused, ...m }) => ({ ...m, dates: m.dates.sort(), months: m.months.sort() })).sort(byRecent),
+    procedures: [...acts.procedure.values()].map(sortDates).sort(byRecent),
+    tests: [...acts.test.values()].map(sortDates).sort(byRecent),
+  };
+}
+
+function diagnosisName(e: EventRecord, modifiers: string[], describe: Describe): { name: string; known: boolean; icd10: string | null } {
+  const entry = e.code === UNCODED_DIAGNOSIS ? undefined : describe('b', e.code, e.service_month);
+  const base = e.code === UNCODED_DIAGNOSIS ? (e.name ?? '未コード化傷病名') : (entry?.name ?? unknownCodeName(e.code));
+  let prefix = '';
+  let suffix = '';
+  for (const code of modifiers) {
+    const modifier = describe('z', code, e.service_month);
+    if (!modifier) suffix += `（修飾語 ${code}）`;
+    else if (modifier.modifierPosition === 'prefix') prefix += modifier.name;
+    else suffix += modifier.name;
+  }
+  return { name: prefix + base + suffix, known: e.code === UNCODED_DIAGNOSIS || entry !== undefined, icd10: entry?.icd10 ?? null };
+}
+
+function splitModifiers(modifiers: string | null): string[] {
+  const codes: string[] = [];
+  for (let i = 0; modifiers && i + 4 <= modifiers.length; i += 4) codes.push(modifiers.slice(i, i + 4));
+  return codes;
+}
+
+function addAll(target: string[], values: readonly string[]): void {
+  for (const v of values) if (!target.includes(v)) target.push(v);
+}
+
+function addFacility(target: FacilityRef[], facility: FacilityRef): void {
+  if (facility.code !== '' && !target.some((f) => f.code === facility.code)) target.push(facility);
+}
+
+function latest(dates: string[], months: string[]): string {
+  return dates.at(-1) ?? months.at(-1) ?? '';
+}
+
+function sortDates(item: ActItem): ActItem {
+  return { ...item, dates: item.dates.sort(), months: item.months.sort() };
+}

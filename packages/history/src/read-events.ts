@@ -1,0 +1,48 @@
+import type { Db } from '@renkei/store';
+
+/** One stored event with what its receipt says about where and when. */
+export interface EventRecord {
+  receipt_id: string;
+  category: 'diagnosis' | 'medication' | 'procedure' | 'test';
+  code_kind: 'b' | 's' | 'y' | 't';
+  code: string;
+  name: string | null;
+  modifiers: string | null;
+  icd10: string | null;
+  start_date: string | null;
+  outcome: number | null;
+  suspected: boolean | null;
+  main: boolean | null;
+  dates: string[] | null;
+  quantity: string | number | null;
+  times: number | null;
+  days: number | null;
+  route: string | null;
+  usage: string | null;
+  group_no: number | null;
+  material: boolean;
+  service_month: string;
+  facility_code: string;
+  facility_name: string | null;
+  prescriber_code: string | null;
+  kind: 'medical' | 'dpc' | 'dental' | 'pharmacy';
+}
+
+/** Every current event of the given pseudonyms, oldest month first (one indexed scan per pseudonym). */
+export async function readEvents(clinical: Db, pseudonyms: readonly string[]): Promise<EventRecord[]> {
+  const { rows } = await clinical.query<EventRecord>(
+    `SELECT e.receipt_id, e.category, e.code_kind, e.code, e.name, e.modifiers, e.icd10,
+            to_char(e.start_date, 'YYYY-MM-DD') AS start_date, e.outcome, e.suspected, e.main,
+            array_to_string(e.dates, ',') AS dates, e.quantity, e.times, e.days, e.route, e.usage, e.group_no, e.material,
+            to_char(e.service_month, 'YYYY-MM') AS service_month,
+            r.facility_code, r.facility_name, r.prescriber_code, r.kind
+       FROM events e
+       JOIN receipts r ON r.id = e.receipt_id
+      WHERE e.pseudonym = ANY($1::uuid[]) AND r.superseded_by IS NULL
+      ORDER BY e.service_month, e.receipt_id`,
+    [pseudonyms],
+  );
+  // Dates travel as text: both engines then return the same thing, with no time-zone shifts.
+  for (const row of rows) row.dates = row.dates ? (row.dates as unknown as string).split(',') : [];
+  return rows;
+}
