@@ -1,0 +1,143 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import iconv from 'iconv-lite';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { findPersonByMember, pseudonymFor } from '@renkei/identity';
+import { deriveServerKeys, type Stores } from '@renkei/store';
+import { openTestStores, testEngines } from '@renkei/store/testing';
+import { UkeFormatError } from '@renkei/uke';
+import { ingestClaimFile } from '../src/index.js';
+
+const samples = fileURLToPath(new URL('../../../../shared/uke-samples/', import.meta.url));
+const receiptisan = path.join(samples, 'receiptisan/RECEIPTC_GAIRAI_SAMPLE.UKE');
+const keys = deriveServerKeys(Buffer.alloc(32, 7));
+
+async function count(stores: Stores, store: 'identity' | 'clinical', table: string): Promise<number> {
+  const { rows } = await stores[store].query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`);
+  return Number(rows[0]!.n);
+}
+
+/** A small 医科 file written by the test, CP932 as the real ones. */
+async function writeClaims(dir: string, name: string, lines: string[]): Promise<string> {
+  const file = path.join(dir, name);
+  await writeFile(file, iconv.encode(lines.join('\r\n') + '\r\n', 'cp932'));
+  return file;
+}
+
+const IR = (billing: string) => `IR,1,37,1,1234567,,高松テスト医院,${billing},00,087-000-0000`;
+const RE = (no: number, name: string, sex: string, birth: string) => `RE,${no},1112,202410,${name},${sex},${birth},,,,,,,,,,,,,,,,,,,,,,,,,,,,,,`;
+const HO = (symbol: string, number: string) => `HO,06370015,${symbol},${number},1,300,,,,,,,,`;
+const SN = (branch: string) => `SN,1,01,,,,${branch},,`;
+const SY = (code: string, start: string, outcome = '1', modifiers = '') => `SY,${code},${start},${outcome},${modifiers},,,`;
+const GO = 'GO,1,300,99';
+
+describe.each(testEngines())('ingest on %s', (engine) => {
+  let stores: Stores;
+  let dir: string;
+  beforeEach(async () => {
+    stores = await openTestStores(engine);
+    dir = await mkdtemp(path.join(tmpdir(), 'renkei-ingest-'));
+  });
+  afterEach(async () => stores.close());
+
+  it('stores a real 医科 file: persons apart from receipts, and the same file twice changes nothing', async () => {
+    const first = await ingestClaimFile(stores, keys, receiptisan);
+    expect(first).toMatchObject({ status: 'ingested', kind: 'medical', facilityCode: '1210000000', receipts: 75, lines: 636, superseded: 0 });
+    expect(first.events).toBeGreaterThan(75);
+    expect(await count(stores, 'clinical', 'receipts')).toBe(75);
+    expect(await count(stores, 'clinical', 'events')).toBe(first.events);
+    const persons = await count(stores, 'identity', 'persons');
+    expect(persons).toBeGreaterThan(0);
+    expect(persons).toBeLessThanOrEqual(75);
+
+    const again = await ingestClaimFile(stores, keys, receiptisan);
+    expect(again).toMatchObject({ status: 'unchanged', receipts: 0 });
+    expect(await count(stores, 'clinical', 'receipts')).toBe(75);
+    expect(await count(stores, 'clinical', 'events')).toBe(first.events);
+    expect(await count(stores, 'identity', 'persons')).toBe(persons);
+  });
+
+  it('keeps names, kana, card numbers and birth dates out of the clinical store, and encrypted in the identity store', async () => {
+    await ingestClaimFile(stores, keys, receiptisan);
+    const clinicalDump = JSON.stringify((await stores.clinical.query('SELECT r.*, e.* FROM receipts r JOIN events e ON e.receipt_id = r.id')).rows);
+    for (const personal of ['テスト　汎用', 'テストハンヨウ', '64440718', '1991-11-21', '19911121']) expect(clinicalDump).not.toContain(personal);
+    const identityDump = JSON.stringify([
+      ...(await stores.identity.query('SELECT * FROM persons')).rows,
+      ...(await stores.identity.query('SELECT * FROM enrollments')).rows,
+      ...(await stores.identity.query('SELECT * FROM person_names')).rows,
+    ]);
+    for (const personal of ['テスト', 'ハンヨウ', '64440718', '1991-11-21']) expect(identityDump).not.toContain(personal);
+    // …yet the person is found by card and birth date, and the clinical store knows them only by pseudonym.
+    const match = await findPersonByMember(stores.identity, keys, { insurerNumber: '01130012', symbol: '６４４４０７１８', number: '7', birthDate: '1991-01-25' });
+    expect(match.status).toBe('found');
+    const pseudonym = pseudonymFor(keys.pseudonym, (match as { personId: string }).personId);
+    expect(await stores.clinical.query('SELECT birth_year, sex FROM receipts WHERE pseudonym = $1', [pseudonym])).toMatchObject({ rows: [{ birth_year: 1991, sex: 1 }] });
+  });
+
+  it('refuses a file with a broken line whole, names file, line and field, and stores nothing but the refusal in the audit trail', async () => {
+    const text = iconv.decode(await readFile(receiptisan), 'cp932').replace('SY,5559001,20211001,1,,,01,', 'SY,5559001,20211301,1,,,01,');
+    const broken = path.join(dir, 'RECEIPTC.UKE');
+    await writeFile(broken, iconv.encode(text, 'cp932'));
+    const error = await ingestClaimFile(stores, keys, broken).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UkeFormatError);
+    expect((error as Error).message).toBe('RECEIPTC.UKE line 42, field 診療開始日: 20211301 is not a date (YYYYMMDD, or GYYMMDD in 和暦)');
+    for (const [store, table] of [['clinical', 'receipts'], ['clinical', 'events'], ['clinical', 'claim_files'], ['identity', 'persons'], ['identity', 'enrollments'], ['identity', 'person_names']] as const) {
+      expect(await count(stores, store, table)).toBe(0);
+    }
+    const audit = await stores.clinical.query<{ action: string; outcome: string }>('SELECT action, outcome FROM audit_events');
+    expect(audit.rows).toEqual([{ action: 'claims.ingest', outcome: 'refused' }]);
+  });
+
+  it('replaces a receipt with its correction billed later, whichever order the files arrive in', async () => {
+    const original = await writeClaims(dir, 'a.UKE', [IR('202411'), RE(1, '香川　太郎', '1', '19600101'), HO('12', '34'), SY('8833421', '20241001'), GO]);
+    const correction = await writeClaims(dir, 'b.UKE', [IR('202412'), RE(1, '香川　太郎', '1', '19600101'), HO('12', '34'), SY('2500013', '20241001'), GO]);
+    await ingestClaimFile(stores, keys, original);
+    expect((await ingestClaimFile(stores, keys, correction)).superseded).toBe(1);
+    const codes = await stores.clinical.query<{ code: string }>("SELECT code FROM events WHERE category = 'diagnosis'");
+    expect(codes.rows).toEqual([{ code: '2500013' }]);
+    expect(await count(stores, 'clinical', 'receipts')).toBe(2);
+    expect(await stores.clinical.query('SELECT count(*)::int AS n FROM receipts WHERE superseded_by IS NULL')).toMatchObject({ rows: [{ n: 1 }] });
+
+    // The other order: the earlier billing arriving last does not undo the correction.
+    const later = await openTestStores(engine);
+    try {
+      await ingestClaimFile(later, keys, correction);
+      expect((await ingestClaimFile(later, keys, original)).superseded).toBe(1);
+      const after = await later.clinical.query<{ code: string }>("SELECT code FROM events WHERE category = 'diagnosis'");
+      expect(after.rows).toEqual([{ code: '2500013' }]);
+    } finally {
+      await later.close();
+    }
+  });
+
+  it('tells apart family members who share one 記号・番号, and links a card first seen without 枝番 to the same person', async () => {
+    const file = await writeClaims(dir, 'family.UKE', [
+      IR('202411'),
+      RE(1, '香川　一郎', '1', '19600101'), HO('12', '34'), SY('8833421', '20241001'),
+      RE(2, '香川　花子', '2', '19620202'), HO('12', '34'), SY('8833421', '20241001'),
+      GO,
+    ]);
+    await ingestClaimFile(stores, keys, file);
+    expect(await count(stores, 'identity', 'persons')).toBe(2);
+    const withBranch = await writeClaims(dir, 'branch.UKE', [IR('202412'), RE(1, '香川　一郎', '1', '19600101'), HO('12', '34'), SN('01'), SY('2500013', '20241101'), GO]);
+    await ingestClaimFile(stores, keys, withBranch);
+    expect(await count(stores, 'identity', 'persons')).toBe(2);
+    expect(await count(stores, 'identity', 'enrollments')).toBe(3);
+    const father = await findPersonByMember(stores.identity, keys, { insurerNumber: '06370015', symbol: '12', number: '34', birthDate: '1960-01-01' });
+    const withItsBranch = await findPersonByMember(stores.identity, keys, { insurerNumber: '06370015', symbol: '12', number: '34', branch: '01', birthDate: '1960-01-01' });
+    expect(father).toEqual(withItsBranch);
+    const pseudonym = pseudonymFor(keys.pseudonym, (father as { personId: string }).personId);
+    expect(await stores.clinical.query('SELECT count(*)::int AS n FROM receipts WHERE pseudonym = $1', [pseudonym])).toMatchObject({ rows: [{ n: 2 }] });
+  });
+
+  it('keeps a person across a change of name (the latest name is current)', async () => {
+    const file = await writeClaims(dir, 'name.UKE', [IR('202411'), RE(1, '香川　花子', '2', '19900101'), HO('12', '35'), GO]);
+    const renamed = await writeClaims(dir, 'renamed.UKE', [IR('202412'), RE(1, '高松　花子', '2', '19900101'), HO('12', '35'), GO].map((l) => l.replace('202410', '202411')));
+    await ingestClaimFile(stores, keys, file);
+    await ingestClaimFile(stores, keys, renamed);
+    expect(await count(stores, 'identity', 'persons')).toBe(1);
+    expect(await count(stores, 'identity', 'person_names')).toBe(2);
+  });
+});
