@@ -30,6 +30,8 @@ export interface IngestOptions {
 
 export interface IngestResult {
   file: string;
+  /** SHA-256 of the file's bytes: the same bytes are ingested once. */
+  sha256: string;
   status: 'ingested' | 'unchanged';
   kind: ClaimFileHeader['kind'] | null;
   facilityCode: string | null;
@@ -49,7 +51,7 @@ export async function ingestClaimFile(stores: Stores, keys: ServerKeys, filePath
   const already = await stores.clinical.query<{ kind: ClaimFileHeader['kind']; facility_code: string }>('SELECT kind, facility_code FROM claim_files WHERE sha256 = $1', [sha256]);
   if (already.rows.length > 0) {
     const row = already.rows[0]!;
-    return { file: filePath, status: 'unchanged', kind: row.kind, facilityCode: row.facility_code, receipts: 0, lines: 0, events: 0, superseded: 0 };
+    return { file: filePath, sha256, status: 'unchanged', kind: row.kind, facilityCode: row.facility_code, receipts: 0, lines: 0, events: 0, superseded: 0 };
   }
   try {
     // Identity commits first (inner), clinical last: a crash between the two leaves
@@ -120,7 +122,7 @@ async function loadFile(clinical: Db, identity: Db, keys: ServerKeys, filePath: 
     outcome: 'allowed',
     detail: { file: fileName, sha256, receipts, lines, events, superseded },
   });
-  return { file: filePath, status: 'ingested', kind: header!.kind, facilityCode: header!.facilityCode, receipts, lines, events, superseded };
+  return { file: filePath, sha256, status: 'ingested', kind: header!.kind, facilityCode: header!.facilityCode, receipts, lines, events, superseded };
 }
 
 async function writeBatch(clinical: Db, registry: PersonRegistry, keys: ServerKeys, fileId: number, header: ClaimFileHeader, batch: Receipt[], sectionOf: SectionOf): Promise<number> {

@@ -25,6 +25,8 @@ describe.each(testEngines())('Db on %s', (engine) => {
       { a: 'back\\slash\nnewline', b: null },
       { a: 'tab\there', b: 1 },
     ]);
+    // …and COPY out gives back the same text, escapes and all.
+    expect(await db.copyTo('SELECT a, b, c FROM t ORDER BY b')).toBe(text);
   });
 
   it('rolls back everything a failed transaction wrote, COPY included', async () => {

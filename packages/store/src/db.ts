@@ -21,6 +21,8 @@ export interface Db {
    * `\N` for null, one row per line) into `table (columns)`. Returns the row count.
    */
   copyFrom(table: string, columns: readonly string[], text: string): Promise<number>;
+  /** The rows of `query` in text COPY format (for exports and benchmarks; keep them bounded). */
+  copyTo(query: string): Promise<string>;
   close(): Promise<void>;
 }
 

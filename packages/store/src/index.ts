@@ -2,6 +2,6 @@ export { resolveConfig, type RenkeiConfig } from './config.js';
 export { copyArray, copyRow, copyValue, type Db, type QueryResult } from './db.js';
 export { deriveServerKeys, keyedHash, KEY_FILE, loadServerKeys, type ServerKeys } from './keys.js';
 export { migrate, type StoreName } from './migrations.js';
-export { openPglite } from './pglite-db.js';
+export { dumpPglite, openPglite } from './pglite-db.js';
 export { openPostgres } from './postgres-db.js';
 export { openStores, type Stores } from './stores.js';

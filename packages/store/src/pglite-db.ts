@@ -3,13 +3,25 @@ import type { Db, QueryResult } from './db.js';
 
 type PgliteLike = PGlite | Transaction;
 
-/** A Db over an embedded PGlite database (a directory, or memory when `dataDir` is undefined). */
-export async function openPglite(dataDir: string | undefined): Promise<Db> {
-  const pg = await PGlite.create(dataDir === undefined ? {} : { dataDir });
-  return wrap(pg, pg);
+/**
+ * A Db over an embedded PGlite database: a directory, or memory when `dataDir`
+ * is undefined; `loadDataDir` starts it from a dump (see `dumpPglite`).
+ */
+export async function openPglite(dataDir: string | undefined, loadDataDir?: Blob): Promise<Db> {
+  const pg = await PGlite.create({ ...(dataDir === undefined ? {} : { dataDir }), ...(loadDataDir ? { loadDataDir } : {}) });
+  return wrap(pg, pg, () => pg.dumpDataDir('none'));
 }
 
-function wrap(handle: PgliteLike, root: PGlite | undefined): Db {
+/** A dump of a PGlite Db's whole data directory (tests start fresh databases from one). */
+export function dumpPglite(db: Db): Promise<Blob> {
+  const dump = dumps.get(db);
+  if (!dump) throw new Error('not a PGlite database');
+  return dump();
+}
+
+const dumps = new WeakMap<Db, () => Promise<Blob>>();
+
+function wrap(handle: PgliteLike, root: PGlite | undefined, dump?: () => Promise<Blob>): Db {
   const db: Db = {
     engine: 'pglite',
     async query<R>(sql: string, params: unknown[] = []): Promise<QueryResult<R>> {
@@ -30,9 +42,14 @@ function wrap(handle: PgliteLike, root: PGlite | undefined): Db {
       });
       return result.affectedRows ?? 0;
     },
+    async copyTo(query: string) {
+      const result = await handle.query(`COPY (${query}) TO '/dev/blob'`);
+      return result.blob ? await result.blob.text() : '';
+    },
     async close() {
       if (root) await root.close();
     },
   };
+  if (dump) dumps.set(db, dump);
   return db;
 }

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { from as copyFromStdin } from 'pg-copy-streams';
+import { from as copyFromStdin, to as copyToStdout } from 'pg-copy-streams';
 import type { Db, QueryResult } from './db.js';
 
 /** A Db over a PostgreSQL server; `url` is a postgres:// connection string. */
@@ -43,6 +43,14 @@ function poolDb(pool: pg.Pool): Db {
         client.release();
       }
     },
+    async copyTo(query) {
+      const client = await pool.connect();
+      try {
+        return await copyOut(client, query);
+      } finally {
+        client.release();
+      }
+    },
     async close() {
       await pool.end();
     },
@@ -63,6 +71,7 @@ function clientDb(client: pg.PoolClient): Db {
       return work(db);
     },
     copyFrom: (table, columns, text) => copyWith(client, table, columns, text),
+    copyTo: (query) => copyOut(client, query),
     async close() {},
   };
   return db;
@@ -76,4 +85,11 @@ function copyWith(client: pg.PoolClient, table: string, columns: readonly string
     stream.on('error', reject);
     stream.end(text);
   });
+}
+
+async function copyOut(client: pg.PoolClient, query: string): Promise<string> {
+  const chunks: Buffer[] = [];
+  const stream = client.query(copyToStdout(`COPY (${query}) TO STDOUT`));
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }

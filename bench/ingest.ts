@@ -1,0 +1,122 @@
+/**
+ * npm run bench:ingest -- --receipts N
+ *
+ * Generates synthetic claims, ingests them into the configured database (the
+ * PostgreSQL databases of IDENTITY_DATABASE_URL / CLINICAL_DATABASE_URL, else
+ * PGlite in a temporary directory), then times a bare COPY of the same final
+ * rows into tables of the same shape. Prints progress, then one JSON line:
+ * {"receipts","lines","seconds","linesPerSecond","copyLinesPerSecond","ratio","peakRssMb"}
+ */
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { ingestClaimFile, loadSections } from '@renkei/claims';
+import { loadServerKeys, openStores, resolveConfig, type Db } from '@renkei/store';
+import { generateClaims } from '@renkei/synthetic';
+
+const { values } = parseArgs({ options: { receipts: { type: 'string', default: '100000' }, months: { type: 'string', default: '12' } } });
+const targetReceipts = Number(values.receipts);
+const months = Number(values.months);
+if (!Number.isInteger(targetReceipts) || targetReceipts <= 0) throw new Error('--receipts must be a positive whole number');
+
+const work = await mkdtemp(path.join(tmpdir(), 'renkei-bench-'));
+const log = (message: string) => console.error(`[bench:ingest] ${message}`);
+
+try {
+  const seed = Date.now() % 2147483647;
+  // A small pilot tells how many receipts a person makes, so that N receipts need about N / rate persons.
+  const pilot = await generateClaims({ persons: 200, months, outDir: path.join(work, 'pilot'), seed });
+  const persons = Math.max(1, Math.round((targetReceipts * 200) / pilot.receipts));
+  const claimsDir = path.join(work, 'claims');
+  let started = Date.now();
+  const generated = await generateClaims({ persons, months, outDir: claimsDir, seed: seed + 1 });
+  log(`generated ${generated.receipts} receipts, ${generated.lines} lines for ${persons} persons in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+  const config = resolveConfig({ dataDir: path.join(work, 'data') });
+  log(config.clinicalDatabaseUrl ? 'database: PostgreSQL (IDENTITY_DATABASE_URL, CLINICAL_DATABASE_URL)' : 'database: PGlite in a temporary directory');
+  const keys = await loadServerKeys(config);
+  const stores = await openStores(config);
+  try {
+    const files = (await readdir(claimsDir, { recursive: true })).filter((f) => /\.uke$/i.test(f)).sort().map((f) => path.join(claimsDir, f));
+    const sectionOf = await loadSections(stores.clinical);
+    let receipts = 0;
+    let lines = 0;
+    const digests: string[] = [];
+    started = performance.now();
+    for (const [i, file] of files.entries()) {
+      const result = await ingestClaimFile(stores, keys, file, { sectionOf, actor: 'bench:ingest' });
+      digests.push(result.sha256);
+      receipts += result.receipts;
+      lines += result.lines;
+      if (i % 100 === 0) log(`ingested ${i + 1}/${files.length} files`);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const fileIds = (await stores.clinical.query<{ id: string }>('SELECT id FROM claim_files WHERE sha256 = ANY($1::text[])', [digests])).rows.map((r) => r.id);
+    log(`ingest: ${lines} lines in ${seconds.toFixed(1)} s`);
+
+    const copySeconds = await timeBareCopy(stores.clinical, fileIds);
+    log(`bare COPY of the same rows: ${copySeconds.toFixed(1)} s`);
+    const linesPerSecond = Math.round(lines / seconds);
+    const copyLinesPerSecond = Math.round(lines / copySeconds);
+    console.log(
+      JSON.stringify({
+        receipts,
+        lines,
+        seconds: round(seconds),
+        linesPerSecond,
+        copyLinesPerSecond,
+        ratio: round(linesPerSecond / copyLinesPerSecond),
+        peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+      }),
+    );
+  } finally {
+    await stores.close();
+  }
+} finally {
+  await rm(work, { recursive: true, force: true });
+}
+
+/**
+ * COPY of the final receipt and event rows, file by file, into empty tables of
+ * the same shape and indexes: what loading would cost with no parsing, no
+ * identity work and no pseudonyms. Only the COPY into the tables is timed.
+ */
+async function timeBareCopy(clinical: Db, fileIds: string[]): Promise<number> {
+  await clinical.exec(`
+    DROP TABLE IF EXISTS bench_receipts, bench_events;
+    CREATE TABLE bench_receipts (LIKE receipts INCLUDING DEFAULTS INCLUDING INDEXES);
+    CREATE TABLE bench_events (LIKE events INCLUDING DEFAULTS INCLUDING INDEXES);
+  `);
+  let seconds = 0;
+  try {
+    for (const id of fileIds) {
+      const receipts = await clinical.copyTo(`SELECT * FROM receipts WHERE file_id = ${Number(id)}`);
+      const events = await clinical.copyTo(`SELECT e.* FROM events e JOIN receipts r ON r.id = e.receipt_id WHERE r.file_id = ${Number(id)}`);
+      const started = performance.now();
+      await clinical.transaction(async (tx) => {
+        await tx.copyFrom('bench_receipts', await columnsOf(tx, 'receipts'), receipts);
+        await tx.copyFrom('bench_events', await columnsOf(tx, 'events'), events);
+      });
+      seconds += (performance.now() - started) / 1000;
+    }
+  } finally {
+    await clinical.exec('DROP TABLE IF EXISTS bench_receipts, bench_events');
+  }
+  return seconds;
+}
+
+const columnCache = new Map<string, string[]>();
+async function columnsOf(db: Db, table: string): Promise<string[]> {
+  let columns = columnCache.get(table);
+  if (!columns) {
+    const { rows } = await db.query<{ column_name: string }>('SELECT column_name FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position', [table]);
+    columns = rows.map((r) => r.column_name);
+    columnCache.set(table, columns);
+  }
+  return columns;
+}
+
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
+}

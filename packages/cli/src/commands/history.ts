@@ -1,0 +1,40 @@
+import { userInfo } from 'node:os';
+import { appendAudit } from '@renkei/audit';
+import { readHistory } from '@renkei/history';
+import { findPersonByMember, pseudonymFor } from '@renkei/identity';
+import type { Command } from 'commander';
+import { withContext } from '../context.js';
+import { CommandError } from '../errors.js';
+import { formatHistory } from '../format-history.js';
+
+export function registerHistory(program: Command): void {
+  program
+    .command('history')
+    .description("Show a person's history (diagnoses, medications, procedures, tests). An operator's tool: every use is audited.")
+    .requiredOption('--member <INSURER:SYMBOL:NUMBER[:BRANCH]>', 'the insurance card: 保険者番号:記号:番号[:枝番]')
+    .requiredOption('--birth <YYYY-MM-DD>', 'birth date')
+    .option('--json', 'print {"diagnoses","medications","procedures","tests"} as JSON')
+    .action(async (options: { member: string; birth: string; json?: boolean }, command: Command) => {
+      const member = parseMember(options.member);
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(options.birth) || Number.isNaN(Date.parse(options.birth))) throw new CommandError(`--birth ${options.birth}: give the birth date as YYYY-MM-DD`);
+      await withContext(command.optsWithGlobals().dataDir, async ({ stores, keys }) => {
+        const actor = { actor: `os:${userInfo().username}`, actorKind: 'person' as const, role: 'operator', action: 'history.view' };
+        const match = await findPersonByMember(stores.identity, keys, { ...member, birthDate: options.birth });
+        if (match.status !== 'found') {
+          await appendAudit(stores.clinical, keys.audit, { ...actor, outcome: 'refused', detail: { via: 'cli', reason: match.status } });
+          throw new CommandError(match.status === 'ambiguous' ? 'more than one person holds this card with this birth date: give the 枝番 (INSURER:SYMBOL:NUMBER:BRANCH)' : 'no person with this card and birth date');
+        }
+        const pseudonym = pseudonymFor(keys.pseudonym, match.personId);
+        await appendAudit(stores.clinical, keys.audit, { ...actor, pseudonym, outcome: 'allowed', detail: { via: 'cli' } });
+        const history = await readHistory(stores.clinical, [pseudonym]);
+        console.log(options.json ? JSON.stringify(history) : formatHistory(history));
+      });
+    });
+}
+
+function parseMember(value: string) {
+  const parts = value.split(':');
+  if (parts.length < 3 || parts.length > 4 || parts[0] === '') throw new CommandError(`--member ${value}: give INSURER:SYMBOL:NUMBER or INSURER:SYMBOL:NUMBER:BRANCH`);
+  const [insurerNumber, symbol, number, branch] = parts as [string, string, string, string | undefined];
+  return { insurerNumber: insurerNumber.trim(), symbol, number, branch };
+}

@@ -1,0 +1,20 @@
+import { loadServerKeys, openStores, resolveConfig, type RenkeiConfig, type ServerKeys, type Stores } from '@renkei/store';
+
+/** What a command works with: the configuration, both stores and the server keys. */
+export interface CommandContext {
+  config: RenkeiConfig;
+  stores: Stores;
+  keys: ServerKeys;
+}
+
+/** Opens the stores for one command and closes them when it is done, whatever happens. */
+export async function withContext<T>(dataDir: string | undefined, work: (context: CommandContext) => Promise<T>): Promise<T> {
+  const config = resolveConfig({ dataDir });
+  const keys = await loadServerKeys(config);
+  const stores = await openStores(config);
+  try {
+    return await work({ config, stores, keys });
+  } finally {
+    await stores.close();
+  }
+}

@@ -1,0 +1,95 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import iconv from 'iconv-lite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testEngines } from '@renkei/store/testing';
+import { cliEnvironment, runCli, sharedDir } from './run-cli.js';
+
+const sample = path.join(sharedDir, 'uke-samples/receiptisan/RECEIPTC_GAIRAI_SAMPLE.UKE');
+
+describe('renkei --help', () => {
+  it.each([[], ['ingest'], ['history'], ['masters'], ['masters', 'import'], ['generate'], ['demo'], ['audit'], ['audit', 'verify']])('renkei %s --help', async (...command) => {
+    const { code, stdout } = await runCli([...command.flat(), '--help']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Usage: renkei/);
+  });
+});
+
+describe.each(testEngines())('renkei on %s', (engine) => {
+  let env: Record<string, string>;
+  let drop: () => Promise<void>;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'renkei-cli-'));
+    ({ env, drop } = await cliEnvironment(engine, path.join(dir, 'data')));
+  });
+  afterAll(async () => drop());
+
+  it('ingests a file and prints its counts as JSON; the same file again changes nothing', async () => {
+    const first = await runCli(['ingest', sample, '--json'], env);
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(JSON.parse(first.stdout)).toMatchObject({ files: 1, ingested: 1, unchanged: 0, receipts: 75, lines: 636 });
+    const again = await runCli(['ingest', sample, '--json'], env);
+    expect(JSON.parse(again.stdout)).toMatchObject({ files: 1, ingested: 0, unchanged: 1, receipts: 0 });
+  });
+
+  it('prints the history contract for a card and birth date', async () => {
+    const { code, stdout } = await runCli(['history', '--member', '01010016:１:１', '--birth', '1991-11-21', '--json'], env);
+    expect(code).toBe(0);
+    const history = JSON.parse(stdout);
+    expect(Object.keys(history)).toEqual(['diagnoses', 'medications', 'procedures', 'tests']);
+    for (const d of history.diagnoses) {
+      expect(d).toEqual(expect.objectContaining({ code: expect.any(String), name: expect.any(String), startDate: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), outcome: expect.any(String), suspected: expect.any(Boolean) }));
+      expect(d).toHaveProperty('icd10');
+    }
+    expect(history.diagnoses.map((d: { code: string }) => d.code)).toEqual(expect.arrayContaining(['2500013', '0000999']));
+    expect(history.diagnoses.find((d: { name: string }) => d.name.startsWith('寿限無'))).toMatchObject({ code: '0000999', suspected: false });
+    const surgery = history.procedures.find((p: { code: string }) => p.code === '150253010');
+    expect(surgery).toMatchObject({ dates: ['2021-10-01'] });
+    expect(surgery.materials.map((m: { code: string }) => m.code)).toContain('620000402');
+    // Drugs used in the surgery are its materials, not medications.
+    expect(history.medications.map((m: { code: string }) => m.code)).not.toContain('620000402');
+    expect(history.medications.find((m: { code: string }) => m.code === '620098801')).toMatchObject({ dates: ['2021-10-01'], route: 'as-needed' });
+    for (const list of ['medications', 'procedures', 'tests']) for (const item of history[list]) expect(item).toEqual(expect.objectContaining({ code: expect.any(String), name: expect.any(String), dates: expect.any(Array) }));
+    expect(history.tests.length).toBeGreaterThan(0);
+  });
+
+  it('exits non-zero with one line when no person holds the card', async () => {
+    const result = await runCli(['history', '--member', '01010016:１:１', '--birth', '1991-11-22', '--json'], env);
+    expect(result.code).not.toBe(0);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.trim().split('\n')).toEqual(['renkei: no person with this card and birth date']);
+  });
+
+  it('refuses a broken file with one line naming file, line and field, and stores none of it', async () => {
+    const text = iconv.decode(await readFile(sample), 'cp932').replace('HO,01010016,１,１,1,14321', 'HO,01010016,１,１,1,14x21');
+    const broken = path.join(dir, 'RECEIPTC.UKE');
+    await writeFile(broken, iconv.encode(text, 'cp932'));
+    const result = await runCli(['ingest', broken, '--json'], env);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n')).toEqual(['renkei: RECEIPTC.UKE line 39, field 合計点数: 14x21 is not a whole number']);
+    const history = await runCli(['history', '--member', '01010016:1:1', '--birth', '1991-11-21', '--json'], env);
+    expect(JSON.parse(history.stdout).diagnoses.length).toBeGreaterThan(0); // the earlier file's data, untouched
+  });
+
+  it('verifies the audit trail, which recorded the ingests and the reads', async () => {
+    const { code, stdout } = await runCli(['audit', 'verify', '--json'], env);
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout);
+    expect(result.ok).toBe(true);
+    // ingest, history (found), history (not found, refused), the refused ingest, history again
+    expect(result.checked).toBe(5);
+  });
+
+  it('refuses an unknown option or a malformed card with a reason and a non-zero exit', async () => {
+    const noBirth = await runCli(['history', '--member', '01010016:1:1'], env);
+    expect(noBirth.code).not.toBe(0);
+    expect(noBirth.stderr).toContain("required option '--birth <YYYY-MM-DD>' not specified");
+    const badMember = await runCli(['history', '--member', '01010016', '--birth', '1991-11-21'], env);
+    expect(badMember.code).toBe(1);
+    expect(badMember.stderr.trim()).toBe('renkei: --member 01010016: give INSURER:SYMBOL:NUMBER or INSURER:SYMBOL:NUMBER:BRANCH');
+  });
+});
