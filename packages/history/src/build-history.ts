@@ -148,7 +148,7 @@ export function buildHistory(events: readonly EventRecord[], describe: Describe)
       item.usage = e.usage ?? item.usage;
       item.quantity = e.quantity === null ? item.quantity : Number(e.quantity);
       item.days = e.days ?? item.days;
-      addFacility(item.prescribers, e.kind === 'pharmacy' ? { code: e.prescriber_code ?? '', name: null } : facility);
+      addFacility(item.prescribers, e.kind === 'pharmacy' ? { code: e.prescriber_code ?? '', name: e.prescriber_name } : facility);
       addFacility(item.dispensers, facility);
       medications.set(e.code, item);
     } else if (e.material) {

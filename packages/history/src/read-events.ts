@@ -25,6 +25,7 @@ export interface EventRecord {
   facility_code: string;
   facility_name: string | null;
   prescriber_code: string | null;
+  prescriber_name: string | null;
   kind: 'medical' | 'dpc' | 'dental' | 'pharmacy';
 }
 
@@ -35,7 +36,7 @@ export async function readEvents(clinical: Db, pseudonyms: readonly string[]): P
             to_char(e.start_date, 'YYYY-MM-DD') AS start_date, e.outcome, e.suspected, e.main,
             array_to_string(e.dates, ',') AS dates, e.quantity, e.times, e.days, e.route, e.usage, e.group_no, e.material,
             to_char(e.service_month, 'YYYY-MM') AS service_month,
-            r.facility_code, r.facility_name, r.prescriber_code, r.kind
+            r.facility_code, r.facility_name, r.prescriber_code, r.prescriber_name, r.kind
        FROM events e
        JOIN receipts r ON r.id = e.receipt_id
       WHERE e.pseudonym = ANY($1::uuid[]) AND r.superseded_by IS NULL

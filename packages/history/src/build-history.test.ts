@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { buildHistory, type Describe } from './build-history.js';
+import type { EventRecord } from './read-events.js';
+
+const base: EventRecord = {
+  receipt_id: '1',
+  category: 'diagnosis',
+  code_kind: 'b',
+  code: '',
+  name: null,
+  modifiers: null,
+  icd10: null,
+  start_date: null,
+  outcome: 1,
+  suspected: false,
+  main: false,
+  dates: [],
+  quantity: null,
+  times: null,
+  days: null,
+  route: null,
+  usage: null,
+  group_no: null,
+  material: false,
+  service_month: '2024-01',
+  facility_code: '3711234567',
+  facility_name: '高松内科',
+  prescriber_code: null,
+  prescriber_name: null,
+  kind: 'medical',
+};
+const ev = (e: Partial<EventRecord>): EventRecord => ({ ...base, ...e });
+
+const masters: Record<string, { name: string; icd10?: string; section?: string; yjCode?: string; modifierPosition?: string }> = {
+  'b:8833421': { name: '高血圧症', icd10: 'I10' },
+  'b:4659007': { name: '急性気管支炎', icd10: 'J209' },
+  'z:8002': { name: 'の疑い', modifierPosition: 'suffix' },
+  'z:2056': { name: '右', modifierPosition: 'prefix' },
+  'y:610463147': { name: 'アムロジピン錠５ｍｇ', yjCode: '2171022F1ZZZ' },
+  's:150253010': { name: '水晶体再建術', section: 'K282' },
+  's:160008010': { name: 'ＨｂＡ１ｃ', section: 'D005' },
+  'y:620000402': { name: '生理食塩液' },
+};
+const describeFrom: Describe = (kind, code) => masters[`${kind}:${code}`];
+
+describe('buildHistory', () => {
+  it('gives one diagnosis per code and modifiers: earliest start, latest outcome and suspicion, names with modifiers', () => {
+    const history = buildHistory(
+      [
+        ev({ code: '8833421', start_date: '2023-05-01', main: true, service_month: '2024-01' }),
+        ev({ code: '8833421', start_date: '2023-05-01', service_month: '2024-02' }),
+        ev({ code: '4659007', modifiers: '20568002', start_date: '2024-02-03', suspected: true, service_month: '2024-02' }),
+        ev({ code: '4659007', modifiers: '20568002', start_date: '2024-02-03', suspected: true, outcome: 2, service_month: '2024-03' }),
+        ev({ code: '0000999', name: '手書きの病名', start_date: '2024-03-01', service_month: '2024-03' }),
+        ev({ code: '9999999', start_date: '2024-03-01', service_month: '2024-03' }),
+      ],
+      describeFrom,
+    );
+    expect(history.diagnoses).toEqual([
+      expect.objectContaining({ code: '4659007', name: '右急性気管支炎の疑い', icd10: 'J209', outcome: 'cured', suspected: true, firstMonth: '2024-02', lastMonth: '2024-03' }),
+      expect.objectContaining({ code: '0000999', name: '手書きの病名', known: true, icd10: null }),
+      expect.objectContaining({ code: '9999999', name: '不明なコード 9999999', known: false }),
+      expect.objectContaining({ code: '8833421', name: '高血圧症', icd10: 'I10', startDate: '2023-05-01', outcome: 'continuing', main: true, suspected: false, lastMonth: '2024-02' }),
+    ]);
+  });
+
+  it('puts drugs used in a procedure with the procedure, and lists prescriptions with every date, route and facility', () => {
+    const history = buildHistory(
+      [
+        ev({ category: 'procedure', code_kind: 's', code: '150253010', dates: ['2024-01-10'], group_no: 3 }),
+        ev({ category: 'procedure', code_kind: 'y', code: '620000402', dates: ['2024-01-10'], group_no: 3, material: true }),
+        ev({ category: 'medication', code_kind: 'y', code: '610463147', dates: ['2024-01-05'], route: 'oral', days: 28, quantity: 1, usage: '1日1回朝食後' }),
+        ev({ receipt_id: '2', category: 'medication', code_kind: 'y', code: '610463147', dates: ['2024-02-02'], route: 'oral', days: 28, quantity: 1, kind: 'pharmacy', facility_code: '3741111111', prescriber_code: '3711234567', service_month: '2024-02' }),
+        ev({ receipt_id: '2', category: 'test', code_kind: 's', code: '160008010', dates: ['2024-02-02', '2024-02-20'], service_month: '2024-02' }),
+      ],
+      describeFrom,
+    );
+    expect(history.procedures).toEqual([expect.objectContaining({ code: '150253010', name: '水晶体再建術', section: 'K282', dates: ['2024-01-10'], materials: [{ code: '620000402', name: '生理食塩液', known: true }] })]);
+    expect(history.medications).toEqual([
+      expect.objectContaining({
+        code: '610463147',
+        yjCode: '2171022F1ZZZ',
+        dates: ['2024-01-05', '2024-02-02'],
+        route: 'oral',
+        usage: '1日1回朝食後',
+        days: 28,
+        prescribers: [{ code: '3711234567', name: '高松内科' }],
+        dispensers: [
+          { code: '3711234567', name: '高松内科' },
+          { code: '3741111111', name: '高松内科' },
+        ],
+      }),
+    ]);
+    expect(history.tests).toEqual([expect.objectContaining({ code: '160008010', section: 'D005', dates: ['2024-02-02', '2024-02-20'], months: ['2024-02'] })]);
+  });
+
+  it('is empty for no events', () => {
+    expect(buildHistory([], describeFrom)).toEqual({ diagnoses: [], medications: [], procedures: [], tests: [] });
+  });
+});
