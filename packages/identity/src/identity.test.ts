@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { deriveServerKeys } from '@renkei/store';
+import { decryptField, encryptField } from './field-crypto.js';
+import { holderKeyHash, memberKeyHash } from './member-key.js';
+import { pseudonymFor } from './pseudonym.js';
+
+const keys = deriveServerKeys(Buffer.alloc(32, 1));
+const otherKeys = deriveServerKeys(Buffer.alloc(32, 2));
+
+describe('field encryption', () => {
+  it('round-trips, never repeats a ciphertext, and refuses a tampered one', () => {
+    const a = encryptField(keys.encryption, '香川　花子');
+    const b = encryptField(keys.encryption, '香川　花子');
+    expect(a.equals(b)).toBe(false);
+    expect(decryptField(keys.encryption, a)).toBe('香川　花子');
+    a[a.length - 1]! ^= 1;
+    expect(() => decryptField(keys.encryption, a)).toThrow();
+    expect(() => decryptField(otherKeys.encryption, b)).toThrow();
+  });
+});
+
+describe('member keys', () => {
+  const member = { insurerNumber: '06370015', symbol: '１２', number: '３４', branch: '', birthDate: '1960-01-01', sex: 1 as const };
+
+  it('fold full-width and blanks, so a card typed either way finds the same enrollment', () => {
+    expect(memberKeyHash(keys.lookup, member)).toBe(memberKeyHash(keys.lookup, { ...member, symbol: '12', number: ' 34' }));
+  });
+
+  it('tell apart family members sharing a card by birth date and sex, and keep fields from running together', () => {
+    const hash = memberKeyHash(keys.lookup, member);
+    expect(memberKeyHash(keys.lookup, { ...member, birthDate: '1962-02-02' })).not.toBe(hash);
+    expect(memberKeyHash(keys.lookup, { ...member, sex: 2 })).not.toBe(hash);
+    expect(memberKeyHash(keys.lookup, { ...member, symbol: '1', number: '234' })).not.toBe(hash);
+    expect(memberKeyHash(keys.lookup, { ...member, branch: '01' })).not.toBe(hash);
+    expect(holderKeyHash(keys.lookup, member)).toBe(holderKeyHash(keys.lookup, { ...member, branch: '01' } as typeof member));
+  });
+
+  it('depend on the server key', () => {
+    expect(memberKeyHash(otherKeys.lookup, member)).not.toBe(memberKeyHash(keys.lookup, member));
+  });
+});
+
+describe('pseudonyms', () => {
+  it('are stable for a person, different across persons and keys, and shaped as UUIDs', () => {
+    const id = '0b7b6c1e-5d0a-4d8e-9a55-6f1a3c2b9d10';
+    const p = pseudonymFor(keys.pseudonym, id);
+    expect(p).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(pseudonymFor(keys.pseudonym, id)).toBe(p);
+    expect(pseudonymFor(keys.pseudonym, '1f7b6c1e-5d0a-4d8e-9a55-6f1a3c2b9d10')).not.toBe(p);
+    expect(pseudonymFor(otherKeys.pseudonym, id)).not.toBe(p);
+    expect(p).not.toContain(id.slice(0, 8));
+  });
+});
