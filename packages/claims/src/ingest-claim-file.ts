@@ -84,12 +84,20 @@ async function loadFile(clinical: Db, identity: Db, keys: ServerKeys, filePath: 
   let lines = 0;
   let events = 0;
   let batch: Receipt[] = [];
+  // One batch is written while the next is parsed: the database works while we read.
+  let writing: Promise<void> = Promise.resolve();
 
   const flush = async () => {
     if (batch.length === 0) return;
-    events += await writeBatch(clinical, registry, keys, fileId, header!, batch, sectionOf);
-    receipts += batch.length;
+    const full = batch;
     batch = [];
+    await writing;
+    writing = writeBatch(clinical, registry, keys, fileId, header!, full, sectionOf).then((written) => {
+      events += written;
+      receipts += full.length;
+    });
+    // A failure surfaces at the next wait; meanwhile it is not an unhandled rejection.
+    writing.catch(() => undefined);
   };
 
   for await (const item of parseClaimFile(readWithProgress(filePath, size, options.onProgress), { fileName })) {
@@ -112,6 +120,7 @@ async function loadFile(clinical: Db, identity: Db, keys: ServerKeys, filePath: 
     }
   }
   await flush();
+  await writing;
   const superseded = await applyCorrections(clinical, fileId);
   await clinical.query('UPDATE claim_files SET receipts = $2, lines = $3 WHERE id = $1', [fileId, receipts, lines]);
   await appendAudit(clinical, keys.audit, {
