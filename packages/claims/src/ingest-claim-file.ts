@@ -110,8 +110,8 @@ async function loadFile(clinical: Db, identity: Db, keys: ServerKeys, filePath: 
       );
       fileId = Number(inserted.rows[0]!.id);
     } else if (item.type === 'receipt') {
-      if (insurerOf(item.receipt) === '') {
-        throw new UkeFormatError('the receipt has neither HO nor KO: there is no insurer to identify the patient by', { file: fileName, line: item.receipt.line, field: '保険者番号' });
+      if (insurerOf(item.receipt) === '' && !item.receipt.chartNumber) {
+        throw new UkeFormatError('the receipt has no 保険者番号, no 公費 and no カルテ番号: nothing identifies the patient', { file: fileName, line: item.receipt.line, field: '保険者番号' });
       }
       batch.push(item.receipt);
       if (batch.length >= batchSize) await flush();
@@ -135,7 +135,7 @@ async function loadFile(clinical: Db, identity: Db, keys: ServerKeys, filePath: 
 }
 
 async function writeBatch(clinical: Db, registry: PersonRegistry, keys: ServerKeys, fileId: number, header: ClaimFileHeader, batch: Receipt[], sectionOf: SectionOf): Promise<number> {
-  const personIds = await registry.resolve(batch.map(observationOf));
+  const personIds = await registry.resolve(batch.map((receipt) => observationOf(receipt, header.facilityCode)));
   const ids = await clinical.query<{ id: string }>("SELECT nextval('receipts_id_seq') AS id FROM generate_series(1, $1)", [batch.length]);
   let receiptText = '';
   let eventText = '';
@@ -155,10 +155,17 @@ async function writeBatch(clinical: Db, registry: PersonRegistry, keys: ServerKe
   return events;
 }
 
-/** The person a receipt names: its insurance card, or for 公費単独 its 公費 recipient number. */
-function observationOf(receipt: Receipt): PersonObservation {
+/**
+ * The person a receipt names: its insurance card; for 公費単独, the 公費 recipient
+ * number; failing both (an empty HO), the facility's own カルテ番号 under the facility.
+ */
+function observationOf(receipt: Receipt, facilityCode: string): PersonObservation {
   const { patient, insurance } = receipt;
-  const card = insurance ?? { insurerNumber: receipt.publicPrograms[0]!.payerNumber, symbol: '', number: receipt.publicPrograms[0]!.recipientNumber, branch: '' };
+  const publicProgram = receipt.publicPrograms[0];
+  const card = insurance ??
+    (publicProgram
+      ? { insurerNumber: publicProgram.payerNumber, symbol: '', number: publicProgram.recipientNumber, branch: '' }
+      : { insurerNumber: `facility:${facilityCode}`, symbol: '', number: receipt.chartNumber!, branch: '' });
   return { ...card, birthDate: patient.birthDate, sex: patient.sex, name: patient.name, kana: patient.kana, serviceMonth: receipt.serviceMonth };
 }
 

@@ -5,6 +5,9 @@ import type { Db, QueryResult } from './db.js';
 /** A Db over a PostgreSQL server; `url` is a postgres:// connection string. */
 export async function openPostgres(url: string): Promise<Db> {
   const pool = new pg.Pool({ connectionString: url, max: 8 });
+  // An idle connection the server closed (restart, terminated backend) is dropped
+  // by the pool and replaced on the next query; it must not bring the process down.
+  pool.on('error', () => undefined);
   // Fail at open, with the server's reason, rather than at the first query.
   const probe = await pool.connect();
   probe.release();

@@ -375,7 +375,7 @@ export class ClaimFileParser {
 
   private openReceipt(
     ctx: RecordContext,
-    f: { number: FieldSpec; receiptType: FieldSpec; serviceMonth: FieldSpec; name: FieldSpec; sex: FieldSpec; birthDate: FieldSpec; kana?: FieldSpec; searchNumber?: FieldSpec } & Partial<
+    f: { number: FieldSpec; receiptType: FieldSpec; serviceMonth: FieldSpec; name: FieldSpec; sex: FieldSpec; birthDate: FieldSpec; kana?: FieldSpec; searchNumber?: FieldSpec; chartNumber?: FieldSpec } & Partial<
       Record<'prescriberPrefecture' | 'prescriberTable' | 'prescriberCode' | 'prescriberName', FieldSpec>
     >,
   ): void {
@@ -415,6 +415,7 @@ export class ClaimFileParser {
       diagnoses: [],
       items: [],
       searchNumber: (f.searchNumber && readText(ctx, f.searchNumber)) || null,
+      chartNumber: (f.chartNumber && readText(ctx, f.chartNumber)) || null,
     };
     this.practice = '';
     this.groupNo = 0;

@@ -53,6 +53,7 @@ const RE = layout('RE', 'レセプト共通', {
   name: personal(4, '氏名', 'text', true),
   sex: field(5, '男女区分', 'code', true),
   birthDate: personal(6, '生年月日', 'date', true),
+  chartNumber: personal(13, 'カルテ番号等', 'text'),
   searchNumber: field(18, '検索番号', 'text'),
   kana: personal(36, 'カタカナ氏名', 'text'),
 });
@@ -187,6 +188,7 @@ const pharmacyRE = layout('RE', 'レセプト共通', {
   prescriberTable: field(10, '処方医療機関 点数表', 'code'),
   prescriberCode: field(11, '処方医療機関コード', 'code'),
   prescriberName: field(12, '処方医療機関名称', 'text'),
+  chartNumber: personal(35, '調剤録番号等', 'text'),
   searchNumber: field(37, '検索番号', 'text'),
   kana: personal(41, 'カタカナ氏名', 'text'),
 });

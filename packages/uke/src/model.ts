@@ -141,4 +141,6 @@ export interface Receipt {
   items: ClaimItem[];
   /** 検索番号, where set by the 審査支払機関. */
   searchNumber: string | null;
+  /** カルテ番号等 (調剤: 調剤録番号): the facility's own patient number. */
+  chartNumber: string | null;
 }
