@@ -38,7 +38,7 @@ CREATE TABLE receipts (
   superseded_by bigint REFERENCES receipts (id)
 );
 -- A receipt that corrects an earlier one shares this key with it.
-CREATE INDEX receipts_correction_key ON receipts (pseudonym, insurer_number, facility_code, service_month, kind, inpatient)
+CREATE INDEX receipts_correction_key ON receipts (pseudonym, insurer_number, facility_code, service_month, kind, inpatient, file_id)
   WHERE superseded_by IS NULL;
 CREATE INDEX receipts_file ON receipts (file_id);
 
