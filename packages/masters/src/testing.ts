@@ -1,0 +1,45 @@
+import { createReadStream } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import iconv from 'iconv-lite';
+import type { MasterRecord } from './model.js';
+import { readMasterFile } from './readers/master-file.js';
+
+/**
+ * Test support. The official master files stay where they were delivered
+ * (RENKEI_MASTERS_DIR, by default /work/shared/masters): tests read them there
+ * or copy them into temporary directories, never into the project.
+ */
+export const SHARED_MASTERS_DIR = process.env.RENKEI_MASTERS_DIR ?? '/work/shared/masters';
+
+/** The records of a shared master file, e.g. 'updates/y_20240906.csv'. */
+export async function readSharedMaster(relativePath: string): Promise<MasterRecord[]> {
+  const records: MasterRecord[] = [];
+  for await (const record of readMasterFile(relativePath, createReadStream(path.join(SHARED_MASTERS_DIR, relativePath)))) {
+    records.push(record);
+  }
+  return records;
+}
+
+/** A masters directory of its own for one test: copies of shared files, and files written as CP932 text lines. */
+export async function stageMastersDir(
+  shared: readonly string[],
+  written: Readonly<Record<string, readonly string[]>> = {},
+): Promise<{ dir: string; remove(): Promise<void> }> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'renkei-masters-'));
+  for (const relativePath of shared) {
+    await mkdir(path.dirname(path.join(dir, relativePath)), { recursive: true });
+    await copyFile(path.join(SHARED_MASTERS_DIR, relativePath), path.join(dir, relativePath));
+  }
+  for (const [relativePath, lines] of Object.entries(written)) {
+    await mkdir(path.dirname(path.join(dir, relativePath)), { recursive: true });
+    await writeFile(path.join(dir, relativePath), iconv.encode(lines.map((line) => `${line}\r\n`).join(''), 'cp932'));
+  }
+  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** A master file row of `count` columns, those given set and the rest empty, every field quoted as published. */
+export function masterRow(count: number, columns: Readonly<Record<number, string>>): string {
+  return Array.from({ length: count }, (_, index) => `"${columns[index] ?? ''}"`).join(',');
+}
