@@ -3,6 +3,7 @@
  * drug, procedure or test, with every date it was seen. Pure: names come in
  * through `describe`, already looked up in the masters valid at each month.
  */
+import { diagnosisDisplayName, UNCODED_DIAGNOSIS_CODE } from '@renkei/masters';
 import type { EventRecord } from './read-events.js';
 
 export interface MasterName {
@@ -78,8 +79,6 @@ export interface PersonHistory {
   tests: ActItem[];
 }
 
-export const SUSPECTED_MODIFIER = '8002';
-const UNCODED_DIAGNOSIS = '0000999';
 
 /** The text shown for a code no imported master knows. */
 export function unknownCodeName(code: string): string {
@@ -97,7 +96,7 @@ export function buildHistory(events: readonly EventRecord[], describe: Describe)
     const facility = { code: e.facility_code, name: e.facility_name };
     if (e.category === 'diagnosis') {
       const modifiers = splitModifiers(e.modifiers);
-      const key = `${e.code}|${modifiers.join('')}|${e.code === UNCODED_DIAGNOSIS ? (e.name ?? '') : ''}`;
+      const key = `${e.code}|${modifiers.join('')}|${e.code === UNCODED_DIAGNOSIS_CODE ? (e.name ?? '') : ''}`;
       const named = diagnosisName(e, modifiers, describe);
       const item = diagnoses.get(key) ?? {
         code: e.code,
@@ -195,17 +194,15 @@ export function buildHistory(events: readonly EventRecord[], describe: Describe)
 }
 
 function diagnosisName(e: EventRecord, modifiers: string[], describe: Describe): { name: string; known: boolean; icd10: string | null } {
-  const entry = e.code === UNCODED_DIAGNOSIS ? undefined : describe('b', e.code, e.service_month);
-  const base = e.code === UNCODED_DIAGNOSIS ? (e.name ?? '未コード化傷病名') : (entry?.name ?? unknownCodeName(e.code));
-  let prefix = '';
-  let suffix = '';
-  for (const code of modifiers) {
+  const uncoded = e.code === UNCODED_DIAGNOSIS_CODE;
+  const entry = uncoded ? undefined : describe('b', e.code, e.service_month);
+  const base = uncoded ? (e.name ?? '未コード化傷病名') : (entry?.name ?? unknownCodeName(e.code));
+  const parts = modifiers.map((code) => {
     const modifier = describe('z', code, e.service_month);
-    if (!modifier) suffix += `（修飾語 ${code}）`;
-    else if (modifier.modifierPosition === 'prefix') prefix += modifier.name;
-    else suffix += modifier.name;
-  }
-  return { name: prefix + base + suffix, known: e.code === UNCODED_DIAGNOSIS || entry !== undefined, icd10: entry?.icd10 ?? null };
+    // An unknown 修飾語 still shows, as its code, where a suffix would.
+    return modifier ? { name: modifier.name, position: modifier.modifierPosition === 'prefix' ? ('prefix' as const) : ('suffix' as const) } : { name: `（修飾語 ${code}）`, position: 'suffix' as const };
+  });
+  return { name: diagnosisDisplayName(base, parts), known: uncoded || entry !== undefined, icd10: entry?.icd10 ?? null };
 }
 
 function splitModifiers(modifiers: string | null): string[] {
