@@ -42,7 +42,7 @@ export interface IngestResult {
   superseded: number;
 }
 
-const DEFAULT_BATCH = 5000;
+const DEFAULT_BATCH = 1000;
 
 export async function ingestClaimFile(stores: Stores, keys: ServerKeys, filePath: string, options: IngestOptions = {}): Promise<IngestResult> {
   const fileName = path.basename(filePath);

@@ -57,6 +57,20 @@ describe.each(testEngines())('renkei on %s', (engine) => {
     expect(history.tests.length).toBeGreaterThan(0);
   });
 
+  it('names every item from the official masters valid in its month once they are imported', async () => {
+    const imported = await runCli(['masters', 'import', path.join(sharedDir, 'masters'), '--json'], env);
+    expect(imported.code).toBe(0);
+    const summary = JSON.parse(imported.stdout) as Array<{ kind: string; skipped: boolean }>;
+    expect(new Set(summary.map((s) => s.kind))).toEqual(new Set(['b', 'z', 's', 'y', 't', 'c']));
+    const { stdout } = await runCli(['history', '--member', '01010016:1:1', '--birth', '1991-11-21', '--json'], env);
+    const history = JSON.parse(stdout);
+    // Receipts 1 and 3 of the sample share card, birth date and sex: one person, whose later receipt ends 糖尿病 with 中止.
+    expect(history.diagnoses.find((d: { code: string }) => d.code === '2500013')).toMatchObject({ name: '糖尿病', icd10: 'E14', startDate: '2021-08-01', outcome: 'discontinued', suspected: false, main: true });
+    expect(history.diagnoses.find((d: { code: string }) => d.code === '4659007')).toMatchObject({ name: '急性上気道炎の疑い', icd10: 'J069', suspected: true });
+    expect(history.procedures.find((p: { code: string }) => p.code === '150253010')).toMatchObject({ name: '水晶体再建術（眼内レンズを挿入する場合）（その他のもの）', section: 'K282' });
+    expect(history.medications.find((m: { code: string }) => m.code === '620098801')).toMatchObject({ name: 'ロキソニン錠６０ｍｇ', yjCode: '1149019F1560' });
+  });
+
   it('exits non-zero with one line when no person holds the card', async () => {
     const result = await runCli(['history', '--member', '01010016:１:１', '--birth', '1991-11-22', '--json'], env);
     expect(result.code).not.toBe(0);
@@ -70,7 +84,7 @@ describe.each(testEngines())('renkei on %s', (engine) => {
     await writeFile(broken, iconv.encode(text, 'cp932'));
     const result = await runCli(['ingest', broken, '--json'], env);
     expect(result.code).toBe(1);
-    expect(result.stderr.trim().split('\n')).toEqual(['renkei: RECEIPTC.UKE line 39, field 合計点数: 14x21 is not a whole number']);
+    expect(result.stderr.trim().split('\n')).toEqual(['renkei: RECEIPTC.UKE line 40, field 合計点数: 14x21 is not a whole number']);
     const history = await runCli(['history', '--member', '01010016:1:1', '--birth', '1991-11-21', '--json'], env);
     expect(JSON.parse(history.stdout).diagnoses.length).toBeGreaterThan(0); // the earlier file's data, untouched
   });
@@ -80,8 +94,8 @@ describe.each(testEngines())('renkei on %s', (engine) => {
     expect(code).toBe(0);
     const result = JSON.parse(stdout);
     expect(result.ok).toBe(true);
-    // ingest, history (found), history (not found, refused), the refused ingest, history again
-    expect(result.checked).toBe(5);
+    // ingest, history (found), history after the masters, history (not found, refused), the refused ingest, history again
+    expect(result.checked).toBe(6);
   });
 
   it('refuses an unknown option or a malformed card with a reason and a non-zero exit', async () => {
