@@ -2,16 +2,17 @@ import { createReadStream } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import iconv from 'iconv-lite';
 import type { MasterRecord } from './model.js';
 import { readMasterFile } from './readers/master-file.js';
 
 /**
  * Test support. The official master files stay where they were delivered
- * (RENKEI_MASTERS_DIR, by default /work/shared/masters): tests read them there
- * or copy them into temporary directories, never into the project.
+ * (shared/masters beside the project): tests read them there or copy them
+ * into temporary directories, never into the project.
  */
-export const SHARED_MASTERS_DIR = process.env.RENKEI_MASTERS_DIR ?? '/work/shared/masters';
+export const SHARED_MASTERS_DIR = fileURLToPath(new URL('../../../../shared/masters/', import.meta.url));
 
 /** The records of a shared master file, e.g. 'updates/y_20240906.csv'. */
 export async function readSharedMaster(relativePath: string): Promise<MasterRecord[]> {
