@@ -40,6 +40,8 @@ const masters: Record<string, { name: string; icd10?: string; section?: string; 
   's:150253010': { name: '水晶体再建術', section: 'K282' },
   's:160008010': { name: 'ＨｂＡ１ｃ', section: 'D005' },
   'y:620000402': { name: '生理食塩液' },
+  's:160061810': { name: '生化学的検査（１）判断料', section: 'D026' },
+  's:160177770': { name: '外来迅速検体検査加算', section: 'D000' },
 };
 const describeFrom: Describe = (kind, code) => masters[`${kind}:${code}`];
 
@@ -72,6 +74,8 @@ describe('buildHistory', () => {
         ev({ category: 'medication', code_kind: 'y', code: '610463147', dates: ['2024-01-05'], route: 'oral', days: 28, quantity: 1, usage: '1日1回朝食後' }),
         ev({ receipt_id: '2', category: 'medication', code_kind: 'y', code: '610463147', dates: ['2024-02-02'], route: 'oral', days: 28, quantity: 1, kind: 'pharmacy', facility_code: '3741111111', prescriber_code: '3711234567', service_month: '2024-02' }),
         ev({ receipt_id: '2', category: 'test', code_kind: 's', code: '160008010', dates: ['2024-02-02', '2024-02-20'], service_month: '2024-02' }),
+        ev({ receipt_id: '2', category: 'test', code_kind: 's', code: '160061810', dates: ['2024-02-02'], service_month: '2024-02' }),
+        ev({ receipt_id: '2', category: 'test', code_kind: 's', code: '160177770', dates: ['2024-02-02'], service_month: '2024-02' }),
       ],
       describeFrom,
     );
@@ -91,6 +95,7 @@ describe('buildHistory', () => {
         ],
       }),
     ]);
+    // 判断料 and 加算 bill the test; the list shows the test itself.
     expect(history.tests).toEqual([expect.objectContaining({ code: '160008010', section: 'D005', dates: ['2024-02-02', '2024-02-20'], months: ['2024-02'] })]);
   });
 

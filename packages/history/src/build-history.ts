@@ -155,6 +155,7 @@ export function buildHistory(events: readonly EventRecord[], describe: Describe)
     } else {
       const map = acts[e.category];
       const entry = describe(e.code_kind, e.code, e.service_month);
+      if (isBillingAddition(entry)) continue;
       const item = map.get(e.code) ?? {
         code: e.code,
         name: entry?.name ?? unknownCodeName(e.code),
@@ -203,6 +204,16 @@ function diagnosisName(e: EventRecord, modifiers: string[], describe: Describe):
     return modifier ? { name: modifier.name, position: modifier.modifierPosition === 'prefix' ? ('prefix' as const) : ('suffix' as const) } : { name: `（修飾語 ${code}）`, position: 'suffix' as const };
   });
   return { name: diagnosisDisplayName(base, parts), known: uncoded || entry !== undefined, icd10: entry?.icd10 ?? null };
+}
+
+/**
+ * Lines that bill an act rather than name one: 判断料 and 加算, and the 通則 additions
+ * (区分番号 000). They are kept in the store, but a clinician's list of procedures
+ * and tests shows the acts themselves.
+ */
+function isBillingAddition(entry: MasterName | undefined): boolean {
+  if (!entry) return false;
+  return /000$/.test(entry.section ?? '') || /(判断料|加算)$/.test(entry.name);
 }
 
 function splitModifiers(modifiers: string | null): string[] {

@@ -277,7 +277,9 @@ export class ClaimFileParser {
         this.groupNo++;
         this.unitNo++;
         this.unitClosed = false;
-        this.unitUsage = readText(ctx, L.SH.fields.usage) || null;
+        // 用法 is a code (別表); the written instruction says it in words where given (always for 900, 未コード化).
+        const usageCode = readCode(ctx, L.SH.fields.usageCode);
+        this.unitUsage = readText(ctx, L.SH.fields.instruction) || (usageCode === '' || usageCode === '900' ? null : `用法コード${usageCode}`);
         this.dispensing = { dates: [], days: null, prescribedOn: null };
         return;
       }

@@ -197,7 +197,8 @@ const pharmacyRE = layout('RE', 'レセプト共通', {
 const SH = layout('SH', '処方基本', {
   prescriptionNo: field(1, '処方No', 'code'),
   form: field(2, '剤形', 'code', true),
-  usage: field(3, '用法', 'text'),
+  usageCode: field(3, '用法コード', 'code'),
+  instruction: field(4, '特別指示', 'text'),
 });
 
 /** 調剤: when the 剤 was prescribed and dispensed, and for how many days. */

@@ -7,12 +7,12 @@ describe('調剤 file (RECEIPTY, current specification)', () => {
     record('RE', { 1: '1', 2: '4118', 3: '202410', 4: '香川　花子', 5: '2', 6: '19520304', 9: '37', 10: '1', 11: '7654321', 12: '高松内科', 41: 'カガワハナコ' }),
     record('HO', { 1: '  370015', 2: '１２', 3: '３４５', 4: '2', 5: '812' }),
     record('SN', { 1: '1', 2: '01', 6: '02' }),
-    record('SH', { 1: '01', 2: '1', 3: '1日1回朝食後' }),
+    record('SH', { 1: '01', 2: '1', 3: '006' }),
     record('CZ', { 1: '1', 2: '20241003', 3: '20241003', 4: '1', 5: '28' }),
     record('CZ', { 1: '1', 2: '20241003', 3: '20241031', 4: '2', 5: '28' }),
     record('IY', { 1: '1', 2: '610463147', 3: '1', 9: '1' }),
     record('IY', { 1: '1', 2: '620004534', 3: '2', 9: '1' }),
-    record('SH', { 1: '02', 2: '5', 3: '1日2回' }),
+    record('SH', { 1: '02', 2: '5', 3: '900', 4: '1日2回' }),
     record('CZ', { 2: '20241003', 3: '20241003', 5: '1' }),
     record('IY', { 1: '1', 2: '620008704', 3: '25' }),
     record('GO', { 1: '1', 2: '812', 3: '99' }),
@@ -26,7 +26,7 @@ describe('調剤 file (RECEIPTY, current specification)', () => {
     expect(receipt!.patient).toEqual({ name: '香川　花子', kana: 'カガワハナコ', sex: 2, birthDate: '1952-03-04' });
     expect(receipt!.insurance).toEqual({ insurerNumber: '370015', symbol: '12', number: '345', branch: '02' });
     expect(receipt!.items).toHaveLength(3);
-    expect(receipt!.items[0]).toMatchObject({ codeKind: 'y', code: '610463147', practice: '21', usage: '1日1回朝食後', dates: ['2024-10-03', '2024-10-31'], days: 56, singleDose: 1 });
+    expect(receipt!.items[0]).toMatchObject({ codeKind: 'y', code: '610463147', practice: '21', usage: '用法コード006', dates: ['2024-10-03', '2024-10-31'], days: 56, singleDose: 1 });
     expect(receipt!.items[1]!.groupNo).toBe(receipt!.items[0]!.groupNo);
     expect(receipt!.items[2]).toMatchObject({ code: '620008704', practice: '23', usage: '1日2回', dates: ['2024-10-03'], days: 1 });
   });

@@ -20,7 +20,7 @@ export function registerDemo(program: Command): void {
     .action(async (_options: unknown, command: Command) => {
       await withContext(command.optsWithGlobals().dataDir, async ({ config, stores, keys }) => {
         const claimsDir = path.join(config.dataDir, 'demo', 'claims');
-        const seeded = (await stores.clinical.query<{ n: string }>('SELECT count(*) AS n FROM claim_files')).rows[0]!.n !== '0';
+        const seeded = (await stores.clinical.query('SELECT 1 FROM claim_files LIMIT 1')).rows.length > 0;
         if (!seeded) {
           console.log(`Seeding ${config.dataDir} with demo claims for ${DEMO_PERSONS} persons …`);
           await importVocabulary(stores.clinical, demoVocabulary);
