@@ -10,7 +10,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { appendAudit } from '@renkei/audit';
-import { PersonRegistry, pseudonymFor, type PersonObservation } from '@renkei/identity';
+import { enrollmentPseudonym, memberKeyHash, PersonRegistry, type PersonObservation } from '@renkei/identity';
 import type { Db, ServerKeys, Stores } from '@renkei/store';
 import { parseClaimFile, UkeFormatError, type ClaimFileHeader, type Receipt } from '@renkei/uke';
 import { applyCorrections } from './corrections.js';
@@ -134,8 +134,15 @@ async function loadFile(clinical: Db, identity: Db, keys: ServerKeys, filePath: 
   return { file: filePath, sha256, status: 'ingested', kind: header!.kind, facilityCode: header!.facilityCode, receipts, lines, events, superseded };
 }
 
+/**
+ * Writes one batch. A receipt's pseudonym follows from its card alone, so the
+ * clinical rows are built and copied while the identity store registers the
+ * persons on its own connection, at the same time.
+ */
 async function writeBatch(clinical: Db, registry: PersonRegistry, keys: ServerKeys, fileId: number, header: ClaimFileHeader, batch: Receipt[], sectionOf: SectionOf): Promise<number> {
-  const personIds = await registry.resolve(batch.map((receipt) => observationOf(receipt, header.facilityCode)));
+  const observations = batch.map((receipt) => observationOf(receipt, header.facilityCode, keys));
+  const registered = registry.resolve(observations);
+  registered.catch(() => undefined); // awaited below; a failure must not count as unhandled meanwhile
   const ids = await clinical.query<{ id: string }>("SELECT nextval('receipts_id_seq') AS id FROM generate_series(1, $1)", [batch.length]);
   let receiptText = '';
   let eventText = '';
@@ -143,7 +150,7 @@ async function writeBatch(clinical: Db, registry: PersonRegistry, keys: ServerKe
   for (let i = 0; i < batch.length; i++) {
     const receipt = batch[i]!;
     const id = Number(ids.rows[i]!.id);
-    const pseudonym = pseudonymFor(keys.pseudonym, personIds[i]!);
+    const pseudonym = enrollmentPseudonym(keys.pseudonym, observations[i]!.memberHash);
     receiptText += receiptRow(id, fileId, pseudonym, header, receipt);
     for (const event of historyEvents(receipt, sectionOf)) {
       eventText += eventRow(id, pseudonym, receipt.serviceMonth, event);
@@ -152,6 +159,7 @@ async function writeBatch(clinical: Db, registry: PersonRegistry, keys: ServerKe
   }
   await clinical.copyFrom('receipts', RECEIPT_COLUMNS, receiptText);
   await clinical.copyFrom('events', EVENT_COLUMNS, eventText);
+  await registered;
   return events;
 }
 
@@ -159,14 +167,15 @@ async function writeBatch(clinical: Db, registry: PersonRegistry, keys: ServerKe
  * The person a receipt names: its insurance card; for 公費単独, the 公費 recipient
  * number; failing both (an empty HO), the facility's own カルテ番号 under the facility.
  */
-function observationOf(receipt: Receipt, facilityCode: string): PersonObservation {
+function observationOf(receipt: Receipt, facilityCode: string, keys: ServerKeys): PersonObservation {
   const { patient, insurance } = receipt;
   const publicProgram = receipt.publicPrograms[0];
   const card = insurance ??
     (publicProgram
       ? { insurerNumber: publicProgram.payerNumber, symbol: '', number: publicProgram.recipientNumber, branch: '' }
       : { insurerNumber: `facility:${facilityCode}`, symbol: '', number: receipt.chartNumber!, branch: '' });
-  return { ...card, birthDate: patient.birthDate, sex: patient.sex, name: patient.name, kana: patient.kana, serviceMonth: receipt.serviceMonth };
+  const member = { ...card, birthDate: patient.birthDate, sex: patient.sex };
+  return { ...member, memberHash: memberKeyHash(keys.lookup, member), name: patient.name, kana: patient.kana, serviceMonth: receipt.serviceMonth };
 }
 
 async function* readWithProgress(filePath: string, size: number, onProgress: IngestOptions['onProgress']): AsyncGenerator<Uint8Array> {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import iconv from 'iconv-lite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { findPersonByMember, pseudonymFor } from '@renkei/identity';
+import { findPersonByMember, pseudonymsOfPerson } from '@renkei/identity';
 import { deriveServerKeys, type Stores } from '@renkei/store';
 import { openTestStores, testEngines } from '@renkei/store/testing';
 import { UkeFormatError } from '@renkei/uke';
@@ -72,8 +72,8 @@ describe.each(testEngines())('ingest on %s', (engine) => {
     // …yet the person is found by card and birth date, and the clinical store knows them only by pseudonym.
     const match = await findPersonByMember(stores.identity, keys, { insurerNumber: '01130012', symbol: '６４４４０７１８', number: '7', birthDate: '1991-01-25' });
     expect(match.status).toBe('found');
-    const pseudonym = pseudonymFor(keys.pseudonym, (match as { personId: string }).personId);
-    expect(await stores.clinical.query('SELECT birth_year, sex FROM receipts WHERE pseudonym = $1', [pseudonym])).toMatchObject({ rows: [{ birth_year: 1991, sex: 1 }] });
+    const pseudonyms = await pseudonymsOfPerson(stores.identity, keys, (match as { personId: string }).personId);
+    expect(await stores.clinical.query('SELECT birth_year, sex FROM receipts WHERE pseudonym = ANY($1::uuid[])', [pseudonyms])).toMatchObject({ rows: [{ birth_year: 1991, sex: 1 }] });
   });
 
   it('refuses a file with a broken line whole, names file, line and field, and stores nothing but the refusal in the audit trail', async () => {
@@ -128,8 +128,10 @@ describe.each(testEngines())('ingest on %s', (engine) => {
     const father = await findPersonByMember(stores.identity, keys, { insurerNumber: '06370015', symbol: '12', number: '34', birthDate: '1960-01-01' });
     const withItsBranch = await findPersonByMember(stores.identity, keys, { insurerNumber: '06370015', symbol: '12', number: '34', branch: '01', birthDate: '1960-01-01' });
     expect(father).toEqual(withItsBranch);
-    const pseudonym = pseudonymFor(keys.pseudonym, (father as { personId: string }).personId);
-    expect(await stores.clinical.query('SELECT count(*)::int AS n FROM receipts WHERE pseudonym = $1', [pseudonym])).toMatchObject({ rows: [{ n: 2 }] });
+    // Two enrollments (without and with 枝番), two pseudonyms, one person: the history spans both.
+    const pseudonyms = await pseudonymsOfPerson(stores.identity, keys, (father as { personId: string }).personId);
+    expect(pseudonyms).toHaveLength(2);
+    expect(await stores.clinical.query('SELECT count(*)::int AS n FROM receipts WHERE pseudonym = ANY($1::uuid[])', [pseudonyms])).toMatchObject({ rows: [{ n: 2 }] });
   });
 
   it('keeps a person across a change of name (the latest name is current)', async () => {

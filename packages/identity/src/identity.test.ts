@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { deriveServerKeys } from '@renkei/store';
 import { decryptField, encryptField } from './field-crypto.js';
 import { holderKeyHash, memberKeyHash } from './member-key.js';
-import { pseudonymFor } from './pseudonym.js';
+import { enrollmentPseudonym, personPseudonym } from './pseudonym.js';
 
 const keys = deriveServerKeys(Buffer.alloc(32, 1));
 const otherKeys = deriveServerKeys(Buffer.alloc(32, 2));
@@ -41,13 +41,17 @@ describe('member keys', () => {
 });
 
 describe('pseudonyms', () => {
-  it('are stable for a person, different across persons and keys, and shaped as UUIDs', () => {
-    const id = '0b7b6c1e-5d0a-4d8e-9a55-6f1a3c2b9d10';
-    const p = pseudonymFor(keys.pseudonym, id);
+  it('are stable, differ across enrollments, persons and keys, and are shaped as UUIDs', () => {
+    const hash = memberKeyHash(keys.lookup, { insurerNumber: '06370015', symbol: '12', number: '34', branch: '', birthDate: '1960-01-01', sex: 1 });
+    const p = enrollmentPseudonym(keys.pseudonym, hash);
     expect(p).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
-    expect(pseudonymFor(keys.pseudonym, id)).toBe(p);
-    expect(pseudonymFor(keys.pseudonym, '1f7b6c1e-5d0a-4d8e-9a55-6f1a3c2b9d10')).not.toBe(p);
-    expect(pseudonymFor(otherKeys.pseudonym, id)).not.toBe(p);
-    expect(p).not.toContain(id.slice(0, 8));
+    expect(enrollmentPseudonym(keys.pseudonym, hash)).toBe(p);
+    expect(enrollmentPseudonym(otherKeys.pseudonym, hash)).not.toBe(p);
+    const id = '0b7b6c1e-5d0a-4d8e-9a55-6f1a3c2b9d10';
+    expect(personPseudonym(keys.pseudonym, id)).toBe(personPseudonym(keys.pseudonym, id));
+    expect(personPseudonym(keys.pseudonym, id)).not.toBe(personPseudonym(keys.pseudonym, '1f7b6c1e-5d0a-4d8e-9a55-6f1a3c2b9d10'));
+    expect(personPseudonym(keys.pseudonym, id)).not.toContain(id.slice(0, 8));
+    // An enrollment pseudonym and a person pseudonym never coincide, even for the same input.
+    expect(personPseudonym(keys.pseudonym, hash)).not.toBe(p);
   });
 });

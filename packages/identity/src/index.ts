@@ -2,4 +2,4 @@ export { decryptField, encryptField } from './field-crypto.js';
 export { findPersonByMember, type MemberQuery, type PersonMatch } from './find-person.js';
 export { birthDateHash, holderKeyHash, memberKeyHash, nameHash, normalizeKeyPart, type Member } from './member-key.js';
 export { PersonRegistry, type PersonObservation } from './person-registry.js';
-export { pseudonymFor } from './pseudonym.js';
+export { enrollmentPseudonym, personPseudonym, pseudonymsOfPerson } from './pseudonym.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db, ServerKeys } from '@renkei/store';
 import { encryptField } from './field-crypto.js';
-import { birthDateHash, holderKeyHash, memberKeyHash, nameHash, normalizeKeyPart, type Member } from './member-key.js';
+import { birthDateHash, holderKeyHash, nameHash, normalizeKeyPart, type Member } from './member-key.js';
 
 /** A person as one receipt shows them. */
 export interface PersonObservation extends Member {
@@ -9,24 +9,27 @@ export interface PersonObservation extends Member {
   kana: string | null;
   /** YYYY-MM: the month the receipt is for. */
   serviceMonth: string;
+  /** memberKeyHash of the observation (the caller has it already: it derives the receipt's pseudonym). */
+  memberHash: string;
 }
 
 interface Enrollment {
   memberHash: string;
   personId: string;
-  /** The latest receipt's view of the person: its name is the current one. */
+  /** The earliest receipt of this batch that shows the enrollment. */
   observation: PersonObservation;
   firstMonth: string;
-  lastMonth: string;
+  /** Each spelling of the name in this batch, with the earliest month it appears in. */
+  names: Map<string, { observation: PersonObservation; month: string }>;
   /** As stored before this batch; undefined for an enrollment seen for the first time. */
-  stored?: { firstMonth: string; lastMonth: string };
+  stored?: { firstMonth: string; names: Map<string, string> };
 }
 
 /**
- * Finds or registers the persons behind a batch of receipts, in bulk: a few
- * queries per batch whatever its size, and writes (and encryption) only for
- * what is new: a new person, enrollment or name, or a month range that grows.
- * Use it inside the ingest's identity transaction.
+ * Finds or registers the persons behind a batch of receipts, in bulk. A batch
+ * of persons already known costs one query; writes (and encryption) happen only
+ * for what is new: a person, an enrollment, a spelling of a name, or an earlier
+ * month than the one stored. Use it inside the ingest's identity transaction.
  */
 export class PersonRegistry {
   constructor(
@@ -38,38 +41,44 @@ export class PersonRegistry {
   async resolve(observations: readonly PersonObservation[]): Promise<string[]> {
     const enrollments = new Map<string, Enrollment>();
     const memberHashes = observations.map((o) => {
-      const memberHash = memberKeyHash(this.keys.lookup, o);
+      const memberHash = o.memberHash;
       const month = `${o.serviceMonth}-01`;
-      const seen = enrollments.get(memberHash);
-      if (!seen) enrollments.set(memberHash, { memberHash, personId: '', observation: o, firstMonth: month, lastMonth: month });
-      else {
-        if (month < seen.firstMonth) seen.firstMonth = month;
-        if (month >= seen.lastMonth) {
-          seen.lastMonth = month;
-          seen.observation = o;
-        }
+      let e = enrollments.get(memberHash);
+      if (!e) {
+        e = { memberHash, personId: '', observation: o, firstMonth: month, names: new Map() };
+        enrollments.set(memberHash, e);
+      } else if (month < e.firstMonth) {
+        e.firstMonth = month;
+        e.observation = o;
+      }
+      const name = o.name.trim();
+      if (name !== '') {
+        const hash = nameHash(this.keys.lookup, name);
+        const seen = e.names.get(hash);
+        if (!seen || month < seen.month) e.names.set(hash, { observation: o, month });
       }
       return memberHash;
     });
     const all = [...enrollments.values()];
 
-    const existing = await this.db.query<{ member_key_hash: string; person_id: string; first: string; last: string }>(
-      `SELECT member_key_hash, person_id, to_char(first_service_month, 'YYYY-MM-DD') AS first, to_char(last_service_month, 'YYYY-MM-DD') AS last
-         FROM enrollments WHERE member_key_hash = ANY($1::text[])`,
+    const { rows } = await this.db.query<{ member_key_hash: string; person_id: string; first: string; names: string[] }>(
+      `SELECT e.member_key_hash, e.person_id, to_char(e.first_service_month, 'YYYY-MM-DD') AS first,
+              array_remove(array_agg(n.name_hash || ' ' || to_char(n.first_service_month, 'YYYY-MM-DD')), NULL) AS names
+         FROM enrollments e LEFT JOIN person_names n ON n.person_id = e.person_id
+        WHERE e.member_key_hash = ANY($1::text[])
+        GROUP BY e.member_key_hash, e.person_id, e.first_service_month`,
       [all.map((e) => e.memberHash)],
     );
-    for (const row of existing.rows) {
+    for (const row of rows) {
       const e = enrollments.get(row.member_key_hash)!;
       e.personId = row.person_id;
-      e.stored = { firstMonth: row.first, lastMonth: row.last };
+      e.stored = { firstMonth: row.first, names: new Map(row.names.map((n) => n.split(' ') as [string, string])) };
     }
 
     const fresh = all.filter((e) => !e.stored);
-    const newPersons = await this.matchHolders(fresh);
-    await this.insertPersons(newPersons);
-    await this.insertEnrollments(fresh);
-    await this.widenEnrollments(all.filter((e) => e.stored && (e.firstMonth < e.stored.firstMonth || e.lastMonth > e.stored.lastMonth)));
-    await this.recordNames(all);
+    await this.insertPersons(await this.matchHolders(fresh));
+    await this.upsertEnrollments(all.filter((e) => !e.stored || e.firstMonth < e.stored.firstMonth));
+    await this.upsertNames(all);
     return memberHashes.map((hash) => enrollments.get(hash)!.personId);
   }
 
@@ -121,96 +130,72 @@ export class PersonRegistry {
     );
   }
 
-  private async insertEnrollments(fresh: Enrollment[]): Promise<void> {
-    if (fresh.length === 0) return;
+  /** New enrollments, and known ones seen in an earlier month than stored (late or re-sent receipts). */
+  private async upsertEnrollments(changed: Enrollment[]): Promise<void> {
+    if (changed.length === 0) return;
     const { encryption, lookup } = this.keys;
-    const { rows } = await this.db.query<{ member_key_hash: string }>(
-      `INSERT INTO enrollments (id, person_id, member_key_hash, holder_key_hash, insurer_number, symbol_enc, number_enc, branch, first_service_month, last_service_month)
-       SELECT gen_random_uuid(), person_id, member_hash, holder_hash, insurer, decode(symbol, 'hex'), decode(number, 'hex'), branch, first_month, last_month
-         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::date[], $9::date[])
-           AS t(person_id, member_hash, holder_hash, insurer, symbol, number, branch, first_month, last_month)
-       ON CONFLICT (member_key_hash) DO NOTHING
-       RETURNING member_key_hash`,
+    const { rows } = await this.db.query<{ member_key_hash: string; person_id: string }>(
+      `INSERT INTO enrollments (id, person_id, member_key_hash, holder_key_hash, insurer_number, symbol_enc, number_enc, branch, first_service_month)
+       SELECT gen_random_uuid(), person_id, member_hash, holder_hash, insurer, decode(symbol, 'hex'), decode(number, 'hex'), branch, first_month
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::date[])
+           AS t(person_id, member_hash, holder_hash, insurer, symbol, number, branch, first_month)
+       ON CONFLICT (member_key_hash) DO UPDATE SET first_service_month = EXCLUDED.first_service_month
+         WHERE enrollments.first_service_month > EXCLUDED.first_service_month
+       RETURNING member_key_hash, person_id`,
       [
-        fresh.map((e) => e.personId),
-        fresh.map((e) => e.memberHash),
-        fresh.map((e) => holderKeyHash(lookup, e.observation)),
-        fresh.map((e) => normalizeKeyPart(e.observation.insurerNumber)),
-        fresh.map((e) => encryptField(encryption, normalizeKeyPart(e.observation.symbol)).toString('hex')),
-        fresh.map((e) => encryptField(encryption, normalizeKeyPart(e.observation.number)).toString('hex')),
-        fresh.map((e) => normalizeKeyPart(e.observation.branch)),
-        fresh.map((e) => e.firstMonth),
-        fresh.map((e) => e.lastMonth),
+        changed.map((e) => e.personId),
+        changed.map((e) => e.memberHash),
+        changed.map((e) => holderKeyHash(lookup, e.observation)),
+        changed.map((e) => normalizeKeyPart(e.observation.insurerNumber)),
+        changed.map((e) => encryptField(encryption, normalizeKeyPart(e.observation.symbol)).toString('hex')),
+        changed.map((e) => encryptField(encryption, normalizeKeyPart(e.observation.number)).toString('hex')),
+        changed.map((e) => normalizeKeyPart(e.observation.branch)),
+        changed.map((e) => e.firstMonth),
       ],
     );
-    if (rows.length === fresh.length) return;
-    // Another ingest registered some of these meanwhile: its person wins.
-    const inserted = new Set(rows.map((r) => r.member_key_hash));
-    const lost = fresh.filter((e) => !inserted.has(e.memberHash));
+    const byHash = new Map(changed.map((e) => [e.memberHash, e]));
+    for (const row of rows) byHash.get(row.member_key_hash)!.personId = row.person_id;
+    // A new enrollment that another ingest registered meanwhile: its person wins.
+    const returned = new Set(rows.map((r) => r.member_key_hash));
+    const lost = changed.filter((e) => !e.stored && !returned.has(e.memberHash));
+    if (lost.length === 0) return;
     const winners = await this.db.query<{ member_key_hash: string; person_id: string }>(
       'SELECT member_key_hash, person_id FROM enrollments WHERE member_key_hash = ANY($1::text[])',
       [lost.map((e) => e.memberHash)],
     );
-    const byHash = new Map(lost.map((e) => [e.memberHash, e]));
     for (const row of winners.rows) byHash.get(row.member_key_hash)!.personId = row.person_id;
   }
 
-  private async widenEnrollments(grown: Enrollment[]): Promise<void> {
-    if (grown.length === 0) return;
-    await this.db.query(
-      `UPDATE enrollments e
-          SET first_service_month = LEAST(e.first_service_month, t.first_month),
-              last_service_month = GREATEST(e.last_service_month, t.last_month)
-         FROM unnest($1::text[], $2::date[], $3::date[]) AS t(member_hash, first_month, last_month)
-        WHERE e.member_key_hash = t.member_hash`,
-      [grown.map((e) => e.memberHash), grown.map((e) => e.firstMonth), grown.map((e) => e.lastMonth)],
-    );
-  }
-
-  /** Names as the receipts give them; a new spelling is a new row, the latest month marks the current one. */
-  private async recordNames(all: Enrollment[]): Promise<void> {
+  /** Spellings not stored yet, or seen earlier than stored; the one that appeared last is the current name. */
+  private async upsertNames(all: Enrollment[]): Promise<void> {
     const { encryption, lookup } = this.keys;
-    const wanted = new Map<string, { personId: string; hash: string; observation: PersonObservation; month: string }>();
+    const changed = new Map<string, { personId: string; hash: string; observation: PersonObservation; month: string }>();
     for (const e of all) {
-      const name = e.observation.name.trim();
-      if (name === '') continue;
-      const hash = nameHash(lookup, name);
-      const key = `${e.personId}|${hash}`;
-      const seen = wanted.get(key);
-      if (!seen || seen.month < e.lastMonth) wanted.set(key, { personId: e.personId, hash, observation: e.observation, month: e.lastMonth });
+      for (const [hash, { observation, month }] of e.names) {
+        const stored = e.stored?.names.get(hash);
+        if (stored !== undefined && stored <= month) continue;
+        const key = `${e.personId} ${hash}`;
+        const seen = changed.get(key);
+        if (!seen || month < seen.month) changed.set(key, { personId: e.personId, hash, observation, month });
+      }
     }
-    if (wanted.size === 0) return;
-    const stored = await this.db.query<{ person_id: string; name_hash: string; last: string }>(
-      `SELECT person_id, name_hash, to_char(last_service_month, 'YYYY-MM-DD') AS last FROM person_names WHERE person_id = ANY($1::uuid[])`,
-      [[...new Set([...wanted.values()].map((w) => w.personId))]],
+    if (changed.size === 0) return;
+    const rows = [...changed.values()];
+    await this.db.query(
+      `INSERT INTO person_names (person_id, name_hash, kana_hash, name_enc, kana_enc, first_service_month)
+       SELECT person_id, name_hash, kana_hash, decode(name_enc, 'hex'), decode(kana_enc, 'hex'), month
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::date[]) AS t(person_id, name_hash, kana_hash, name_enc, kana_enc, month)
+       ON CONFLICT (person_id, name_hash) DO UPDATE SET first_service_month = EXCLUDED.first_service_month
+         WHERE person_names.first_service_month > EXCLUDED.first_service_month`,
+      [
+        rows.map((r) => r.personId),
+        rows.map((r) => r.hash),
+        rows.map((r) => (r.observation.kana ? nameHash(lookup, r.observation.kana) : null)),
+        rows.map((r) => encryptField(encryption, r.observation.name.trim()).toString('hex')),
+        rows.map((r) => (r.observation.kana ? encryptField(encryption, r.observation.kana).toString('hex') : null)),
+        rows.map((r) => r.month),
+      ],
     );
-    const storedMonth = new Map(stored.rows.map((r) => [`${r.person_id}|${r.name_hash}`, r.last]));
-    const fresh = [...wanted].filter(([key]) => !storedMonth.has(key)).map(([, w]) => w);
-    const later = [...wanted].filter(([key, w]) => storedMonth.has(key) && w.month > storedMonth.get(key)!).map(([, w]) => w);
-    if (fresh.length > 0) {
-      await this.db.query(
-        `INSERT INTO person_names (person_id, name_hash, kana_hash, name_enc, kana_enc, last_service_month)
-         SELECT person_id, name_hash, kana_hash, decode(name_enc, 'hex'), decode(kana_enc, 'hex'), month
-           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::date[]) AS t(person_id, name_hash, kana_hash, name_enc, kana_enc, month)
-         ON CONFLICT (person_id, name_hash) DO NOTHING`,
-        [
-          fresh.map((w) => w.personId),
-          fresh.map((w) => w.hash),
-          fresh.map((w) => (w.observation.kana ? nameHash(lookup, w.observation.kana) : null)),
-          fresh.map((w) => encryptField(encryption, w.observation.name.trim()).toString('hex')),
-          fresh.map((w) => (w.observation.kana ? encryptField(encryption, w.observation.kana).toString('hex') : null)),
-          fresh.map((w) => w.month),
-        ],
-      );
-    }
-    if (later.length > 0) {
-      await this.db.query(
-        `UPDATE person_names n SET last_service_month = t.month
-           FROM unnest($1::uuid[], $2::text[], $3::date[]) AS t(person_id, name_hash, month)
-          WHERE n.person_id = t.person_id AND n.name_hash = t.name_hash AND n.last_service_month < t.month`,
-        [later.map((w) => w.personId), later.map((w) => w.hash), later.map((w) => w.month)],
-      );
-    }
   }
 }
 

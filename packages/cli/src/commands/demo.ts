@@ -2,9 +2,10 @@ import { mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { ingestClaimFile, loadSections } from '@renkei/claims';
 import { readHistory } from '@renkei/history';
-import { decryptField, pseudonymFor } from '@renkei/identity';
+import { decryptField, enrollmentPseudonym, pseudonymsOfPerson } from '@renkei/identity';
 import { importVocabulary } from '@renkei/masters';
 import { demoVocabulary, generateClaims } from '@renkei/synthetic';
+import type { Db, ServerKeys } from '@renkei/store';
 import type { Command } from 'commander';
 import { withContext } from '../context.js';
 import { formatHistory } from '../format-history.js';
@@ -36,28 +37,30 @@ export function registerDemo(program: Command): void {
           bar.stop();
           console.log(`Ingested ${files.length} claims files.`);
         }
-        // The demo shows the person with the most diagnoses; a real operator asks by card (renkei history).
-        const { rows } = await stores.clinical.query<{ pseudonym: string }>(
-          "SELECT pseudonym FROM events WHERE category = 'diagnosis' GROUP BY pseudonym ORDER BY count(DISTINCT code) DESC, pseudonym LIMIT 1",
-        );
-        if (rows.length === 0) return;
-        const person = await findDemoPerson(stores.identity, keys, rows[0]!.pseudonym);
-        console.log(`\nサンプル: ${person}\n`);
-        console.log(formatHistory(await readHistory(stores.clinical, [rows[0]!.pseudonym])));
+        // The demo shows one of its own synthetic persons; an operator asks by card (renkei history).
+        const sample = await sampleDemoPerson(stores.identity, stores.clinical, keys);
+        if (!sample) return;
+        console.log(`\nサンプル: ${sample.command}\n`);
+        console.log(formatHistory(await readHistory(stores.clinical, sample.pseudonyms)));
       });
     });
 }
 
-/** The demo's own sample person, named for the console (all demo names are synthetic). */
-async function findDemoPerson(identity: import('@renkei/store').Db, keys: import('@renkei/store').ServerKeys, pseudonym: string): Promise<string> {
-  const persons = await identity.query<{ id: string; birth_date_enc: Uint8Array }>('SELECT id, birth_date_enc FROM persons');
-  const person = persons.rows.find((p) => pseudonymFor(keys.pseudonym, p.id) === pseudonym);
-  if (!person) return pseudonym;
-  const enrollment = await identity.query<{ insurer_number: string; symbol_enc: Uint8Array; number_enc: Uint8Array; branch: string }>(
-    'SELECT insurer_number, symbol_enc, number_enc, branch FROM enrollments WHERE person_id = $1 ORDER BY last_service_month DESC LIMIT 1',
-    [person.id],
+/** The demo person with the most diagnoses, and the command that shows them (all demo names are synthetic). */
+async function sampleDemoPerson(identity: Db, clinical: Db, keys: ServerKeys): Promise<{ command: string; pseudonyms: string[] } | undefined> {
+  const { rows } = await clinical.query<{ pseudonym: string }>(
+    "SELECT pseudonym FROM events WHERE category = 'diagnosis' GROUP BY pseudonym ORDER BY count(DISTINCT code) DESC, pseudonym LIMIT 50",
   );
-  const e = enrollment.rows[0]!;
-  const member = [e.insurer_number, decryptField(keys.encryption, e.symbol_enc), decryptField(keys.encryption, e.number_enc), e.branch].filter((p, i) => i < 3 || p !== '').join(':');
-  return `renkei history --member ${member} --birth ${decryptField(keys.encryption, person.birth_date_enc)}`;
+  const wanted = new Set(rows.map((r) => r.pseudonym));
+  const enrollments = await identity.query<{ person_id: string; member_key_hash: string; insurer_number: string; symbol_enc: Uint8Array; number_enc: Uint8Array; branch: string }>(
+    'SELECT person_id, member_key_hash, insurer_number, symbol_enc, number_enc, branch FROM enrollments ORDER BY first_service_month DESC',
+  );
+  const e = enrollments.rows.find((row) => wanted.has(enrollmentPseudonym(keys.pseudonym, row.member_key_hash)));
+  if (!e) return undefined;
+  const person = await identity.query<{ birth_date_enc: Uint8Array }>('SELECT birth_date_enc FROM persons WHERE id = $1', [e.person_id]);
+  const card = [e.insurer_number, decryptField(keys.encryption, e.symbol_enc), decryptField(keys.encryption, e.number_enc), e.branch].filter((part, i) => i < 3 || part !== '');
+  return {
+    command: `renkei history --member ${card.join(':')} --birth ${decryptField(keys.encryption, person.rows[0]!.birth_date_enc)}`,
+    pseudonyms: await pseudonymsOfPerson(identity, keys, e.person_id),
+  };
 }

@@ -1,7 +1,7 @@
 import { userInfo } from 'node:os';
 import { appendAudit } from '@renkei/audit';
 import { readHistory } from '@renkei/history';
-import { findPersonByMember, pseudonymFor } from '@renkei/identity';
+import { findPersonByMember, personPseudonym, pseudonymsOfPerson } from '@renkei/identity';
 import type { Command } from 'commander';
 import { withContext } from '../context.js';
 import { CommandError } from '../errors.js';
@@ -24,9 +24,9 @@ export function registerHistory(program: Command): void {
           await appendAudit(stores.clinical, keys.audit, { ...actor, outcome: 'refused', detail: { via: 'cli', reason: match.status } });
           throw new CommandError(match.status === 'ambiguous' ? 'more than one person holds this card with this birth date: give the 枝番 (INSURER:SYMBOL:NUMBER:BRANCH)' : 'no person with this card and birth date');
         }
-        const pseudonym = pseudonymFor(keys.pseudonym, match.personId);
+        const pseudonym = personPseudonym(keys.pseudonym, match.personId);
         await appendAudit(stores.clinical, keys.audit, { ...actor, pseudonym, outcome: 'allowed', detail: { via: 'cli' } });
-        const history = await readHistory(stores.clinical, [pseudonym]);
+        const history = await readHistory(stores.clinical, await pseudonymsOfPerson(stores.identity, keys, match.personId));
         console.log(options.json ? JSON.stringify(history) : formatHistory(history));
       });
     });

@@ -22,21 +22,21 @@ CREATE TABLE enrollments (
   symbol_enc bytea NOT NULL,
   number_enc bytea NOT NULL,
   branch text NOT NULL DEFAULT '',
-  first_service_month date NOT NULL,
-  last_service_month date NOT NULL,
+  first_service_month date NOT NULL,    -- the earliest receipt that showed it
   created_at timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX enrollments_person ON enrollments (person_id);
 CREATE INDEX enrollments_holder_key_hash ON enrollments (holder_key_hash);
 
--- Names as the claims gave them (a person may change name: marriage, correction).
+-- Names as the claims gave them (a person may change name: marriage, correction);
+-- the spelling that appeared last is the current one.
 CREATE TABLE person_names (
   person_id uuid NOT NULL REFERENCES persons (id),
   name_hash text NOT NULL,
   kana_hash text,
   name_enc bytea NOT NULL,
   kana_enc bytea,
-  last_service_month date NOT NULL,
+  first_service_month date NOT NULL,    -- the earliest receipt that showed it
   PRIMARY KEY (person_id, name_hash)
 );
 CREATE INDEX person_names_name_hash ON person_names (name_hash);
