@@ -11,70 +11,77 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ingestClaimFile, loadSections } from '@renkei/claims';
+import { ingestClaimFiles, loadSections } from '@renkei/claims';
 import { loadServerKeys, openStores, resolveConfig, type Db } from '@renkei/store';
 import { generateClaims } from '@renkei/synthetic';
 
-const { values } = parseArgs({ options: { receipts: { type: 'string', default: '100000' }, months: { type: 'string', default: '12' } } });
-const targetReceipts = Number(values.receipts);
-const months = Number(values.months);
-if (!Number.isInteger(targetReceipts) || targetReceipts <= 0) throw new Error('--receipts must be a positive whole number');
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { receipts: { type: 'string', default: '100000' }, months: { type: 'string', default: '12' } } });
+  const targetReceipts = Number(values.receipts);
+  const months = Number(values.months);
+  if (!Number.isInteger(targetReceipts) || targetReceipts <= 0) throw new Error('--receipts must be a positive whole number');
 
-const work = await mkdtemp(path.join(tmpdir(), 'renkei-bench-'));
-const log = (message: string) => console.error(`[bench:ingest] ${message}`);
+  const work = await mkdtemp(path.join(tmpdir(), 'renkei-bench-'));
+  const log = (message: string) => console.error(`[bench:ingest] ${message}`);
 
-try {
-  const seed = Date.now() % 2147483647;
-  // A small pilot tells how many receipts a person makes, so that N receipts need about N / rate persons.
-  const pilot = await generateClaims({ persons: 200, months, outDir: path.join(work, 'pilot'), seed });
-  const persons = Math.max(1, Math.round((targetReceipts * 200) / pilot.receipts));
-  const claimsDir = path.join(work, 'claims');
-  let started = Date.now();
-  const generated = await generateClaims({ persons, months, outDir: claimsDir, seed: seed + 1 });
-  log(`generated ${generated.receipts} receipts, ${generated.lines} lines for ${persons} persons in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-
-  const config = resolveConfig({ dataDir: path.join(work, 'data') });
-  log(config.clinicalDatabaseUrl ? 'database: PostgreSQL (IDENTITY_DATABASE_URL, CLINICAL_DATABASE_URL)' : 'database: PGlite in a temporary directory');
-  const keys = await loadServerKeys(config);
-  const stores = await openStores(config);
   try {
-    const files = (await readdir(claimsDir, { recursive: true })).filter((f) => /\.uke$/i.test(f)).sort().map((f) => path.join(claimsDir, f));
-    const sectionOf = await loadSections(stores.clinical);
-    let receipts = 0;
-    let lines = 0;
-    const digests: string[] = [];
-    started = performance.now();
-    for (const [i, file] of files.entries()) {
-      const result = await ingestClaimFile(stores, keys, file, { sectionOf, actor: 'bench:ingest' });
+    const seed = Date.now() % 2147483647;
+    // A small pilot tells how many receipts a person makes, so that N receipts need about N / rate persons.
+    const pilot = await generateClaims({ persons: 1000, months, outDir: path.join(work, 'pilot'), seed });
+    const persons = Math.max(1, Math.round((targetReceipts * 1000) / pilot.receipts));
+    const claimsDir = path.join(work, 'claims');
+    let started = Date.now();
+    const generated = await generateClaims({ persons, months, outDir: claimsDir, seed: seed + 1 });
+    log(`generated ${generated.receipts} receipts, ${generated.lines} lines for ${persons} persons in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+    const config = resolveConfig({ dataDir: path.join(work, 'data') });
+    log(config.clinicalDatabaseUrl ? 'database: PostgreSQL (IDENTITY_DATABASE_URL, CLINICAL_DATABASE_URL)' : 'database: PGlite in a temporary directory');
+    const keys = await loadServerKeys(config);
+    const stores = await openStores(config);
+    try {
+      const files = (await readdir(claimsDir, { recursive: true })).filter((f) => /\.uke$/i.test(f)).sort().map((f) => path.join(claimsDir, f));
+      const sectionOf = await loadSections(stores.clinical);
+      let receipts = 0;
+      let lines = 0;
+      const digests: string[] = [];
+      started = performance.now();
+      const results = await ingestClaimFiles(stores, keys, files, {
+      sectionOf,
+      actor: 'bench:ingest',
+      onFile: (_result, i) => {
+        if (i % 100 === 99) log(`ingested ${i + 1}/${files.length} files`);
+      },
+    });
+    for (const result of results) {
       digests.push(result.sha256);
       receipts += result.receipts;
       lines += result.lines;
-      if (i % 100 === 0) log(`ingested ${i + 1}/${files.length} files`);
     }
     const seconds = (performance.now() - started) / 1000;
-    const fileIds = (await stores.clinical.query<{ id: string }>('SELECT id FROM claim_files WHERE sha256 = ANY($1::text[])', [digests])).rows.map((r) => r.id);
-    log(`ingest: ${lines} lines in ${seconds.toFixed(1)} s`);
+      const fileIds = (await stores.clinical.query<{ id: string }>('SELECT id FROM claim_files WHERE sha256 = ANY($1::text[])', [digests])).rows.map((r) => r.id);
+      log(`ingest: ${lines} lines in ${seconds.toFixed(1)} s`);
 
-    const copySeconds = await timeBareCopy(stores.clinical, fileIds);
-    log(`bare COPY of the same rows: ${copySeconds.toFixed(1)} s`);
-    const linesPerSecond = Math.round(lines / seconds);
-    const copyLinesPerSecond = Math.round(lines / copySeconds);
-    console.log(
-      JSON.stringify({
-        receipts,
-        lines,
-        seconds: round(seconds),
-        linesPerSecond,
-        copyLinesPerSecond,
-        ratio: round(linesPerSecond / copyLinesPerSecond),
-        peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
-      }),
-    );
+      const copySeconds = await timeBareCopy(stores.clinical, fileIds);
+      log(`bare COPY of the same rows: ${copySeconds.toFixed(1)} s`);
+      const linesPerSecond = Math.round(lines / seconds);
+      const copyLinesPerSecond = Math.round(lines / copySeconds);
+      console.log(
+        JSON.stringify({
+          receipts,
+          lines,
+          seconds: round(seconds),
+          linesPerSecond,
+          copyLinesPerSecond,
+          ratio: round(linesPerSecond / copyLinesPerSecond),
+          peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+        }),
+      );
+    } finally {
+      await stores.close();
+    }
   } finally {
-    await stores.close();
+    await rm(work, { recursive: true, force: true });
   }
-} finally {
-  await rm(work, { recursive: true, force: true });
 }
 
 /**
@@ -120,3 +127,5 @@ async function columnsOf(db: Db, table: string): Promise<string[]> {
 function round(n: number): number {
   return Math.round(n * 100) / 100;
 }
+
+await main();

@@ -10,12 +10,13 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { appendAudit } from '@renkei/audit';
-import { enrollmentPseudonym, memberKeyHash, PersonRegistry, type PersonObservation } from '@renkei/identity';
+import { IdentityCache, PersonRegistry, type PersonObservation } from '@renkei/identity';
 import type { Db, ServerKeys, Stores } from '@renkei/store';
-import { parseClaimFile, UkeFormatError, type ClaimFileHeader, type Receipt } from '@renkei/uke';
+import { parseClaimFile, UkeFormatError, type ClaimFileHeader, type ClaimFileItem, type Receipt } from '@renkei/uke';
 import { applyCorrections } from './corrections.js';
 import { EVENT_COLUMNS, eventRow, insurerOf, RECEIPT_COLUMNS, receiptRow } from './copy-rows.js';
 import { historyEvents, type SectionOf } from './history-events.js';
+import { readAhead, type ReadAhead } from './read-ahead.js';
 
 export interface IngestOptions {
   /** Who runs the ingest, for the audit trail. */
@@ -26,6 +27,8 @@ export interface IngestOptions {
   onProgress?(bytesRead: number, bytesTotal: number): void;
   /** Receipts per bulk write. */
   batchSize?: number;
+  /** Shared by the files of one run (ingestClaimFiles makes one). */
+  identityCache?: IdentityCache;
 }
 
 export interface IngestResult {
@@ -44,40 +47,94 @@ export interface IngestResult {
 
 const DEFAULT_BATCH = 1000;
 
+/** A claims file being read ahead: its digest, and its items parsed up to a bounded distance ahead. */
+interface PreparedFile {
+  path: string;
+  name: string;
+  sha256: Promise<string>;
+  items: ReadAhead<ClaimFileItem>;
+}
+
+/** Starts reading a file: digest and parse run ahead of the database work, within bounded memory. */
+async function prepareClaimFile(filePath: string, options: IngestOptions): Promise<PreparedFile> {
+  const name = path.basename(filePath);
+  const { size } = await stat(filePath);
+  const sha256 = digestFile(filePath);
+  sha256.catch(() => undefined); // awaited by the ingest
+  const items = readAhead(parseClaimFile(readWithProgress(filePath, size, options.onProgress), { fileName: name }), options.batchSize ?? DEFAULT_BATCH);
+  return { path: filePath, name, sha256, items };
+}
+
 export async function ingestClaimFile(stores: Stores, keys: ServerKeys, filePath: string, options: IngestOptions = {}): Promise<IngestResult> {
-  const fileName = path.basename(filePath);
+  return ingestPrepared(stores, keys, await prepareClaimFile(filePath, options), { ...options, identityCache: options.identityCache ?? new IdentityCache(keys) });
+}
+
+/**
+ * Ingests files one after another, each in its own transactions, while the
+ * next file is already being read and parsed. Stops at the first refusal (the
+ * files before it stay ingested); `onFile` hears of each result.
+ */
+export async function ingestClaimFiles(stores: Stores, keys: ServerKeys, filePaths: readonly string[], options: IngestOptions & { onFile?(result: IngestResult, index: number): void } = {}): Promise<IngestResult[]> {
+  const results: IngestResult[] = [];
+  const run = { ...options, identityCache: options.identityCache ?? new IdentityCache(keys) };
+  let next = filePaths.length > 0 ? prepareClaimFile(filePaths[0]!, options) : undefined;
+  for (let i = 0; next; i++) {
+    const current = await next;
+    next = i + 1 < filePaths.length ? prepareClaimFile(filePaths[i + 1]!, options) : undefined;
+    try {
+      const result = await ingestPrepared(stores, keys, current, run);
+      results.push(result);
+      options.onFile?.(result, i);
+    } catch (error) {
+      if (next) await (await next).items.cancel();
+      throw error;
+    }
+  }
+  return results;
+}
+
+async function ingestPrepared(stores: Stores, keys: ServerKeys, file: PreparedFile, options: IngestOptions & { identityCache: IdentityCache }): Promise<IngestResult> {
   const actor = options.actor ?? 'cli:ingest';
-  const sha256 = await digestFile(filePath);
+  let sha256: string;
+  try {
+    sha256 = await file.sha256;
+  } catch (error) {
+    await file.items.cancel();
+    throw error;
+  }
   const already = await stores.clinical.query<{ kind: ClaimFileHeader['kind']; facility_code: string }>('SELECT kind, facility_code FROM claim_files WHERE sha256 = $1', [sha256]);
   if (already.rows.length > 0) {
+    await file.items.cancel();
     const row = already.rows[0]!;
-    return { file: filePath, sha256, status: 'unchanged', kind: row.kind, facilityCode: row.facility_code, receipts: 0, lines: 0, events: 0, superseded: 0 };
+    return { file: file.path, sha256, status: 'unchanged', kind: row.kind, facilityCode: row.facility_code, receipts: 0, lines: 0, events: 0, superseded: 0 };
   }
   try {
     // Identity commits first (inner), clinical last: a crash between the two leaves
     // registered persons without history, never history without a person.
     const result = await stores.clinical.transaction((clinical) =>
-      stores.identity.transaction((identity) => loadFile(clinical, identity, keys, filePath, fileName, sha256, actor, options)),
+      stores.identity.transaction((identity) => loadFile(clinical, identity, keys, file, sha256, actor, options)),
     );
+    options.identityCache.commit();
     return result;
   } catch (error) {
+    options.identityCache.rollback();
+    await file.items.cancel();
     await appendAudit(stores.clinical, keys.audit, {
       actor,
       actorKind: 'process',
       action: 'claims.ingest',
       outcome: 'refused',
-      detail: { file: fileName, sha256, reason: error instanceof UkeFormatError ? error.message : 'the file could not be stored' },
+      detail: { file: file.name, sha256, reason: error instanceof UkeFormatError ? error.message : 'the file could not be stored' },
     });
     throw error;
   }
 }
 
-async function loadFile(clinical: Db, identity: Db, keys: ServerKeys, filePath: string, fileName: string, sha256: string, actor: string, options: IngestOptions): Promise<IngestResult> {
+async function loadFile(clinical: Db, identity: Db, keys: ServerKeys, file: PreparedFile, sha256: string, actor: string, options: IngestOptions & { identityCache: IdentityCache }): Promise<IngestResult> {
   const sectionOf: SectionOf = options.sectionOf ?? (() => undefined);
-  const registry = new PersonRegistry(identity, keys);
+  const cache = options.identityCache;
+  const registry = new PersonRegistry(identity, keys, cache);
   const batchSize = options.batchSize ?? DEFAULT_BATCH;
-  const { size } = await stat(filePath);
-
   let header: ClaimFileHeader | undefined;
   let fileId = 0;
   let receipts = 0;
@@ -92,7 +149,7 @@ async function loadFile(clinical: Db, identity: Db, keys: ServerKeys, filePath: 
     const full = batch;
     batch = [];
     await writing;
-    writing = writeBatch(clinical, registry, keys, fileId, header!, full, sectionOf).then((written) => {
+    writing = writeBatch(clinical, registry, cache, fileId, header!, full, sectionOf).then((written) => {
       events += written;
       receipts += full.length;
     });
@@ -100,18 +157,18 @@ async function loadFile(clinical: Db, identity: Db, keys: ServerKeys, filePath: 
     writing.catch(() => undefined);
   };
 
-  for await (const item of parseClaimFile(readWithProgress(filePath, size, options.onProgress), { fileName })) {
+  for await (const item of file.items) {
     if (item.type === 'header') {
       header = item.header;
       const inserted = await clinical.query<{ id: string }>(
         `INSERT INTO claim_files (sha256, file_name, kind, facility_code, billing_month, receipts, lines)
          VALUES ($1, $2, $3, $4, $5, 0, 0) RETURNING id`,
-        [sha256, fileName, header.kind, header.facilityCode, header.billingMonth === null ? null : `${header.billingMonth}-01`],
+        [sha256, file.name, header.kind, header.facilityCode, header.billingMonth === null ? null : `${header.billingMonth}-01`],
       );
       fileId = Number(inserted.rows[0]!.id);
     } else if (item.type === 'receipt') {
       if (insurerOf(item.receipt) === '' && !item.receipt.chartNumber) {
-        throw new UkeFormatError('the receipt has no 保険者番号, no 公費 and no カルテ番号: nothing identifies the patient', { file: fileName, line: item.receipt.line, field: '保険者番号' });
+        throw new UkeFormatError('the receipt has no 保険者番号, no 公費 and no カルテ番号: nothing identifies the patient', { file: file.name, line: item.receipt.line, field: '保険者番号' });
       }
       batch.push(item.receipt);
       if (batch.length >= batchSize) await flush();
@@ -129,9 +186,9 @@ async function loadFile(clinical: Db, identity: Db, keys: ServerKeys, filePath: 
     facility: header!.facilityCode,
     action: 'claims.ingest',
     outcome: 'allowed',
-    detail: { file: fileName, sha256, receipts, lines, events, superseded },
+    detail: { file: file.name, sha256, receipts, lines, events, superseded },
   });
-  return { file: filePath, sha256, status: 'ingested', kind: header!.kind, facilityCode: header!.facilityCode, receipts, lines, events, superseded };
+  return { file: file.path, sha256, status: 'ingested', kind: header!.kind, facilityCode: header!.facilityCode, receipts, lines, events, superseded };
 }
 
 /**
@@ -139,9 +196,9 @@ async function loadFile(clinical: Db, identity: Db, keys: ServerKeys, filePath: 
  * clinical rows are built and copied while the identity store registers the
  * persons on its own connection, at the same time.
  */
-async function writeBatch(clinical: Db, registry: PersonRegistry, keys: ServerKeys, fileId: number, header: ClaimFileHeader, batch: Receipt[], sectionOf: SectionOf): Promise<number> {
-  const observations = batch.map((receipt) => observationOf(receipt, header.facilityCode, keys));
-  const registered = registry.resolve(observations);
+async function writeBatch(clinical: Db, registry: PersonRegistry, cache: IdentityCache, fileId: number, header: ClaimFileHeader, batch: Receipt[], sectionOf: SectionOf): Promise<number> {
+  const observations = batch.map((receipt) => observationOf(receipt, header.facilityCode, cache));
+  const registered = registry.register(observations);
   registered.catch(() => undefined); // awaited below; a failure must not count as unhandled meanwhile
   const ids = await clinical.query<{ id: string }>("SELECT nextval('receipts_id_seq') AS id FROM generate_series(1, $1)", [batch.length]);
   let receiptText = '';
@@ -150,7 +207,7 @@ async function writeBatch(clinical: Db, registry: PersonRegistry, keys: ServerKe
   for (let i = 0; i < batch.length; i++) {
     const receipt = batch[i]!;
     const id = Number(ids.rows[i]!.id);
-    const pseudonym = enrollmentPseudonym(keys.pseudonym, observations[i]!.memberHash);
+    const pseudonym = observations[i]!.pseudonym;
     receiptText += receiptRow(id, fileId, pseudonym, header, receipt);
     for (const event of historyEvents(receipt, sectionOf)) {
       eventText += eventRow(id, pseudonym, receipt.serviceMonth, event);
@@ -163,11 +220,7 @@ async function writeBatch(clinical: Db, registry: PersonRegistry, keys: ServerKe
   return events;
 }
 
-/**
- * The person a receipt names: its insurance card; for 公費単独, the 公費 recipient
- * number; failing both (an empty HO), the facility's own カルテ番号 under the facility.
- */
-function observationOf(receipt: Receipt, facilityCode: string, keys: ServerKeys): PersonObservation {
+function observationOf(receipt: Receipt, facilityCode: string, cache: IdentityCache): PersonObservation & { pseudonym: string } {
   const { patient, insurance } = receipt;
   const publicProgram = receipt.publicPrograms[0];
   const card = insurance ??
@@ -175,7 +228,8 @@ function observationOf(receipt: Receipt, facilityCode: string, keys: ServerKeys)
       ? { insurerNumber: publicProgram.payerNumber, symbol: '', number: publicProgram.recipientNumber, branch: '' }
       : { insurerNumber: `facility:${facilityCode}`, symbol: '', number: receipt.chartNumber!, branch: '' });
   const member = { ...card, birthDate: patient.birthDate, sex: patient.sex };
-  return { ...member, memberHash: memberKeyHash(keys.lookup, member), name: patient.name, kana: patient.kana, serviceMonth: receipt.serviceMonth };
+  const { hash, pseudonym } = cache.member(member);
+  return { ...member, memberHash: hash, pseudonym, name: patient.name, kana: patient.kana, serviceMonth: receipt.serviceMonth };
 }
 
 async function* readWithProgress(filePath: string, size: number, onProgress: IngestOptions['onProgress']): AsyncGenerator<Uint8Array> {

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Db, ServerKeys } from '@renkei/store';
 import { encryptField } from './field-crypto.js';
-import { birthDateHash, holderKeyHash, nameHash, normalizeKeyPart, type Member } from './member-key.js';
+import type { IdentityCache, StoredEnrollment } from './identity-cache.js';
+import { birthDateHash, holderKeyHash, normalizeKeyPart, type Member } from './member-key.js';
 
 /** A person as one receipt shows them. */
 export interface PersonObservation extends Member {
@@ -22,7 +23,7 @@ interface Enrollment {
   /** Each spelling of the name in this batch, with the earliest month it appears in. */
   names: Map<string, { observation: PersonObservation; month: string }>;
   /** As stored before this batch; undefined for an enrollment seen for the first time. */
-  stored?: { firstMonth: string; names: Map<string, string> };
+  stored?: StoredEnrollment;
 }
 
 /**
@@ -35,12 +36,13 @@ export class PersonRegistry {
   constructor(
     private readonly db: Db,
     private readonly keys: ServerKeys,
+    private readonly cache: IdentityCache,
   ) {}
 
-  /** The person id of each observation, in order. */
-  async resolve(observations: readonly PersonObservation[]): Promise<string[]> {
+  /** Registers whatever the observations show that the identity store does not hold yet. */
+  async register(observations: readonly PersonObservation[]): Promise<void> {
     const enrollments = new Map<string, Enrollment>();
-    const memberHashes = observations.map((o) => {
+    for (const o of observations) {
       const memberHash = o.memberHash;
       const month = `${o.serviceMonth}-01`;
       let e = enrollments.get(memberHash);
@@ -53,13 +55,14 @@ export class PersonRegistry {
       }
       const name = o.name.trim();
       if (name !== '') {
-        const hash = nameHash(this.keys.lookup, name);
+        const hash = this.cache.nameHash(name);
         const seen = e.names.get(hash);
         if (!seen || month < seen.month) e.names.set(hash, { observation: o, month });
       }
-      return memberHash;
-    });
-    const all = [...enrollments.values()];
+    }
+    // What this run knows to be stored already needs no query.
+    const all = [...enrollments.values()].filter((e) => !covers(this.cache.stored(e.memberHash), e));
+    if (all.length === 0) return;
 
     const { rows } = await this.db.query<{ member_key_hash: string; person_id: string; first: string; names: string[] }>(
       `SELECT e.member_key_hash, e.person_id, to_char(e.first_service_month, 'YYYY-MM-DD') AS first,
@@ -79,7 +82,11 @@ export class PersonRegistry {
     await this.insertPersons(await this.matchHolders(fresh));
     await this.upsertEnrollments(all.filter((e) => !e.stored || e.firstMonth < e.stored.firstMonth));
     await this.upsertNames(all);
-    return memberHashes.map((hash) => enrollments.get(hash)!.personId);
+    for (const e of all) {
+      const names = new Map(e.stored?.names);
+      for (const [hash, { month }] of e.names) if (!names.has(hash) || month < names.get(hash)!) names.set(hash, month);
+      this.cache.record(e.memberHash, { firstMonth: e.stored && e.stored.firstMonth < e.firstMonth ? e.stored.firstMonth : e.firstMonth, names });
+    }
   }
 
   /**
@@ -168,7 +175,7 @@ export class PersonRegistry {
 
   /** Spellings not stored yet, or seen earlier than stored; the one that appeared last is the current name. */
   private async upsertNames(all: Enrollment[]): Promise<void> {
-    const { encryption, lookup } = this.keys;
+    const { encryption } = this.keys;
     const changed = new Map<string, { personId: string; hash: string; observation: PersonObservation; month: string }>();
     for (const e of all) {
       for (const [hash, { observation, month }] of e.names) {
@@ -190,13 +197,23 @@ export class PersonRegistry {
       [
         rows.map((r) => r.personId),
         rows.map((r) => r.hash),
-        rows.map((r) => (r.observation.kana ? nameHash(lookup, r.observation.kana) : null)),
+        rows.map((r) => (r.observation.kana ? this.cache.nameHash(r.observation.kana) : null)),
         rows.map((r) => encryptField(encryption, r.observation.name.trim()).toString('hex')),
         rows.map((r) => (r.observation.kana ? encryptField(encryption, r.observation.kana).toString('hex') : null)),
         rows.map((r) => r.month),
       ],
     );
   }
+}
+
+/** True when the stored enrollment already holds everything the batch shows of it. */
+function covers(stored: StoredEnrollment | undefined, e: Enrollment): boolean {
+  if (!stored || e.firstMonth < stored.firstMonth) return false;
+  for (const [hash, { month }] of e.names) {
+    const first = stored.names.get(hash);
+    if (first === undefined || month < first) return false;
+  }
+  return true;
 }
 
 function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {

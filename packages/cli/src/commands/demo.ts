@@ -1,6 +1,6 @@
 import { mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { ingestClaimFile, loadSections } from '@renkei/claims';
+import { ingestClaimFiles, loadSections } from '@renkei/claims';
 import { readHistory } from '@renkei/history';
 import { decryptField, enrollmentPseudonym, pseudonymsOfPerson } from '@renkei/identity';
 import { importVocabulary } from '@renkei/masters';
@@ -28,12 +28,13 @@ export function registerDemo(program: Command): void {
           await mkdir(claimsDir, { recursive: true });
           await generateClaims({ persons: DEMO_PERSONS, months: DEMO_MONTHS, outDir: claimsDir, seed: 1 });
           const files = (await readdir(claimsDir, { recursive: true })).filter((f) => /\.uke$/i.test(f)).sort();
-          const sectionOf = await loadSections(stores.clinical);
           const bar = progressBar('ingest', true);
-          for (const [i, file] of files.entries()) {
-            await ingestClaimFile(stores, keys, path.join(claimsDir, file), { sectionOf, actor: 'demo:seed' });
-            bar.update(i + 1, files.length);
-          }
+          await ingestClaimFiles(
+            stores,
+            keys,
+            files.map((file) => path.join(claimsDir, file)),
+            { sectionOf: await loadSections(stores.clinical), actor: 'demo:seed', onFile: (_result, i) => bar.update(i + 1, files.length) },
+          );
           bar.stop();
           console.log(`Ingested ${files.length} claims files.`);
         }

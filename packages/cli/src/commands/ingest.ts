@@ -1,6 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { ingestClaimFile, loadSections, type IngestResult } from '@renkei/claims';
+import { ingestClaimFiles, loadSections, type IngestResult } from '@renkei/claims';
 import type { Command } from 'commander';
 import { withContext } from '../context.js';
 import { progressBar } from '../progress.js';
@@ -15,12 +15,10 @@ export function registerIngest(program: Command): void {
       const files = await expandClaimFiles(inputs);
       await withContext(command.optsWithGlobals().dataDir, async ({ stores, keys }) => {
         const sectionOf = await loadSections(stores.clinical);
-        const results: IngestResult[] = [];
         const bar = progressBar('ingest', !options.json);
+        let results: IngestResult[];
         try {
-          for (const file of files) {
-            results.push(await ingestClaimFile(stores, keys, file, { sectionOf, onProgress: (done, total) => bar.update(done, total) }));
-          }
+          results = await ingestClaimFiles(stores, keys, files, { sectionOf, onFile: (_result, i) => bar.update(i + 1, files.length) });
         } finally {
           bar.stop();
         }
