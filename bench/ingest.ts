@@ -98,8 +98,8 @@ async function timeBareCopy(clinical: Db, fileIds: string[]): Promise<number> {
   let seconds = 0;
   try {
     for (const id of fileIds) {
-      const receipts = await clinical.copyTo(`SELECT * FROM receipts WHERE file_id = ${Number(id)}`);
-      const events = await clinical.copyTo(`SELECT e.* FROM events e JOIN receipts r ON r.id = e.receipt_id WHERE r.file_id = ${Number(id)}`);
+      const receipts = await clinical.copyTo(`SELECT * FROM receipts WHERE file_id = '${id}'`);
+      const events = await clinical.copyTo(`SELECT e.* FROM events e JOIN receipts r ON r.id = e.receipt_id WHERE r.file_id = '${id}'`);
       const started = performance.now();
       await clinical.transaction(async (tx) => {
         await tx.copyFrom('bench_receipts', await columnsOf(tx, 'receipts'), receipts);

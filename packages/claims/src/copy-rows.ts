@@ -9,7 +9,7 @@ export const RECEIPT_COLUMNS = [
 ] as const;
 
 export const EVENT_COLUMNS = [
-  'receipt_id', 'pseudonym', 'service_month', 'category', 'code_kind', 'code', 'name', 'modifiers', 'icd10', 'start_date',
+  'receipt_id', 'category', 'code_kind', 'code', 'name', 'modifiers', 'icd10', 'start_date',
   'outcome', 'suspected', 'main', 'dates', 'quantity', 'times', 'days', 'route', 'usage', 'practice', 'group_no', 'material',
 ] as const;
 
@@ -18,7 +18,7 @@ export function insurerOf(receipt: Receipt): string {
   return receipt.insurance?.insurerNumber ?? receipt.publicPrograms[0]?.payerNumber ?? '';
 }
 
-export function receiptRow(id: number, fileId: number, pseudonym: string, header: ClaimFileHeader, receipt: Receipt): string {
+export function receiptRow(id: string, fileId: string, pseudonym: string, header: ClaimFileHeader, receipt: Receipt): string {
   return copyRow([
     id,
     fileId,
@@ -40,11 +40,9 @@ export function receiptRow(id: number, fileId: number, pseudonym: string, header
   ]);
 }
 
-export function eventRow(receiptId: number, pseudonym: string, serviceMonth: string, e: HistoryEvent): string {
+export function eventRow(receiptId: string, e: HistoryEvent): string {
   return copyRow([
     receiptId,
-    pseudonym,
-    `${serviceMonth}-01`,
     e.category,
     e.codeKind,
     e.code,

@@ -5,11 +5,11 @@ import type { Db } from '@renkei/store';
  * kind (入院 or 外来) replaces the earlier one: the one billed later wins (ties:
  * the one ingested later). The replaced receipt stays, marked superseded, and
  * its events go, so the history shows each month's receipt once. Only files
- * ingested before this one are compared (claim_files ids grow with time).
+ * ingested before this one are compared (claim_files ids are time-ordered).
  * Returns how many receipts were superseded.
  */
-export async function applyCorrections(clinical: Db, fileId: number): Promise<number> {
-  const { rows } = await clinical.query<{ superseded: string; pseudonym: string }>(
+export async function applyCorrections(clinical: Db, fileId: string): Promise<number> {
+  const { rows } = await clinical.query<{ superseded: string }>(
     `WITH pairs AS (
        -- One index probe per receipt of this file (OFFSET 0 keeps the planner from turning it into a hash join).
        SELECT o.id AS old_id, n.id AS new_id,
@@ -28,13 +28,10 @@ export async function applyCorrections(clinical: Db, fileId: number): Promise<nu
         SET superseded_by = CASE WHEN p.old_is_later THEN p.old_id ELSE p.new_id END
        FROM pairs p
       WHERE r.id = CASE WHEN p.old_is_later THEN p.new_id ELSE p.old_id END
-     RETURNING r.id AS superseded, r.pseudonym`,
+     RETURNING r.id AS superseded`,
     [fileId],
   );
   if (rows.length === 0) return 0;
-  await clinical.query('DELETE FROM events WHERE pseudonym = ANY($1::uuid[]) AND receipt_id = ANY($2::bigint[])', [
-    [...new Set(rows.map((r) => r.pseudonym))],
-    rows.map((r) => r.superseded),
-  ]);
+  await clinical.query('DELETE FROM events WHERE receipt_id = ANY($1::uuid[])', [rows.map((r) => r.superseded)]);
   return rows.length;
 }

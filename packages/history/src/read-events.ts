@@ -29,18 +29,18 @@ export interface EventRecord {
   kind: 'medical' | 'dpc' | 'dental' | 'pharmacy';
 }
 
-/** Every current event of the given pseudonyms, oldest month first (one indexed scan per pseudonym). */
+/** Every current event of the given pseudonyms, oldest month first (receipts by pseudonym, then their events, by index). */
 export async function readEvents(clinical: Db, pseudonyms: readonly string[]): Promise<EventRecord[]> {
   const { rows } = await clinical.query<EventRecord>(
     `SELECT e.receipt_id, e.category, e.code_kind, e.code, e.name, e.modifiers, e.icd10,
             to_char(e.start_date, 'YYYY-MM-DD') AS start_date, e.outcome, e.suspected, e.main,
             array_to_string(e.dates, ',') AS dates, e.quantity, e.times, e.days, e.route, e.usage, e.group_no, e.material,
-            to_char(e.service_month, 'YYYY-MM') AS service_month,
+            to_char(r.service_month, 'YYYY-MM') AS service_month,
             r.facility_code, r.facility_name, r.prescriber_code, r.prescriber_name, r.kind
-       FROM events e
-       JOIN receipts r ON r.id = e.receipt_id
-      WHERE e.pseudonym = ANY($1::uuid[]) AND r.superseded_by IS NULL
-      ORDER BY e.service_month, e.receipt_id`,
+       FROM receipts r
+       JOIN events e ON e.receipt_id = r.id
+      WHERE r.pseudonym = ANY($1::uuid[]) AND r.superseded_by IS NULL
+      ORDER BY r.service_month, r.id`,
     [pseudonyms],
   );
   // Dates travel as text: both engines then return the same thing, with no time-zone shifts.

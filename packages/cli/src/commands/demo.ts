@@ -50,7 +50,7 @@ export function registerDemo(program: Command): void {
 /** The demo person with the most diagnoses, and the command that shows them (all demo names are synthetic). */
 async function sampleDemoPerson(identity: Db, clinical: Db, keys: ServerKeys): Promise<{ command: string; pseudonyms: string[] } | undefined> {
   const { rows } = await clinical.query<{ pseudonym: string }>(
-    "SELECT pseudonym FROM events WHERE category = 'diagnosis' GROUP BY pseudonym ORDER BY count(DISTINCT code) DESC, pseudonym LIMIT 50",
+    "SELECT r.pseudonym FROM receipts r JOIN events e ON e.receipt_id = r.id WHERE e.category = 'diagnosis' GROUP BY r.pseudonym ORDER BY count(DISTINCT e.code) DESC, r.pseudonym LIMIT 50",
   );
   const wanted = new Set(rows.map((r) => r.pseudonym));
   const enrollments = await identity.query<{ person_id: string; member_key_hash: string; insurer_number: string; symbol_enc: Uint8Array; number_enc: Uint8Array; branch: string }>(

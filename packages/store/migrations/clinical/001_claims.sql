@@ -4,9 +4,12 @@
 CREATE TYPE receipt_kind AS ENUM ('medical', 'dpc', 'dental', 'pharmacy');
 CREATE TYPE event_category AS ENUM ('diagnosis', 'medication', 'procedure', 'test');
 
+-- Ids are time-ordered UUIDs made by the ingest (rows are built before their
+-- transaction opens); a later file's id sorts after an earlier one's.
+
 -- One ingested claims file. The digest makes a second ingest of the same bytes a no-op.
 CREATE TABLE claim_files (
-  id bigserial PRIMARY KEY,
+  id uuid PRIMARY KEY,
   sha256 text NOT NULL UNIQUE,
   file_name text NOT NULL,
   kind receipt_kind NOT NULL,
@@ -17,10 +20,9 @@ CREATE TABLE claim_files (
   ingested_at timestamptz NOT NULL DEFAULT now()
 );
 
-CREATE SEQUENCE receipts_id_seq;
 CREATE TABLE receipts (
-  id bigint PRIMARY KEY,
-  file_id bigint NOT NULL REFERENCES claim_files (id),
+  id uuid PRIMARY KEY,
+  file_id uuid NOT NULL REFERENCES claim_files (id),
   pseudonym uuid NOT NULL,
   kind receipt_kind NOT NULL,
   receipt_type text NOT NULL,          -- レセプト種別 (4 digits)
@@ -35,7 +37,7 @@ CREATE TABLE receipts (
   birth_year smallint NOT NULL,
   sex smallint NOT NULL,
   points integer,
-  superseded_by bigint REFERENCES receipts (id)
+  superseded_by uuid REFERENCES receipts (id)
 );
 -- A receipt that corrects an earlier one shares this key with it.
 CREATE INDEX receipts_correction_key ON receipts (pseudonym, insurer_number, facility_code, service_month, kind, inpatient, file_id)
@@ -45,10 +47,10 @@ CREATE INDEX receipts_file ON receipts (file_id);
 -- Diagnoses, medications, procedures and tests, one row per receipt line that
 -- carries one. Drugs and devices used inside a procedure or test keep that
 -- category, are marked `material` and share its group_no (診療識別 group).
+-- Events are found through their receipt (receipts are indexed by pseudonym);
+-- keyed by time-ordered receipt ids, their index grows at its right edge.
 CREATE TABLE events (
-  receipt_id bigint NOT NULL,
-  pseudonym uuid NOT NULL,
-  service_month date NOT NULL,
+  receipt_id uuid NOT NULL,
   category event_category NOT NULL,
   code_kind char(1) NOT NULL,          -- master: b 傷病名, s 診療行為, y 医薬品, t 特定器材
   code text NOT NULL,
@@ -69,4 +71,4 @@ CREATE TABLE events (
   group_no integer,
   material boolean NOT NULL DEFAULT false
 );
-CREATE INDEX events_pseudonym ON events (pseudonym, receipt_id);
+CREATE INDEX events_receipt ON events (receipt_id);

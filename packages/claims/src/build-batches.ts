@@ -1,0 +1,84 @@
+/**
+ * The CPU half of an ingest: parse a file and turn its receipts into ready-made
+ * COPY rows, batch by batch, ahead of the database half. It asks the database
+ * nothing (ids are made here), so a file can be built while the one before it
+ * is still being written.
+ */
+import type { IdentityCache, PersonObservation } from '@renkei/identity';
+import { timeOrderedId } from '@renkei/store';
+import { UkeFormatError, type ClaimFileHeader, type ClaimFileItem, type Receipt } from '@renkei/uke';
+import { eventRow, insurerOf, receiptRow } from './copy-rows.js';
+import { historyEvents, type SectionOf } from './history-events.js';
+
+export type FileChunk =
+  | { type: 'header'; header: ClaimFileHeader; fileId: string }
+  | { type: 'batch'; receipts: number; events: number; receiptRows: string; eventRows: string; observations: PersonObservation[] }
+  | { type: 'end'; lines: number };
+
+export interface BuildContext {
+  cache: IdentityCache;
+  sectionOf: SectionOf;
+  batchSize: number;
+  fileName: string;
+}
+
+export async function* buildBatches(items: AsyncIterable<ClaimFileItem>, context: BuildContext): AsyncGenerator<FileChunk> {
+  let header: ClaimFileHeader | undefined;
+  let fileId = '';
+  let batch: Receipt[] = [];
+  for await (const item of items) {
+    if (item.type === 'header') {
+      header = item.header;
+      fileId = timeOrderedId();
+      yield { type: 'header', header, fileId };
+    } else if (item.type === 'receipt') {
+      if (insurerOf(item.receipt) === '' && !item.receipt.chartNumber) {
+        throw new UkeFormatError('the receipt has no 保険者番号, no 公費 and no カルテ番号: nothing identifies the patient', { file: context.fileName, line: item.receipt.line, field: '保険者番号' });
+      }
+      batch.push(item.receipt);
+      if (batch.length >= context.batchSize) {
+        yield buildBatch(batch, header!, fileId, context);
+        batch = [];
+      }
+    } else {
+      if (batch.length > 0) yield buildBatch(batch, header!, fileId, context);
+      yield { type: 'end', lines: item.lines };
+    }
+  }
+}
+
+function buildBatch(batch: Receipt[], header: ClaimFileHeader, fileId: string, context: BuildContext): FileChunk {
+  const observations: PersonObservation[] = [];
+  let receiptRows = '';
+  let eventRows = '';
+  let events = 0;
+  for (let i = 0; i < batch.length; i++) {
+    const receipt = batch[i]!;
+    const id = timeOrderedId();
+    const observation = observationOf(receipt, header.facilityCode, context.cache);
+    observations.push(observation);
+    receiptRows += receiptRow(id, fileId, observation.pseudonym, header, receipt);
+    for (const event of historyEvents(receipt, context.sectionOf)) {
+      eventRows += eventRow(id, event);
+      events++;
+    }
+  }
+  return { type: 'batch', receipts: batch.length, events, receiptRows, eventRows, observations };
+}
+
+/**
+ * The person a receipt names: its insurance card; for 公費単独, the 公費 recipient
+ * number; failing both (an empty HO), the facility's own カルテ番号 under the facility.
+ * Its pseudonym follows from the card alone.
+ */
+function observationOf(receipt: Receipt, facilityCode: string, cache: IdentityCache): PersonObservation & { pseudonym: string } {
+  const { patient, insurance } = receipt;
+  const publicProgram = receipt.publicPrograms[0];
+  const card = insurance ??
+    (publicProgram
+      ? { insurerNumber: publicProgram.payerNumber, symbol: '', number: publicProgram.recipientNumber, branch: '' }
+      : { insurerNumber: `facility:${facilityCode}`, symbol: '', number: receipt.chartNumber!, branch: '' });
+  const member = { insurerNumber: card.insurerNumber, symbol: card.symbol, number: card.number, branch: card.branch, birthDate: patient.birthDate, sex: patient.sex };
+  const { hash, pseudonym } = cache.member(member);
+  return { ...member, memberHash: hash, pseudonym, name: patient.name, kana: patient.kana, serviceMonth: receipt.serviceMonth };
+}
