@@ -40,13 +40,13 @@ async function main(): Promise<void> {
     const stores = await openStores(config);
     try {
       const files = (await readdir(claimsDir, { recursive: true })).filter((f) => /\.uke$/i.test(f)).sort().map((f) => path.join(claimsDir, f));
-      const sectionOf = await loadSections(stores.clinical);
+      const sections = await loadSections(stores.clinical);
       let receipts = 0;
       let lines = 0;
       const digests: string[] = [];
       started = performance.now();
       const results = await ingestClaimFiles(stores, keys, files, {
-      sectionOf,
+      sections,
       actor: 'bench:ingest',
       onFile: (_result, i) => {
         if (i % 100 === 99) log(`ingested ${i + 1}/${files.length} files`);

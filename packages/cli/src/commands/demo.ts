@@ -33,7 +33,7 @@ export function registerDemo(program: Command): void {
             stores,
             keys,
             files.map((file) => path.join(claimsDir, file)),
-            { sectionOf: await loadSections(stores.clinical), actor: 'demo:seed', onFile: (_result, i) => bar.update(i + 1, files.length) },
+            { sections: await loadSections(stores.clinical), actor: 'demo:seed', onFile: (_result, i) => bar.update(i + 1, files.length) },
           );
           bar.stop();
           console.log(`Ingested ${files.length} claims files.`);

@@ -14,11 +14,11 @@ export function registerIngest(program: Command): void {
     .action(async (inputs: string[], options: { json?: boolean }, command: Command) => {
       const files = await expandClaimFiles(inputs);
       await withContext(command.optsWithGlobals().dataDir, async ({ stores, keys }) => {
-        const sectionOf = await loadSections(stores.clinical);
+        const sections = await loadSections(stores.clinical);
         const bar = progressBar('ingest', !options.json);
         let results: IngestResult[];
         try {
-          results = await ingestClaimFiles(stores, keys, files, { sectionOf, onFile: (_result, i) => bar.update(i + 1, files.length) });
+          results = await ingestClaimFiles(stores, keys, files, { sections, onFile: (_result, i) => bar.update(i + 1, files.length) });
         } finally {
           bar.stop();
         }
