@@ -10,9 +10,11 @@ import { UkeFormatError, type ClaimFileHeader, type ClaimFileItem, type Receipt 
 import { eventRow, insurerOf, receiptRow } from './copy-rows.js';
 import { historyEvents, type SectionOf } from './history-events.js';
 
+const utf8 = new TextEncoder();
+
 export type FileChunk =
   | { type: 'header'; header: ClaimFileHeader; fileId: string }
-  | { type: 'batch'; receipts: number; events: number; receiptRows: string; eventRows: string; observations: PersonObservation[] }
+  | { type: 'batch'; receipts: number; events: number; receiptRows: Uint8Array; eventRows: Uint8Array; observations: PersonObservation[] }
   | { type: 'end'; lines: number };
 
 export interface BuildContext {
@@ -63,7 +65,9 @@ function buildBatch(batch: Receipt[], header: ClaimFileHeader, fileId: string, c
       events++;
     }
   }
-  return { type: 'batch', receipts: batch.length, events, receiptRows, eventRows, observations };
+  // UTF-8 here, on the building side: the bytes then cross to the writer without a copy.
+  // (TextEncoder gives each its own ArrayBuffer, which can be transferred; pooled Buffers cannot.)
+  return { type: 'batch', receipts: batch.length, events, receiptRows: utf8.encode(receiptRows), eventRows: utf8.encode(eventRows), observations };
 }
 
 /**
@@ -78,7 +82,21 @@ function observationOf(receipt: Receipt, facilityCode: string, cache: IdentityCa
     (publicProgram
       ? { insurerNumber: publicProgram.payerNumber, symbol: '', number: publicProgram.recipientNumber, branch: '' }
       : { insurerNumber: `facility:${facilityCode}`, symbol: '', number: receipt.chartNumber!, branch: '' });
-  const member = { insurerNumber: card.insurerNumber, symbol: card.symbol, number: card.number, branch: card.branch, birthDate: patient.birthDate, sex: patient.sex };
-  const { hash, pseudonym } = cache.member(member);
-  return { ...member, memberHash: hash, pseudonym, name: patient.name, kana: patient.kana, serviceMonth: receipt.serviceMonth };
+  const observation = {
+    insurerNumber: card.insurerNumber,
+    symbol: card.symbol,
+    number: card.number,
+    branch: card.branch,
+    birthDate: patient.birthDate,
+    sex: patient.sex,
+    memberHash: '',
+    pseudonym: '',
+    name: patient.name,
+    kana: patient.kana,
+    serviceMonth: receipt.serviceMonth,
+  };
+  const { hash, pseudonym } = cache.member(observation);
+  observation.memberHash = hash;
+  observation.pseudonym = pseudonym;
+  return observation;
 }

@@ -39,7 +39,9 @@ for (const [index, filePath] of data.files.entries()) {
     for await (const chunk of buildBatches(items, { cache, sectionOf, batchSize: data.batchSize, fileName })) {
       while (credits === 0) await new Promise<void>((resolve) => (wake = resolve));
       credits--;
-      send({ type: 'chunk', file: index, chunk });
+      // The row bytes are handed over, not copied.
+      const transfer = chunk.type === 'batch' ? [chunk.receiptRows.buffer, chunk.eventRows.buffer] : [];
+      port.postMessage({ type: 'chunk', file: index, chunk } satisfies FromWorker, transfer as ArrayBuffer[]);
     }
   } catch (error) {
     send({ type: 'refused', file: index, error: serialize(error) });

@@ -18,9 +18,10 @@ export interface Db {
   transaction<T>(work: (tx: Db) => Promise<T>): Promise<T>;
   /**
    * Bulk-loads rows given in PostgreSQL's text COPY format (tab-separated,
-   * `\N` for null, one row per line) into `table (columns)`. Returns the row count.
+   * `\N` for null, one row per line; a string, or its UTF-8 bytes) into
+   * `table (columns)`. Returns the row count.
    */
-  copyFrom(table: string, columns: readonly string[], text: string): Promise<number>;
+  copyFrom(table: string, columns: readonly string[], text: string | Uint8Array): Promise<number>;
   /** The rows of `query` in text COPY format (for exports and benchmarks; keep them bounded). */
   copyTo(query: string): Promise<string>;
   close(): Promise<void>;

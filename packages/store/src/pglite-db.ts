@@ -35,7 +35,7 @@ function wrap(handle: PgliteLike, root: PGlite | undefined, dump?: () => Promise
       if (!root) return work(db); // already inside one: PGlite has no nested transactions
       return root.transaction((tx) => work(wrap(tx, undefined)));
     },
-    async copyFrom(table: string, columns: readonly string[], text: string) {
+    async copyFrom(table: string, columns: readonly string[], text: string | Uint8Array) {
       if (text.length === 0) return 0;
       const result = await handle.query(`COPY ${table} (${columns.join(', ')}) FROM '/dev/blob'`, [], {
         blob: new Blob([text]),

@@ -80,7 +80,7 @@ function clientDb(client: pg.PoolClient): Db {
   return db;
 }
 
-function copyWith(client: pg.PoolClient, table: string, columns: readonly string[], text: string): Promise<number> {
+function copyWith(client: pg.PoolClient, table: string, columns: readonly string[], text: string | Uint8Array): Promise<number> {
   if (text.length === 0) return Promise.resolve(0);
   return new Promise((resolve, reject) => {
     const stream = client.query(copyFromStdin(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));

@@ -53,6 +53,7 @@ export class ClaimFileParser {
   private unitUsage: string | null = null;
   private dispensing: { dates: string[]; days: number | null; prescribedOn: string | null } | undefined;
   private admittedOn: string | null = null;
+  private monthDays = 0;
   private codingUnits = new Map<string, number>();
 
   constructor(options: ParseOptions = {}) {
@@ -428,6 +429,8 @@ export class ClaimFileParser {
     this.dispensing = undefined;
     this.admittedOn = null;
     this.codingUnits.clear();
+    const month = this.receipt.serviceMonth;
+    this.monthDays = daysInMonth(Number(month.slice(0, 4)), Number(month.slice(5, 7)));
   }
 
   private insuranceRecord(id: 'HO' | 'KO' | 'SN', ctx: RecordContext, receipt: Receipt): void {
@@ -492,7 +495,6 @@ export class ClaimFileParser {
     const dates: string[] = [];
     const fields = ctx.fields;
     const last = Math.min(fields.length, first + 31);
-    let monthDays = 0;
     for (let i = first; i < last; i++) {
       const value = fields[i]!;
       if (value === '') continue;
@@ -500,8 +502,7 @@ export class ClaimFileParser {
       const count = value.trim();
       if (!/^\d{1,3}$/.test(count)) fail(ctx, { index: i, label: `${day}日`, type: 'integer', required: false, personal: false }, `${value} is not a count`);
       if (count === '0' || /^0+$/.test(count)) continue;
-      monthDays ||= daysInMonth(Number(month.slice(0, 4)), Number(month.slice(5, 7)));
-      if (day > monthDays) fail(ctx, { index: i, label: `${day}日`, type: 'integer', required: false, personal: false }, `${month} has no day ${day}`);
+      if (day > this.monthDays) fail(ctx, { index: i, label: `${day}日`, type: 'integer', required: false, personal: false }, `${month} has no day ${day}`);
       dates.push(dayOfMonth(month, day));
     }
     return dates;

@@ -43,7 +43,8 @@ export function readText(ctx: RecordContext, spec: FieldSpec): string {
  */
 export function readCode(ctx: RecordContext, spec: FieldSpec): string {
   const value = raw(ctx, spec);
-  return NON_ASCII.test(value) ? value.normalize('NFKC').replace(/\s+/g, '') : value.replace(/ +/g, '');
+  if (NON_ASCII.test(value)) return value.normalize('NFKC').replace(/\s+/g, '');
+  return value.includes(' ') ? value.replace(/ +/g, '') : value;
 }
 
 export function readInteger(ctx: RecordContext, spec: FieldSpec): number | null {
