@@ -64,7 +64,7 @@ export async function ingestClaimFile(stores: Stores, keys: ServerKeys, filePath
 export async function ingestClaimFiles(stores: Stores, keys: ServerKeys, filePaths: readonly string[], options: IngestOptions = {}): Promise<IngestResult[]> {
   const digests: string[] = [];
   for (const file of filePaths) digests.push(await digestFile(file));
-  const known = await stores.clinical.query<{ sha256: string; kind: ClaimFileHeader['kind']; facility_code: string }>(
+  const known = await stores.clinical.query<{ sha256: string; kind: ClaimFileHeader['kind'] | null; facility_code: string | null }>(
     'SELECT sha256, kind, facility_code FROM claim_files WHERE sha256 = ANY($1::text[])',
     [digests],
   );
@@ -78,11 +78,12 @@ export async function ingestClaimFiles(stores: Stores, keys: ServerKeys, filePat
     let built = 0;
     for (const [i, filePath] of filePaths.entries()) {
       const sha256 = digests[i]!;
-      const stored = ingestedBefore.get(sha256);
-      const result: IngestResult =
-        stored || digests.indexOf(sha256) !== i
-          ? { file: filePath, sha256, status: 'unchanged', kind: stored?.kind ?? results[digests.indexOf(sha256)]!.kind, facilityCode: stored?.facility_code ?? results[digests.indexOf(sha256)]!.facilityCode, receipts: 0, lines: 0, events: 0, superseded: 0 }
-          : await ingestBuilt(stores, keys, cache, filePath, sha256, worker!.chunks(built++), options.actor ?? 'cli:ingest');
+      const first = digests.indexOf(sha256);
+      // Stored before this run, or earlier in this very run.
+      const same = ingestedBefore.get(sha256) ?? (first < i ? { kind: results[first]!.kind, facility_code: results[first]!.facilityCode } : undefined);
+      const result: IngestResult = same
+        ? { file: filePath, sha256, status: 'unchanged', kind: same.kind, facilityCode: same.facility_code, receipts: 0, lines: 0, events: 0, superseded: 0 }
+        : await ingestBuilt(stores, keys, cache, filePath, sha256, worker!.chunks(built++), options.actor ?? 'cli:ingest');
       results.push(result);
       options.onFile?.(result, i);
     }

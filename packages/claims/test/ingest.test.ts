@@ -8,7 +8,7 @@ import { findPersonByMember, pseudonymsOfPerson } from '@renkei/identity';
 import { deriveServerKeys, type Stores } from '@renkei/store';
 import { openTestStores, testEngines } from '@renkei/store/testing';
 import { UkeFormatError } from '@renkei/uke';
-import { ingestClaimFile } from '../src/index.js';
+import { ingestClaimFile, ingestClaimFiles } from '../src/index.js';
 
 const samples = fileURLToPath(new URL('../../../../shared/uke-samples/', import.meta.url));
 const receiptisan = path.join(samples, 'receiptisan/RECEIPTC_GAIRAI_SAMPLE.UKE');
@@ -141,5 +141,21 @@ describe.each(testEngines())('ingest on %s', (engine) => {
     await ingestClaimFile(stores, keys, renamed);
     expect(await count(stores, 'identity', 'persons')).toBe(1);
     expect(await count(stores, 'identity', 'person_names')).toBe(2);
+  });
+
+  it('ingests a run of files in order: a file given twice is read once, and a refusal stops the run but keeps the files before it', async () => {
+    const first = await writeClaims(dir, 'first.UKE', [IR('202411'), RE(1, '香川　一郎', '1', '19600101'), HO('12', '34'), SY('8833421', '20241001'), GO]);
+    const second = await writeClaims(dir, 'second.UKE', [IR('202412'), RE(1, '香川　二郎', '1', '19610101'), HO('12', '36'), SY('8833421', '20241001'), GO]);
+    const broken = await writeClaims(dir, 'broken.UKE', [IR('202412'), RE(1, '香川　三郎', '1', '19621301'), HO('12', '37'), GO]);
+    const results = await ingestClaimFiles(stores, keys, [first, second, first]);
+    expect(results.map((r) => [path.basename(r.file), r.status, r.receipts])).toEqual([
+      ['first.UKE', 'ingested', 1],
+      ['second.UKE', 'ingested', 1],
+      ['first.UKE', 'unchanged', 0],
+    ]);
+    const third = await writeClaims(dir, 'third.UKE', [IR('202501'), RE(1, '香川　四郎', '1', '19630101'), HO('12', '38'), GO]);
+    await expect(ingestClaimFiles(stores, keys, [third, broken, first])).rejects.toThrow('broken.UKE line 2, field 生年月日');
+    expect(await count(stores, 'clinical', 'claim_files')).toBe(3);
+    expect(await count(stores, 'identity', 'persons')).toBe(3);
   });
 });
