@@ -9,7 +9,8 @@ export interface StoredEnrollment {
   names: Map<string, string>;
 }
 
-const LIMIT = 500_000;
+/** Entries per map: enough for a prefecture's monthly files to hit, small enough to keep memory flat. */
+const LIMIT = 200_000;
 
 /**
  * What one ingest run has learnt of the identity store: keyed hashes and
@@ -20,7 +21,9 @@ const LIMIT = 500_000;
 export class IdentityCache {
   private readonly members = new Map<string, { hash: string; pseudonym: string }>();
   private readonly names = new Map<string, string>();
-  private readonly known = new Map<string, StoredEnrollment>();
+  // Kept flat (strings, not objects per enrollment): member hash → first month, and member hash + name hash → first month.
+  private readonly knownEnrollments = new Map<string, string>();
+  private readonly knownNames = new Map<string, string>();
   private pending = new Map<string, StoredEnrollment>();
 
   constructor(private readonly keys: ServerKeys) {}
@@ -46,9 +49,16 @@ export class IdentityCache {
     return hash;
   }
 
-  /** The stored state of an enrollment, if this run knows it. */
-  stored(memberHash: string): StoredEnrollment | undefined {
-    return this.pending.get(memberHash) ?? this.known.get(memberHash);
+  /** Whether the store is known to hold the enrollment from `firstMonth` on, and each spelling from its month on. */
+  covers(memberHash: string, firstMonth: string, names: Iterable<[string, string]>): boolean {
+    const pending = this.pending.get(memberHash);
+    const stored = pending?.firstMonth ?? this.knownEnrollments.get(memberHash);
+    if (stored === undefined || firstMonth < stored) return false;
+    for (const [hash, month] of names) {
+      const first = pending?.names.get(hash) ?? this.knownNames.get(`${memberHash} ${hash}`);
+      if (first === undefined || month < first) return false;
+    }
+    return true;
   }
 
   /** Records what the current (uncommitted) file has stored. */
@@ -57,7 +67,10 @@ export class IdentityCache {
   }
 
   commit(): void {
-    for (const [hash, state] of this.pending) remember(this.known, hash, state);
+    for (const [memberHash, state] of this.pending) {
+      remember(this.knownEnrollments, memberHash, state.firstMonth);
+      for (const [hash, month] of state.names) remember(this.knownNames, `${memberHash} ${hash}`, month);
+    }
     this.pending = new Map();
   }
 

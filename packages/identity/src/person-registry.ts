@@ -61,7 +61,7 @@ export class PersonRegistry {
       }
     }
     // What this run knows to be stored already needs no query.
-    const all = [...enrollments.values()].filter((e) => !covers(this.cache.stored(e.memberHash), e));
+    const all = [...enrollments.values()].filter((e) => !this.cache.covers(e.memberHash, e.firstMonth, [...e.names].map(([hash, { month }]) => [hash, month])));
     if (all.length === 0) return;
 
     const { rows } = await this.db.query<{ member_key_hash: string; person_id: string; first: string; names: string[] }>(
@@ -204,16 +204,6 @@ export class PersonRegistry {
       ],
     );
   }
-}
-
-/** True when the stored enrollment already holds everything the batch shows of it. */
-function covers(stored: StoredEnrollment | undefined, e: Enrollment): boolean {
-  if (!stored || e.firstMonth < stored.firstMonth) return false;
-  for (const [hash, { month }] of e.names) {
-    const first = stored.names.get(hash);
-    if (first === undefined || month < first) return false;
-  }
-  return true;
 }
 
 function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
