@@ -4,6 +4,7 @@
  * GO. Within a receipt, 診療識別 is carried forward within a group and a 算定単位
  * closes on the line that carries 点数. Pure: no I/O, fed one line at a time.
  */
+import { payersOf } from './burden.js';
 import { dayOfMonth, daysInMonth } from './dates.js';
 import { UkeFormatError } from './errors.js';
 import { fail, readCode, readDate, readDecimal, readInteger, readMonth, readText, type RecordContext } from './fields.js';
@@ -186,12 +187,14 @@ export class ClaimFileParser {
     this.enterUnit(readCode(ctx, f.practice));
     if (this.practice === '') fail(ctx, f.practice, 'is empty on the first line of the receipt, so the group is unknown');
     const points = readInteger(ctx, f.points);
+    const burden = readCode(ctx, f.burden);
+    if (burden !== '' && !payersOf(burden)) fail(ctx, f.burden, `${burden} is not a 負担区分 code`);
     const item: ClaimItem = {
       line: ctx.line,
       codeKind,
       code: readCode(ctx, f.code),
       practice: this.practice,
-      burden: readCode(ctx, f.burden),
+      burden,
       quantity: readDecimal(ctx, f.quantity),
       points,
       times: readInteger(ctx, f.times),

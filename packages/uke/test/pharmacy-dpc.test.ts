@@ -84,6 +84,7 @@ describe('refusals name the file, the line and the field', () => {
     ['a file that does not start with its facility', [re('19500101')], 'RECEIPTC.UKE line 1: a claims file starts with IR, YK or UK, not RE'],
     ['a missing 傷病名コード', [header, re('19500101'), record('SY', { 2: '20241001' })], 'RECEIPTC.UKE line 3, field 傷病名コード: is required but empty'],
     ['a bad 転帰区分', [header, re('19500101'), record('SY', { 1: '2500013', 3: '7' })], 'RECEIPTC.UKE line 3, field 転帰区分: 7 is not a 転帰区分'],
+    ['a 負担区分 that does not exist', [header, re('19500101'), record('SI', { 1: '11', 2: 'A', 3: '111000110', 5: '291', 6: '1' })], 'RECEIPTC.UKE line 3, field 負担区分: A is not a 負担区分 code'],
     ['a 点数 that is no number', [header, re('19500101'), record('SI', { 1: '11', 3: '111000110', 5: '29a', 6: '1' })], 'RECEIPTC.UKE line 3, field 点数: 29a is not a whole number'],
   ])('%s', async (_name, lines, message) => {
     await expect(parseBytes(cp932(lines), 'RECEIPTC.UKE')).rejects.toThrow(message);
