@@ -10,7 +10,7 @@ export interface StoredEnrollment {
 }
 
 /** Entries per map: enough for a prefecture's monthly files to hit, small enough to keep memory flat. */
-const LIMIT = 200_000;
+const LIMIT = 100_000;
 
 /**
  * What one ingest run has learnt of the identity store: keyed hashes and
@@ -19,7 +19,8 @@ const LIMIT = 200_000;
  * registers becomes known only when its transaction commits.
  */
 export class IdentityCache {
-  private readonly members = new Map<string, { hash: string; pseudonym: string }>();
+  // One string per card ("hash pseudonym"): a run over a prefecture holds many.
+  private readonly members = new Map<string, string>();
   private readonly names = new Map<string, string>();
   // Kept flat (strings, not objects per enrollment): member hash → first month, and member hash + name hash → first month.
   private readonly knownEnrollments = new Map<string, string>();
@@ -32,12 +33,13 @@ export class IdentityCache {
   member(member: Member): { hash: string; pseudonym: string } {
     const key = `${member.insurerNumber}\u0000${member.symbol}\u0000${member.number}\u0000${member.branch}\u0000${member.birthDate}\u0000${member.sex}`;
     let entry = this.members.get(key);
-    if (!entry) {
+    if (entry === undefined) {
       const hash = memberKeyHash(this.keys.lookup, member);
-      entry = { hash, pseudonym: enrollmentPseudonym(this.keys.pseudonym, hash) };
+      entry = `${hash} ${enrollmentPseudonym(this.keys.pseudonym, hash)}`;
       remember(this.members, key, entry);
     }
-    return entry;
+    const space = entry.indexOf(' ');
+    return { hash: entry.slice(0, space), pseudonym: entry.slice(space + 1) };
   }
 
   nameHash(name: string): string {
