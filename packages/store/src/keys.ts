@@ -1,4 +1,4 @@
-import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { hkdfSync, randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { RenkeiConfig } from './config.js';
@@ -36,11 +36,6 @@ export function deriveServerKeys(secret: Buffer): ServerKeys {
     encryption: derive('encryption v1'),
     audit: derive('audit v1'),
   };
-}
-
-/** HMAC-SHA-256 of `value` under `key`, hex. */
-export function keyedHash(key: Buffer, value: string): string {
-  return createHmac('sha256', key).update(value, 'utf8').digest('hex');
 }
 
 async function readOrCreateKeyFile(dataDir: string): Promise<Buffer> {

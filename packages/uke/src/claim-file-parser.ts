@@ -93,15 +93,28 @@ export class ClaimFileParser {
 
   private record(id: string, ctx: RecordContext): void {
     if (this.kind === undefined) this.kind = this.detectKind(id, ctx);
-    if (!knownRecordIds[this.kind].has(id)) fail(ctx, undefined, `unknown record ${id} in a ${this.kind} claims file`);
-    switch (this.kind) {
-      case 'pharmacy':
-        return this.pharmacyRecord(id, ctx);
-      case 'dental':
-        return this.dentalRecord(id, ctx);
-      default:
-        return this.medicalRecord(id, ctx);
+    const kind = this.kind;
+    if (!knownRecordIds[kind].has(id)) fail(ctx, undefined, `unknown record ${id} in a ${kind} claims file`);
+    const layouts = kind === 'pharmacy' ? pharmacyLayouts : kind === 'dental' ? dentalLayouts : medicalLayouts;
+    // The records every kind shares: the facility, the receipt's opening and end, its insurance.
+    switch (id) {
+      case 'IR':
+        return this.facilityHeader(ctx, (layouts as typeof medicalLayouts | typeof dentalLayouts).IR.fields);
+      case 'YK':
+        return this.facilityHeader(ctx, pharmacyLayouts.YK.fields);
+      case 'UK':
+        this.facilityNameFromUK = readText(ctx, dentalLayouts.UK.fields.facilityName);
+        return;
+      case 'RE':
+        return this.openReceipt(ctx, layouts.RE.fields);
+      case 'GO':
+        return this.finishReceipt();
     }
+    const receipt = this.requireReceipt(id, ctx);
+    if (id === 'HO' || id === 'KO' || id === 'SN') return this.insuranceRecord(id, ctx, receipt);
+    if (kind === 'pharmacy') return this.pharmacyRecord(id, ctx, receipt);
+    // 歯科: receipts and persons are kept; the dental detail is not read yet.
+    if (kind !== 'dental') this.medicalRecord(id, ctx, receipt);
   }
 
   private detectKind(id: string, ctx: RecordContext): ReceiptKind {
@@ -116,22 +129,9 @@ export class ClaimFileParser {
 
   // ---- 医科 and DPC ----
 
-  private medicalRecord(id: string, ctx: RecordContext): void {
+  private medicalRecord(id: string, ctx: RecordContext, receipt: Receipt): void {
     const L = medicalLayouts;
     switch (id) {
-      case 'IR':
-        return this.facilityHeader(ctx, L.IR.fields);
-      case 'RE':
-        return this.openReceipt(ctx, L.RE.fields);
-      case 'GO':
-        return this.finishReceipt();
-    }
-    const receipt = this.requireReceipt(id, ctx);
-    switch (id) {
-      case 'HO':
-      case 'KO':
-      case 'SN':
-        return this.insuranceRecord(id, ctx, receipt);
       case 'SY': {
         const f = L.SY.fields;
         const modifiers = readCode(ctx, f.modifiers);
@@ -255,22 +255,9 @@ export class ClaimFileParser {
 
   // ---- 調剤 ----
 
-  private pharmacyRecord(id: string, ctx: RecordContext): void {
+  private pharmacyRecord(id: string, ctx: RecordContext, receipt: Receipt): void {
     const L = pharmacyLayouts;
     switch (id) {
-      case 'YK':
-        return this.facilityHeader(ctx, L.YK.fields);
-      case 'RE':
-        return this.openReceipt(ctx, L.RE.fields);
-      case 'GO':
-        return this.finishReceipt();
-    }
-    const receipt = this.requireReceipt(id, ctx);
-    switch (id) {
-      case 'HO':
-      case 'KO':
-      case 'SN':
-        return this.insuranceRecord(id, ctx, receipt);
       case 'SH': {
         // One 剤: its form gives the route, its 用法 the usage; CZ and IY lines follow.
         this.flushUnit();
@@ -326,25 +313,6 @@ export class ClaimFileParser {
   private requireDispensing(ctx: RecordContext) {
     if (!this.dispensing) fail(ctx, undefined, 'a CZ, IY or TO record before any SH (処方) record of its receipt');
     return this.dispensing;
-  }
-
-  // ---- 歯科: receipts and persons are kept; the dental detail is not read yet ----
-
-  private dentalRecord(id: string, ctx: RecordContext): void {
-    const L = dentalLayouts;
-    switch (id) {
-      case 'UK':
-        this.facilityNameFromUK = readText(ctx, L.UK.fields.facilityName);
-        return;
-      case 'IR':
-        return this.facilityHeader(ctx, L.IR.fields);
-      case 'RE':
-        return this.openReceipt(ctx, L.RE.fields);
-      case 'GO':
-        return this.finishReceipt();
-    }
-    const receipt = this.requireReceipt(id, ctx);
-    if (id === 'HO' || id === 'KO' || id === 'SN') this.insuranceRecord(id, ctx, receipt);
   }
 
   // ---- shared by all kinds ----

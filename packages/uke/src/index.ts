@@ -1,6 +1,6 @@
 export * from './model.js';
 export { ClaimFileParser, hasModifier, type ClaimFileItem, type ParseOptions } from './claim-file-parser.js';
-export { parseClaimFile, parseClaimText } from './parse.js';
+export { parseClaimFile } from './parse.js';
 export { payersOf, type Payer } from './burden.js';
 export { UkeFormatError, type UkeErrorLocation } from './errors.js';
 export { daysInMonth, parseUkeDate, parseUkeMonth } from './dates.js';

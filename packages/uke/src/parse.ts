@@ -20,13 +20,3 @@ export async function* parseClaimFile(chunks: AsyncIterable<Uint8Array>, options
   parser.end();
   yield* parser.take();
 }
-
-/** Parses a whole file already in memory (tests, small files). */
-export function parseClaimText(text: string, options: ParseOptions = {}): ClaimFileItem[] {
-  const parser = new ClaimFileParser(options);
-  const lines = text.split(/\r?\n/);
-  if (lines.at(-1) === '' || lines.at(-1) === '\x1a') lines.pop();
-  for (const line of lines) parser.feed(line.endsWith('\x1a') ? line.slice(0, -1) : line);
-  parser.end();
-  return parser.take();
-}
