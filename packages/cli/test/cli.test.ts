@@ -107,3 +107,41 @@ describe.each(testEngines())('renkei on %s', (engine) => {
     expect(badMember.stderr.trim()).toBe('renkei: --member 01010016: give INSURER:SYMBOL:NUMBER or INSURER:SYMBOL:NUMBER:BRANCH');
   });
 });
+
+describe('renkei generate, then ingest and demo', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'renkei-generate-'));
+  });
+
+  it('generates claims that ingest whole, and a second run of the same seed writes the same files', async () => {
+    const env = { RENKEI_DATA_DIR: path.join(dir, 'data'), IDENTITY_DATABASE_URL: '', CLINICAL_DATABASE_URL: '', RENKEI_SECRET: '' };
+    const generated = await runCli(['generate', '--persons', '40', '--months', '2', '--out', path.join(dir, 'claims'), '--seed', '7', '--json'], env);
+    expect(generated.code).toBe(0);
+    const counts = JSON.parse(generated.stdout);
+    expect(counts).toMatchObject({ persons: 40 });
+    expect(counts.receipts).toBeGreaterThan(40);
+    const ingested = await runCli(['ingest', path.join(dir, 'claims'), '--json'], env);
+    expect(ingested.stderr).toBe('');
+    expect(JSON.parse(ingested.stdout)).toMatchObject({ files: counts.files, ingested: counts.files, receipts: counts.receipts, lines: counts.lines });
+    await runCli(['generate', '--persons', '40', '--months', '2', '--out', path.join(dir, 'again'), '--seed', '7', '--json'], env);
+    const again = await runCli(['ingest', path.join(dir, 'again'), '--json'], env);
+    expect(JSON.parse(again.stdout)).toMatchObject({ files: counts.files, ingested: 0, unchanged: counts.files });
+  });
+
+  it('seeds a fresh data directory once and shows a sample history whose command works', async () => {
+    const env = { RENKEI_DATA_DIR: path.join(dir, 'demo-data'), IDENTITY_DATABASE_URL: '', CLINICAL_DATABASE_URL: '', RENKEI_SECRET: '' };
+    const first = await runCli(['demo'], env);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('Seeding');
+    expect(first.stdout).toMatch(/傷病名 \(\d+\)/);
+    const command = /サンプル: renkei (history --member \S+ --birth \S+)/.exec(first.stdout)![1]!.split(' ');
+    const history = await runCli([...command, '--json'], env);
+    expect(history.code).toBe(0);
+    expect(JSON.parse(history.stdout).diagnoses.length).toBeGreaterThan(0);
+    // The demo vocabulary names what it generated, before any official master is imported.
+    expect(JSON.parse(history.stdout).diagnoses.every((d: { known: boolean }) => d.known)).toBe(true);
+    const second = await runCli(['demo'], env);
+    expect(second.stdout).not.toContain('Seeding');
+  }, 120_000);
+});
