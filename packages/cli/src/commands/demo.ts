@@ -52,11 +52,11 @@ async function sampleDemoPerson(identity: Db, clinical: Db, keys: ServerKeys): P
   const { rows } = await clinical.query<{ pseudonym: string }>(
     "SELECT r.pseudonym FROM receipts r JOIN events e ON e.receipt_id = r.id WHERE e.category = 'diagnosis' GROUP BY r.pseudonym ORDER BY count(DISTINCT e.code) DESC, r.pseudonym LIMIT 50",
   );
-  const wanted = new Set(rows.map((r) => r.pseudonym));
   const enrollments = await identity.query<{ person_id: string; member_key_hash: string; insurer_number: string; symbol_enc: Uint8Array; number_enc: Uint8Array; branch: string }>(
-    'SELECT person_id, member_key_hash, insurer_number, symbol_enc, number_enc, branch FROM enrollments ORDER BY first_service_month DESC',
+    'SELECT person_id, member_key_hash, insurer_number, symbol_enc, number_enc, branch FROM enrollments',
   );
-  const e = enrollments.rows.find((row) => wanted.has(enrollmentPseudonym(keys.pseudonym, row.member_key_hash)));
+  const byPseudonym = new Map(enrollments.rows.map((row) => [enrollmentPseudonym(keys.pseudonym, row.member_key_hash), row]));
+  const e = rows.map((r) => byPseudonym.get(r.pseudonym)).find((row) => row !== undefined);
   if (!e) return undefined;
   const person = await identity.query<{ birth_date_enc: Uint8Array }>('SELECT birth_date_enc FROM persons WHERE id = $1', [e.person_id]);
   const card = [e.insurer_number, decryptField(keys.encryption, e.symbol_enc), decryptField(keys.encryption, e.number_enc), e.branch].filter((part, i) => i < 3 || part !== '');
