@@ -158,4 +158,27 @@ describe.each(testEngines())('ingest on %s', (engine) => {
     expect(await count(stores, 'clinical', 'claim_files')).toBe(3);
     expect(await count(stores, 'identity', 'persons')).toBe(3);
   });
+
+  it('answers "ambiguous", never a guess, when twins share a card without 枝番, and finds each by 枝番', async () => {
+    const twins = await writeClaims(dir, 'twins.UKE', [
+      IR('202411'),
+      RE(1, '香川　一郎', '1', '20200505'), HO('12', '40'), SY('8833421', '20241001'),
+      RE(2, '香川　花子', '2', '20200505'), HO('12', '40'), SY('8833421', '20241001'),
+      GO,
+    ]);
+    await ingestClaimFile(stores, keys, twins);
+    const card = { insurerNumber: '06370015', symbol: '12', number: '40', birthDate: '2020-05-05' };
+    expect(await findPersonByMember(stores.identity, keys, card)).toEqual({ status: 'ambiguous', count: 2 });
+    expect(await findPersonByMember(stores.identity, keys, { ...card, birthDate: '2020-05-06' })).toEqual({ status: 'not-found' });
+    const withBranches = await writeClaims(dir, 'twins-branches.UKE', [
+      IR('202412'),
+      RE(1, '香川　一郎', '1', '20200505'), HO('12', '40'), SN('03'), SY('8833421', '20241101'),
+      GO,
+    ]);
+    await ingestClaimFile(stores, keys, withBranches);
+    // The twins differ in sex: the card with 枝番 03 joins 一郎's enrollment, and the branch finds him with both.
+    const ichiro = await findPersonByMember(stores.identity, keys, { ...card, branch: '03' });
+    expect(ichiro).toMatchObject({ status: 'found' });
+    expect(await pseudonymsOfPerson(stores.identity, keys, (ichiro as { personId: string }).personId)).toHaveLength(2);
+  });
 });
