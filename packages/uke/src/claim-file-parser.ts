@@ -9,7 +9,7 @@ import { dayOfMonth, daysInMonth } from './dates.js';
 import { UkeFormatError } from './errors.js';
 import { fail, readCode, readDate, readDecimal, readInteger, readMonth, readText, type RecordContext } from './fields.js';
 import { dentalLayouts, knownRecordIds, medicalLayouts, pharmacyLayouts, type FieldSpec } from './layouts.js';
-import type { ClaimFileHeader, ClaimItem, CodeKind, Outcome, Receipt, ReceiptKind } from './model.js';
+import type { ClaimFileHeader, ClaimItem, CodeKind, Diagnosis, Outcome, Receipt, ReceiptKind } from './model.js';
 
 export type ClaimFileItem =
   | { type: 'header'; header: ClaimFileHeader }
@@ -134,18 +134,7 @@ export class ClaimFileParser {
     switch (id) {
       case 'SY': {
         const f = L.SY.fields;
-        const modifiers = readCode(ctx, f.modifiers);
-        receipt.diagnoses.push({
-          line: ctx.line,
-          code: readCode(ctx, f.code),
-          name: readText(ctx, f.name) || null,
-          modifiers,
-          startDate: readDate(ctx, f.startDate),
-          outcome: readOutcome(ctx, f.outcome),
-          suspected: hasModifier(modifiers, SUSPECTED_MODIFIER),
-          main: readCode(ctx, f.main) === '01',
-          icd10: null,
-        });
+        receipt.diagnoses.push(diagnosis(ctx, f, { startDate: readDate(ctx, f.startDate), outcome: readOutcome(ctx, f.outcome), main: readCode(ctx, f.main) === '01', icd10: null }));
         return;
       }
       case 'SI':
@@ -161,19 +150,10 @@ export class ClaimFileParser {
         readCode(ctx, L.BU.fields.dpcCode);
         return;
       case 'SB': {
+        // DPC: the stay's admission is the start; the receipt gives the ICD-10 itself.
         const f = L.SB.fields;
-        const modifiers = readCode(ctx, f.modifiers);
-        receipt.diagnoses.push({
-          line: ctx.line,
-          code: readCode(ctx, f.code),
-          name: readText(ctx, f.name) || null,
-          modifiers,
-          startDate: this.admittedOn,
-          outcome: 1,
-          suspected: hasModifier(modifiers, SUSPECTED_MODIFIER),
-          main: readCode(ctx, f.category) === '01',
-          icd10: readCode(ctx, f.icd10).replace('.', '') || null,
-        });
+        const icd10 = readCode(ctx, f.icd10).replace('.', '') || null;
+        receipt.diagnoses.push(diagnosis(ctx, f, { startDate: this.admittedOn, outcome: 1, main: readCode(ctx, f.category) === '01', icd10 }));
         return;
       }
       case 'CD':
@@ -494,6 +474,23 @@ export class ClaimFileParser {
     this.headerEmitted = true;
     this.output.push({ type: 'header', header: this.header });
   }
+}
+
+/** A 傷病名 as SY and SB both write it: code, 修飾語 (8002 = 疑い) and, for uncoded names, the name. */
+function diagnosis(
+  ctx: RecordContext,
+  f: { code: FieldSpec; modifiers: FieldSpec; name: FieldSpec },
+  rest: Pick<Diagnosis, 'startDate' | 'outcome' | 'main' | 'icd10'>,
+): Diagnosis {
+  const modifiers = readCode(ctx, f.modifiers);
+  return {
+    line: ctx.line,
+    code: readCode(ctx, f.code),
+    name: readText(ctx, f.name) || null,
+    modifiers,
+    suspected: hasModifier(modifiers, SUSPECTED_MODIFIER),
+    ...rest,
+  };
 }
 
 function readOutcome(ctx: RecordContext, spec: FieldSpec): Outcome {
