@@ -57,21 +57,27 @@ export class ClaimFileParser {
   private monthDays = 0;
   private codingUnits = new Map<string, number>();
 
+  private readonly context: RecordContext;
+
   constructor(options: ParseOptions = {}) {
     this.file = options.fileName;
     this.dpcByName = /RECEIPTD/i.test(options.fileName ?? '');
+    this.context = { file: this.file, line: 0, fields: [] };
   }
 
   /** Feeds one line (without its line break). Completed items are collected by `take`. */
   feed(line: string): void {
     this.lineNo++;
-    if (line.trim() === '') return;
+    if (line.length === 0 || (line.charCodeAt(0) <= 0x20 && line.trim() === '')) return;
     this.lines++;
     let fields = line.split(',');
     if (this.historyPrefix === undefined) this.historyPrefix = /^\d+$/.test(fields[0]!.trim());
     if (this.historyPrefix) fields = fields.slice(HISTORY_COLUMNS);
-    const id = (fields[0] ?? '').trim();
-    const ctx: RecordContext = { file: this.file, line: this.lineNo, fields };
+    const id = fields[0]!.length === 2 ? fields[0]! : fields[0]!.trim();
+    // One context, refilled per line: the readers use it only while the line is read.
+    const ctx = this.context;
+    ctx.line = this.lineNo;
+    ctx.fields = fields;
     if (!RECORD_ID.test(id)) fail(ctx, undefined, 'not a record: a line starts with a record id such as RE');
     this.record(id, ctx);
   }

@@ -7,7 +7,7 @@ import { UkeFormatError } from './errors.js';
 import type { FieldSpec } from './layouts.js';
 
 export interface RecordContext {
-  file: string | undefined;
+  readonly file: string | undefined;
   line: number;
   fields: readonly string[];
 }
