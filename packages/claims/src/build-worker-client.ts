@@ -52,6 +52,11 @@ export class BuildWorker {
       this.failure = error;
       this.signal();
     });
+    // Whatever it sent before stopping is still read; asking for more then fails instead of waiting forever.
+    this.worker.on('exit', (code) => {
+      this.failure ??= new Error(`the build worker stopped (exit code ${code})`);
+      this.signal();
+    });
   }
 
   /** The chunks of file `index`, up to its end; throws where the worker refused the file. */

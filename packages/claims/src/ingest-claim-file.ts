@@ -69,8 +69,10 @@ export async function ingestClaimFiles(stores: Stores, keys: ServerKeys, filePat
     [digests],
   );
   const ingestedBefore = new Map(known.rows.map((r) => [r.sha256, r]));
+  const firstIndex = new Map<string, number>();
+  digests.forEach((digest, i) => firstIndex.has(digest) || firstIndex.set(digest, i));
   // Only first occurrences of bytes not stored yet are read.
-  const toBuild = filePaths.filter((_, i) => !ingestedBefore.has(digests[i]!) && digests.indexOf(digests[i]!) === i);
+  const toBuild = filePaths.filter((_, i) => !ingestedBefore.has(digests[i]!) && firstIndex.get(digests[i]!) === i);
   const worker = toBuild.length === 0 ? undefined : new BuildWorker(toBuild, { batchSize: options.batchSize ?? DEFAULT_BATCH, sections: options.sections ?? new Map(), keys, ahead: BATCHES_AHEAD }, options.onProgress);
   const cache = new IdentityCache(keys);
   const results: IngestResult[] = [];
@@ -78,7 +80,7 @@ export async function ingestClaimFiles(stores: Stores, keys: ServerKeys, filePat
     let built = 0;
     for (const [i, filePath] of filePaths.entries()) {
       const sha256 = digests[i]!;
-      const first = digests.indexOf(sha256);
+      const first = firstIndex.get(sha256)!;
       // Stored before this run, or earlier in this very run.
       const same = ingestedBefore.get(sha256) ?? (first < i ? { kind: results[first]!.kind, facility_code: results[first]!.facilityCode } : undefined);
       const result: IngestResult = same
