@@ -129,6 +129,13 @@ describe('renkei generate, then ingest and demo', () => {
     expect(JSON.parse(again.stdout)).toMatchObject({ files: counts.files, ingested: 0, unchanged: counts.files });
   });
 
+  it('refuses a count that is not a positive whole number, writing nothing', async () => {
+    const result = await runCli(['generate', '--persons', '0', '--months', '2', '--out', path.join(dir, 'none')]);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe('renkei: 0 is not a positive whole number');
+    await expect(readFile(path.join(dir, 'none'))).rejects.toThrow('ENOENT');
+  });
+
   it('seeds a fresh data directory once and shows a sample history whose command works', async () => {
     const env = { RENKEI_DATA_DIR: path.join(dir, 'demo-data'), IDENTITY_DATABASE_URL: '', CLINICAL_DATABASE_URL: '', RENKEI_SECRET: '' };
     const first = await runCli(['demo'], env);
