@@ -7,7 +7,7 @@ import { Worker } from 'node:worker_threads';
 import type { ServerKeys } from '@renkei/store';
 import { UkeFormatError } from '@renkei/uke';
 import type { FileChunk } from './build-batches.js';
-import type { BuildWorkerData, FromWorker, SerializedError } from './build-protocol.js';
+import type { BuildWorkerData, FromWorker, SerializedError, ToWorker } from './build-protocol.js';
 
 const WORKER_URL = new URL('../dist/build-worker.js', import.meta.url);
 // Measured with bench:ingest: a young generation this size keeps promotions (and old-space collections) rare.
@@ -66,7 +66,7 @@ export class BuildWorker {
       if (message.file !== index) throw new Error(`build worker out of step: file ${message.file} while reading file ${index}`);
       if (message.type === 'refused') throw deserialize(message.error);
       if (message.type !== 'chunk') continue;
-      this.worker.postMessage({ type: 'taken' });
+      this.worker.postMessage({ type: 'taken' } satisfies ToWorker);
       yield message.chunk;
       if (message.chunk.type === 'end') return;
     }
