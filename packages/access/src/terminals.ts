@@ -1,0 +1,35 @@
+import type { Db } from '@renkei/store';
+import { normalizeSerial } from './network-ca.js';
+
+/** A registered PC of a facility, known by its certificate's serial. */
+export interface Terminal {
+  serial: string;
+  facilityCode: string;
+  name: string;
+}
+
+export async function registerTerminal(db: Db, terminal: Terminal & { notAfter: Date }): Promise<void> {
+  await db.query('INSERT INTO terminals (serial, facility_code, name, not_after) VALUES ($1, $2, $3, $4)', [
+    normalizeSerial(terminal.serial),
+    terminal.facilityCode,
+    terminal.name,
+    terminal.notAfter,
+  ]);
+}
+
+/** Revokes a terminal at once: its next request is refused. False if no such active terminal. */
+export async function revokeTerminal(db: Db, serial: string, now = new Date()): Promise<boolean> {
+  const { rows } = await db.query('UPDATE terminals SET revoked_at = $2 WHERE serial = $1 AND revoked_at IS NULL RETURNING serial', [normalizeSerial(serial), now]);
+  return rows.length > 0;
+}
+
+/** The terminal behind a verified client certificate, if it is registered, unrevoked and unexpired, at an active facility. */
+export async function findActiveTerminal(db: Db, serial: string, now = new Date()): Promise<Terminal | undefined> {
+  const { rows } = await db.query<{ serial: string; facility_code: string; name: string }>(
+    `SELECT t.serial, t.facility_code, t.name FROM terminals t JOIN facilities f ON f.code = t.facility_code
+      WHERE t.serial = $1 AND t.revoked_at IS NULL AND t.not_after > $2 AND f.status = 'active'`,
+    [normalizeSerial(serial), now],
+  );
+  const row = rows[0];
+  return row && { serial: row.serial, facilityCode: row.facility_code, name: row.name };
+}
