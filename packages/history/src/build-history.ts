@@ -4,7 +4,10 @@
  * through `describe`, already looked up in the masters valid at each month.
  */
 import { diagnosisDisplayName, UNCODED_DIAGNOSIS_CODE } from '@renkei/masters';
+import type { ActItem, DiagnosisItem, DiagnosisStatus, FacilityRef, MedicationItem, Outcome } from '@renkei/api';
 import type { EventRecord } from './read-events.js';
+
+export type { ActItem, DiagnosisItem, FacilityRef, MedicationItem, Outcome };
 
 export interface MasterName {
   name: string;
@@ -17,60 +20,10 @@ export interface MasterName {
 /** The master entry of `kind:code` valid in `month` (YYYY-MM), if any. */
 export type Describe = (kind: string, code: string, month: string) => MasterName | undefined;
 
-export type Outcome = 'continuing' | 'cured' | 'died' | 'discontinued';
 const OUTCOMES: Record<number, Outcome> = { 1: 'continuing', 2: 'cured', 3: 'died', 4: 'discontinued' };
 
-export interface FacilityRef {
-  code: string;
-  name: string | null;
-}
-
-export interface DiagnosisItem {
-  code: string;
-  name: string;
-  /** False when the code is in no imported master: shown as an unknown code. */
-  known: boolean;
-  icd10: string | null;
-  modifiers: string[];
-  startDate: string | null;
-  /** 転帰 on the latest receipt. */
-  outcome: Outcome;
-  suspected: boolean;
-  main: boolean;
-  firstMonth: string;
-  lastMonth: string;
-  facilities: FacilityRef[];
-}
-
-export interface MedicationItem {
-  code: string;
-  name: string;
-  known: boolean;
-  yjCode: string | null;
-  dates: string[];
-  months: string[];
-  route: string | null;
-  usage: string | null;
-  /** 使用量 on the latest receipt (daily amount for 内服). */
-  quantity: number | null;
-  /** Days supplied on the latest receipt. */
-  days: number | null;
-  prescribers: FacilityRef[];
-  dispensers: FacilityRef[];
-}
-
-export interface ActItem {
-  code: string;
-  name: string;
-  known: boolean;
-  /** 区分 (e.g. K282, D005). */
-  section: string | null;
-  dates: string[];
-  months: string[];
-  facilities: FacilityRef[];
-  /** Drugs and devices used in it. */
-  materials: Array<{ code: string; name: string; known: boolean }>;
-}
+/** Medications supplied within this many months of the history's last month are current. */
+const CURRENT_MONTHS = 3;
 
 export interface PersonHistory {
   diagnoses: DiagnosisItem[];
@@ -87,7 +40,7 @@ export function unknownCodeName(code: string): string {
 
 export function buildHistory(events: readonly EventRecord[], describe: Describe): PersonHistory {
   const diagnoses = new Map<string, DiagnosisItem>();
-  const medications = new Map<string, MedicationItem & { lastMonth: string }>();
+  const medications = new Map<string, MedicationItem>();
   const acts = { procedure: new Map<string, ActItem>(), test: new Map<string, ActItem>() };
   const actsByGroup = new Map<string, ActItem[]>();
   const materials: EventRecord[] = [];
@@ -111,6 +64,7 @@ export function buildHistory(events: readonly EventRecord[], describe: Describe)
         firstMonth: e.service_month,
         lastMonth: e.service_month,
         facilities: [],
+        status: 'active' as DiagnosisStatus,
       };
       if (e.start_date && (!item.startDate || e.start_date < item.startDate)) item.startDate = e.start_date;
       // Events come oldest month first: the latest receipt decides outcome, suspicion and name.
@@ -120,6 +74,7 @@ export function buildHistory(events: readonly EventRecord[], describe: Describe)
       item.main ||= Boolean(e.main);
       item.name = named.name;
       item.known = named.known;
+      item.status = diagnosisStatus(item);
       // A DPC receipt's own ICD-10 comes before the master's.
       item.icd10 = e.icd10 ?? named.icd10 ?? item.icd10;
       addFacility(item.facilities, facility);
@@ -139,7 +94,7 @@ export function buildHistory(events: readonly EventRecord[], describe: Describe)
         days: null,
         prescribers: [],
         dispensers: [],
-        lastMonth: '',
+        current: false,
       };
       addAll(item.dates, e.dates ?? []);
       addAll(item.months, [e.service_month]);
@@ -184,14 +139,29 @@ export function buildHistory(events: readonly EventRecord[], describe: Describe)
     }
   }
 
+  const lastMonth = events.at(-1)?.service_month;
+  const currentFrom = lastMonth ? monthsBefore(lastMonth, CURRENT_MONTHS - 1) : '';
   const byRecent = <T extends { dates: string[]; months: string[] }>(a: T, b: T) =>
     latest(b.dates, b.months).localeCompare(latest(a.dates, a.months));
   return {
     diagnoses: [...diagnoses.values()].sort((a, b) => b.lastMonth.localeCompare(a.lastMonth) || (a.startDate ?? '').localeCompare(b.startDate ?? '')),
-    medications: [...medications.values()].map(({ lastMonth: _unused, ...m }) => ({ ...m, dates: m.dates.sort(), months: m.months.sort() })).sort(byRecent),
+    medications: [...medications.values()].map((m) => ({ ...m, dates: m.dates.sort(), months: m.months.sort(), current: m.months.some((month) => month >= currentFrom) })).sort(byRecent),
     procedures: [...acts.procedure.values()].map(sortDates).sort(byRecent),
     tests: [...acts.test.values()].map(sortDates).sort(byRecent),
   };
+}
+
+/** Suspected (疑い) and ended diagnoses are never mixed with active ones. */
+function diagnosisStatus(item: { suspected: boolean; outcome: Outcome }): DiagnosisStatus {
+  if (item.suspected) return 'suspected';
+  return item.outcome === 'continuing' ? 'active' : 'ended';
+}
+
+/** YYYY-MM, `n` months before `month`. */
+function monthsBefore(month: string, n: number): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  const total = y * 12 + (m - 1) - n;
+  return `${Math.floor(total / 12)}-${String((total % 12) + 1).padStart(2, '0')}`;
 }
 
 function diagnosisName(e: EventRecord, modifiers: string[], describe: Describe): { name: string; known: boolean; icd10: string | null } {

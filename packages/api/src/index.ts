@@ -1,0 +1,157 @@
+/**
+ * The API between the server and the web app. Requests are zod schemas, checked
+ * by the server and used by the web app's forms; responses are plain types.
+ * Pure: no Node, no DOM, so both sides import it.
+ */
+import { z } from 'zod';
+
+export const loginRequest = z.object({
+  userId: z.string().trim().min(1).max(64),
+  password: z.string().min(1).max(256),
+});
+export type LoginRequest = z.infer<typeof loginRequest>;
+
+/** The text a QR code or a USB 2D reader gave, as read. */
+export const patientAccessRequest = z.object({
+  card: z.string().min(1).max(200),
+});
+export type PatientAccessRequest = z.infer<typeof patientAccessRequest>;
+
+export const historyQuery = z.object({
+  from: z.string().regex(/^\d{4}-\d{2}$/).optional(),
+  to: z.string().regex(/^\d{4}-\d{2}$/).optional(),
+  facility: z.string().regex(/^\d{10}$/).optional(),
+});
+export type HistoryQuery = z.infer<typeof historyQuery>;
+
+export const complaintQuery = z.object({
+  q: z.string().trim().min(1).max(50),
+});
+
+export type Role = 'doctor' | 'dentist' | 'pharmacist' | 'nurse' | 'clerk' | 'liaison' | 'facility-admin' | 'operator';
+
+export interface Me {
+  user: { id: string; displayName: string; role: Role; facilityCode: string | null; facilityName: string | null; mustChangePassword: boolean };
+  terminal: { serial: string; name: string; facilityCode: string; demo: boolean };
+  canReadHistories: boolean;
+}
+
+export interface PatientAccessOpened {
+  accessId: string;
+  expiresAt: string;
+}
+
+/** The one error shape of the API. */
+export interface ApiErrorBody {
+  error: { code: string; message: string };
+}
+
+export interface FacilityRef {
+  code: string;
+  name: string | null;
+}
+
+export type Outcome = 'continuing' | 'cured' | 'died' | 'discontinued';
+export type DiagnosisStatus = 'active' | 'suspected' | 'ended';
+
+export interface DiagnosisItem {
+  code: string;
+  name: string;
+  known: boolean;
+  icd10: string | null;
+  modifiers: string[];
+  startDate: string | null;
+  outcome: Outcome;
+  suspected: boolean;
+  main: boolean;
+  firstMonth: string;
+  lastMonth: string;
+  facilities: FacilityRef[];
+  /** active: continuing and confirmed; suspected (疑い); ended: cured, died or discontinued. Never mixed. */
+  status: DiagnosisStatus;
+}
+
+export interface MedicationItem {
+  code: string;
+  name: string;
+  known: boolean;
+  yjCode: string | null;
+  dates: string[];
+  months: string[];
+  route: string | null;
+  usage: string | null;
+  quantity: number | null;
+  days: number | null;
+  prescribers: FacilityRef[];
+  dispensers: FacilityRef[];
+  /** Supplied in the last three months of the history. */
+  current: boolean;
+}
+
+export interface ActItem {
+  code: string;
+  name: string;
+  known: boolean;
+  section: string | null;
+  dates: string[];
+  months: string[];
+  facilities: FacilityRef[];
+  materials: Array<{ code: string; name: string; known: boolean }>;
+}
+
+export interface GroupEvidence {
+  category: 'diagnosis' | 'medication' | 'procedure' | 'test' | 'patient';
+  code: string;
+  name: string;
+  months: string[];
+  facilities: FacilityRef[];
+}
+
+export interface GroupMatch {
+  id: string;
+  name: string;
+  evidence: GroupEvidence[];
+}
+
+export interface PatientSummary {
+  patient: { sex: 'male' | 'female'; age: number; birthYear: number; name: string | null; kana: string | null };
+  /** The months the claims cover, YYYY-MM. */
+  period: { from: string | null; to: string | null };
+  diagnoses: DiagnosisItem[];
+  medications: MedicationItem[];
+  procedures: ActItem[];
+  tests: ActItem[];
+  /** Conditions that raise COVID-19 severity, found in the claims. */
+  riskFlags: GroupMatch[];
+}
+
+export interface PatientHistory {
+  diagnoses: DiagnosisItem[];
+  medications: MedicationItem[];
+  procedures: ActItem[];
+  tests: ActItem[];
+  facilities: FacilityRef[];
+}
+
+export interface PatientDetail {
+  sex: 'male' | 'female';
+  age: number;
+  birthYear: number;
+  name: string | null;
+  kana: string | null;
+  enrollments: Array<{ insurerNumber: string; firstServiceMonth: string }>;
+  card: { number: string; status: string; issuedAt: string };
+}
+
+export interface DiseaseGroupResult {
+  groups: GroupMatch[];
+}
+
+export interface ComplaintResult {
+  complaint: string;
+  /** The complaint as the table knows it, if it does. */
+  known: boolean;
+  diagnoses: DiagnosisItem[];
+  medications: MedicationItem[];
+  tests: ActItem[];
+}
