@@ -1,0 +1,107 @@
+/**
+ * The demo network: the synthetic claims' facilities as participants, one user
+ * of each role, one terminal certificate, and cards for some of the synthetic
+ * patients. Everything it needs to log in is written to DATA/demo/credentials.json.
+ */
+import { randomInt } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { createUser, issueCard, loadOrCreateNetworkCa, pkiDir, upsertFacility, type Role } from '@renkei/access';
+import { decryptField } from '@renkei/identity';
+import type { ServerKeys, Stores } from '@renkei/store';
+import { facilities } from '@renkei/synthetic';
+import { issueTerminal } from './terminals.js';
+
+export interface DemoCredentials {
+  caCert: string;
+  terminal: { p12: string; password: string; serial: string; name: string };
+  users: Array<{ id: string; password: string; role: Role; facility: string }>;
+  cards: Array<{ qr: string; label: string }>;
+}
+
+export const credentialsFile = (dataDir: string) => path.join(dataDir, 'demo', 'credentials.json');
+
+export async function readDemoCredentials(dataDir: string): Promise<DemoCredentials | undefined> {
+  try {
+    return JSON.parse(await readFile(credentialsFile(dataDir), 'utf8')) as DemoCredentials;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+const USERS: Array<{ id: string; role: Role; displayName: string; at: 'hospital' | 'clinic' | 'pharmacy' }> = [
+  { id: 'demo-doctor', role: 'doctor', displayName: '香川 太郎（医師）', at: 'hospital' },
+  { id: 'demo-dentist', role: 'dentist', displayName: '讃岐 花子（歯科医師）', at: 'hospital' },
+  { id: 'demo-pharmacist', role: 'pharmacist', displayName: '高松 次郎（薬剤師）', at: 'pharmacy' },
+  { id: 'demo-nurse', role: 'nurse', displayName: '丸亀 さくら（看護師）', at: 'hospital' },
+  { id: 'demo-clerk', role: 'clerk', displayName: '坂出 一郎（事務員）', at: 'hospital' },
+  { id: 'demo-liaison', role: 'liaison', displayName: '善通寺 恵（地域連携室）', at: 'hospital' },
+  { id: 'demo-facility-admin', role: 'facility-admin', displayName: '観音寺 誠（施設管理者）', at: 'hospital' },
+  { id: 'demo-operator', role: 'operator', displayName: '三豊 明（ネットワーク運用）', at: 'hospital' },
+];
+
+/** Seeds the demo network once; later calls return the credentials written the first time. */
+export async function seedDemoNetwork(stores: Stores, keys: ServerKeys, dataDir: string, options: { cards?: number } = {}): Promise<DemoCredentials> {
+  const existing = await readDemoCredentials(dataDir);
+  if (existing) return existing;
+  const demoDir = path.join(dataDir, 'demo');
+  await mkdir(demoDir, { recursive: true, mode: 0o700 });
+  const ca = await loadOrCreateNetworkCa(dataDir);
+
+  for (const f of facilities) {
+    await upsertFacility(stores.identity, { code: f.code, name: f.name, kind: f.kind === 'pharmacy' ? 'pharmacy' : f.kind === 'hospital' ? 'hospital' : 'clinic' });
+  }
+  const hospital = facilities.find((f) => f.kind === 'hospital')!;
+  const placeOf = { hospital, clinic: facilities.find((f) => f.kind === 'clinic')!, pharmacy: facilities.find((f) => f.kind === 'pharmacy')! };
+
+  const users: DemoCredentials['users'] = [];
+  for (const u of USERS) {
+    const password = readablePassword();
+    await createUser(stores.identity, { id: u.id, displayName: u.displayName, role: u.role, facilityCode: placeOf[u.at].code, password });
+    users.push({ id: u.id, password, role: u.role, facility: placeOf[u.at].code });
+  }
+
+  const terminalName = `${hospital.name} デモ端末`;
+  const terminal = await issueTerminal(stores.identity, ca, { facilityCode: hospital.code, name: terminalName });
+  const p12 = path.join(demoDir, 'terminal.p12');
+  await writeFile(p12, terminal.p12, { mode: 0o600 });
+
+  const cards: DemoCredentials['cards'] = [];
+  for (const person of await oldestPatients(stores, keys, options.cards ?? 10)) {
+    const label = `${person.name ?? '氏名なし'}（${person.sex === 1 ? '男' : '女'}・${person.birthDate}生）`;
+    const card = await issueCard(stores.identity, keys, person.id, { label });
+    cards.push({ qr: card.qr, label });
+  }
+
+  const credentials: DemoCredentials = {
+    caCert: path.join(pkiDir(dataDir), 'network-ca.pem'),
+    terminal: { p12, password: terminal.password, serial: terminal.serial, name: terminalName },
+    users,
+    cards,
+  };
+  await writeFile(credentialsFile(dataDir), JSON.stringify(credentials, null, 2) + '\n', { mode: 0o600 });
+  return credentials;
+}
+
+/** Demo patients worth showing: the oldest, who have the longest histories. */
+async function oldestPatients(stores: Stores, keys: ServerKeys, count: number) {
+  // Birth dates are encrypted: decrypt them all to sort (a demo holds a few hundred persons).
+  const { rows } = await stores.identity.query<{ id: string; sex: number; birth_date_enc: Uint8Array; name_enc: Uint8Array | null }>(
+    `SELECT p.id, p.sex, p.birth_date_enc, n.name_enc FROM persons p
+       LEFT JOIN LATERAL (SELECT name_enc FROM person_names WHERE person_id = p.id ORDER BY first_service_month DESC LIMIT 1) n ON true`,
+  );
+  const people = rows.map((r) => ({
+    id: r.id,
+    sex: r.sex,
+    birthDate: decryptField(keys.encryption, r.birth_date_enc),
+    name: r.name_enc ? decryptField(keys.encryption, r.name_enc) : null,
+  }));
+  return people.sort((a, b) => a.birthDate.localeCompare(b.birthDate)).slice(0, count);
+}
+
+/** 16 characters, no look-alikes (0/O, 1/l/I), easy to type from a printed sheet. */
+function readablePassword(): string {
+  const alphabet = 'abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+  return Array.from({ length: 16 }, () => alphabet[randomInt(alphabet.length)]).join('');
+}

@@ -1,0 +1,56 @@
+/**
+ * The whole HTTP surface on one screen: the gate, then one plugin per area.
+ */
+import { existsSync } from 'node:fs';
+import fastifyCookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyHttpsOptions, type FastifyInstance } from 'fastify';
+import type { Server } from 'node:https';
+import { ApiError } from './errors.js';
+import { registerGate } from './gate.js';
+import { resolveOptions, type ServerOptions } from './options.js';
+import { authRoutes } from './routes/auth.js';
+import { healthRoutes } from './routes/health.js';
+import { patientAccessRoutes } from './routes/patient-access.js';
+import { registerSecurityHeaders } from './security-headers.js';
+
+export interface TlsMaterial {
+  certPem: string;
+  keyPem: string;
+  /** The network CA: client certificates must chain to it. */
+  caPem: string;
+}
+
+/** Builds the HTTPS app. Client certificates are asked for but not required in TLS, so /api/health answers without one. */
+export async function buildApp(serverOptions: ServerOptions, tls: TlsMaterial): Promise<FastifyInstance> {
+  const options = resolveOptions(serverOptions);
+  const https: FastifyHttpsOptions<Server>['https'] = { cert: tls.certPem, key: tls.keyPem, ca: tls.caPem, requestCert: true, rejectUnauthorized: false, minVersion: 'TLSv1.2' };
+  const app = Fastify({
+    https,
+    logger: options.logger ? { redact: ['req.headers.cookie', 'req.headers["x-ssl-client-serial"]'] } : false,
+    trustProxy: options.trustedProxyAddress ?? false,
+    bodyLimit: 64 * 1024,
+  }) as unknown as FastifyInstance;
+
+  app.setErrorHandler((error, request, reply) => {
+    if (error instanceof ApiError) return reply.code(error.status).send(error.body());
+    const status = (error as { statusCode?: number }).statusCode;
+    if (status && status >= 400 && status < 500) return reply.code(status).send({ error: { code: 'bad-request', message: '要求が正しくありません' } });
+    request.log.error({ err: { message: error instanceof Error ? error.message : String(error) } }, 'request failed');
+    return reply.code(500).send({ error: { code: 'internal', message: 'サーバーでエラーが発生しました。しばらくしてからお試しください' } });
+  });
+
+  await app.register(fastifyCookie);
+  registerSecurityHeaders(app);
+  registerGate(app, options);
+  await app.register(healthRoutes);
+  await app.register(authRoutes, options);
+  await app.register(patientAccessRoutes, options);
+  const web = options.webRoot && existsSync(options.webRoot) ? options.webRoot : undefined;
+  if (web) await app.register(fastifyStatic, { root: web, wildcard: false });
+  // The web app routes on the client: any other non-API path gets its page.
+  app.setNotFoundHandler((request, reply) =>
+    web && !request.url.startsWith('/api/') ? reply.sendFile('index.html') : reply.code(404).send({ error: { code: 'not-found', message: 'ページが見つかりません' } }),
+  );
+  return app;
+}

@@ -1,0 +1,23 @@
+import type { ApiErrorBody } from '@renkei/api';
+
+/** A refusal or failure that knows its HTTP answer. The message is shown to the user as is: Japanese, no personal data. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+
+  body(): ApiErrorBody {
+    return { error: { code: this.code, message: this.message } };
+  }
+}
+
+export const terminalRequired = () => new ApiError(403, 'terminal-required', '登録された端末からのみ利用できます（端末証明書が確認できません）');
+export const loginRequired = () => new ApiError(401, 'login-required', 'ログインしてください（一定時間操作がなかった場合も再ログインが必要です）');
+export const roleForbidden = () => new ApiError(403, 'role-forbidden', 'この操作はあなたの職種では利用できません');
+/** One answer for an unknown id and a forbidden or expired one: nothing about the patient leaks. */
+export const accessNotFound = () => new ApiError(404, 'access-not-found', '患者の閲覧期限が切れたか、閲覧が許可されていません。カードをもう一度読み取ってください');
+export const cardNotAccepted = () => new ApiError(404, 'card-not-accepted', 'このカードは使用できません。カードを確認してもう一度読み取ってください');

@@ -1,0 +1,65 @@
+/**
+ * The three-factor gate, in one place. Every /api request but /api/health needs
+ * a registered terminal; routes then ask for a session (`requireSession`) or
+ * for an open patient access (`patient-records.ts`), never check on their own.
+ */
+import { canReadHistories, resumeSession, type Session } from '@renkei/access';
+import type { AuditEntry } from '@renkei/audit';
+import { appendAudit } from '@renkei/audit';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { loginRequired, roleForbidden, terminalRequired } from './errors.js';
+import type { ResolvedOptions } from './options.js';
+import { identifyTerminal, type RequestTerminal } from './terminal.js';
+
+export const SESSION_COOKIE = '__Host-renkei-session';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    terminal: RequestTerminal | null;
+    session: Session | null;
+  }
+}
+
+/** Paths that answer without a terminal certificate. */
+const OPEN_PATHS = new Set(['/api/health']);
+
+export function registerGate(app: FastifyInstance, options: ResolvedOptions): void {
+  app.decorateRequest('terminal', null);
+  app.decorateRequest('session', null);
+  app.addHook('onRequest', async (request) => {
+    const path = request.url.split('?')[0]!;
+    if (!path.startsWith('/api/') || OPEN_PATHS.has(path)) return;
+    request.terminal = (await identifyTerminal(request, options)) ?? null;
+    if (!request.terminal) throw terminalRequired();
+    const token = request.cookies[SESSION_COOKIE];
+    if (token) request.session = (await resumeSession(options.stores.identity, token, request.terminal.serial, options.policy)) ?? null;
+  });
+}
+
+export function requireSession(request: FastifyRequest): Session {
+  if (!request.session) throw loginRequired();
+  return request.session;
+}
+
+/** A session whose user may read patients' histories (licensed clinicians). */
+export function requireClinician(request: FastifyRequest): Session {
+  const session = requireSession(request);
+  if (!canReadHistories(session.user.role)) throw roleForbidden();
+  return session;
+}
+
+/** Writes an audit record for this request: who, from which facility and terminal. */
+export async function auditRequest(request: FastifyRequest, options: ResolvedOptions, entry: Omit<AuditEntry, 'actor' | 'actorKind' | 'role' | 'facility' | 'terminal'> & { actor?: string }): Promise<void> {
+  const user = request.session?.user;
+  await appendAudit(options.stores.clinical, options.keys.audit, {
+    actor: entry.actor ?? user?.id ?? 'anonymous',
+    actorKind: 'person',
+    role: user?.role ?? null,
+    facility: user?.facilityCode ?? request.terminal?.facilityCode ?? null,
+    terminal: request.terminal?.serial ?? null,
+    action: entry.action,
+    pseudonym: entry.pseudonym ?? null,
+    outcome: entry.outcome,
+    detail: { ...entry.detail, ...(request.terminal?.demo ? { demoTerminal: true } : {}) },
+  });
+}

@@ -1,0 +1,2 @@
+export { buildApp, type TlsMaterial } from './app.js';
+export type { ServerOptions } from './options.js';

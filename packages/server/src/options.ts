@@ -1,0 +1,30 @@
+import { DEFAULT_ACCESS_POLICY, type AccessPolicy } from '@renkei/access';
+import type { ServerKeys, Stores } from '@renkei/store';
+
+export interface ServerOptions {
+  stores: Stores;
+  keys: ServerKeys;
+  /** Production never accepts a connection without a terminal certificate; demo accepts loopback as the demo terminal. */
+  mode: 'production' | 'demo';
+  /** The registered terminal that loopback connections stand for, in demo mode only. */
+  demoTerminalSerial?: string;
+  /**
+   * A fronting proxy that checks client certificates itself and passes the result
+   * in X-SSL-Client-Verify and X-SSL-Client-Serial. Those headers are believed
+   * from this address only.
+   */
+  trustedProxyAddress?: string;
+  policy?: AccessPolicy;
+  /** The built web app, served at /. */
+  webRoot?: string;
+  logger?: boolean;
+}
+
+export type ResolvedOptions = ServerOptions & { policy: AccessPolicy };
+
+/** Fails at start, not on the first request, when the options do not fit together. */
+export function resolveOptions(options: ServerOptions): ResolvedOptions {
+  if (options.mode === 'demo' && !options.demoTerminalSerial) throw new Error('demo mode needs the demo terminal (demoTerminalSerial)');
+  if (options.mode === 'production' && options.demoTerminalSerial) throw new Error('production mode never stands in a demo terminal for loopback connections');
+  return { ...options, policy: options.policy ?? DEFAULT_ACCESS_POLICY };
+}

@@ -1,0 +1,121 @@
+/**
+ * A patient's records as one caller may read them. Built only from an open
+ * patient access of the caller's own session (card presented, on this terminal,
+ * not expired), by a licensed clinician; every read is audited. Routes get
+ * patient data through this and nothing else.
+ */
+import { findPatientAccess, type PatientAccess } from '@renkei/access';
+import type { PatientDetail, PatientHistory, PatientSummary } from '@renkei/api';
+import { readHistory, type PersonHistory } from '@renkei/history';
+import { decryptField, personPseudonym, pseudonymsOfPerson } from '@renkei/identity';
+import type { FastifyRequest } from 'fastify';
+import { accessNotFound } from './errors.js';
+import { auditRequest, requireClinician } from './gate.js';
+import type { ResolvedOptions } from './options.js';
+
+export interface PatientRecords {
+  summary(): Promise<PatientSummary>;
+  history(filter: { from?: string | undefined; to?: string | undefined; facility?: string | undefined }): Promise<PatientHistory>;
+  detail(): Promise<PatientDetail>;
+  /** Reads the whole history for a search, auditing it as `action`. */
+  search<T>(action: string, detail: Record<string, unknown>, run: (history: PersonHistory, person: Person) => T): Promise<T>;
+}
+
+export interface Person {
+  sex: 'male' | 'female';
+  age: number;
+  birthYear: number;
+  name: string | null;
+  kana: string | null;
+}
+
+export async function openPatientRecords(request: FastifyRequest, options: ResolvedOptions, accessId: string): Promise<PatientRecords> {
+  const session = requireClinician(request);
+  const access = await findPatientAccess(options.stores.identity, session, accessId);
+  if (!access) {
+    await auditRequest(request, options, { action: 'patient.read', outcome: 'refused', detail: { reason: 'no open access' } });
+    throw accessNotFound();
+  }
+  const { identity, clinical } = options.stores;
+  const pseudonym = personPseudonym(options.keys.pseudonym, access.personId);
+  const audited = async <T>(action: string, detail: Record<string, unknown>, read: () => Promise<T>): Promise<T> => {
+    const result = await read();
+    await auditRequest(request, options, { action, pseudonym, outcome: 'allowed', detail });
+    return result;
+  };
+  const history = async () => readHistory(clinical, await pseudonymsOfPerson(identity, options.keys, access.personId));
+  const person = () => readPerson(options, access);
+
+  return {
+    summary: () =>
+      audited('patient.summary', {}, async () => {
+        const [h, p] = await Promise.all([history(), person()]);
+        const months = [...h.diagnoses.flatMap((d) => [d.firstMonth, d.lastMonth]), ...[...h.medications, ...h.procedures, ...h.tests].flatMap((i) => i.months)].sort();
+        return {
+          patient: p,
+          period: { from: months[0] ?? null, to: months.at(-1) ?? null },
+          ...h,
+          riskFlags: [],
+        };
+      }),
+    history: (filter) =>
+      audited('patient.history', { filter }, async () => {
+        const h = await history();
+        const inPeriod = (months: string[]) => months.some((m) => (!filter.from || m >= filter.from) && (!filter.to || m <= filter.to));
+        const atFacility = (facilities: Array<{ code: string }>) => !filter.facility || facilities.some((f) => f.code === filter.facility);
+        const facilities = new Map<string, { code: string; name: string | null }>();
+        for (const item of [...h.diagnoses.flatMap((d) => d.facilities), ...h.medications.flatMap((m) => [...m.prescribers, ...m.dispensers]), ...[...h.procedures, ...h.tests].flatMap((a) => a.facilities)]) {
+          facilities.set(item.code, item);
+        }
+        return {
+          diagnoses: h.diagnoses.filter((d) => inPeriod([d.firstMonth, d.lastMonth]) && atFacility(d.facilities)),
+          medications: h.medications.filter((m) => inPeriod(m.months) && atFacility([...m.prescribers, ...m.dispensers])),
+          procedures: h.procedures.filter((a) => inPeriod(a.months) && atFacility(a.facilities)),
+          tests: h.tests.filter((a) => inPeriod(a.months) && atFacility(a.facilities)),
+          facilities: [...facilities.values()].sort((a, b) => a.code.localeCompare(b.code)),
+        };
+      }),
+    detail: () =>
+      audited('patient.detail', {}, async () => {
+        const p = await person();
+        const enrollments = await identity.query<{ insurer_number: string; first_service_month: string }>(
+          "SELECT insurer_number, to_char(first_service_month, 'YYYY-MM') AS first_service_month FROM enrollments WHERE person_id = $1 ORDER BY first_service_month",
+          [access.personId],
+        );
+        const card = await identity.query<{ status: string; issued_at: Date | string }>('SELECT status, issued_at FROM cards WHERE card_number = $1', [access.cardNumber]);
+        return {
+          ...p,
+          enrollments: enrollments.rows.map((e) => ({ insurerNumber: e.insurer_number, firstServiceMonth: e.first_service_month })),
+          card: { number: access.cardNumber, status: card.rows[0]!.status, issuedAt: new Date(card.rows[0]!.issued_at).toISOString() },
+        };
+      }),
+    search: (action, detail, run) => audited(action, detail, async () => run(await history(), await person())),
+  };
+}
+
+async function readPerson(options: ResolvedOptions, access: PatientAccess): Promise<Person> {
+  const { identity } = options.stores;
+  const { rows } = await identity.query<{ sex: number; birth_date_enc: Uint8Array }>('SELECT sex, birth_date_enc FROM persons WHERE id = $1', [access.personId]);
+  const names = await identity.query<{ name_enc: Uint8Array; kana_enc: Uint8Array | null }>(
+    'SELECT name_enc, kana_enc FROM person_names WHERE person_id = $1 ORDER BY first_service_month DESC LIMIT 1',
+    [access.personId],
+  );
+  const person = rows[0]!;
+  const birthDate = decryptField(options.keys.encryption, person.birth_date_enc);
+  const name = names.rows[0];
+  return {
+    sex: person.sex === 1 ? 'male' : 'female',
+    age: ageOn(birthDate, new Date()),
+    birthYear: Number(birthDate.slice(0, 4)),
+    name: name ? decryptField(options.keys.encryption, name.name_enc) : null,
+    kana: name?.kana_enc ? decryptField(options.keys.encryption, name.kana_enc) : null,
+  };
+}
+
+/** Age in whole years on `today` (Japan Standard Time). */
+export function ageOn(birthDate: string, today: Date): number {
+  const jst = new Date(today.getTime() + 9 * 3_600_000).toISOString().slice(0, 10);
+  const [y, m, d] = jst.split('-').map(Number) as [number, number, number];
+  const [by, bm, bd] = birthDate.split('-').map(Number) as [number, number, number];
+  return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
+}

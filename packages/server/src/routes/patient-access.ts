@@ -1,0 +1,56 @@
+import { checkCard, openPatientAccess } from '@renkei/access';
+import { complaintQuery, historyQuery, patientAccessRequest, type PatientAccessOpened } from '@renkei/api';
+import { personPseudonym } from '@renkei/identity';
+import type { FastifyInstance } from 'fastify';
+import { ApiError, cardNotAccepted } from '../errors.js';
+import { auditRequest, requireClinician } from '../gate.js';
+import type { ResolvedOptions } from '../options.js';
+import { openPatientRecords } from '../patient-records.js';
+import { parseBody } from '../validation.js';
+
+const INACTIVE_CARD: Record<string, string> = {
+  replaced: 'このカードは再発行されたため使用できません。新しいカードをお使いください',
+  suspended: 'このカードは利用停止中です。窓口にお問い合わせください',
+  revoked: 'このカードは失効しています（紛失の届出など）。窓口で再発行してください',
+};
+
+export async function patientAccessRoutes(app: FastifyInstance, options: ResolvedOptions): Promise<void> {
+  /** Presenting a card: opens that one patient, for this user on this terminal, for a while. */
+  app.post('/api/patient-access', async (request, reply): Promise<PatientAccessOpened> => {
+    const session = requireClinician(request);
+    const { card } = parseBody(patientAccessRequest, request.body);
+    const checked = await checkCard(options.stores.identity, options.keys, card);
+    if (checked.status === 'unknown') {
+      await auditRequest(request, options, { action: 'card.present', outcome: 'refused', detail: { reason: 'unknown card' } });
+      throw cardNotAccepted();
+    }
+    if (checked.status === 'inactive') {
+      await auditRequest(request, options, { action: 'card.present', outcome: 'refused', detail: { reason: `card ${checked.cardStatus}`, card: checked.cardNumber } });
+      throw new ApiError(403, `card-${checked.cardStatus}`, INACTIVE_CARD[checked.cardStatus]!);
+    }
+    const access = await openPatientAccess(options.stores.identity, session, checked, options.policy);
+    await auditRequest(request, options, {
+      action: 'card.present',
+      pseudonym: personPseudonym(options.keys.pseudonym, checked.personId),
+      outcome: 'allowed',
+      detail: { card: checked.cardNumber, access: access.id },
+    });
+    reply.code(201);
+    return { accessId: access.id, expiresAt: access.expiresAt.toISOString() };
+  });
+
+  app.get<{ Params: { accessId: string } }>('/api/patient-access/:accessId/summary', async (request) =>
+    (await openPatientRecords(request, options, request.params.accessId)).summary(),
+  );
+
+  app.get<{ Params: { accessId: string }; Querystring: Record<string, string> }>('/api/patient-access/:accessId/history', async (request) => {
+    const filter = parseBody(historyQuery, request.query);
+    return (await openPatientRecords(request, options, request.params.accessId)).history(filter);
+  });
+
+  app.get<{ Params: { accessId: string } }>('/api/patient-access/:accessId/detail', async (request) =>
+    (await openPatientRecords(request, options, request.params.accessId)).detail(),
+  );
+
+  void complaintQuery;
+}

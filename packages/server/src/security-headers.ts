@@ -1,0 +1,20 @@
+import type { FastifyInstance } from 'fastify';
+
+/** Set once for every answer. */
+export function registerSecurityHeaders(app: FastifyInstance): void {
+  app.addHook('onSend', async (request, reply) => {
+    // HTTPS only, for a year, so a downgrade cannot be forced.
+    reply.header('Strict-Transport-Security', 'max-age=31536000');
+    // The browser must not guess content types (a JSON answer is never run as script).
+    reply.header('X-Content-Type-Options', 'nosniff');
+    // No other site may frame Renkei's screens (clickjacking).
+    reply.header('X-Frame-Options', 'DENY');
+    // Addresses carry access ids: they must not travel to other sites.
+    reply.header('Referrer-Policy', 'no-referrer');
+    // Only Renkei's own scripts, styles and images; camera for the QR reader, nothing else.
+    reply.header('Content-Security-Policy', "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+    reply.header('Permissions-Policy', 'camera=(self), microphone=(), geolocation=()');
+    // Patient data must not stay in caches, shared or private.
+    if (request.url.startsWith('/api/')) reply.header('Cache-Control', 'no-store');
+  });
+}

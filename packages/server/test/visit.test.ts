@@ -1,0 +1,189 @@
+import { readFile } from 'node:fs/promises';
+import { createNetworkCa, issueTerminalCertificate, revokeTerminal, setCardStatus, toPkcs12 } from '@renkei/access';
+import { verifyAuditTrail } from '@renkei/audit';
+import { testEngines } from '@renkei/store/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Client, openTestNetwork, startServer, type RunningServer, type TestNetwork } from './fixture.js';
+
+describe.each(testEngines())('a visit on %s', (engine) => {
+  let network: TestNetwork;
+  let server: RunningServer;
+  beforeAll(async () => {
+    network = await openTestNetwork(engine);
+    server = await startServer(network);
+  });
+  afterAll(async () => {
+    await server?.close();
+    await network?.close();
+  });
+
+  it('answers /api/health without a terminal certificate, and nothing else', async () => {
+    const browser = Client.anonymous(server, network);
+    expect((await browser.call('GET', '/api/health')).body).toEqual({ status: 'ok' });
+    const login = await browser.login(network, 'doctor');
+    expect(login.status).toBe(403);
+    expect(login.body.error.code).toBe('terminal-required');
+    expect((await browser.call('GET', '/api/patient-access/x/summary')).status).toBe(403);
+    await browser.close();
+  });
+
+  it('refuses a certificate from another CA, and one of ours that was never registered', async () => {
+    const foreignCa = await createNetworkCa({ name: 'Someone else' });
+    const foreign = await issueTerminalCertificate(foreignCa, { facilityCode: network.credentials.users[0]!.facility, name: 'stranger' });
+    const stranger = new Client(server.url, { caPem: network.caPem, pfx: toPkcs12(foreign, foreignCa, 'pw', 'x'), passphrase: 'pw' });
+    expect((await stranger.login(network, 'doctor')).status).toBe(403);
+    await stranger.close();
+
+    const { loadOrCreateNetworkCa } = await import('@renkei/access');
+    const ours = await loadOrCreateNetworkCa(network.dataDir);
+    const unregistered = await issueTerminalCertificate(ours, { facilityCode: network.credentials.users[0]!.facility, name: 'not registered' });
+    const walkIn = new Client(server.url, { caPem: network.caPem, pfx: toPkcs12(unregistered, ours, 'pw', 'x'), passphrase: 'pw' });
+    const refused = await walkIn.login(network, 'doctor');
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.code).toBe('terminal-required');
+    await walkIn.close();
+  });
+
+  it('goes through a whole visit: login, card, summary, histories, detail, logout, all audited', async () => {
+    const browser = await Client.terminal(server, network);
+    expect((await browser.call('GET', '/api/me')).status).toBe(401);
+    const wrong = await browser.call('POST', '/api/login', { userId: 'demo-doctor', password: 'not the password' });
+    expect(wrong.status).toBe(401);
+    expect(wrong.body.error.code).toBe('login-failed');
+
+    const login = await browser.login(network, 'doctor');
+    expect(login.status).toBe(200);
+    expect(login.body).toMatchObject({ user: { id: 'demo-doctor', role: 'doctor' }, canReadHistories: true, terminal: { demo: false } });
+    expect([login.headers['set-cookie']].flat().join()).toMatch(/HttpOnly.*Secure.*SameSite=Strict|Secure.*HttpOnly/i);
+
+    const madeUp = await browser.call('POST', '/api/patient-access', { card: 'RKC1-8000000000000000-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' });
+    expect(madeUp.status).toBe(404);
+    expect(madeUp.body.error.code).toBe('card-not-accepted');
+
+    const opened = await browser.call('POST', '/api/patient-access', { card: network.credentials.cards[0]!.qr });
+    expect(opened.status).toBe(201);
+    const { accessId } = opened.body;
+    expect(accessId).toMatch(/^[\w-]{20,}$/);
+
+    const summary = await browser.call('GET', `/api/patient-access/${accessId}/summary`);
+    expect(summary.status).toBe(200);
+    expect(summary.headers['cache-control']).toBe('no-store');
+    expect(summary.body).toMatchObject({ diagnoses: expect.any(Array), medications: expect.any(Array), procedures: expect.any(Array), tests: expect.any(Array) });
+    expect(summary.body.diagnoses.length).toBeGreaterThan(0);
+    expect(summary.body.patient).toMatchObject({ sex: expect.stringMatching(/male|female/), age: expect.any(Number) });
+    for (const d of summary.body.diagnoses) {
+      expect(d.status).toBe(d.suspected ? 'suspected' : d.outcome === 'continuing' ? 'active' : 'ended');
+    }
+
+    const history = await browser.call('GET', `/api/patient-access/${accessId}/history`);
+    expect(history.status).toBe(200);
+    const month = summary.body.period.to;
+    const filtered = await browser.call('GET', `/api/patient-access/${accessId}/history?from=${month}&to=${month}`);
+    for (const m of filtered.body.medications) expect(m.months).toContain(month);
+    expect(filtered.body.medications.length).toBeLessThanOrEqual(history.body.medications.length);
+    expect((await browser.call('GET', `/api/patient-access/${accessId}/history?from=2024-1`)).status).toBe(400);
+
+    const detail = await browser.call('GET', `/api/patient-access/${accessId}/detail`);
+    expect(detail.body.enrollments.length).toBeGreaterThan(0);
+    expect(detail.body.card.status).toBe('active');
+
+    expect((await browser.call('POST', '/api/logout')).status).toBe(200);
+    expect((await browser.call('GET', `/api/patient-access/${accessId}/summary`)).status).toBe(401);
+    await browser.close();
+
+    const { rows } = await network.stores.clinical.query<{ action: string; outcome: string; actor: string; terminal: string }>(
+      "SELECT action, outcome, actor, terminal FROM audit_events WHERE action <> 'claims.ingest' ORDER BY id",
+    );
+    const trail = rows.map((r) => `${r.action}:${r.outcome}`);
+    expect(trail).toEqual(expect.arrayContaining(['login:refused', 'login:allowed', 'card.present:refused', 'card.present:allowed', 'patient.summary:allowed', 'patient.history:allowed', 'patient.detail:allowed', 'logout:allowed']));
+    expect(rows.filter((r) => r.action === 'patient.summary').every((r) => r.actor === 'demo-doctor' && r.terminal === network.credentials.terminal.serial)).toBe(true);
+    expect(await verifyAuditTrail(network.stores.clinical, network.keys.audit)).toMatchObject({ ok: true });
+  });
+
+  it('gives an unknown access id and another session\'s access the same refusal', async () => {
+    const first = await Client.terminal(server, network);
+    await first.login(network, 'doctor');
+    const { accessId } = (await first.call('POST', '/api/patient-access', { card: network.credentials.cards[1]!.qr })).body;
+    const second = await Client.terminal(server, network);
+    await second.login(network, 'nurse');
+    const stolen = await second.call('GET', `/api/patient-access/${accessId}/summary`);
+    const unknown = await second.call('GET', '/api/patient-access/AAAAAAAAAAAAAAAAAAAAAAAA/summary');
+    expect(stolen.status).toBe(404);
+    expect(stolen.body).toEqual(unknown.body);
+    await Promise.all([first.close(), second.close()]);
+  });
+
+  it('lets no clerk, liaison or administrator open a history', async () => {
+    for (const role of ['clerk', 'liaison', 'facility-admin', 'operator']) {
+      const browser = await Client.terminal(server, network);
+      expect((await browser.login(network, role)).body.canReadHistories).toBe(false);
+      const refused = await browser.call('POST', '/api/patient-access', { card: network.credentials.cards[0]!.qr });
+      expect(refused.status).toBe(403);
+      expect(refused.body.error.code).toBe('role-forbidden');
+      await browser.close();
+    }
+  });
+
+  it('says clearly that a replaced or revoked card no longer works, and closes what it opened', async () => {
+    const browser = await Client.terminal(server, network);
+    await browser.login(network, 'doctor');
+    const card = network.credentials.cards[2]!;
+    const { accessId } = (await browser.call('POST', '/api/patient-access', { card: card.qr })).body;
+    const cardNumber = card.qr.split('-')[1]!;
+    await setCardStatus(network.stores.identity, cardNumber, 'revoked');
+    const refused = await browser.call('POST', '/api/patient-access', { card: card.qr });
+    expect(refused.status).toBe(403);
+    expect(refused.body.error).toMatchObject({ code: 'card-revoked', message: expect.stringContaining('失効') });
+    expect((await browser.call('GET', `/api/patient-access/${accessId}/summary`)).status).toBe(404);
+    await setCardStatus(network.stores.identity, cardNumber, 'active');
+    await browser.close();
+  });
+
+  it('refuses a revoked terminal on its very next request', async () => {
+    const browser = await Client.terminal(server, network);
+    expect((await browser.login(network, 'doctor')).status).toBe(200);
+    await revokeTerminal(network.stores.identity, network.credentials.terminal.serial);
+    const me = await browser.call('GET', '/api/me');
+    expect(me.status).toBe(403);
+    expect(me.body.error.code).toBe('terminal-required');
+    await network.stores.identity.query('UPDATE terminals SET revoked_at = NULL WHERE serial = $1', [network.credentials.terminal.serial]);
+    await browser.close();
+  });
+
+  it('treats loopback as the demo terminal in demo mode only, and says so', async () => {
+    const demo = await startServer(network, { mode: 'demo', demoTerminalSerial: network.credentials.terminal.serial });
+    const browser = Client.anonymous(demo, network);
+    const login = await browser.login(network, 'doctor');
+    expect(login.status).toBe(200);
+    expect(login.body.terminal).toMatchObject({ demo: true, serial: network.credentials.terminal.serial });
+    await browser.close();
+    await demo.close();
+  });
+
+  it('believes a fronting proxy\'s certificate headers from its own address only', async () => {
+    const headers = { 'x-ssl-client-verify': 'SUCCESS', 'x-ssl-client-serial': network.credentials.terminal.serial.toUpperCase() };
+    const proxied = await startServer(network, { trustedProxyAddress: '127.0.0.1' });
+    const viaProxy = Client.anonymous(proxied, network);
+    expect((await viaProxy.call('POST', '/api/login', { userId: 'demo-doctor', password: network.credentials.users[0]!.password }, headers)).status).toBe(200);
+    expect((await viaProxy.call('GET', '/api/me', undefined, { ...headers, 'x-ssl-client-verify': 'FAILED' })).status).toBe(403);
+    await viaProxy.close();
+    await proxied.close();
+
+    const elsewhere = await startServer(network, { trustedProxyAddress: '10.1.2.3' });
+    const forger = Client.anonymous(elsewhere, network);
+    expect((await forger.call('POST', '/api/login', { userId: 'demo-doctor', password: 'x' }, headers)).status).toBe(403);
+    await forger.close();
+    await elsewhere.close();
+  });
+
+  it('refuses to start in production mode with a demo terminal, or in demo mode without one', async () => {
+    await expect(startServer(network, { mode: 'production', demoTerminalSerial: 'abc' })).rejects.toThrow(/production/);
+    await expect(startServer(network, { mode: 'demo' })).rejects.toThrow(/demo/);
+  });
+
+  it('keeps the p12 password-protected and the credentials file private', async () => {
+    const { stat } = await import('node:fs/promises');
+    expect((await stat(network.credentials.terminal.p12)).mode & 0o077).toBe(0);
+    expect((await readFile(network.credentials.terminal.p12)).length).toBeGreaterThan(1000);
+  });
+});
