@@ -14,10 +14,11 @@ export async function seedDemoClaims(
   stores: Stores,
   keys: ServerKeys,
   claimsDir: string,
-  options: { persons: number; months: number; seed?: number; onFile?: (done: number, total: number) => void },
+  options: { persons: number; months: number; seed?: number; onStart?: () => void; onFile?: (done: number, total: number) => void },
 ): Promise<{ seeded: boolean; files: number }> {
   const seeded = (await stores.clinical.query('SELECT 1 FROM claim_files LIMIT 1')).rows.length > 0;
   if (seeded) return { seeded: false, files: 0 };
+  options.onStart?.();
   await importVocabulary(stores.clinical, demoVocabulary);
   await mkdir(claimsDir, { recursive: true });
   await generateClaims({ persons: options.persons, months: options.months, outDir: claimsDir, seed: options.seed ?? 1 });

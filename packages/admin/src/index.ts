@@ -1,3 +1,3 @@
 export { seedDemoClaims } from './demo-claims.js';
-export { readDemoCredentials, seedDemoNetwork, type DemoCredentials } from './demo-network.js';
+export { credentialsFile, readDemoCredentials, seedDemoNetwork, type DemoCredentials } from './demo-network.js';
 export { issueTerminal, type IssuedTerminal } from './terminals.js';

@@ -7,11 +7,16 @@ export interface CommandContext {
   keys: ServerKeys;
 }
 
-/** Opens the stores for one command and closes them when it is done, whatever happens. */
-export async function withContext<T>(dataDir: string | undefined, work: (context: CommandContext) => Promise<T>): Promise<T> {
+/** Opens the configuration, keys and stores; the caller closes the stores. */
+export async function openContext(dataDir: string | undefined): Promise<CommandContext> {
   const config = resolveConfig({ dataDir });
   const keys = await loadServerKeys(config);
-  const stores = await openStores(config);
+  return { config, keys, stores: await openStores(config) };
+}
+
+/** Opens the stores for one command and closes them when it is done, whatever happens. */
+export async function withContext<T>(dataDir: string | undefined, work: (context: CommandContext) => Promise<T>): Promise<T> {
+  const { config, keys, stores } = await openContext(dataDir);
   try {
     return await work({ config, stores, keys });
   } finally {

@@ -6,6 +6,7 @@ import { registerGenerate } from './commands/generate.js';
 import { registerHistory } from './commands/history.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerMasters } from './commands/masters.js';
+import { registerServe } from './commands/serve.js';
 
 const program = new Command('renkei')
   .description('Renkei (連携): regional medical information network')
@@ -19,6 +20,7 @@ registerHistory(program);
 registerGenerate(program);
 registerDemo(program);
 registerAudit(program);
+registerServe(program);
 
 try {
   await program.parseAsync();

@@ -2,14 +2,16 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import iconv from 'iconv-lite';
+import { spawn } from 'node:child_process';
+import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEngines } from '@renkei/store/testing';
-import { cliEnvironment, runCli, sharedDir } from './run-cli.js';
+import { cliEnvironment, cliPath, runCli, sharedDir } from './run-cli.js';
 
 const sample = path.join(sharedDir, 'uke-samples/receiptisan/RECEIPTC_GAIRAI_SAMPLE.UKE');
 
 describe('renkei --help', () => {
-  it.each([[], ['ingest'], ['history'], ['masters'], ['masters', 'import'], ['generate'], ['demo'], ['audit'], ['audit', 'verify']])('renkei %s --help', async (...command) => {
+  it.each([[], ['ingest'], ['history'], ['masters'], ['masters', 'import'], ['generate'], ['demo'], ['audit'], ['audit', 'verify'], ['serve']])('renkei %s --help', async (...command) => {
     const { code, stdout } = await runCli([...command.flat(), '--help']);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^Usage: renkei/);
@@ -150,5 +152,39 @@ describe('renkei generate, then ingest and demo', () => {
     expect(JSON.parse(history.stdout).diagnoses.every((d: { known: boolean }) => d.known)).toBe(true);
     const second = await runCli(['demo'], env);
     expect(second.stdout).not.toContain('Seeding');
-  }, 120_000);
+
+    const credentials = JSON.parse(await readFile(path.join(dir, 'demo-data', 'demo', 'credentials.json'), 'utf8'));
+    expect(credentials).toMatchObject({ caCert: expect.any(String), terminal: { p12: expect.any(String), password: expect.any(String) } });
+    expect(new Set(credentials.users.map((u: { role: string }) => u.role))).toEqual(new Set(['doctor', 'dentist', 'pharmacist', 'nurse', 'clerk', 'liaison', 'facility-admin', 'operator']));
+    for (const user of credentials.users) expect(user).toEqual({ id: expect.any(String), password: expect.any(String), role: expect.any(String), facility: expect.stringMatching(/^\d{10}$/) });
+    for (const card of credentials.cards) expect(card).toEqual({ qr: expect.stringMatching(/^RKC1-/), label: expect.any(String) });
+    expect(credentials.cards.length).toBeGreaterThan(0);
+    await expect(readFile(path.resolve(path.join(dir, 'demo-data'), credentials.terminal.p12))).resolves.toBeInstanceOf(Buffer);
+  }, 180_000);
+
+  it('serves over HTTPS in production mode, where this PC without a certificate is no terminal', async () => {
+    const env = { RENKEI_DATA_DIR: path.join(dir, 'demo-data'), IDENTITY_DATABASE_URL: '', CLINICAL_DATABASE_URL: '', RENKEI_SECRET: '' };
+    const server = spawn(process.execPath, [cliPath, 'serve', '--port', '0', '--host', '127.0.0.1'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        server.stdout.on('data', (d) => {
+          out += d;
+          const match = /Renkei: (https:\/\/\S+)/.exec(out);
+          if (match) resolve(match[1]!.replace('localhost', '127.0.0.1'));
+        });
+        server.on('close', (code) => reject(new Error(`serve exited with ${code}: ${out}`)));
+      });
+      const ca = await readFile(path.join(dir, 'demo-data', 'pki', 'network-ca.pem'), 'utf8');
+      const agent = new Agent({ connect: { ca } });
+      const health = await request(`${url}api/health`, { dispatcher: agent });
+      expect(await health.body.json()).toEqual({ status: 'ok' });
+      const login = await request(`${url}api/login`, { dispatcher: agent, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: 'demo-doctor', password: 'x' }) });
+      expect(login.statusCode).toBe(403);
+      await login.body.dump();
+      await agent.close();
+    } finally {
+      server.kill('SIGTERM');
+    }
+  }, 60_000);
 });

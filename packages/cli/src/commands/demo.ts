@@ -1,13 +1,10 @@
-import { mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { ingestClaimFiles, loadSections } from '@renkei/claims';
+import { credentialsFile, seedDemoClaims, seedDemoNetwork, type DemoCredentials } from '@renkei/admin';
 import { readHistory } from '@renkei/history';
 import { decryptField, enrollmentPseudonym, pseudonymsOfPerson } from '@renkei/identity';
-import { importVocabulary } from '@renkei/masters';
-import { demoVocabulary, generateClaims } from '@renkei/synthetic';
 import type { Db, ServerKeys } from '@renkei/store';
 import type { Command } from 'commander';
-import { withContext } from '../context.js';
+import { withContext, type CommandContext } from '../context.js';
 import { formatHistory } from '../format-history.js';
 import { progressBar } from '../progress.js';
 
@@ -17,27 +14,15 @@ const DEMO_MONTHS = 12;
 export function registerDemo(program: Command): void {
   program
     .command('demo')
-    .description('Seed the data directory with demo claims (once) and show one person\'s history')
+    .description('Seed the data directory (once) with demo claims, users, cards and a terminal certificate; write demo/credentials.json')
     .action(async (_options: unknown, command: Command) => {
-      await withContext(command.optsWithGlobals().dataDir, async ({ config, stores, keys }) => {
-        const claimsDir = path.join(config.dataDir, 'demo', 'claims');
-        const seeded = (await stores.clinical.query('SELECT 1 FROM claim_files LIMIT 1')).rows.length > 0;
-        if (!seeded) {
-          console.log(`Seeding ${config.dataDir} with demo claims for ${DEMO_PERSONS} persons …`);
-          await importVocabulary(stores.clinical, demoVocabulary);
-          await mkdir(claimsDir, { recursive: true });
-          await generateClaims({ persons: DEMO_PERSONS, months: DEMO_MONTHS, outDir: claimsDir, seed: 1 });
-          const files = (await readdir(claimsDir, { recursive: true })).filter((f) => /\.uke$/i.test(f)).sort();
-          const bar = progressBar('ingest', true);
-          await ingestClaimFiles(
-            stores,
-            keys,
-            files.map((file) => path.join(claimsDir, file)),
-            { sections: await loadSections(stores.clinical), actor: 'demo:seed', onFile: (_result, i) => bar.update(i + 1, files.length) },
-          );
-          bar.stop();
-          console.log(`Ingested ${files.length} claims files.`);
-        }
+      await withContext(command.optsWithGlobals().dataDir, async (context) => {
+        const credentials = await seedDemo(context);
+        const { stores, keys } = context;
+        console.log(`ログイン情報 / credentials: ${credentialsFile(context.config.dataDir)}`);
+        console.log(`  端末証明書 / terminal certificate: ${credentials.terminal.p12} (password in the file)`);
+        console.log(`  利用者 / users: ${credentials.users.map((u) => `${u.id} (${u.role})`).join(', ')}`);
+        console.log(`  患者カード / cards: ${credentials.cards.length}`);
         // The demo shows one of its own synthetic persons; an operator asks by card (renkei history).
         const sample = await sampleDemoPerson(stores.identity, stores.clinical, keys);
         if (!sample) return;
@@ -45,6 +30,21 @@ export function registerDemo(program: Command): void {
         console.log(formatHistory(await readHistory(stores.clinical, sample.pseudonyms)));
       });
     });
+}
+
+/** Seeds claims and the demo network if the data directory has none yet. */
+export async function seedDemo({ config, stores, keys }: CommandContext): Promise<DemoCredentials> {
+  const claimsDir = path.join(config.dataDir, 'demo', 'claims');
+  const bar = progressBar('ingest', true);
+  const result = await seedDemoClaims(stores, keys, claimsDir, {
+    persons: DEMO_PERSONS,
+    months: DEMO_MONTHS,
+    onStart: () => console.log(`Seeding ${config.dataDir} with demo claims for ${DEMO_PERSONS} persons …`),
+    onFile: (done, total) => bar.update(done, total),
+  });
+  bar.stop();
+  if (result.seeded) console.log(`Ingested ${result.files} claims files.`);
+  return seedDemoNetwork(stores, keys, config.dataDir);
 }
 
 /** The demo person with the most diagnoses, and the command that shows them (all demo names are synthetic). */

@@ -1,0 +1,51 @@
+import { fileURLToPath } from 'node:url';
+import { loadOrCreateNetworkCa, loadOrCreateServerTls } from '@renkei/access';
+import { buildApp } from '@renkei/server';
+import type { Command } from 'commander';
+import { openContext } from '../context.js';
+import { CommandError } from '../errors.js';
+import { seedDemo } from './demo.js';
+
+const WEB_ROOT = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('Serve Renkei over HTTPS: the API and the web app (production mode unless --demo)')
+    .option('--port <port>', 'TCP port', '8443')
+    .option('--host <host>', 'address to listen on', '0.0.0.0')
+    .option('--demo', 'seed demo data if needed, and accept connections from this PC as the demo terminal')
+    .option('--trusted-proxy <address>', 'a fronting proxy that verifies client certificates; its X-SSL-Client-* headers are trusted from this address only')
+    .action(async (options: { port: string; host: string; demo?: boolean; trustedProxy?: string }, command: Command) => {
+      const port = Number(options.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CommandError(`--port ${options.port} is not a port number`);
+      const context = await openContext(command.optsWithGlobals().dataDir);
+      const { config, stores, keys } = context;
+      try {
+        const demoTerminalSerial = options.demo ? (await seedDemo(context)).terminal.serial : undefined;
+        const ca = await loadOrCreateNetworkCa(config.dataDir);
+        const tls = await loadOrCreateServerTls(config.dataDir, ca);
+        const app = await buildApp(
+          { stores, keys, mode: options.demo ? 'demo' : 'production', demoTerminalSerial, trustedProxyAddress: options.trustedProxy, webRoot: WEB_ROOT, logger: !options.demo },
+          tls,
+        );
+        await app.listen({ port, host: options.host });
+        const url = `https://localhost:${(app.server.address() as { port: number }).port}/`;
+        if (options.demo) {
+          console.log('*** デモモード / DEMO MODE: このPC（ループバック接続）はデモ端末として扱われます。本番では使用しないでください。');
+          console.log('*** Loopback connections act as the demo terminal. Never run this in production.');
+          console.log(`ログイン情報 / credentials: ${config.dataDir}/demo/credentials.json`);
+        }
+        console.log(`Renkei: ${url}`);
+        const stop = async () => {
+          await app.close();
+          await stores.close();
+        };
+        process.once('SIGINT', () => void stop());
+        process.once('SIGTERM', () => void stop());
+      } catch (error) {
+        await stores.close();
+        throw error;
+      }
+    });
+}
