@@ -24,6 +24,26 @@ export const historyQuery = z.object({
 });
 export type HistoryQuery = z.infer<typeof historyQuery>;
 
+/**
+ * A disease group (疾病グループ): what puts a patient in it. ICD-10 entries are
+ * prefixes or ranges of prefixes (`E78`, `C00-C97`, `Z992`); drug classes are
+ * YJ code prefixes (`396` 糖尿病用剤); procedures are 区分 (`J038`) or 9-digit codes.
+ */
+const icd10Pattern = /^[A-Z]\d{2}[0-9A-Z]{0,2}(-[A-Z]\d{2}[0-9A-Z]{0,2})?$/;
+export const diseaseGroupDefinition = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{2,39}$/),
+  name: z.string().trim().min(1).max(60),
+  icd10: z.array(z.string().regex(icd10Pattern)).max(100).default([]),
+  diagnosisCodes: z.array(z.string().regex(/^\d{7}$/)).max(100).default([]),
+  drugClasses: z.array(z.string().regex(/^\d{3,7}[A-Z0-9]*$/)).max(100).default([]),
+  /** Only these routes count for the drug classes (e.g. systemic steroids: oral, injection). */
+  drugRoutes: z.array(z.enum(['oral', 'as-needed', 'topical', 'injection', 'home'])).optional(),
+  procedureCodes: z.array(z.string().regex(/^([A-Z]\d{3}|\d{9})$/)).max(100).default([]),
+  minAge: z.number().int().min(0).max(130).optional(),
+  sex: z.enum(['male', 'female']).optional(),
+});
+export type DiseaseGroupDefinition = z.infer<typeof diseaseGroupDefinition>;
+
 export const complaintQuery = z.object({
   q: z.string().trim().min(1).max(50),
 });
@@ -57,6 +77,8 @@ export type DiagnosisStatus = 'active' | 'suspected' | 'ended';
 export interface DiagnosisItem {
   code: string;
   name: string;
+  /** The master's reading, for search by kana; null where no master names the code. */
+  kana: string | null;
   known: boolean;
   icd10: string | null;
   modifiers: string[];
@@ -74,6 +96,8 @@ export interface DiagnosisItem {
 export interface MedicationItem {
   code: string;
   name: string;
+  /** The master's reading, for search by kana; null where no master names the code. */
+  kana: string | null;
   known: boolean;
   yjCode: string | null;
   dates: string[];
@@ -91,6 +115,8 @@ export interface MedicationItem {
 export interface ActItem {
   code: string;
   name: string;
+  /** The master's reading, for search by kana; null where no master names the code. */
+  kana: string | null;
   known: boolean;
   section: string | null;
   dates: string[];
@@ -144,6 +170,8 @@ export interface PatientDetail {
 }
 
 export interface DiseaseGroupResult {
+  /** Every group checked, matched or not, so the screen can say "not found" as well. */
+  checked: Array<{ id: string; name: string }>;
   groups: GroupMatch[];
 }
 

@@ -11,6 +11,8 @@ export type { ActItem, DiagnosisItem, FacilityRef, MedicationItem, Outcome };
 
 export interface MasterName {
   name: string;
+  /** The master's reading (半角カナ in the official files). */
+  kana?: string | null;
   icd10?: string | null;
   section?: string | null;
   yjCode?: string | null;
@@ -54,6 +56,7 @@ export function buildHistory(events: readonly EventRecord[], describe: Describe)
       const item = diagnoses.get(key) ?? {
         code: e.code,
         name: named.name,
+        kana: named.kana,
         known: named.known,
         icd10: null,
         modifiers,
@@ -73,6 +76,7 @@ export function buildHistory(events: readonly EventRecord[], describe: Describe)
       item.suspected = Boolean(e.suspected);
       item.main ||= Boolean(e.main);
       item.name = named.name;
+      item.kana = named.kana;
       item.known = named.known;
       item.status = diagnosisStatus(item);
       // A DPC receipt's own ICD-10 comes before the master's.
@@ -84,6 +88,7 @@ export function buildHistory(events: readonly EventRecord[], describe: Describe)
       const item = medications.get(e.code) ?? {
         code: e.code,
         name: entry?.name ?? unknownCodeName(e.code),
+        kana: entry?.kana ?? null,
         known: entry !== undefined,
         yjCode: entry?.yjCode ?? null,
         dates: [],
@@ -114,6 +119,7 @@ export function buildHistory(events: readonly EventRecord[], describe: Describe)
       const item = map.get(e.code) ?? {
         code: e.code,
         name: entry?.name ?? unknownCodeName(e.code),
+        kana: entry?.kana ?? null,
         known: entry !== undefined,
         section: entry?.section ?? null,
         dates: [],
@@ -164,7 +170,7 @@ function monthsBefore(month: string, n: number): string {
   return `${Math.floor(total / 12)}-${String((total % 12) + 1).padStart(2, '0')}`;
 }
 
-function diagnosisName(e: EventRecord, modifiers: string[], describe: Describe): { name: string; known: boolean; icd10: string | null } {
+function diagnosisName(e: EventRecord, modifiers: string[], describe: Describe): { name: string; kana: string | null; known: boolean; icd10: string | null } {
   const uncoded = e.code === UNCODED_DIAGNOSIS_CODE;
   const entry = uncoded ? undefined : describe('b', e.code, e.service_month);
   const base = uncoded ? (e.name ?? '未コード化傷病名') : (entry?.name ?? unknownCodeName(e.code));
@@ -173,7 +179,7 @@ function diagnosisName(e: EventRecord, modifiers: string[], describe: Describe):
     // An unknown 修飾語 still shows, as its code, where a suffix would.
     return modifier ? { name: modifier.name, position: modifier.modifierPosition === 'prefix' ? ('prefix' as const) : ('suffix' as const) } : { name: `（修飾語 ${code}）`, position: 'suffix' as const };
   });
-  return { name: diagnosisDisplayName(base, parts), known: uncoded || entry !== undefined, icd10: entry?.icd10 ?? null };
+  return { name: diagnosisDisplayName(base, parts), kana: entry?.kana ?? null, known: uncoded || entry !== undefined, icd10: entry?.icd10 ?? null };
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 import { findPatientAccess, type PatientAccess } from '@renkei/access';
 import type { PatientDetail, PatientHistory, PatientSummary } from '@renkei/api';
-import { readHistory, type PersonHistory } from '@renkei/history';
+import { COVID_RISK_GROUPS, matchDiseaseGroups, readHistory, type PersonHistory } from '@renkei/history';
 import { decryptField, personPseudonym, pseudonymsOfPerson } from '@renkei/identity';
 import type { FastifyRequest } from 'fastify';
 import { accessNotFound } from './errors.js';
@@ -55,7 +55,7 @@ export async function openPatientRecords(request: FastifyRequest, options: Resol
           patient: p,
           period: { from: months[0] ?? null, to: months.at(-1) ?? null },
           ...h,
-          riskFlags: [],
+          riskFlags: matchDiseaseGroups(h, p, COVID_RISK_GROUPS),
         };
       }),
     history: (filter) =>

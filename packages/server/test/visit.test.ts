@@ -100,6 +100,40 @@ describe.each(testEngines())('a visit on %s', (engine) => {
     expect(await verifyAuditTrail(network.stores.clinical, network.keys.audit)).toMatchObject({ ok: true });
   });
 
+  it('runs both searches: disease groups (with operators\' own groups) and chief complaints, audited', async () => {
+    const operator = await Client.terminal(server, network);
+    await operator.login(network, 'operator');
+    const group = { id: 'all-ages', name: '全年齢（テスト用）', minAge: 0 };
+    expect((await operator.call('POST', '/api/disease-groups', group)).status).toBe(201);
+    expect((await operator.call('POST', '/api/disease-groups', group)).status).toBe(409);
+    expect((await operator.call('POST', '/api/disease-groups', { id: 'x', name: '' })).status).toBe(400);
+    await operator.close();
+
+    const browser = await Client.terminal(server, network);
+    await browser.login(network, 'doctor');
+    expect((await browser.call('POST', '/api/disease-groups', { ...group, id: 'by-doctor' })).status).toBe(403);
+    const { accessId } = (await browser.call('POST', '/api/patient-access', { card: network.credentials.cards[0]!.qr })).body;
+    const summary = (await browser.call('GET', `/api/patient-access/${accessId}/summary`)).body;
+    const groups = await browser.call('GET', `/api/patient-access/${accessId}/disease-groups`);
+    expect(groups.status).toBe(200);
+    expect(groups.body.checked.map((g: { id: string }) => g.id)).toEqual(expect.arrayContaining(['covid-diabetes', 'all-ages']));
+    expect(groups.body.groups.map((g: { id: string }) => g.id)).toContain('all-ages');
+    // The summary's risk flags are the COVID-19 groups the patient is in.
+    const covid = groups.body.groups.filter((g: { id: string }) => g.id.startsWith('covid-'));
+    expect(summary.riskFlags).toEqual(covid);
+    expect(summary.patient.age >= 65).toBe(summary.riskFlags.some((g: { id: string }) => g.id === 'covid-age-65'));
+
+    const complaint = await browser.call('GET', `/api/patient-access/${accessId}/complaints?q=${encodeURIComponent('めまい')}`);
+    expect(complaint.body).toMatchObject({ complaint: 'めまい', known: true, diagnoses: expect.any(Array), medications: expect.any(Array), tests: expect.any(Array) });
+    expect((await browser.call('GET', `/api/patient-access/${accessId}/complaints`)).status).toBe(400);
+    const tables = await browser.call('GET', '/api/chief-complaints');
+    expect(tables.body.complaints.map((c: { name: string }) => c.name)).toContain('胸痛');
+    await browser.close();
+
+    const { rows } = await network.stores.clinical.query<{ action: string; detail: { complaint?: string } }>("SELECT action, detail FROM audit_events WHERE action LIKE 'patient.search.%' OR action = 'disease-group.add'");
+    expect(rows.map((r) => r.action)).toEqual(expect.arrayContaining(['disease-group.add', 'patient.search.disease-groups', 'patient.search.complaint']));
+  });
+
   it('gives an unknown access id and another session\'s access the same refusal', async () => {
     const first = await Client.terminal(server, network);
     await first.login(network, 'doctor');

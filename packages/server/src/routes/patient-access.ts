@@ -1,5 +1,6 @@
 import { checkCard, openPatientAccess } from '@renkei/access';
-import { complaintQuery, historyQuery, patientAccessRequest, type PatientAccessOpened } from '@renkei/api';
+import { complaintQuery, historyQuery, patientAccessRequest, type ComplaintResult, type DiseaseGroupResult, type PatientAccessOpened } from '@renkei/api';
+import { listDiseaseGroups, matchDiseaseGroups, searchChiefComplaint } from '@renkei/history';
 import { personPseudonym } from '@renkei/identity';
 import type { FastifyInstance } from 'fastify';
 import { ApiError, cardNotAccepted } from '../errors.js';
@@ -52,5 +53,19 @@ export async function patientAccessRoutes(app: FastifyInstance, options: Resolve
     (await openPatientRecords(request, options, request.params.accessId)).detail(),
   );
 
-  void complaintQuery;
+  app.get<{ Params: { accessId: string } }>('/api/patient-access/:accessId/disease-groups', async (request): Promise<DiseaseGroupResult> => {
+    const records = await openPatientRecords(request, options, request.params.accessId);
+    const groups = await listDiseaseGroups(options.stores.clinical);
+    return records.search('patient.search.disease-groups', { groups: groups.length }, (history, person) => ({
+      checked: groups.map((g) => ({ id: g.id, name: g.name })),
+      groups: matchDiseaseGroups(history, person, groups),
+    }));
+  });
+
+  app.get<{ Params: { accessId: string }; Querystring: Record<string, string> }>('/api/patient-access/:accessId/complaints', async (request): Promise<ComplaintResult> => {
+    const { q } = parseBody(complaintQuery, request.query);
+    const records = await openPatientRecords(request, options, request.params.accessId);
+    // The complaint goes to the audit trail: it is what the doctor looked for, and it names no one.
+    return records.search('patient.search.complaint', { complaint: q }, (history) => searchChiefComplaint(history, q));
+  });
 }
