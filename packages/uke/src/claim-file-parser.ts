@@ -7,7 +7,7 @@
 import { payersOf } from './burden.js';
 import { dayOfMonth, daysInMonth } from './dates.js';
 import { UkeFormatError } from './errors.js';
-import { fail, readCode, readDate, readDecimal, readInteger, readMonth, readText, type RecordContext } from './fields.js';
+import { fail, readCode, readDate, readDecimal, readInteger, readMonth, readText, RecordContext } from './fields.js';
 import { dentalLayouts, knownRecordIds, medicalLayouts, pharmacyLayouts, type FieldSpec } from './layouts.js';
 import type { ClaimFileHeader, ClaimItem, CodeKind, Diagnosis, Outcome, Receipt, ReceiptKind } from './model.js';
 
@@ -62,7 +62,7 @@ export class ClaimFileParser {
   constructor(options: ParseOptions = {}) {
     this.file = options.fileName;
     this.dpcByName = /RECEIPTD/i.test(options.fileName ?? '');
-    this.context = { file: this.file, line: 0, fields: [] };
+    this.context = new RecordContext(this.file);
   }
 
   /** Feeds one line (without its line break). Completed items are collected by `take`. */
@@ -70,14 +70,14 @@ export class ClaimFileParser {
     this.lineNo++;
     if (line.length === 0 || (line.charCodeAt(0) <= 0x20 && line.trim() === '')) return;
     this.lines++;
-    let fields = line.split(',');
-    if (this.historyPrefix === undefined) this.historyPrefix = /^\d+$/.test(fields[0]!.trim());
-    if (this.historyPrefix) fields = fields.slice(HISTORY_COLUMNS);
-    const id = fields[0]!.length === 2 ? fields[0]! : fields[0]!.trim();
     // One context, refilled per line: the readers use it only while the line is read.
     const ctx = this.context;
-    ctx.line = this.lineNo;
-    ctx.fields = fields;
+    if (this.historyPrefix === undefined) {
+      ctx.read(this.lineNo, line, 0);
+      this.historyPrefix = /^\d+$/.test(ctx.trimmed(0));
+    }
+    ctx.read(this.lineNo, line, this.historyPrefix ? HISTORY_COLUMNS : 0);
+    const id = ctx.start(0) >= 0 && ctx.end(0) - ctx.start(0) === 2 ? ctx.field(0) : ctx.trimmed(0);
     if (!RECORD_ID.test(id)) fail(ctx, undefined, 'not a record: a line starts with a record id such as RE');
     this.record(id, ctx);
   }
@@ -127,7 +127,7 @@ export class ClaimFileParser {
     if (id === 'YK') return 'pharmacy';
     if (id === 'UK') return 'dental';
     if (id !== 'IR') fail(ctx, undefined, `a claims file starts with IR, YK or UK, not ${id}`);
-    const table = (ctx.fields[medicalLayouts.IR.fields.table.index] ?? '').trim();
+    const table = ctx.trimmed(medicalLayouts.IR.fields.table.index);
     if (table === '3') return 'dental';
     if (table === '4') return 'pharmacy';
     return this.dpcByName ? 'dpc' : 'medical';
@@ -450,19 +450,39 @@ export class ClaimFileParser {
 
   private dayColumns(ctx: RecordContext, first: number, month: string): string[] {
     const dates: string[] = [];
-    const fields = ctx.fields;
-    const last = Math.min(fields.length, first + 31);
+    const last = Math.min(ctx.length, first + 31);
     for (let i = first; i < last; i++) {
-      const value = fields[i]!;
-      if (value === '') continue;
+      const start = ctx.start(i);
+      const end = ctx.end(i);
+      if (start === end) continue;
+      // The usual count is one to three digits: read where it stands, without cutting it out.
+      let counted = 0;
+      let digits = end - start;
+      for (let p = start; p < end && digits <= 3; p++) {
+        const code = ctx.charCodeAt(p);
+        if (code < 0x30 || code > 0x39) digits = 4;
+        else counted |= code - 0x30;
+      }
+      if (digits > 3) {
+        const value = ctx.field(i);
+        const count = value.trim();
+        const day = i - first + 1;
+        if (!/^\d{1,3}$/.test(count)) fail(ctx, dayField(i, day), `${value} is not a count`);
+        if (/^0+$/.test(count)) continue;
+        this.checkDay(ctx, i, day, month);
+        dates.push(dayOfMonth(month, day));
+        continue;
+      }
+      if (counted === 0) continue;
       const day = i - first + 1;
-      const count = value.trim();
-      if (!/^\d{1,3}$/.test(count)) fail(ctx, { index: i, label: `${day}日`, type: 'integer', required: false, personal: false }, `${value} is not a count`);
-      if (count === '0' || /^0+$/.test(count)) continue;
-      if (day > this.monthDays) fail(ctx, { index: i, label: `${day}日`, type: 'integer', required: false, personal: false }, `${month} has no day ${day}`);
+      this.checkDay(ctx, i, day, month);
       dates.push(dayOfMonth(month, day));
     }
     return dates;
+  }
+
+  private checkDay(ctx: RecordContext, index: number, day: number, month: string): void {
+    if (day > this.monthDays) fail(ctx, dayField(index, day), `${month} has no day ${day}`);
   }
 
   private finishReceipt(): void {
@@ -480,6 +500,11 @@ export class ClaimFileParser {
     this.headerEmitted = true;
     this.output.push({ type: 'header', header: this.header });
   }
+}
+
+/** A day column, named for error messages. */
+function dayField(index: number, day: number): FieldSpec {
+  return { index, label: `${day}日`, type: 'integer', required: false, personal: false };
 }
 
 /** A 傷病名 as SY and SB both write it: code, 修飾語 (8002 = 疑い) and, for uncoded names, the name. */

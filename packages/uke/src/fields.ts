@@ -6,10 +6,89 @@ import { parseUkeDate, parseUkeMonth } from './dates.js';
 import { UkeFormatError } from './errors.js';
 import type { FieldSpec } from './layouts.js';
 
-export interface RecordContext {
-  readonly file: string | undefined;
-  line: number;
-  fields: readonly string[];
+/**
+ * The line being read, with where each of its comma-separated fields ends.
+ * Fields are cut out of the line only when a reader asks for them: most of a
+ * record's fields (the day columns, say) are never needed as strings.
+ */
+export class RecordContext {
+  line = 0;
+  private text = '';
+  /** ends[i] is the index of the comma that closes field i (or the line's length). */
+  private ends: Int32Array = new Int32Array(64);
+  private count = 0;
+  /** Leading fields that are not part of the record (the 履歴管理 columns). */
+  private skipped = 0;
+
+  constructor(readonly file: string | undefined) {}
+
+  /** Takes the next line; `skipped` leading fields are left out of the record. */
+  read(line: number, text: string, skipped: number): void {
+    this.line = line;
+    this.text = text;
+    this.skipped = skipped;
+    let ends = this.ends;
+    let count = 0;
+    for (let i = 0; i < text.length; i++) {
+      if (text.charCodeAt(i) !== 0x2c) continue;
+      if (count === ends.length - 1) ends = this.grow();
+      ends[count++] = i;
+    }
+    ends[count++] = text.length;
+    this.count = count;
+  }
+
+  /** How many fields the record has. */
+  get length(): number {
+    return Math.max(0, this.count - this.skipped);
+  }
+
+  /** Where field `index` starts in the line; -1 past the record's last field. */
+  start(index: number): number {
+    const i = index + this.skipped;
+    if (i >= this.count) return -1;
+    return i === 0 ? 0 : this.ends[i - 1]! + 1;
+  }
+
+  /** Where field `index` ends (exclusive), given that it exists. */
+  end(index: number): number {
+    return this.ends[index + this.skipped]!;
+  }
+
+  charCodeAt(position: number): number {
+    return this.text.charCodeAt(position);
+  }
+
+  /** The field as written; a missing trailing field is an empty one. */
+  field(index: number): string {
+    const start = this.start(index);
+    return start < 0 ? '' : this.text.slice(start, this.end(index));
+  }
+
+  /** The field without surrounding blanks (as String.prototype.trim takes them). */
+  trimmed(index: number): string {
+    let start = this.start(index);
+    if (start < 0) return '';
+    let end = this.end(index);
+    const text = this.text;
+    // Cheap for plain ASCII edges; anything else gets trim's own, wider, idea of a blank.
+    while (start < end && isAsciiBlank(text.charCodeAt(start))) start++;
+    while (end > start && isAsciiBlank(text.charCodeAt(end - 1))) end--;
+    if (start < end && (text.charCodeAt(start) >= 0x80 || text.charCodeAt(end - 1) >= 0x80)) return text.slice(start, end).trim();
+    return text.slice(start, end);
+  }
+
+  private grow(): Int32Array {
+    const ends = new Int32Array(this.ends.length * 2);
+    ends.set(this.ends);
+    this.ends = ends;
+    return ends;
+  }
+}
+
+/** The ASCII characters String.prototype.trim removes: tab, line breaks, vertical tab, form feed, space. */
+function isAsciiBlank(code: number): boolean {
+  return code === 0x20 || (code >= 0x09 && code <= 0x0d);
 }
 
 const NON_ASCII = /[^\x00-\x7f]/;
@@ -17,8 +96,7 @@ const INTEGER = /^-?\d+$/;
 const DECIMAL = /^-?\d+(\.\d+)?$/;
 
 function raw(ctx: RecordContext, spec: FieldSpec): string {
-  // Short rows are padded: a missing trailing field is an empty one.
-  const value = (ctx.fields[spec.index] ?? '').trim();
+  const value = ctx.trimmed(spec.index);
   if (value === '' && spec.required) fail(ctx, spec, 'is required but empty');
   return value;
 }
