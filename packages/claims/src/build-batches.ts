@@ -8,9 +8,8 @@ import type { IdentityCache, PersonObservation } from '@renkei/identity';
 import { timeOrderedId } from '@renkei/store';
 import { UkeFormatError, type ClaimFileHeader, type ClaimFileItem, type Receipt } from '@renkei/uke';
 import { eventRow, insurerOf, receiptRow } from './copy-rows.js';
+import { CopyWriter } from './copy-writer.js';
 import { historyEvents, type SectionOf } from './history-events.js';
-
-const utf8 = new TextEncoder();
 
 export type FileChunk =
   | { type: 'header'; header: ClaimFileHeader; fileId: string }
@@ -24,53 +23,43 @@ export interface BuildContext {
   fileName: string;
 }
 
+/**
+ * Each receipt becomes its rows as soon as it is read, straight into UTF-8
+ * bytes: a batch holds its rows and its persons, not its receipts, so what
+ * the parser made is garbage young.
+ */
 export async function* buildBatches(items: AsyncIterable<ClaimFileItem>, context: BuildContext): AsyncGenerator<FileChunk> {
   let header: ClaimFileHeader | undefined;
   let fileId = '';
-  let batch: Receipt[] = [];
+  const receiptRows = new CopyWriter();
+  const eventRows = new CopyWriter();
+  let observations: PersonObservation[] = [];
+  const batch = (): FileChunk => {
+    const chunk: FileChunk = { type: 'batch', receipts: receiptRows.rows, events: eventRows.rows, receiptRows: receiptRows.take(), eventRows: eventRows.take(), observations };
+    observations = [];
+    return chunk;
+  };
   for await (const item of items) {
     if (item.type === 'header') {
       header = item.header;
       fileId = timeOrderedId();
       yield { type: 'header', header, fileId };
     } else if (item.type === 'receipt') {
-      if (insurerOf(item.receipt) === '' && !item.receipt.chartNumber) {
-        throw new UkeFormatError('the receipt has no 保険者番号, no 公費 and no カルテ番号: nothing identifies the patient', { file: context.fileName, line: item.receipt.line, field: '保険者番号' });
+      const receipt = item.receipt;
+      if (insurerOf(receipt) === '' && !receipt.chartNumber) {
+        throw new UkeFormatError('the receipt has no 保険者番号, no 公費 and no カルテ番号: nothing identifies the patient', { file: context.fileName, line: receipt.line, field: '保険者番号' });
       }
-      batch.push(item.receipt);
-      if (batch.length >= context.batchSize) {
-        yield buildBatch(batch, header!, fileId, context);
-        batch = [];
-      }
+      const id = timeOrderedId();
+      const observation = observationOf(receipt, header!.facilityCode, context.cache);
+      observations.push(observation);
+      receiptRow(receiptRows, id, fileId, observation.pseudonym, header!, receipt);
+      for (const event of historyEvents(receipt, context.sectionOf)) eventRow(eventRows, id, event);
+      if (receiptRows.rows >= context.batchSize) yield batch();
     } else {
-      if (batch.length > 0) yield buildBatch(batch, header!, fileId, context);
+      if (receiptRows.rows > 0) yield batch();
       yield { type: 'end', lines: item.lines };
     }
   }
-}
-
-function buildBatch(batch: Receipt[], header: ClaimFileHeader, fileId: string, context: BuildContext): FileChunk {
-  const observations: PersonObservation[] = [];
-  const receiptRows: string[] = [];
-  const eventRows: string[] = [];
-  for (const receipt of batch) {
-    const id = timeOrderedId();
-    const observation = observationOf(receipt, header.facilityCode, context.cache);
-    observations.push(observation);
-    receiptRows.push(receiptRow(id, fileId, observation.pseudonym, header, receipt));
-    for (const event of historyEvents(receipt, context.sectionOf)) eventRows.push(eventRow(id, event));
-  }
-  // UTF-8 here, on the building side: the bytes then cross to the writer without a copy.
-  // (join makes one flat string, which encodes fast; TextEncoder gives each result its own
-  // ArrayBuffer, which can be transferred, where pooled Buffers cannot.)
-  return {
-    type: 'batch',
-    receipts: batch.length,
-    events: eventRows.length,
-    receiptRows: utf8.encode(receiptRows.join('')),
-    eventRows: utf8.encode(eventRows.join('')),
-    observations,
-  };
 }
 
 /**

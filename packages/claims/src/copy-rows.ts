@@ -1,6 +1,6 @@
-/** The receipt and event rows of the clinical store, in text COPY format. Pure. */
-import { copyArray, copyRow } from '@renkei/store';
+/** The receipt and event rows of the clinical store, in text COPY format. */
 import type { ClaimFileHeader, Receipt } from '@renkei/uke';
+import type { CopyWriter } from './copy-writer.js';
 import type { HistoryEvent } from './history-events.js';
 
 export const RECEIPT_COLUMNS = [
@@ -18,49 +18,49 @@ export function insurerOf(receipt: Receipt): string {
   return receipt.insurance?.insurerNumber ?? receipt.publicPrograms[0]?.payerNumber ?? '';
 }
 
-export function receiptRow(id: string, fileId: string, pseudonym: string, header: ClaimFileHeader, receipt: Receipt): string {
-  return copyRow([
-    id,
-    fileId,
-    pseudonym,
-    header.kind,
-    receipt.receiptType,
+export function receiptRow(rows: CopyWriter, id: string, fileId: string, pseudonym: string, header: ClaimFileHeader, receipt: Receipt): void {
+  rows
+    .text(id)
+    .text(fileId)
+    .text(pseudonym)
+    .text(header.kind)
+    .text(receipt.receiptType)
     // レセプト種別: the 4th digit is odd for 入院, even for 入院外.
-    Number(receipt.receiptType[3]) % 2 === 1,
-    `${receipt.serviceMonth}-01`,
-    header.billingMonth === null ? null : `${header.billingMonth}-01`,
-    header.facilityCode,
-    header.facilityName || null,
-    receipt.prescriber?.facilityCode ?? null,
-    receipt.prescriber?.name ?? null,
-    insurerOf(receipt),
-    Number(receipt.patient.birthDate.slice(0, 4)),
-    receipt.patient.sex,
-    receipt.points,
-  ]);
+    .boolean(Number(receipt.receiptType[3]) % 2 === 1)
+    .text(`${receipt.serviceMonth}-01`)
+    .text(header.billingMonth === null ? null : `${header.billingMonth}-01`)
+    .text(header.facilityCode)
+    .text(header.facilityName || null)
+    .text(receipt.prescriber?.facilityCode ?? null)
+    .text(receipt.prescriber?.name ?? null)
+    .text(insurerOf(receipt))
+    .number(Number(receipt.patient.birthDate.slice(0, 4)))
+    .number(receipt.patient.sex)
+    .number(receipt.points)
+    .endRow();
 }
 
-export function eventRow(receiptId: string, e: HistoryEvent): string {
-  return copyRow([
-    receiptId,
-    e.category,
-    e.codeKind,
-    e.code,
-    e.name,
-    e.modifiers,
-    e.icd10,
-    e.startDate,
-    e.outcome,
-    e.suspected,
-    e.main,
-    e.dates.length === 0 ? null : copyArray(e.dates),
-    e.quantity,
-    e.times,
-    e.days,
-    e.route,
-    e.usage,
-    e.practice,
-    e.groupNo,
-    e.material,
-  ]);
+export function eventRow(rows: CopyWriter, receiptId: string, e: HistoryEvent): void {
+  rows
+    .text(receiptId)
+    .text(e.category)
+    .text(e.codeKind)
+    .text(e.code)
+    .text(e.name)
+    .text(e.modifiers)
+    .text(e.icd10)
+    .text(e.startDate)
+    .number(e.outcome)
+    .boolean(e.suspected)
+    .boolean(e.main)
+    .array(e.dates)
+    .number(e.quantity)
+    .number(e.times)
+    .number(e.days)
+    .text(e.route)
+    .text(e.usage)
+    .text(e.practice)
+    .number(e.groupNo)
+    .boolean(e.material)
+    .endRow();
 }
