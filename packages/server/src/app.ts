@@ -49,7 +49,14 @@ export async function buildApp(serverOptions: ServerOptions, tls: TlsMaterial): 
   await app.register(patientAccessRoutes, options);
   await app.register(searchTableRoutes, options);
   const web = options.webRoot && existsSync(options.webRoot) ? options.webRoot : undefined;
-  if (web) await app.register(fastifyStatic, { root: web, wildcard: false });
+  if (web) {
+    await app.register(fastifyStatic, {
+      root: web,
+      wildcard: false,
+      // Hashed bundle files never change; the page itself is always asked for afresh.
+      setHeaders: (res, filePath) => res.setHeader('Cache-Control', filePath.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache'),
+    });
+  }
   // The web app routes on the client: any other non-API path gets its page.
   app.setNotFoundHandler((request, reply) =>
     web && !request.url.startsWith('/api/') ? reply.sendFile('index.html') : reply.code(404).send({ error: { code: 'not-found', message: 'ページが見つかりません' } }),

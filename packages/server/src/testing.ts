@@ -12,8 +12,8 @@ import { deriveServerKeys, type ServerKeys, type Stores } from '@renkei/store';
 import { openTestStores, type Engine } from '@renkei/store/testing';
 import type { FastifyInstance } from 'fastify';
 import { Agent, request } from 'undici';
-import { buildApp } from '../src/app.js';
-import type { ServerOptions } from '../src/options.js';
+import { buildApp } from './app.js';
+import type { ServerOptions } from './options.js';
 
 export interface TestNetwork {
   stores: Stores;

@@ -3,7 +3,7 @@ import { createNetworkCa, issueTerminalCertificate, revokeTerminal, setCardStatu
 import { verifyAuditTrail } from '@renkei/audit';
 import { testEngines } from '@renkei/store/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, openTestNetwork, startServer, type RunningServer, type TestNetwork } from './fixture.js';
+import { Client, openTestNetwork, startServer, type RunningServer, type TestNetwork } from '../src/testing.js';
 
 describe.each(testEngines())('a visit on %s', (engine) => {
   let network: TestNetwork;

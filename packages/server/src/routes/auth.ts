@@ -31,6 +31,12 @@ export async function authRoutes(app: FastifyInstance, options: ResolvedOptions)
     return { ok: true };
   });
 
+  /** The terminal this connection is, before anyone logs in: the login screen names it, and warns in demo mode. */
+  app.get('/api/terminal', async (request) => {
+    const { name, facilityCode, demo } = request.terminal!;
+    return { name, facilityCode, demo };
+  });
+
   app.get('/api/me', async (request) => me(requireSession(request).user, request.terminal!));
 }
 

@@ -1,0 +1,46 @@
+import { Alert, AppShell, Center, Loader } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import { Navigate, Route, Routes } from 'react-router';
+import { AppHeader } from './components/app-header.js';
+import { CardPage } from './pages/card-page.js';
+import { LoginPage } from './pages/login-page.js';
+import { PatientPage } from './pages/patient-page.js';
+import { useMe, useTerminal } from './session.js';
+
+export function App() {
+  const { t } = useTranslation();
+  const terminal = useTerminal();
+  const me = useMe();
+  if (terminal.isError) {
+    return (
+      <Center h="100vh" p="md">
+        <Alert color="red" title={t('app.title')} data-testid="terminal-missing">
+          {t('terminal.missing')}
+        </Alert>
+      </Center>
+    );
+  }
+  if (terminal.isPending || me.isPending) {
+    return (
+      <Center h="100vh">
+        <Loader />
+      </Center>
+    );
+  }
+  const loggedIn = me.data != null;
+  return (
+    <AppShell header={{ height: terminal.data.demo ? 84 : 56 }} padding="sm">
+      <AppShell.Header className="no-print">
+        <AppHeader terminal={terminal.data} me={me.data ?? null} />
+      </AppShell.Header>
+      <AppShell.Main>
+        <Routes>
+          <Route path="/login" element={loggedIn ? <Navigate to="/card" replace /> : <LoginPage />} />
+          <Route path="/card" element={loggedIn ? <CardPage me={me.data!} /> : <Navigate to="/login" replace />} />
+          <Route path="/patients/:accessId/:tab?" element={loggedIn ? <PatientPage /> : <Navigate to="/login" replace />} />
+          <Route path="*" element={<Navigate to={loggedIn ? '/card' : '/login'} replace />} />
+        </Routes>
+      </AppShell.Main>
+    </AppShell>
+  );
+}

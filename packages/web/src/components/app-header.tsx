@@ -1,0 +1,59 @@
+import type { Me } from '@renkei/api';
+import { Badge, Box, Button, Group, Text, Title } from '@mantine/core';
+import { useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { useNavigate } from 'react-router';
+import { api } from '../api.js';
+import { toggleLanguage } from '../i18n.js';
+import type { TerminalInfo } from '../session.js';
+
+export function AppHeader({ terminal, me }: { terminal: TerminalInfo; me: Me | null }) {
+  const { t } = useTranslation();
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+  const logout = async () => {
+    await api('POST', '/api/logout').catch(() => undefined);
+    // Nothing of the last patient stays in the browser; no one is logged in any more.
+    queryClient.clear();
+    queryClient.setQueryData(['me'], null);
+    navigate('/login', { replace: true });
+  };
+  return (
+    <Box>
+      {terminal.demo && (
+        <Box bg="yellow.3" px="sm" py={4} data-testid="demo-banner">
+          <Text size="sm" fw={700}>
+            {t('demo.banner')}
+          </Text>
+        </Box>
+      )}
+      <Group h={56} px="sm" justify="space-between" wrap="nowrap">
+        <Group gap="xs" wrap="nowrap">
+          <Title order={4}>{t('app.title')}</Title>
+          <Text size="xs" c="dimmed" visibleFrom="sm">
+            {t('terminal.label')}: {terminal.name}
+          </Text>
+        </Group>
+        <Group gap="xs" wrap="nowrap">
+          {me && (
+            <>
+              <Text size="sm" data-testid="user-name">
+                {me.user.displayName}
+              </Text>
+              <Badge variant="light">{me.user.facilityName}</Badge>
+              <Button size="xs" variant="default" onClick={() => navigate('/card')}>
+                {t('header.newPatient')}
+              </Button>
+              <Button size="xs" color="gray" onClick={logout} data-testid="logout">
+                {t('header.logout')}
+              </Button>
+            </>
+          )}
+          <Button size="xs" variant="subtle" onClick={toggleLanguage}>
+            {t('app.language')}
+          </Button>
+        </Group>
+      </Group>
+    </Box>
+  );
+}

@@ -1,0 +1,48 @@
+import type { PatientDetail } from '@renkei/api';
+import { Table, Text, Title } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { api } from '../api.js';
+
+/** 患者詳細: sex, age, the insurer enrollments the history spans, and the card's status. */
+export function PatientDetailView({ accessId }: { accessId: string }) {
+  const { t } = useTranslation();
+  const detail = useQuery({ queryKey: ['detail', accessId], queryFn: () => api<PatientDetail>('GET', `/api/patient-access/${accessId}/detail`) });
+  const d = detail.data;
+  if (!d) return <Text>{t('loading')}</Text>;
+  return (
+    <Table className="dense-table" data-testid="patient-detail" maw={560}>
+      <Table.Tbody>
+        <Table.Tr>
+          <Table.Th>{t('detail.sex')}</Table.Th>
+          <Table.Td>{t(`patient.${d.sex}`)}</Table.Td>
+        </Table.Tr>
+        <Table.Tr>
+          <Table.Th>{t('detail.age')}</Table.Th>
+          <Table.Td>
+            {t('patient.age', { age: d.age })}（{t('detail.birthYear')} {d.birthYear}）
+          </Table.Td>
+        </Table.Tr>
+        <Table.Tr>
+          <Table.Th>{t('detail.enrollments')}</Table.Th>
+          <Table.Td>
+            {d.enrollments.map((e) => (
+              <div key={`${e.insurerNumber}-${e.firstServiceMonth}`}>
+                {t('detail.insurer')} {e.insurerNumber}（{t('detail.since')} {e.firstServiceMonth}）
+              </div>
+            ))}
+          </Table.Td>
+        </Table.Tr>
+        <Table.Tr>
+          <Table.Th>{t('detail.card')}</Table.Th>
+          <Table.Td>
+            <Title order={6} component="span">
+              {d.card.number.replace(/(\d{4})(?=\d)/g, '$1 ')}
+            </Title>{' '}
+            {t(`detail.cardStatus.${d.card.status}`, { defaultValue: d.card.status })}（{t('detail.issued')} {d.card.issuedAt.slice(0, 10)}）
+          </Table.Td>
+        </Table.Tr>
+      </Table.Tbody>
+    </Table>
+  );
+}

@@ -1,0 +1,79 @@
+import type { ComplaintResult, DiseaseGroupResult } from '@renkei/api';
+import { Badge, Button, Card, Group, Stack, Text, TextInput, Title } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../api.js';
+import { ActTable, DiagnosisTable, MedicationTable } from './item-tables.js';
+
+/** 疾病グループ検索: the groups the patient is in, and the receipts that put them there. */
+export function DiseaseGroupSearch({ accessId }: { accessId: string }) {
+  const { t } = useTranslation();
+  const result = useQuery({ queryKey: ['groups', accessId], queryFn: () => api<DiseaseGroupResult>('GET', `/api/patient-access/${accessId}/disease-groups`) });
+  if (!result.data) return <Text>{t('loading')}</Text>;
+  return (
+    <Stack gap="xs" data-testid="disease-groups">
+      <Text size="xs" c="dimmed">
+        {t('groups.checked', { count: result.data.checked.length })}
+      </Text>
+      {result.data.groups.length === 0 && <Text>{t('groups.none')}</Text>}
+      {result.data.groups.map((g) => (
+        <Card withBorder p="xs" key={g.id} data-testid={`group-${g.id}`}>
+          <Title order={6}>{g.name}</Title>
+          <Stack gap={2} mt={4}>
+            {g.evidence.map((e) => (
+              <Group gap="xs" key={`${e.category}-${e.code}`}>
+                <Badge size="xs" variant="light">
+                  {t(`tabs.${e.category === 'diagnosis' ? 'diagnoses' : e.category === 'medication' ? 'medications' : e.category === 'procedure' ? 'procedures' : e.category === 'test' ? 'tests' : 'detail'}`)}
+                </Badge>
+                <Text size="sm">{e.name}</Text>
+                <Text size="xs" c="dimmed">
+                  {e.months.join('〜')} {e.facilities.map((f) => f.name ?? f.code).join('、')}
+                </Text>
+              </Group>
+            ))}
+          </Stack>
+        </Card>
+      ))}
+    </Stack>
+  );
+}
+
+/** 主訴検索: what in the history bears on the complaint the patient brings today. */
+export function ComplaintSearch({ accessId }: { accessId: string }) {
+  const { t } = useTranslation();
+  const [text, setText] = useState('');
+  const [query, setQuery] = useState('');
+  const result = useQuery({
+    queryKey: ['complaint', accessId, query],
+    enabled: query !== '',
+    queryFn: () => api<ComplaintResult>('GET', `/api/patient-access/${accessId}/complaints?q=${encodeURIComponent(query)}`),
+  });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setQuery(text.trim());
+  };
+  const data = result.data;
+  const empty = data && data.diagnoses.length + data.medications.length + data.tests.length === 0;
+  return (
+    <Stack gap="xs" data-testid="complaint-search">
+      <form onSubmit={submit}>
+        <Group gap="xs" align="end">
+          <TextInput placeholder={t('complaint.placeholder')} value={text} onChange={(e) => setText(e.currentTarget.value)} name="complaint" w={320} />
+          <Button type="submit">{t('complaint.search')}</Button>
+        </Group>
+      </form>
+      {data && (
+        <Stack gap="xs" data-testid="complaint-result">
+          <Text size="sm" fw={700}>
+            {data.known ? t('complaint.tableMatch', { name: data.complaint }) : t('complaint.textMatch', { name: data.complaint })}
+          </Text>
+          {empty && <Text>{t('complaint.empty')}</Text>}
+          {data.diagnoses.length > 0 && <DiagnosisTable items={data.diagnoses} />}
+          {data.medications.length > 0 && <MedicationTable items={data.medications} />}
+          {data.tests.length > 0 && <ActTable items={data.tests} testId="complaint-tests" />}
+        </Stack>
+      )}
+    </Stack>
+  );
+}

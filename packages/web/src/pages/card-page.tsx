@@ -1,0 +1,92 @@
+import type { Me, PatientAccessOpened } from '@renkei/api';
+import { Alert, Button, Card, Center, Group, Stack, Text, TextInput, Title } from '@mantine/core';
+import { useCallback, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useNavigate } from 'react-router';
+import { api, ApiError } from '../api.js';
+import { CameraReader } from '../components/camera-reader.js';
+
+/**
+ * Card reading. A USB 2D reader types the QR text into the focused field and
+ * presses Enter; the camera reader hands it over the same way.
+ */
+export function CardPage({ me }: { me: Me }) {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const [code, setCode] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [camera, setCamera] = useState(false);
+  const [busy, setBusy] = useState(false);
+
+  const present = useCallback(
+    async (card: string) => {
+      setBusy(true);
+      setError(null);
+      try {
+        const opened = await api<PatientAccessOpened>('POST', '/api/patient-access', { card });
+        navigate(`/patients/${opened.accessId}`);
+      } catch (e) {
+        setError(e instanceof ApiError ? e.message : String(e));
+        setCode('');
+      } finally {
+        setBusy(false);
+        setCamera(false);
+      }
+    },
+    [navigate],
+  );
+
+  if (!me.canReadHistories) {
+    return (
+      <Center mt="xl">
+        <Alert color="gray" data-testid="no-histories">
+          {t('card.noHistories')}
+        </Alert>
+      </Center>
+    );
+  }
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (code.trim()) void present(code);
+  };
+
+  return (
+    <Center mt="xl">
+      <Card withBorder w={480} p="lg">
+        <Stack>
+          <Title order={3}>{t('card.title')}</Title>
+          <Text size="sm" c="dimmed">
+            {t('card.help')}
+          </Text>
+          {error && (
+            <Alert color="red" data-testid="card-error">
+              {error}
+            </Alert>
+          )}
+          <form onSubmit={submit}>
+            <Group align="end" wrap="nowrap">
+              <TextInput
+                label={t('card.input')}
+                name="card"
+                value={code}
+                onChange={(e) => setCode(e.currentTarget.value)}
+                autoFocus
+                autoComplete="off"
+                style={{ flex: 1 }}
+                type="password"
+              />
+              <Button type="submit" loading={busy}>
+                {t('card.submit')}
+              </Button>
+            </Group>
+          </form>
+          <Button variant="light" onClick={() => setCamera((on) => !on)}>
+            {camera ? t('card.stopCamera') : t('card.camera')}
+          </Button>
+          {camera && <CameraReader onRead={present} />}
+        </Stack>
+      </Card>
+    </Center>
+  );
+}

@@ -1,0 +1,139 @@
+/**
+ * The whole visit in a real browser (Debian's chromium through Playwright), with
+ * the terminal's real client certificate: login, card, summary, each tab, both
+ * searches, logout; and the refusals.
+ */
+import { fileURLToPath } from 'node:url';
+import { Client, openTestNetwork, startServer, type RunningServer, type TestNetwork } from '@renkei/server/testing';
+import { testEngines } from '@renkei/store/testing';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const webRoot = fileURLToPath(new URL('../dist/', import.meta.url));
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+describe.each(testEngines())('the web app on %s', (engine) => {
+  let network: TestNetwork;
+  let server: RunningServer;
+  let browser: Browser;
+  beforeAll(async () => {
+    network = await openTestNetwork(engine);
+    server = await startServer(network, { webRoot });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await network?.close();
+  });
+
+  const terminalContext = (): Promise<BrowserContext> =>
+    browser.newContext({
+      clientCertificates: [{ origin: server.url, pfxPath: network.credentials.terminal.p12, passphrase: network.credentials.terminal.password }],
+      ignoreHTTPSErrors: true,
+      locale: 'ja-JP',
+      viewport: { width: 1280, height: 900 },
+    });
+
+  const login = async (page: Page, role: string, password?: string) => {
+    const user = network.credentials.users.find((u) => u.role === role)!;
+    await page.goto(server.url);
+    await page.getByLabel('利用者ID').fill(user.id);
+    await page.getByLabel('パスワード').fill(password ?? user.password);
+    await page.getByRole('button', { name: 'ログイン' }).click();
+  };
+
+  it('goes through a whole visit: login, card by the USB reader, summary, every tab, both searches, logout', async () => {
+    const context = await terminalContext();
+    const page = await context.newPage();
+
+    await login(page, 'doctor', 'wrong password');
+    await expect.poll(() => page.getByTestId('login-error').textContent()).toContain('IDまたはパスワードが違います');
+
+    await login(page, 'doctor');
+    await page.waitForURL('**/card');
+    await expect.poll(() => page.getByTestId('user-name').textContent()).toContain('医師');
+
+    // A USB 2D reader is a keyboard: it types the QR text into the focused field and presses Enter.
+    await page.getByLabel('カードのコード').focus();
+    await page.keyboard.type(network.credentials.cards[0]!.qr + '\n');
+    await page.waitForURL('**/patients/**');
+    await page.getByTestId('summary').waitFor();
+    await expect.poll(() => page.getByTestId('risk-flags').textContent()).toContain('重症化リスク因子');
+    expect(await page.getByTestId('summary-active').textContent()).toMatch(/継続中の傷病名（\d+）/);
+    expect(await page.getByTestId('patient-header').textContent()).toMatch(/\d+歳/);
+    await page.screenshot({ path: fileURLToPath(new URL(`../../../.vitest-tmp/summary-${engine}.png`, import.meta.url)), fullPage: true });
+
+    // Each tab lists what the API holds for the patient (asked with this browser's own certificate and session).
+    const accessId = new URL(page.url()).pathname.split('/')[2]!;
+    const history = await (await page.request.get(`${server.url}/api/patient-access/${accessId}/history`)).json();
+    expect(history.diagnoses.length + history.medications.length + history.tests.length).toBeGreaterThan(0);
+    for (const [tab, table] of [['diagnoses', 'diagnosis-table'], ['medications', 'medication-table'], ['procedures', 'procedure-table'], ['tests', 'test-table']] as const) {
+      await page.getByTestId(`tab-${tab}`).click();
+      await page.waitForURL(`**/${tab}`);
+      await expect.poll(() => page.getByTestId(table).locator('tbody tr').count()).toBe(history[tab].length);
+    }
+
+    await page.getByTestId('tab-groups').click();
+    await page.getByTestId('disease-groups').waitFor();
+    expect(await page.getByTestId('disease-groups').textContent()).toMatch(/確認したグループ \d+ 件/);
+
+    await page.getByTestId('tab-complaint').click();
+    await page.getByPlaceholder('主訴を入力（例：胸痛、めまい、発熱）').fill('めまい');
+    await page.getByRole('button', { name: '検索' }).click();
+    await expect.poll(() => page.getByTestId('complaint-result').textContent()).toContain('主訴表「めまい」');
+
+    await page.getByTestId('tab-detail').click();
+    await expect.poll(() => page.getByTestId('patient-detail').textContent()).toContain('有効');
+    expect(await page.getByTestId('patient-detail').textContent()).toContain('保険者番号');
+
+    const patientUrl = page.url();
+    await page.getByTestId('logout').click();
+    await page.waitForURL('**/login');
+    // After logout the same patient address shows nothing but the login screen, and the API refuses it.
+    await page.goto(patientUrl);
+    await page.getByLabel('利用者ID').waitFor();
+    expect((await page.request.get(`${server.url}/api/patient-access/${accessId}/summary`)).status()).toBe(401);
+    await context.close();
+  });
+
+  it('refuses a browser without a terminal certificate', async () => {
+    const context = await browser.newContext({ ignoreHTTPSErrors: true, locale: 'ja-JP' });
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await expect.poll(() => page.getByTestId('terminal-missing').textContent()).toContain('登録された端末からのみ利用できます');
+    await context.close();
+  });
+
+  it('refuses a made-up card with a clear message, and shows a clerk no card reader at all', async () => {
+    const context = await terminalContext();
+    const page = await context.newPage();
+    await login(page, 'doctor');
+    await page.waitForURL('**/card');
+    await page.getByLabel('カードのコード').fill('RKC1-8000000000000000-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');
+    await page.getByRole('button', { name: '開く' }).click();
+    await expect.poll(() => page.getByTestId('card-error').textContent()).toContain('このカードは使用できません');
+    await page.getByTestId('logout').click();
+    await page.waitForURL('**/login');
+
+    await login(page, 'clerk');
+    await page.waitForURL('**/card');
+    await expect.poll(() => page.getByTestId('no-histories').textContent()).toContain('閲覧できません');
+    await context.close();
+  });
+
+  it('shows English on request', async () => {
+    const context = await terminalContext();
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByLabel('User ID').waitFor();
+    await context.close();
+  });
+
+  it('answers the API the same to the test client (sanity of the fixture)', async () => {
+    const client = await Client.terminal(server, network);
+    expect((await client.call('GET', '/api/terminal')).body).toMatchObject({ demo: false });
+    await client.close();
+  });
+});
