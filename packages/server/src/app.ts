@@ -54,7 +54,7 @@ export async function buildApp(serverOptions: ServerOptions, tls: TlsMaterial): 
       root: web,
       wildcard: false,
       // Hashed bundle files never change; the page itself is always asked for afresh.
-      setHeaders: (res, filePath) => res.setHeader('Cache-Control', filePath.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache'),
+      setHeaders: (res, filePath) => res.header('Cache-Control', filePath.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache'),
     });
   }
   // The web app routes on the client: any other non-API path gets its page.
