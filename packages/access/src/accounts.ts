@@ -72,7 +72,7 @@ export async function findUser(db: Db, userId: string): Promise<StaffUser | unde
   return rows[0] && staffUser(rows[0]);
 }
 
-interface UserRow {
+export interface UserRow {
   id: string;
   display_name: string;
   role: Role;
@@ -81,7 +81,7 @@ interface UserRow {
   must_change_password: boolean;
 }
 
-function staffUser(row: UserRow): StaffUser {
+export function staffUser(row: UserRow): StaffUser {
   return {
     id: row.id,
     displayName: row.display_name,

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { deriveServerKeys, type Db } from '@renkei/store';
 import { openTestStore, testEngines } from '@renkei/store/testing';
 import { appendAudit, verifyAuditTrail, type AuditEntry } from './audit-trail.js';
+import { AuditWriter } from './audit-writer.js';
 
 const { audit: key } = deriveServerKeys(Buffer.alloc(32, 3));
 const entry = (action: string, detail: Record<string, unknown> = {}): AuditEntry => ({
@@ -53,5 +54,25 @@ describe.each(testEngines())('audit trail on %s', (engine) => {
   it('reads across pages', async () => {
     for (let i = 0; i < 7; i++) await appendAudit(db, key, entry('history.view'));
     expect(await verifyAuditTrail(db, key, 4)).toEqual({ checked: 10, ok: true });
+  });
+
+  it('writes concurrent appends in batches, each caller answered once its record is committed, the chain whole', async () => {
+    let queries = 0;
+    const counting: Db = { ...db, transaction: (work) => db.transaction((tx) => work({ ...tx, query: (...args) => (queries++, tx.query(...(args as Parameters<Db['query']>))) } as Db)) };
+    const batched = new AuditWriter(counting, key, 50);
+    await Promise.all(Array.from({ length: 200 }, (_, i) => batched.append(entry('patient.summary', { i }))));
+    // 200 records in at most a handful of transactions of 3 statements each, not 200.
+    expect(queries).toBeLessThanOrEqual(3 * 6);
+    const { rows } = await db.query<{ n: string }>("SELECT count(*) AS n FROM audit_events WHERE action = 'patient.summary'");
+    expect(Number(rows[0]!.n)).toBe(200);
+    expect(await verifyAuditTrail(db, key)).toEqual({ checked: 203, ok: true });
+    await batched.flush();
+  });
+
+  it('fails the callers of a batch that could not be written, and writes the next batch', async () => {
+    const writer = new AuditWriter(db, key);
+    await expect(writer.append({ ...entry('x'), actorKind: 'robot' as never })).rejects.toThrow();
+    await writer.append(entry('after'));
+    expect(await verifyAuditTrail(db, key)).toEqual({ checked: 4, ok: true });
   });
 });

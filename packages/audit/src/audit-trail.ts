@@ -30,19 +30,47 @@ export interface AuditVerification {
  * who can write to the database still cannot forge or re-chain it.
  */
 export async function appendAudit(db: Db, auditKey: Buffer, entry: AuditEntry): Promise<{ id: number; hash: string }> {
+  return (await appendAuditBatch(db, auditKey, [entry]))[0]!;
+}
+
+/** Appends records in order, in one transaction: the chain head is locked once for all of them. */
+export async function appendAuditBatch(db: Db, auditKey: Buffer, entries: readonly AuditEntry[]): Promise<Array<{ id: number; hash: string }>> {
+  if (entries.length === 0) return [];
   return db.transaction(async (tx) => {
     const head = await tx.query<{ last_id: string; last_hash: string }>('SELECT last_id, last_hash FROM audit_chain_head FOR UPDATE');
-    const previous = head.rows[0]!;
-    const id = Number(previous.last_id) + 1;
-    const record = normalize(id, new Date(), entry);
-    const hash = chainHash(auditKey, previous.last_hash, record);
+    let id = Number(head.rows[0]!.last_id);
+    let previousHash = head.rows[0]!.last_hash;
+    const at = new Date();
+    const records = entries.map((entry) => {
+      id++;
+      const record = normalize(id, at, entry);
+      const hash = chainHash(auditKey, previousHash, record);
+      const row = { record, prevHash: previousHash, hash };
+      previousHash = hash;
+      return row;
+    });
+    const column = <T>(pick: (r: (typeof records)[number]) => T) => records.map(pick);
     await tx.query(
       `INSERT INTO audit_events (id, at, actor, actor_kind, role, facility, terminal, action, pseudonym, outcome, detail, prev_hash, hash)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-      [id, record.at, record.actor, record.actorKind, record.role, record.facility, record.terminal, record.action, record.pseudonym, record.outcome, JSON.stringify(record.detail), previous.last_hash, hash],
+       SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::uuid[], $10::text[], $11::jsonb[], $12::text[], $13::text[])`,
+      [
+        column((r) => r.record.id),
+        column((r) => r.record.at),
+        column((r) => r.record.actor),
+        column((r) => r.record.actorKind),
+        column((r) => r.record.role),
+        column((r) => r.record.facility),
+        column((r) => r.record.terminal),
+        column((r) => r.record.action),
+        column((r) => r.record.pseudonym),
+        column((r) => r.record.outcome),
+        column((r) => JSON.stringify(r.record.detail)),
+        column((r) => r.prevHash),
+        column((r) => r.hash),
+      ],
     );
-    await tx.query('UPDATE audit_chain_head SET last_id = $1, last_hash = $2', [id, hash]);
-    return { id, hash };
+    await tx.query('UPDATE audit_chain_head SET last_id = $1, last_hash = $2', [id, previousHash]);
+    return records.map((r) => ({ id: r.record.id, hash: r.hash }));
   });
 }
 

@@ -2,7 +2,7 @@ import type { Db, Stores } from '@renkei/store';
 import { openTestStores, testEngines } from '@renkei/store/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importMasters } from './import.js';
-import { createMasterLookup, masterKey, type MasterRequest } from './lookup.js';
+import { createCachingMasterLookup, createMasterLookup, masterKey, type MasterRequest } from './lookup.js';
 import { stageMastersDir } from './testing.js';
 import { importVocabulary } from './vocabulary.js';
 
@@ -108,5 +108,23 @@ describe.each(testEngines())('importVocabulary on %s', (engine) => {
       `SELECT source, valid_from::text, valid_to, name, icd10 FROM master_entries WHERE kind = 'b' AND code = '2500013'`,
     );
     expect(rows).toEqual([{ source: 'demo', valid_from: '0001-01-01', valid_to: null, name: '糖尿病', icd10: 'E14' }]);
+  });
+
+  it('caching: asks the database only for codes it has not seen, unknown ones included, until the entries expire', async () => {
+    const { db, statements } = counting(stores.clinical);
+    const lookup = createCachingMasterLookup(db, { ttlMs: 60_000 });
+    const first = await lookup.describe([ask('710010720', '2025-02'), ask('999999999', '2024-07')]);
+    expect(statements()).toBe(1);
+    const again = await lookup.describe([ask('710010720', '2025-02'), ask('999999999', '2024-07')]);
+    expect(statements()).toBe(1);
+    expect(again).toEqual(first);
+    expect(again.has(masterKey(ask('999999999', '2024-07')))).toBe(false);
+    await lookup.describe([ask('710010720', '2025-02'), ask('2500013', '2024-07', 'b')]);
+    expect(statements()).toBe(2);
+
+    const expiring = createCachingMasterLookup(db, { ttlMs: 0 });
+    await expiring.describe([ask('710010720', '2025-02')]);
+    await expiring.describe([ask('710010720', '2025-02')]);
+    expect(statements()).toBe(4);
   });
 });

@@ -87,3 +87,37 @@ export function createMasterLookup(db: Db): MasterLookup {
     },
   };
 }
+
+/**
+ * A lookup that remembers answers for a while: a server names the same codes
+ * for patient after patient, and masters change a few times a year. An import
+ * shows in a running server within `ttlMs`. Codes no master knows are
+ * remembered too, so they are not asked for again and again.
+ */
+export function createCachingMasterLookup(db: Db, options: { ttlMs?: number; maxEntries?: number } = {}): MasterLookup {
+  const inner = createMasterLookup(db);
+  const ttlMs = options.ttlMs ?? 10 * 60_000;
+  const maxEntries = options.maxEntries ?? 200_000;
+  let cache = new Map<string, MasterEntry | null>();
+  let expiresAt = 0;
+  return {
+    async describe(requests) {
+      const now = Date.now();
+      if (now >= expiresAt || cache.size > maxEntries) {
+        cache = new Map();
+        expiresAt = now + ttlMs;
+      }
+      const missing = requests.filter((r) => !cache.has(masterKey(r)));
+      if (missing.length > 0) {
+        const found = await inner.describe(missing);
+        for (const r of missing) cache.set(masterKey(r), found.get(masterKey(r)) ?? null);
+      }
+      const entries = new Map<string, MasterEntry>();
+      for (const r of requests) {
+        const entry = cache.get(masterKey(r));
+        if (entry) entries.set(masterKey(r), entry);
+      }
+      return entries;
+    },
+  };
+}

@@ -29,6 +29,8 @@ export async function buildApp(serverOptions: ServerOptions, tls: TlsMaterial): 
   const app = Fastify({
     https,
     logger: options.logger ? { redact: ['req.headers.cookie', 'req.headers["x-ssl-client-serial"]'] } : false,
+    // The audit trail is the access log (who, where, which patient); a second log of every request would only repeat it, with access ids in its URLs.
+    disableRequestLogging: true,
     trustProxy: options.trustedProxyAddress ?? false,
     bodyLimit: 64 * 1024,
   }) as unknown as FastifyInstance;
@@ -41,6 +43,7 @@ export async function buildApp(serverOptions: ServerOptions, tls: TlsMaterial): 
     return reply.code(500).send({ error: { code: 'internal', message: 'サーバーでエラーが発生しました。しばらくしてからお試しください' } });
   });
 
+  app.addHook('onClose', () => options.audit.flush());
   await app.register(fastifyCookie);
   registerSecurityHeaders(app);
   registerGate(app, options);

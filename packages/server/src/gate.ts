@@ -5,7 +5,6 @@
  */
 import { canReadHistories, resumeSession, type Session } from '@renkei/access';
 import type { AuditEntry } from '@renkei/audit';
-import { appendAudit } from '@renkei/audit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { loginRequired, roleForbidden, terminalRequired } from './errors.js';
 import type { ResolvedOptions } from './options.js';
@@ -48,10 +47,10 @@ export function requireClinician(request: FastifyRequest): Session {
   return session;
 }
 
-/** Writes an audit record for this request: who, from which facility and terminal. */
+/** Writes an audit record for this request (who, from which facility and terminal), and waits until it is committed. */
 export async function auditRequest(request: FastifyRequest, options: ResolvedOptions, entry: Omit<AuditEntry, 'actor' | 'actorKind' | 'role' | 'facility' | 'terminal'> & { actor?: string }): Promise<void> {
   const user = request.session?.user;
-  await appendAudit(options.stores.clinical, options.keys.audit, {
+  await options.audit.append({
     actor: entry.actor ?? user?.id ?? 'anonymous',
     actorKind: 'person',
     role: user?.role ?? null,

@@ -1,4 +1,6 @@
 import { DEFAULT_ACCESS_POLICY, type AccessPolicy } from '@renkei/access';
+import { AuditWriter } from '@renkei/audit';
+import { createCachingMasterLookup, type MasterLookup } from '@renkei/masters';
 import type { ServerKeys, Stores } from '@renkei/store';
 
 export interface ServerOptions {
@@ -20,11 +22,16 @@ export interface ServerOptions {
   logger?: boolean;
 }
 
-export type ResolvedOptions = ServerOptions & { policy: AccessPolicy };
+export type ResolvedOptions = ServerOptions & { policy: AccessPolicy; audit: AuditWriter; masters: MasterLookup };
 
 /** Fails at start, not on the first request, when the options do not fit together. */
 export function resolveOptions(options: ServerOptions): ResolvedOptions {
   if (options.mode === 'demo' && !options.demoTerminalSerial) throw new Error('demo mode needs the demo terminal (demoTerminalSerial)');
   if (options.mode === 'production' && options.demoTerminalSerial) throw new Error('production mode never stands in a demo terminal for loopback connections');
-  return { ...options, policy: options.policy ?? DEFAULT_ACCESS_POLICY };
+  return {
+    ...options,
+    policy: options.policy ?? DEFAULT_ACCESS_POLICY,
+    audit: new AuditWriter(options.stores.clinical, options.keys.audit),
+    masters: createCachingMasterLookup(options.stores.clinical),
+  };
 }

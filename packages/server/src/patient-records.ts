@@ -43,7 +43,7 @@ export async function openPatientRecords(request: FastifyRequest, options: Resol
     await auditRequest(request, options, { action, pseudonym, outcome: 'allowed', detail });
     return result;
   };
-  const history = async () => readHistory(clinical, await pseudonymsOfPerson(identity, options.keys, access.personId));
+  const history = async () => readHistory(clinical, await pseudonymsOfPerson(identity, options.keys, access.personId), options.masters);
   const person = () => readPerson(options, access);
 
   return {

@@ -34,7 +34,15 @@ function certificateSerial(request: FastifyRequest, options: ResolvedOptions): s
     const serial = request.headers['x-ssl-client-serial'];
     return verified && typeof serial === 'string' ? serial : undefined;
   }
-  const socket = request.raw.socket as Partial<TLSSocket>;
+  const socket = request.raw.socket as TLSSocket;
   if (!socket.encrypted || !socket.authorized) return undefined;
-  return socket.getPeerCertificate?.()?.serialNumber || undefined;
+  // A connection's certificate does not change: read it once per connection (the lookup of its registration is still per request).
+  let serial = peerSerials.get(socket);
+  if (serial === undefined) {
+    serial = socket.getPeerCertificate().serialNumber ?? '';
+    peerSerials.set(socket, serial);
+  }
+  return serial || undefined;
 }
+
+const peerSerials = new WeakMap<TLSSocket, string>();
