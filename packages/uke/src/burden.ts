@@ -21,3 +21,8 @@ export function payersOf(burden: string): Payer[] | undefined {
   if (bits === undefined) return undefined;
   return ORDER.filter((_, i) => (bits & (0b10000 >> i)) !== 0);
 }
+
+/** Whether a 負担区分 code is one (payersOf without the list). */
+export function isBurden(burden: string): boolean {
+  return BITS[burden] !== undefined;
+}

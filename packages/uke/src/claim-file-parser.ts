@@ -4,7 +4,7 @@
  * GO. Within a receipt, 診療識別 is carried forward within a group and a 算定単位
  * closes on the line that carries 点数. Pure: no I/O, fed one line at a time.
  */
-import { payersOf } from './burden.js';
+import { isBurden } from './burden.js';
 import { dayOfMonth, daysInMonth } from './dates.js';
 import { UkeFormatError } from './errors.js';
 import { fail, readCode, readDate, readDecimal, readInteger, readMonth, readText, RecordContext } from './fields.js';
@@ -32,6 +32,9 @@ const HISTORY_COLUMNS = 3;
 
 const RECORD_ID = /^[A-Z]{2}$/;
 
+/** Every two-letter id, made once: the usual record id is looked up here, not cut out of its line. */
+const TWO_LETTER_IDS = Array.from({ length: 26 * 26 }, (_, i) => String.fromCharCode(0x41 + Math.floor(i / 26), 0x41 + (i % 26)));
+
 export class ClaimFileParser {
   private readonly file: string | undefined;
   private readonly dpcByName: boolean;
@@ -55,6 +58,9 @@ export class ClaimFileParser {
   private dispensing: { dates: string[]; days: number | null; prescribedOn: string | null } | undefined;
   private admittedOn: string | null = null;
   private monthDays = 0;
+  /** The ISO dates of the days of `datesMonth`, made as they are first needed. */
+  private datesMonth = '';
+  private monthDates: string[] = [];
   private codingUnits = new Map<string, number>();
 
   private readonly context: RecordContext;
@@ -77,8 +83,8 @@ export class ClaimFileParser {
       this.historyPrefix = /^\d+$/.test(ctx.trimmed(0));
     }
     ctx.read(this.lineNo, line, this.historyPrefix ? HISTORY_COLUMNS : 0);
-    const id = ctx.start(0) >= 0 && ctx.end(0) - ctx.start(0) === 2 ? ctx.field(0) : ctx.trimmed(0);
-    if (!RECORD_ID.test(id)) fail(ctx, undefined, 'not a record: a line starts with a record id such as RE');
+    const id = recordId(ctx);
+    if (id === undefined) fail(ctx, undefined, 'not a record: a line starts with a record id such as RE');
     this.record(id, ctx);
   }
 
@@ -174,7 +180,7 @@ export class ClaimFileParser {
     if (this.practice === '') fail(ctx, f.practice, 'is empty on the first line of the receipt, so the group is unknown');
     const points = readInteger(ctx, f.points);
     const burden = readCode(ctx, f.burden);
-    if (burden !== '' && !payersOf(burden)) fail(ctx, f.burden, `${burden} is not a 負担区分 code`);
+    if (burden !== '' && !isBurden(burden)) fail(ctx, f.burden, `${burden} is not a 負担区分 code`);
     const item: ClaimItem = {
       line: ctx.line,
       codeKind,
@@ -448,41 +454,49 @@ export class ClaimFileParser {
     this.unitUsage = null;
   }
 
+  /** The day columns 1日…31日 from field `first` on: a count (up to 3 digits) on each day the line was done. */
   private dayColumns(ctx: RecordContext, first: number, month: string): string[] {
     const dates: string[] = [];
-    const last = Math.min(ctx.length, first + 31);
-    for (let i = first; i < last; i++) {
-      const start = ctx.start(i);
-      const end = ctx.end(i);
-      if (start === end) continue;
-      // The usual count is one to three digits: read where it stands, without cutting it out.
+    let start = ctx.start(first);
+    if (start < 0) return dates;
+    // One walk over the columns, each read where it stands.
+    const lineEnd = ctx.lineEnd;
+    for (let day = 1; day <= 31 && start <= lineEnd; day++) {
+      let end = start;
+      let digits = 0;
       let counted = 0;
-      let digits = end - start;
-      for (let p = start; p < end && digits <= 3; p++) {
-        const code = ctx.charCodeAt(p);
-        if (code < 0x30 || code > 0x39) digits = 4;
-        else counted |= code - 0x30;
+      for (let code = ctx.charCodeAt(end); end < lineEnd && code !== 0x2c; code = ctx.charCodeAt(++end)) {
+        if (code >= 0x30 && code <= 0x39) {
+          digits++;
+          counted |= code - 0x30;
+        } else {
+          digits = 4;
+        }
       }
-      if (digits > 3) {
-        const value = ctx.field(i);
-        const count = value.trim();
-        const day = i - first + 1;
-        if (!/^\d{1,3}$/.test(count)) fail(ctx, dayField(i, day), `${value} is not a count`);
-        if (/^0+$/.test(count)) continue;
-        this.checkDay(ctx, i, day, month);
-        dates.push(dayOfMonth(month, day));
-        continue;
+      if (end > start) {
+        if (digits > 3) {
+          // Not the usual count: read as written, for the check and its message.
+          const value = ctx.slice(start, end);
+          const count = value.trim();
+          if (!/^\d{1,3}$/.test(count)) fail(ctx, dayField(first + day - 1, day), `${value} is not a count`);
+          counted = /^0+$/.test(count) ? 0 : 1;
+        }
+        if (counted !== 0) {
+          if (day > this.monthDays) fail(ctx, dayField(first + day - 1, day), `${month} has no day ${day}`);
+          dates.push(this.dayOfMonth(month, day));
+        }
       }
-      if (counted === 0) continue;
-      const day = i - first + 1;
-      this.checkDay(ctx, i, day, month);
-      dates.push(dayOfMonth(month, day));
+      start = end + 1;
     }
     return dates;
   }
 
-  private checkDay(ctx: RecordContext, index: number, day: number, month: string): void {
-    if (day > this.monthDays) fail(ctx, dayField(index, day), `${month} has no day ${day}`);
+  private dayOfMonth(month: string, day: number): string {
+    if (month !== this.datesMonth) {
+      this.datesMonth = month;
+      this.monthDates = [];
+    }
+    return (this.monthDates[day] ??= dayOfMonth(month, day));
   }
 
   private finishReceipt(): void {
@@ -500,6 +514,18 @@ export class ClaimFileParser {
     this.headerEmitted = true;
     this.output.push({ type: 'header', header: this.header });
   }
+}
+
+/** The record id: the first field, trimmed; undefined when it is not two capital letters. */
+function recordId(ctx: RecordContext): string | undefined {
+  const start = ctx.start(0);
+  if (start >= 0 && ctx.end(0) - start === 2) {
+    const first = ctx.charCodeAt(start) - 0x41;
+    const second = ctx.charCodeAt(start + 1) - 0x41;
+    if (first >= 0 && first < 26 && second >= 0 && second < 26) return TWO_LETTER_IDS[first * 26 + second];
+  }
+  const id = ctx.trimmed(0);
+  return RECORD_ID.test(id) ? id : undefined;
 }
 
 /** A day column, named for error messages. */
