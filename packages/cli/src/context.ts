@@ -7,11 +7,11 @@ export interface CommandContext {
   keys: ServerKeys;
 }
 
-/** Opens the configuration, keys and stores; the caller closes the stores. */
-export async function openContext(dataDir: string | undefined): Promise<CommandContext> {
+/** Opens the configuration, keys and stores; the caller closes the stores. A server `share`s embedded stores with other commands. */
+export async function openContext(dataDir: string | undefined, options: { share?: boolean } = {}): Promise<CommandContext> {
   const config = resolveConfig({ dataDir });
   const keys = await loadServerKeys(config);
-  return { config, keys, stores: await openStores(config) };
+  return { config, keys, stores: await openStores(config, options) };
 }
 
 /** Opens the stores for one command and closes them when it is done, whatever happens. */

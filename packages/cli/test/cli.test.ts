@@ -183,6 +183,11 @@ describe('renkei generate, then ingest and demo', () => {
       expect(login.statusCode).toBe(403);
       await login.body.dump();
       await agent.close();
+
+      // The server holds the embedded stores; another command reaches them through its socket.
+      const verify = await runCli(['audit', 'verify', '--json'], env);
+      expect(verify.stderr).toBe('');
+      expect(JSON.parse(verify.stdout)).toMatchObject({ ok: true, checked: expect.any(Number) });
     } finally {
       server.kill('SIGTERM');
     }

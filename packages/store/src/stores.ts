@@ -5,6 +5,7 @@ import type { Db } from './db.js';
 import { migrate } from './migrations.js';
 import { openPglite } from './pglite-db.js';
 import { openPostgres } from './postgres-db.js';
+import { connectToSharedPglite, openSharedPglite, socketDirOf } from './shared-pglite.js';
 
 /** The two stores: who the person is, and what happened. Always two databases. */
 export interface Stores {
@@ -13,12 +14,17 @@ export interface Stores {
   close(): Promise<void>;
 }
 
-/** Opens both stores and applies pending migrations. */
-export async function openStores(config: RenkeiConfig): Promise<Stores> {
-  const identity = await openStore(config.identityDatabaseUrl, path.join(config.dataDir, 'identity'));
+/**
+ * Opens both stores and applies pending migrations. Embedded stores that a
+ * running server holds are reached through its socket; with `share`, this
+ * process holds them and serves them so (the server does).
+ */
+export async function openStores(config: RenkeiConfig, options: { share?: boolean } = {}): Promise<Stores> {
+  const open = (url: string | undefined, store: 'identity' | 'clinical') => openStore(url, config.dataDir, store, options.share ?? false);
+  const identity = await open(config.identityDatabaseUrl, 'identity');
   let clinical: Db;
   try {
-    clinical = await openStore(config.clinicalDatabaseUrl, path.join(config.dataDir, 'clinical'));
+    clinical = await open(config.clinicalDatabaseUrl, 'clinical');
   } catch (error) {
     await identity.close();
     throw error;
@@ -40,8 +46,18 @@ export async function openStores(config: RenkeiConfig): Promise<Stores> {
   return stores;
 }
 
-async function openStore(url: string | undefined, embeddedDir: string): Promise<Db> {
+async function openStore(url: string | undefined, dataDir: string, store: 'identity' | 'clinical', share: boolean): Promise<Db> {
   if (url !== undefined) return openPostgres(url);
+  const embeddedDir = path.join(dataDir, store);
+  const socketDir = socketDirOf(dataDir, store);
+  const served = await connectToSharedPglite(socketDir);
+  if (served) {
+    if (share) {
+      await served.close();
+      throw new Error(`another Renkei server already holds ${embeddedDir}`);
+    }
+    return served;
+  }
   await mkdir(embeddedDir, { recursive: true });
-  return openPglite(embeddedDir);
+  return share ? openSharedPglite(embeddedDir, socketDir) : openPglite(embeddedDir);
 }

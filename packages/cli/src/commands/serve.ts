@@ -19,7 +19,7 @@ export function registerServe(program: Command): void {
     .action(async (options: { port: string; host: string; demo?: boolean; trustedProxy?: string }, command: Command) => {
       const port = Number(options.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CommandError(`--port ${options.port} is not a port number`);
-      const context = await openContext(command.optsWithGlobals().dataDir);
+      const context = await openContext(command.optsWithGlobals().dataDir, { share: true });
       const { config, stores, keys } = context;
       try {
         const demoTerminalSerial = options.demo ? (await seedDemo(context)).terminal.serial : undefined;
