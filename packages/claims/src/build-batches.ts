@@ -31,6 +31,7 @@ export interface BuildContext {
 export async function* buildBatches(items: AsyncIterable<ClaimFileItem>, context: BuildContext): AsyncGenerator<FileChunk> {
   let header: ClaimFileHeader | undefined;
   let fileId = '';
+  let fileIdBytes: Uint8Array = new Uint8Array(0);
   const receiptRows = new CopyWriter();
   const eventRows = new CopyWriter();
   let observations: PersonObservation[] = [];
@@ -43,16 +44,17 @@ export async function* buildBatches(items: AsyncIterable<ClaimFileItem>, context
     if (item.type === 'header') {
       header = item.header;
       fileId = timeOrderedId();
+      fileIdBytes = CopyWriter.encode(fileId);
       yield { type: 'header', header, fileId };
     } else if (item.type === 'receipt') {
       const receipt = item.receipt;
       if (insurerOf(receipt) === '' && !receipt.chartNumber) {
         throw new UkeFormatError('the receipt has no 保険者番号, no 公費 and no カルテ番号: nothing identifies the patient', { file: context.fileName, line: receipt.line, field: '保険者番号' });
       }
-      const id = timeOrderedId();
+      const id = CopyWriter.encode(timeOrderedId());
       const observation = observationOf(receipt, header!.facilityCode, context.cache);
       observations.push(observation);
-      receiptRow(receiptRows, id, fileId, observation.pseudonym, header!, receipt);
+      receiptRow(receiptRows, id, fileIdBytes, observation.pseudonym, header!, receipt);
       for (const event of historyEvents(receipt, context.sectionOf)) eventRow(eventRows, id, event);
       if (receiptRows.rows >= context.batchSize) yield batch();
     } else {

@@ -18,10 +18,11 @@ export function insurerOf(receipt: Receipt): string {
   return receipt.insurance?.insurerNumber ?? receipt.publicPrograms[0]?.payerNumber ?? '';
 }
 
-export function receiptRow(rows: CopyWriter, id: string, fileId: string, pseudonym: string, header: ClaimFileHeader, receipt: Receipt): void {
+/** `id` and `fileId` come encoded (CopyWriter.encode): they are shared with the receipt's events and the file's receipts. */
+export function receiptRow(rows: CopyWriter, id: Uint8Array, fileId: Uint8Array, pseudonym: string, header: ClaimFileHeader, receipt: Receipt): void {
   rows
-    .text(id)
-    .text(fileId)
+    .encoded(id)
+    .encoded(fileId)
     .text(pseudonym)
     .text(header.kind)
     .text(receipt.receiptType)
@@ -40,9 +41,9 @@ export function receiptRow(rows: CopyWriter, id: string, fileId: string, pseudon
     .endRow();
 }
 
-export function eventRow(rows: CopyWriter, receiptId: string, e: HistoryEvent): void {
+export function eventRow(rows: CopyWriter, receiptId: Uint8Array, e: HistoryEvent): void {
   rows
-    .text(receiptId)
+    .encoded(receiptId)
     .text(e.category)
     .text(e.codeKind)
     .text(e.code)

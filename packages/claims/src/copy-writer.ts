@@ -20,37 +20,26 @@ export class CopyWriter {
   text(value: string | null): this {
     if (value === null) return this.null();
     this.reserve(value.length * 3 + 1);
-    const bytes = this.bytes;
-    let at = this.length;
-    for (let i = 0; i < value.length; i++) {
-      const code = value.charCodeAt(i);
-      if (code < 0x80) {
-        if (code === 0x5c || code === 0x09 || code === 0x0a || code === 0x0d) {
-          bytes[at++] = 0x5c;
-          bytes[at++] = code === 0x5c ? 0x5c : code === 0x09 ? 0x74 : code === 0x0a ? 0x6e : 0x72;
-        } else {
-          bytes[at++] = code;
-        }
-      } else if (code < 0x800) {
-        bytes[at++] = 0xc0 | (code >> 6);
-        bytes[at++] = 0x80 | (code & 0x3f);
-      } else if (code >= 0xd800 && code <= 0xdbff && i + 1 < value.length && isLowSurrogate(value.charCodeAt(i + 1))) {
-        const point = 0x10000 + ((code - 0xd800) << 10) + (value.charCodeAt(++i) - 0xdc00);
-        bytes[at++] = 0xf0 | (point >> 18);
-        bytes[at++] = 0x80 | ((point >> 12) & 0x3f);
-        bytes[at++] = 0x80 | ((point >> 6) & 0x3f);
-        bytes[at++] = 0x80 | (point & 0x3f);
-      } else {
-        // A surrogate without its pair becomes U+FFFD, as TextEncoder writes it.
-        const unit = code >= 0xd800 && code <= 0xdfff ? 0xfffd : code;
-        bytes[at++] = 0xe0 | (unit >> 12);
-        bytes[at++] = 0x80 | ((unit >> 6) & 0x3f);
-        bytes[at++] = 0x80 | (unit & 0x3f);
-      }
-    }
-    bytes[at++] = 0x09;
-    this.length = at;
+    const at = writeText(this.bytes, this.length, value);
+    this.bytes[at] = 0x09;
+    this.length = at + 1;
     return this;
+  }
+
+  /** A value encoded beforehand by `CopyWriter.encode`: for one that many rows share (a receipt's id in its events). */
+  encoded(value: Uint8Array): this {
+    this.reserve(value.length);
+    this.bytes.set(value, this.length);
+    this.length += value.length;
+    return this;
+  }
+
+  /** A string as `text` writes it, for `encoded`. */
+  static encode(value: string): Uint8Array {
+    const bytes = new Uint8Array(value.length * 3 + 1);
+    const at = writeText(bytes, 0, value);
+    bytes[at] = 0x09;
+    return bytes.slice(0, at + 1);
   }
 
   /** A number as String(value) writes it; null as \N. */
@@ -144,6 +133,39 @@ export class CopyWriter {
     grown.set(this.bytes.subarray(0, this.length));
     this.bytes = grown;
   }
+}
+
+/** Writes `value` as UTF-8 with COPY's escapes from `at` on; returns where it ended. */
+function writeText(bytes: Uint8Array, at: number, value: string): number {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code >= 0x20 && code < 0x80 && code !== 0x5c) {
+      bytes[at++] = code;
+    } else if (code < 0x80) {
+      if (code === 0x5c || code === 0x09 || code === 0x0a || code === 0x0d) {
+        bytes[at++] = 0x5c;
+        bytes[at++] = code === 0x5c ? 0x5c : code === 0x09 ? 0x74 : code === 0x0a ? 0x6e : 0x72;
+      } else {
+        bytes[at++] = code;
+      }
+    } else if (code < 0x800) {
+      bytes[at++] = 0xc0 | (code >> 6);
+      bytes[at++] = 0x80 | (code & 0x3f);
+    } else if (code >= 0xd800 && code <= 0xdbff && i + 1 < value.length && isLowSurrogate(value.charCodeAt(i + 1))) {
+      const point = 0x10000 + ((code - 0xd800) << 10) + (value.charCodeAt(++i) - 0xdc00);
+      bytes[at++] = 0xf0 | (point >> 18);
+      bytes[at++] = 0x80 | ((point >> 12) & 0x3f);
+      bytes[at++] = 0x80 | ((point >> 6) & 0x3f);
+      bytes[at++] = 0x80 | (point & 0x3f);
+    } else {
+      // A surrogate without its pair becomes U+FFFD, as TextEncoder writes it.
+      const unit = code >= 0xd800 && code <= 0xdfff ? 0xfffd : code;
+      bytes[at++] = 0xe0 | (unit >> 12);
+      bytes[at++] = 0x80 | ((unit >> 6) & 0x3f);
+      bytes[at++] = 0x80 | (unit & 0x3f);
+    }
+  }
+  return at;
 }
 
 function isLowSurrogate(code: number): boolean {

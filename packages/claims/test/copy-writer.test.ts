@@ -20,7 +20,11 @@ describe('CopyWriter', () => {
     }
     rows.array(['2024-10-01', '2024-10-03']).array([]).array(['2024-10-31']).endRow();
     expected += copyRow([copyArray(['2024-10-01', '2024-10-03']), null, copyArray(['2024-10-31'])]);
-    expect(rows.rows).toBe(texts.length + numbers.length + 1);
+    const shared = CopyWriter.encode('高松\tid');
+    rows.encoded(shared).number(1).endRow();
+    rows.encoded(shared).number(2).endRow();
+    expected += copyRow(['高松\tid', 1]) + copyRow(['高松\tid', 2]);
+    expect(rows.rows).toBe(texts.length + numbers.length + 3);
     expect(rows.take()).toEqual(utf8.encode(expected));
     expect(rows.rows).toBe(0);
   });
