@@ -36,10 +36,10 @@ export class CopyWriter {
 
   /** A string as `text` writes it, for `encoded`. */
   static encode(value: string): Uint8Array {
-    const bytes = new Uint8Array(value.length * 3 + 1);
-    const at = writeText(bytes, 0, value);
-    bytes[at] = 0x09;
-    return bytes.slice(0, at + 1);
+    if (scratch.length < value.length * 3 + 1) scratch = new Uint8Array(value.length * 3 + 1);
+    const at = writeText(scratch, 0, value);
+    scratch[at] = 0x09;
+    return scratch.slice(0, at + 1);
   }
 
   /** A number as String(value) writes it; null as \N. */
@@ -134,6 +134,9 @@ export class CopyWriter {
     this.bytes = grown;
   }
 }
+
+/** Where `encode` writes before it copies out what it wrote (small copies stay on the JavaScript heap, cheap to make). */
+let scratch = new Uint8Array(256);
 
 /** Writes `value` as UTF-8 with COPY's escapes from `at` on; returns where it ended. */
 function writeText(bytes: Uint8Array, at: number, value: string): number {

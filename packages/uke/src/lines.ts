@@ -8,7 +8,7 @@
  * are plain ASCII: those are read as slices of one Latin-1 string per chunk,
  * and only the lines with other bytes go through the decoder.
  */
-import iconv from 'iconv-lite';
+import { decodeCp932Line } from './cp932.js';
 
 export type Encoding = 'cp932' | 'utf8';
 
@@ -99,8 +99,7 @@ export class LineDecoder {
       this.decodeBytes = (bytes) => decoder.decode(bytes);
       this.bom = 0;
     } else {
-      const decoder = iconv.getDecoder('cp932');
-      this.decodeBytes = (bytes) => decoder.write(bytes) + (decoder.end() ?? '');
+      this.decodeBytes = decodeCp932Line;
     }
   }
 
