@@ -7,6 +7,7 @@
 import { findPatientAccess, type PatientAccess } from '@renkei/access';
 import type { PatientDetail, PatientHistory, PatientSummary } from '@renkei/api';
 import { COVID_RISK_GROUPS, matchDiseaseGroups, readHistory, type PersonHistory } from '@renkei/history';
+import { renderSummaryPdf } from '@renkei/documents';
 import { decryptField, personPseudonym, pseudonymsOfPerson } from '@renkei/identity';
 import type { FastifyRequest } from 'fastify';
 import { accessNotFound } from './errors.js';
@@ -15,6 +16,8 @@ import type { ResolvedOptions } from './options.js';
 
 export interface PatientRecords {
   summary(): Promise<PatientSummary>;
+  /** The summary as an A4 PDF (BIZ UDGothic). */
+  summaryPdf(): Promise<Buffer>;
   history(filter: { from?: string | undefined; to?: string | undefined; facility?: string | undefined }): Promise<PatientHistory>;
   detail(): Promise<PatientDetail>;
   /** Reads the whole history for a search, auditing it as `action`. */
@@ -46,18 +49,23 @@ export async function openPatientRecords(request: FastifyRequest, options: Resol
   const history = async () => readHistory(clinical, await pseudonymsOfPerson(identity, options.keys, access.personId), options.masters);
   const person = () => readPerson(options, access);
 
+  const summary = async (): Promise<PatientSummary> => {
+    const [h, p] = await Promise.all([history(), person()]);
+    const months = [...h.diagnoses.flatMap((d) => [d.firstMonth, d.lastMonth]), ...[...h.medications, ...h.procedures, ...h.tests].flatMap((i) => i.months)].sort();
+    return {
+      patient: p,
+      period: { from: months[0] ?? null, to: months.at(-1) ?? null },
+      ...h,
+      riskFlags: matchDiseaseGroups(h, p, COVID_RISK_GROUPS),
+    };
+  };
+
   return {
-    summary: () =>
-      audited('patient.summary', {}, async () => {
-        const [h, p] = await Promise.all([history(), person()]);
-        const months = [...h.diagnoses.flatMap((d) => [d.firstMonth, d.lastMonth]), ...[...h.medications, ...h.procedures, ...h.tests].flatMap((i) => i.months)].sort();
-        return {
-          patient: p,
-          period: { from: months[0] ?? null, to: months.at(-1) ?? null },
-          ...h,
-          riskFlags: matchDiseaseGroups(h, p, COVID_RISK_GROUPS),
-        };
-      }),
+    summary: () => audited('patient.summary', {}, summary),
+    summaryPdf: () =>
+      audited('patient.summary.pdf', {}, async () =>
+        renderSummaryPdf(await summary(), { printedAt: new Date(), facilityName: session.user.facilityName, userName: session.user.displayName }),
+      ),
     history: (filter) =>
       audited('patient.history', { filter }, async () => {
         const h = await history();

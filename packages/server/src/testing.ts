@@ -97,6 +97,11 @@ export class Client {
     return { status: response.statusCode, body: text ? JSON.parse(text) : undefined, headers: response.headers };
   }
 
+  /** The session cookie, for requests made outside `call`. */
+  cookieHeader(): string {
+    return this.cookie ?? '';
+  }
+
   async login(network: TestNetwork, role: string): Promise<Reply> {
     const user = network.credentials.users.find((u) => u.role === role)!;
     return this.call('POST', '/api/login', { userId: user.id, password: user.password });

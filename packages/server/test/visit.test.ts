@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createNetworkCa, issueTerminalCertificate, revokeTerminal, setCardStatus, toPkcs12 } from '@renkei/access';
 import { verifyAuditTrail } from '@renkei/audit';
 import { testEngines } from '@renkei/store/testing';
+import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, openTestNetwork, startServer, type RunningServer, type TestNetwork } from '../src/testing.js';
 
@@ -75,6 +76,13 @@ describe.each(testEngines())('a visit on %s', (engine) => {
       expect(d.status).toBe(d.suspected ? 'suspected' : d.outcome === 'continuing' ? 'active' : 'ended');
     }
 
+    const pdf = await request(`${server.url}/api/patient-access/${accessId}/summary.pdf`, { dispatcher: browser.agent, headers: { cookie: browser.cookieHeader() } });
+    expect(pdf.statusCode).toBe(200);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    const bytes = Buffer.from(await pdf.body.arrayBuffer());
+    expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(bytes.toString('latin1')).toMatch(/\/BaseFont \/[A-Z]{6}\+BIZUDGothic/);
+
     const history = await browser.call('GET', `/api/patient-access/${accessId}/history`);
     expect(history.status).toBe(200);
     const month = summary.body.period.to;
@@ -95,7 +103,7 @@ describe.each(testEngines())('a visit on %s', (engine) => {
       "SELECT action, outcome, actor, terminal FROM audit_events WHERE action <> 'claims.ingest' ORDER BY id",
     );
     const trail = rows.map((r) => `${r.action}:${r.outcome}`);
-    expect(trail).toEqual(expect.arrayContaining(['login:refused', 'login:allowed', 'card.present:refused', 'card.present:allowed', 'patient.summary:allowed', 'patient.history:allowed', 'patient.detail:allowed', 'logout:allowed']));
+    expect(trail).toEqual(expect.arrayContaining(['login:refused', 'login:allowed', 'card.present:refused', 'card.present:allowed', 'patient.summary:allowed', 'patient.summary.pdf:allowed', 'patient.history:allowed', 'patient.detail:allowed', 'logout:allowed']));
     expect(rows.filter((r) => r.action === 'patient.summary').every((r) => r.actor === 'demo-doctor' && r.terminal === network.credentials.terminal.serial)).toBe(true);
     expect(await verifyAuditTrail(network.stores.clinical, network.keys.audit)).toMatchObject({ ok: true });
   });

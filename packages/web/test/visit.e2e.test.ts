@@ -64,6 +64,12 @@ describe.each(testEngines())('the web app on %s', (engine) => {
     expect(await page.getByTestId('patient-header').textContent()).toMatch(/\d+歳/);
     await page.screenshot({ path: fileURLToPath(new URL(`../../../.vitest-tmp/summary-${engine}.png`, import.meta.url)), fullPage: true });
 
+    // The summary PDF opens from its button, with this browser's certificate and session.
+    const [pdfPage] = await Promise.all([context.waitForEvent('page'), page.getByTestId('summary-pdf').click()]);
+    const pdf = await pdfPage.request.get(pdfPage.url());
+    expect(pdf.headers()['content-type']).toBe('application/pdf');
+    await pdfPage.close();
+
     // Each tab lists what the API holds for the patient (asked with this browser's own certificate and session).
     const accessId = new URL(page.url()).pathname.split('/')[2]!;
     const history = await (await page.request.get(`${server.url}/api/patient-access/${accessId}/history`)).json();

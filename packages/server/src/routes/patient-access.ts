@@ -44,6 +44,11 @@ export async function patientAccessRoutes(app: FastifyInstance, options: Resolve
     (await openPatientRecords(request, options, request.params.accessId)).summary(),
   );
 
+  app.get<{ Params: { accessId: string } }>('/api/patient-access/:accessId/summary.pdf', async (request, reply) => {
+    const pdf = await (await openPatientRecords(request, options, request.params.accessId)).summaryPdf();
+    return reply.type('application/pdf').header('Content-Disposition', 'inline; filename="summary.pdf"').send(pdf);
+  });
+
   app.get<{ Params: { accessId: string }; Querystring: Record<string, string> }>('/api/patient-access/:accessId/history', async (request) => {
     const filter = parseBody(historyQuery, request.query);
     return (await openPatientRecords(request, options, request.params.accessId)).history(filter);

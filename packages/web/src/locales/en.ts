@@ -16,7 +16,7 @@ export const en: Messages = {
     cameraError: 'The camera is not available',
     noHistories: 'Your role does not give access to patient histories.',
   },
-  patient: { male: 'Male', female: 'Female', age: '{{age}} y', period: 'Claims {{from}} – {{to}}', noPeriod: 'No claims', expires: 'Access until {{time}}', print: 'Print / PDF' },
+  patient: { male: 'Male', female: 'Female', age: '{{age}} y', period: 'Claims {{from}} – {{to}}', noPeriod: 'No claims', expires: 'Access until {{time}}', print: 'Print', pdf: 'Summary PDF' },
   tabs: { summary: 'Summary', diagnoses: 'Diagnoses', medications: 'Medications', procedures: 'Procedures', tests: 'Tests', groups: 'Disease groups', complaint: 'Chief complaint', detail: 'Patient detail' },
   summary: {
     riskFlags: 'COVID-19 severity risk factors',

@@ -26,7 +26,8 @@ export const ja = {
     period: 'レセプト期間 {{from}} 〜 {{to}}',
     noPeriod: 'レセプトなし',
     expires: '閲覧期限 {{time}}',
-    print: '印刷・PDF',
+    print: '印刷',
+    pdf: 'サマリーPDF',
   },
   tabs: {
     summary: 'サマリー',

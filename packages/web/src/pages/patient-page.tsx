@@ -49,9 +49,14 @@ export function PatientPage() {
             {s.period.from ? t('patient.period', { from: s.period.from, to: s.period.to }) : t('patient.noPeriod')}
           </Text>
         </Group>
-        <Button size="xs" variant="default" className="no-print" onClick={() => window.print()}>
-          {t('patient.print')}
-        </Button>
+        <Group gap="xs" className="no-print">
+          <Button size="xs" variant="default" onClick={() => window.print()}>
+            {t('patient.print')}
+          </Button>
+          <Button size="xs" variant="default" component="a" href={`/api/patient-access/${accessId}/summary.pdf`} target="_blank" rel="noopener" data-testid="summary-pdf">
+            {t('patient.pdf')}
+          </Button>
+        </Group>
       </Group>
       <Tabs value={tab} onChange={(value) => navigate(`/patients/${accessId}/${value}`)} keepMounted={false}>
         <Tabs.List className="no-print">

@@ -1,0 +1,2 @@
+export { BIZ_UD_GOTHIC, BIZ_UD_GOTHIC_BOLD, trueTypeOf } from './fonts.js';
+export { renderSummaryPdf, type SummaryPrintContext } from './summary-pdf.js';

@@ -1,0 +1,35 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { PatientSummary } from '@renkei/api';
+import { describe, expect, it } from 'vitest';
+import { renderSummaryPdf } from './summary-pdf.js';
+
+const summary: PatientSummary = {
+  patient: { sex: 'female', age: 82, birthYear: 1944, name: '讃岐 花子', kana: 'サヌキ ハナコ' },
+  period: { from: '2025-11', to: '2026-10' },
+  diagnoses: [
+    { code: '8833421', name: '高血圧症', kana: null, known: true, icd10: 'I10', modifiers: [], startDate: '2019-04-01', outcome: 'continuing', suspected: false, main: true, firstMonth: '2025-11', lastMonth: '2026-10', facilities: [], status: 'active' },
+    { code: '4139003', name: '狭心症の疑い', kana: null, known: true, icd10: 'I209', modifiers: ['8002'], startDate: null, outcome: 'continuing', suspected: true, main: false, firstMonth: '2026-03', lastMonth: '2026-03', facilities: [], status: 'suspected' },
+  ],
+  medications: [{ code: '620004', name: 'アムロジピン錠５ｍｇ', kana: null, known: true, yjCode: '2171022F1', dates: ['2026-10-02'], months: ['2026-10'], route: 'oral', usage: null, quantity: 1, days: 28, prescribers: [], dispensers: [], current: true }],
+  procedures: [],
+  tests: [],
+  riskFlags: [{ id: 'covid-age-65', name: '65歳以上', evidence: [] }],
+};
+
+describe('the summary PDF', () => {
+  it('is an A4 PDF whose Japanese text can be read back (the font is embedded with its character map)', async () => {
+    const pdf = await renderSummaryPdf(summary, { printedAt: new Date('2026-11-22T01:00:00Z'), facilityName: '香川中央病院', userName: '香川 太郎' });
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'renkei-pdf-')), 'summary.pdf');
+    writeFileSync(file, pdf);
+    const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+    for (const expected of ['患者サマリー', '讃岐 花子', '82歳', '高血圧症', '狭心症の疑い', 'アムロジピン錠５ｍｇ', '65歳以上', '2026-11-22 10:00 JST']) {
+      expect(text).toContain(expected);
+    }
+    // Suspected diagnoses are listed apart from the active ones.
+    expect(text.indexOf('狭心症の疑い')).toBeGreaterThan(text.indexOf('疑い病名'));
+    expect(execFileSync('pdfinfo', [file], { encoding: 'utf8' })).toMatch(/Page size:\s+595\.28 x 841\.89/);
+  });
+});

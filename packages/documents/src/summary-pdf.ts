@@ -1,0 +1,60 @@
+/**
+ * The patient summary on A4, for the chart or for the patient to take along:
+ * the same content as the screen's サマリー, in BIZ UDGothic.
+ */
+import type { PatientSummary } from '@renkei/api';
+import PDFDocument from 'pdfkit';
+import { BIZ_UD_GOTHIC, BIZ_UD_GOTHIC_BOLD, trueTypeOf } from './fonts.js';
+
+export interface SummaryPrintContext {
+  printedAt: Date;
+  facilityName: string | null;
+  userName: string;
+}
+
+const OUTCOME: Record<string, string> = { continuing: '継続', cured: '治ゆ', died: '死亡', discontinued: '中止' };
+const ROUTE: Record<string, string> = { oral: '内服', 'as-needed': '頓服', topical: '外用', injection: '注射', home: '在宅' };
+
+export function renderSummaryPdf(summary: PatientSummary, context: SummaryPrintContext): Promise<Buffer> {
+  const doc = new PDFDocument({ size: 'A4', margin: 40, info: { Title: '患者サマリー', Producer: 'Renkei' } });
+  doc.registerFont('body', trueTypeOf(BIZ_UD_GOTHIC));
+  doc.registerFont('bold', trueTypeOf(BIZ_UD_GOTHIC_BOLD));
+  const chunks: Buffer[] = [];
+  doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const done = new Promise<Buffer>((resolve, reject) => {
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+
+  const p = summary.patient;
+  doc.font('bold').fontSize(16).text('患者サマリー（レセプト情報）');
+  doc.font('body').fontSize(10);
+  doc.text(`${p.name ?? ''}${p.kana ? `（${p.kana}）` : ''}　${p.sex === 'male' ? '男性' : '女性'}　${p.age}歳　レセプト期間 ${summary.period.from ?? '—'} 〜 ${summary.period.to ?? '—'}`);
+  doc.fontSize(8).fillColor('#555').text(`出力 ${formatJst(context.printedAt)}　${context.facilityName ?? ''}　${context.userName}　注：保険者のレセプトに基づく情報です。診療録ではありません。`);
+  doc.fillColor('black').moveDown(0.5);
+
+  section(doc, '重症化リスク因子（COVID-19）', summary.riskFlags.length === 0 ? ['該当なし'] : [summary.riskFlags.map((f) => f.name).join('、')]);
+  const active = summary.diagnoses.filter((d) => d.status === 'active');
+  section(doc, `継続中の傷病名（${active.length}）`, active.map((d) => `${d.name}　${d.icd10 ?? ''}　開始 ${d.startDate ?? '—'}　最終 ${d.lastMonth}`));
+  const suspected = summary.diagnoses.filter((d) => d.status === 'suspected');
+  section(doc, `疑い病名（${suspected.length}）`, suspected.map((d) => `${d.name}　最終 ${d.lastMonth}`));
+  const ended = summary.diagnoses.filter((d) => d.status === 'ended');
+  section(doc, `治ゆ・中止・死亡（${ended.length}）`, ended.map((d) => `${d.name}　${OUTCOME[d.outcome] ?? d.outcome}　最終 ${d.lastMonth}`));
+  const current = summary.medications.filter((m) => m.current);
+  section(doc, `最近3か月の投薬（${current.length}）`, current.map((m) => `${m.name}　${m.route ? (ROUTE[m.route] ?? m.route) : ''}　${m.quantity ?? ''}${m.days ? ` × ${m.days}日` : ''}　最終 ${m.dates.at(-1) ?? m.months.at(-1) ?? ''}`));
+  section(doc, `手術・処置（${summary.procedures.length}）`, summary.procedures.map((a) => `${a.section ?? ''} ${a.name}　${(a.dates.length > 0 ? a.dates : a.months).slice(-3).join(' ')}`));
+  section(doc, `検査（${summary.tests.length}）`, summary.tests.map((a) => `${a.section ?? ''} ${a.name}　${(a.dates.length > 0 ? a.dates : a.months).slice(-3).join(' ')}`));
+  doc.end();
+  return done;
+}
+
+function section(doc: PDFKit.PDFDocument, title: string, lines: string[]): void {
+  doc.moveDown(0.4).font('bold').fontSize(11).text(title);
+  doc.font('body').fontSize(9);
+  if (lines.length === 0) doc.fillColor('#777').text('なし').fillColor('black');
+  for (const line of lines) doc.text(`・${line}`, { indent: 6 });
+}
+
+function formatJst(date: Date): string {
+  return new Date(date.getTime() + 9 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ') + ' JST';
+}
