@@ -3,11 +3,15 @@
  * the terminal's real client certificate: login, card, summary, each tab, both
  * searches, logout; and the refusals.
  */
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, openTestNetwork, startServer, type RunningServer, type TestNetwork } from '@renkei/server/testing';
 import { testEngines } from '@renkei/store/testing';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeQrVideo } from './qr-video.js';
 
 const webRoot = fileURLToPath(new URL('../dist/', import.meta.url));
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -101,6 +105,36 @@ describe.each(testEngines())('the web app on %s', (engine) => {
     await page.getByLabel('利用者ID').waitFor();
     expect((await page.request.get(`${server.url}/api/patient-access/${accessId}/summary`)).status()).toBe(401);
     await context.close();
+  });
+
+  it('reads the card with the camera', async () => {
+    const video = path.join(await mkdtemp(path.join(tmpdir(), 'renkei-camera-')), 'card.y4m');
+    await writeQrVideo(video, network.credentials.cards[1]!.qr);
+    const withCamera = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${video}`],
+    });
+    try {
+      const context = await withCamera.newContext({
+        clientCertificates: [{ origin: server.url, pfxPath: network.credentials.terminal.p12, passphrase: network.credentials.terminal.password }],
+        ignoreHTTPSErrors: true,
+        locale: 'ja-JP',
+        permissions: ['camera'],
+      });
+      const page = await context.newPage();
+      const user = network.credentials.users.find((u) => u.role === 'nurse')!;
+      await page.goto(server.url);
+      await page.getByLabel('利用者ID').fill(user.id);
+      await page.getByLabel('パスワード').fill(user.password);
+      await page.getByRole('button', { name: 'ログイン' }).click();
+      await page.waitForURL('**/card');
+      await page.getByRole('button', { name: 'カメラで読み取る' }).click();
+      await page.waitForURL('**/patients/**');
+      await page.getByTestId('summary').waitFor();
+      await context.close();
+    } finally {
+      await withCamera.close();
+    }
   });
 
   it('refuses a browser without a terminal certificate', async () => {
