@@ -5,7 +5,7 @@
  *
  * Lines are cut at the byte level (0x0A, 0x0D and 0x1A are never part of a
  * multibyte character in either encoding), and most lines of a claims file
- * are plain ASCII: those are read as slices of one Latin-1 string per chunk,
+ * are plain ASCII: those are read as slices of one Latin-1 string per window of lines,
  * and only the lines with other bytes go through the decoder.
  */
 import { decodeCp932Line } from './cp932.js';
@@ -16,6 +16,8 @@ const LF = 0x0a;
 const CR = 0x0d;
 const EOF_MARK = 0x1a;
 const BOM = [0xef, 0xbb, 0xbf];
+/** Bytes of lines read as one Latin-1 string. */
+const WINDOW = 16 * 1024;
 
 /** Decides the encoding from the first bytes that are not ASCII (ASCII reads the same in both). */
 export class LineDecoder {
@@ -44,19 +46,19 @@ export class LineDecoder {
       lines.push(this.line(line, line.toString('latin1'), 0, line.length));
       start = end + 1;
     }
-    const last = bytes.lastIndexOf(LF);
-    if (last < start) {
-      if (start < bytes.length) this.pending = Buffer.from(bytes.subarray(start));
-      return lines;
-    }
-    // One Latin-1 string for the chunk's complete lines; ASCII lines are slices of it.
-    const text = bytes.toString('latin1', start, last);
     let lineStart = start;
-    for (;;) {
-      const end = bytes.indexOf(LF, lineStart);
-      if (end < 0) break;
-      lines.push(this.line(bytes, text, lineStart - start, end - start, start));
-      lineStart = end + 1;
+    while (lineStart < bytes.length) {
+      // Lines are read a window at a time: its Latin-1 string stays small enough to die young.
+      let windowEnd = bytes.lastIndexOf(LF, Math.min(lineStart + WINDOW, bytes.length) - 1);
+      if (windowEnd < lineStart) windowEnd = bytes.indexOf(LF, lineStart);
+      if (windowEnd < 0) break;
+      const text = bytes.toString('latin1', lineStart, windowEnd);
+      const offset = lineStart;
+      while (lineStart <= windowEnd) {
+        const end = bytes.indexOf(LF, lineStart);
+        lines.push(this.line(bytes, text, lineStart - offset, end - offset, offset));
+        lineStart = end + 1;
+      }
     }
     if (lineStart < bytes.length) this.pending = Buffer.from(bytes.subarray(lineStart));
     return lines;
