@@ -4,3 +4,4 @@ export { findPersonByMember, type MemberQuery, type PersonMatch } from './find-p
 export { birthDateHash, holderKeyHash, memberKeyHash, nameHash, normalizeKeyPart, type Member } from './member-key.js';
 export { PersonRegistry, type PersonObservation } from './person-registry.js';
 export { enrollmentPseudonym, personPseudonym, pseudonymsOfPerson } from './pseudonym.js';
+export { readPersonRecord, type PersonRecord } from './person-record.js';

@@ -4,11 +4,11 @@
  * not expired), by a licensed clinician; every read is audited. Routes get
  * patient data through this and nothing else.
  */
-import { findPatientAccess, type PatientAccess } from '@renkei/access';
+import { findPatientAccess } from '@renkei/access';
 import type { PatientDetail, PatientHistory, PatientSummary } from '@renkei/api';
 import { COVID_RISK_GROUPS, matchDiseaseGroups, readHistory, type PersonHistory } from '@renkei/history';
 import { renderSummaryPdf } from '@renkei/documents';
-import { decryptField, personPseudonym, pseudonymsOfPerson } from '@renkei/identity';
+import { personPseudonym, readPersonRecord, type PersonRecord } from '@renkei/identity';
 import type { FastifyRequest } from 'fastify';
 import { accessNotFound } from './errors.js';
 import { auditRequest, requireClinician } from './gate.js';
@@ -46,9 +46,18 @@ export async function openPatientRecords(request: FastifyRequest, options: Resol
     await auditRequest(request, options, { action, pseudonym, outcome: 'allowed', detail });
     return result;
   };
-  const history = async () => readHistory(clinical, await pseudonymsOfPerson(identity, options.keys, access.personId), options.masters);
-  const person = () => readPerson(options, access);
-
+  // The person once per request; their history from the pseudonyms of all their enrollments.
+  let record: Promise<PersonRecord> | undefined;
+  const personRecord = () =>
+    (record ??= readPersonRecord(identity, options.keys, access.personId).then((r) => {
+      if (!r) throw accessNotFound();
+      return r;
+    }));
+  const history = async () => readHistory(clinical, (await personRecord()).pseudonyms, options.masters);
+  const person = async (): Promise<Person> => {
+    const r = await personRecord();
+    return { sex: r.sex === 1 ? 'male' : 'female', age: ageOn(r.birthDate, new Date()), birthYear: Number(r.birthDate.slice(0, 4)), name: r.name, kana: r.kana };
+  };
   const summary = async (): Promise<PatientSummary> => {
     const [h, p] = await Promise.all([history(), person()]);
     const months = [...h.diagnoses.flatMap((d) => [d.firstMonth, d.lastMonth]), ...[...h.medications, ...h.procedures, ...h.tests].flatMap((i) => i.months)].sort();
@@ -86,37 +95,15 @@ export async function openPatientRecords(request: FastifyRequest, options: Resol
     detail: () =>
       audited('patient.detail', {}, async () => {
         const p = await person();
-        const enrollments = await identity.query<{ insurer_number: string; first_service_month: string }>(
-          "SELECT insurer_number, to_char(first_service_month, 'YYYY-MM') AS first_service_month FROM enrollments WHERE person_id = $1 ORDER BY first_service_month",
-          [access.personId],
-        );
+        const { enrollments } = await personRecord();
         const card = await identity.query<{ status: string; issued_at: Date | string }>('SELECT status, issued_at FROM cards WHERE card_number = $1', [access.cardNumber]);
         return {
           ...p,
-          enrollments: enrollments.rows.map((e) => ({ insurerNumber: e.insurer_number, firstServiceMonth: e.first_service_month })),
+          enrollments,
           card: { number: access.cardNumber, status: card.rows[0]!.status, issuedAt: new Date(card.rows[0]!.issued_at).toISOString() },
         };
       }),
     search: (action, detail, run) => audited(action, detail, async () => run(await history(), await person())),
-  };
-}
-
-async function readPerson(options: ResolvedOptions, access: PatientAccess): Promise<Person> {
-  const { identity } = options.stores;
-  const { rows } = await identity.query<{ sex: number; birth_date_enc: Uint8Array }>('SELECT sex, birth_date_enc FROM persons WHERE id = $1', [access.personId]);
-  const names = await identity.query<{ name_enc: Uint8Array; kana_enc: Uint8Array | null }>(
-    'SELECT name_enc, kana_enc FROM person_names WHERE person_id = $1 ORDER BY first_service_month DESC LIMIT 1',
-    [access.personId],
-  );
-  const person = rows[0]!;
-  const birthDate = decryptField(options.keys.encryption, person.birth_date_enc);
-  const name = names.rows[0];
-  return {
-    sex: person.sex === 1 ? 'male' : 'female',
-    age: ageOn(birthDate, new Date()),
-    birthYear: Number(birthDate.slice(0, 4)),
-    name: name ? decryptField(options.keys.encryption, name.name_enc) : null,
-    kana: name?.kana_enc ? decryptField(options.keys.encryption, name.kana_enc) : null,
   };
 }
 

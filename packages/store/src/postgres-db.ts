@@ -1,9 +1,16 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { from as copyFromStdin, to as copyToStdout } from 'pg-copy-streams';
 import type { Db, QueryResult } from './db.js';
 
-/** A Db over a PostgreSQL server; `url` is a postgres:// connection string. */
-export async function openPostgres(url: string): Promise<Db> {
+/**
+ * A Db over a PostgreSQL server; `url` is a postgres:// connection string.
+ * Queries are prepared once per connection (`prepare`, on by default): a server
+ * asks the same few questions thousands of times, and planning them again each
+ * time costs as much as running them. A PGlite shared over its socket needs it
+ * off: its connections share one backend, where statement names would collide.
+ */
+export async function openPostgres(url: string, options: { prepare?: boolean } = {}): Promise<Db> {
   const pool = new pg.Pool({ connectionString: url, max: 8 });
   // An idle connection the server closed (restart, terminated backend) is dropped
   // by the pool and replaced on the next query; it must not bring the process down.
@@ -11,14 +18,29 @@ export async function openPostgres(url: string): Promise<Db> {
   // Fail at open, with the server's reason, rather than at the first query.
   const probe = await pool.connect();
   probe.release();
-  return poolDb(pool);
+  return poolDb(pool, options.prepare ?? true ? statementNames() : () => undefined);
 }
 
-function poolDb(pool: pg.Pool): Db {
+type StatementName = (sql: string) => string | undefined;
+
+/** Names for statements, by their text; a bounded number, in case some caller builds SQL text with values in it. */
+function statementNames(): StatementName {
+  const names = new Map<string, string>();
+  return (sql) => {
+    let name = names.get(sql);
+    if (name === undefined && names.size < 500 && sql.length < 8000) {
+      name = `renkei_${createHash('sha1').update(sql).digest('hex').slice(0, 16)}`;
+      names.set(sql, name);
+    }
+    return name;
+  };
+}
+
+function poolDb(pool: pg.Pool, nameOf: StatementName): Db {
   return {
     engine: 'postgres',
     async query<R>(sql: string, params: unknown[] = []): Promise<QueryResult<R>> {
-      const result = await pool.query(sql, params);
+      const result = await pool.query({ text: sql, values: params, name: nameOf(sql) });
       return { rows: result.rows as R[], affectedRows: result.rowCount ?? 0 };
     },
     async exec(sql: string) {
@@ -28,7 +50,7 @@ function poolDb(pool: pg.Pool): Db {
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
-        const result = await work(clientDb(client));
+        const result = await work(clientDb(client, nameOf));
         await client.query('COMMIT');
         return result;
       } catch (error) {
@@ -60,11 +82,11 @@ function poolDb(pool: pg.Pool): Db {
   };
 }
 
-function clientDb(client: pg.PoolClient): Db {
+function clientDb(client: pg.PoolClient, nameOf: StatementName): Db {
   const db: Db = {
     engine: 'postgres',
     async query<R>(sql: string, params: unknown[] = []): Promise<QueryResult<R>> {
-      const result = await client.query(sql, params);
+      const result = await client.query({ text: sql, values: params, name: nameOf(sql) });
       return { rows: result.rows as R[], affectedRows: result.rowCount ?? 0 };
     },
     async exec(sql: string) {

@@ -28,7 +28,7 @@ export async function openSharedPglite(dbDir: string, socketDir: string): Promis
   await server.start();
   let db: Db;
   try {
-    db = servedDb(await openPostgres(socketUrl(socketDir)));
+    db = servedDb(await openPostgres(socketUrl(socketDir), { prepare: false }));
   } catch (error) {
     await server.stop();
     await pglite.close();
@@ -54,7 +54,7 @@ export async function connectToSharedPglite(socketDir: string): Promise<Db | und
     return undefined;
   }
   try {
-    return servedDb(await openPostgres(socketUrl(socketDir)));
+    return servedDb(await openPostgres(socketUrl(socketDir), { prepare: false }));
   } catch (error) {
     if (!/ECONNREFUSED|ENOENT/.test(String((error as Error).message ?? error))) throw error;
     await rm(socketPath, { force: true });
