@@ -2,6 +2,7 @@ import { DEFAULT_ACCESS_POLICY, type AccessPolicy } from '@renkei/access';
 import { AuditWriter } from '@renkei/audit';
 import { createCachingMasterLookup, type MasterLookup } from '@renkei/masters';
 import type { ServerKeys, Stores } from '@renkei/store';
+import { HistoryCache } from './history-cache.js';
 
 export interface ServerOptions {
   stores: Stores;
@@ -22,7 +23,7 @@ export interface ServerOptions {
   logger?: boolean;
 }
 
-export type ResolvedOptions = ServerOptions & { policy: AccessPolicy; audit: AuditWriter; masters: MasterLookup };
+export type ResolvedOptions = ServerOptions & { policy: AccessPolicy; audit: AuditWriter; masters: MasterLookup; histories: HistoryCache };
 
 /** Fails at start, not on the first request, when the options do not fit together. */
 export function resolveOptions(options: ServerOptions): ResolvedOptions {
@@ -33,5 +34,6 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     policy: options.policy ?? DEFAULT_ACCESS_POLICY,
     audit: new AuditWriter(options.stores.clinical, options.keys.audit),
     masters: createCachingMasterLookup(options.stores.clinical),
+    histories: new HistoryCache(options.stores.clinical),
   };
 }

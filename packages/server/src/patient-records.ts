@@ -53,7 +53,10 @@ export async function openPatientRecords(request: FastifyRequest, options: Resol
       if (!r) throw accessNotFound();
       return r;
     }));
-  const history = async () => readHistory(clinical, (await personRecord()).pseudonyms, options.masters);
+  const history = async () => {
+    const { pseudonyms } = await personRecord();
+    return options.histories.read(pseudonyms, () => readHistory(clinical, pseudonyms, options.masters));
+  };
   const person = async (): Promise<Person> => {
     const r = await personRecord();
     return { sex: r.sex === 1 ? 'male' : 'female', age: ageOn(r.birthDate, new Date()), birthYear: Number(r.birthDate.slice(0, 4)), name: r.name, kana: r.kana };
