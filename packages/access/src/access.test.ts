@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deriveServerKeys, timeOrderedId, type Db } from '@renkei/store';
 import { openTestStore, testEngines } from '@renkei/store/testing';
 import { authenticate, createUser } from './accounts.js';
+import { identifyCaller } from './caller.js';
 import { checkCard, issueCard, luhnCheckDigit, setCardStatus } from './cards.js';
 import { upsertFacility } from './facilities.js';
 import { certificateSerial, createNetworkCa, issueTerminalCertificate, toPkcs12, type NetworkCa } from './network-ca.js';
@@ -44,6 +45,8 @@ describe.each(testEngines())('access on %s', (engine) => {
     db = await openTestStore(engine, 'identity');
     await upsertFacility(db, { code: FACILITY, name: '高松テスト病院', kind: 'hospital' });
     await createUser(db, { id: 'dr.tanaka', displayName: '田中 一郎', role: 'doctor', facilityCode: FACILITY, password: 'correct horse battery' });
+    // The PCs the sessions below are made on.
+    for (const serial of ['aa01', 'bb02']) await registerTerminal(db, { serial, facilityCode: FACILITY, name: serial, notAfter: new Date('2030-01-01') });
     personId = timeOrderedId();
     await db.query("INSERT INTO persons (id, sex, birth_date_enc, birth_date_hash) VALUES ($1, 1, '\\x00', 'x')", [personId]);
   });
@@ -69,7 +72,7 @@ describe.each(testEngines())('access on %s', (engine) => {
     expect(await authenticate(db, 'gone', 'correct horse battery', policy)).toEqual({ status: 'refused', userExists: true });
   });
 
-  it('keeps a session on its own terminal, ends it when idle, too old, or logged out', async () => {
+  it('keeps a session on its own terminal, ends it when idle, too old, logged out, or when the terminal is revoked', async () => {
     const now = new Date('2026-11-22T10:00:00Z');
     const token = await openSession(db, 'dr.tanaka', 'aa01', now);
     expect(await resumeSession(db, token, 'aa01', policy, minutesLater(now, 1))).toMatchObject({ user: { id: 'dr.tanaka' } });
@@ -91,6 +94,13 @@ describe.each(testEngines())('access on %s', (engine) => {
     const session = (await resumeSession(db, other, 'aa01', policy, now))!;
     await closeSession(db, session.tokenHash, now);
     expect(await resumeSession(db, other, 'aa01', policy, now)).toBeUndefined();
+
+    const onB = await openSession(db, 'dr.tanaka', 'bb02', now);
+    expect(await identifyCaller(db, { terminalSerial: 'bb02', sessionToken: onB }, policy, now)).toMatchObject({ terminal: { serial: 'bb02' }, session: { user: { id: 'dr.tanaka' } } });
+    expect(await identifyCaller(db, { terminalSerial: 'bb02', sessionToken: 'made-up' }, policy, now)).toMatchObject({ terminal: { serial: 'bb02' }, session: undefined });
+    await revokeTerminal(db, 'bb02', now);
+    expect(await identifyCaller(db, { terminalSerial: 'bb02', sessionToken: onB }, policy, now)).toBeUndefined();
+    expect(await resumeSession(db, onB, 'bb02', policy, now)).toBeUndefined();
   });
 
   it('knows a registered terminal until it is revoked or expires', async () => {

@@ -1,4 +1,5 @@
 import type { Db } from '@renkei/store';
+import { identifyCaller } from './caller.js';
 import { normalizeSerial } from './network-ca.js';
 
 /** A registered PC of a facility, known by its certificate's serial. */
@@ -25,11 +26,5 @@ export async function revokeTerminal(db: Db, serial: string, now = new Date()): 
 
 /** The terminal behind a verified client certificate, if it is registered, unrevoked and unexpired, at an active facility. */
 export async function findActiveTerminal(db: Db, serial: string, now = new Date()): Promise<Terminal | undefined> {
-  const { rows } = await db.query<{ serial: string; facility_code: string; name: string }>(
-    `SELECT t.serial, t.facility_code, t.name FROM terminals t JOIN facilities f ON f.code = t.facility_code
-      WHERE t.serial = $1 AND t.revoked_at IS NULL AND t.not_after > $2 AND f.status = 'active'`,
-    [normalizeSerial(serial), now],
-  );
-  const row = rows[0];
-  return row && { serial: row.serial, facilityCode: row.facility_code, name: row.name };
+  return (await identifyCaller(db, { terminalSerial: serial }, undefined, now))?.terminal;
 }

@@ -11,6 +11,7 @@
  * {"persons","events","concurrency","requests","rps","p50Ms","p95Ms","p99Ms","errors"}
  */
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -39,7 +40,10 @@ async function main(): Promise<void> {
 
   // A fixed secret, so that data loaded by an earlier run keeps its pseudonyms.
   process.env.RENKEI_SECRET ??= 'renkei-bench-summary-secret-0123456789abcdef';
-  const dataDir = path.join(tmpdir(), `renkei-bench-summary-${persons}`);
+  // One directory per database and size: the credentials it keeps belong to that database.
+  const databases = resolveConfig({ dataDir: tmpdir() });
+  const where = databases.clinicalDatabaseUrl ? createHash('sha1').update(`${databases.identityDatabaseUrl} ${databases.clinicalDatabaseUrl}`).digest('hex').slice(0, 8) : 'pglite';
+  const dataDir = path.join(tmpdir(), `renkei-bench-summary-${where}-${persons}`);
   const config = resolveConfig({ dataDir });
   log(config.clinicalDatabaseUrl ? 'database: PostgreSQL (IDENTITY_DATABASE_URL, CLINICAL_DATABASE_URL)' : `database: PGlite in ${dataDir}`);
 

@@ -3,12 +3,12 @@
  * a registered terminal; routes then ask for a session (`requireSession`) or
  * for an open patient access (`patient-records.ts`), never check on their own.
  */
-import { canReadHistories, resumeSession, type Session } from '@renkei/access';
+import { canReadHistories, identifyCaller, type Session } from '@renkei/access';
 import type { AuditEntry } from '@renkei/audit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { loginRequired, roleForbidden, terminalRequired } from './errors.js';
 import type { ResolvedOptions } from './options.js';
-import { identifyTerminal, type RequestTerminal } from './terminal.js';
+import { presentedTerminal, type RequestTerminal } from './terminal.js';
 
 export const SESSION_COOKIE = '__Host-renkei-session';
 
@@ -28,10 +28,12 @@ export function registerGate(app: FastifyInstance, options: ResolvedOptions): vo
   app.addHook('onRequest', async (request) => {
     const path = request.url.split('?')[0]!;
     if (!path.startsWith('/api/') || OPEN_PATHS.has(path)) return;
-    request.terminal = (await identifyTerminal(request, options)) ?? null;
-    if (!request.terminal) throw terminalRequired();
-    const token = request.cookies[SESSION_COOKIE];
-    if (token) request.session = (await resumeSession(options.stores.identity, token, request.terminal.serial, options.policy)) ?? null;
+    const presented = presentedTerminal(request, options);
+    if (!presented) throw terminalRequired();
+    const caller = await identifyCaller(options.stores.identity, { terminalSerial: presented.serial, sessionToken: request.cookies[SESSION_COOKIE] }, options.policy);
+    if (!caller) throw terminalRequired();
+    request.terminal = { ...caller.terminal, demo: presented.demo };
+    request.session = caller.session ?? null;
   });
 }
 

@@ -1,5 +1,5 @@
 import type { TLSSocket } from 'node:tls';
-import { findActiveTerminal, type Terminal } from '@renkei/access';
+import type { Terminal } from '@renkei/access';
 import type { FastifyRequest } from 'fastify';
 import type { ResolvedOptions } from './options.js';
 
@@ -11,20 +11,16 @@ export interface RequestTerminal extends Terminal {
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
 /**
- * The registered terminal a request comes from: the client certificate verified
- * in TLS against the network CA, or the one the trusted proxy verified. Looked
- * up on every request, so that a revoked terminal is refused at once.
+ * The terminal certificate a request presents: verified in TLS against the
+ * network CA, or by the trusted proxy; in demo mode, a loopback connection
+ * without one stands for the demo terminal. Whether it is registered and
+ * unrevoked is asked on every request (`identifyCaller`), so that a revoked
+ * terminal is refused at once.
  */
-export async function identifyTerminal(request: FastifyRequest, options: ResolvedOptions): Promise<RequestTerminal | undefined> {
+export function presentedTerminal(request: FastifyRequest, options: ResolvedOptions): { serial: string; demo: boolean } | undefined {
   const serial = certificateSerial(request, options);
-  if (serial) {
-    const terminal = await findActiveTerminal(options.stores.identity, serial);
-    return terminal && { ...terminal, demo: false };
-  }
-  if (options.mode === 'demo' && LOOPBACK.has(request.socket.remoteAddress ?? '')) {
-    const terminal = await findActiveTerminal(options.stores.identity, options.demoTerminalSerial!);
-    return terminal && { ...terminal, demo: true };
-  }
+  if (serial) return { serial, demo: false };
+  if (options.mode === 'demo' && LOOPBACK.has(request.socket.remoteAddress ?? '')) return { serial: options.demoTerminalSerial!, demo: true };
   return undefined;
 }
 

@@ -1,0 +1,55 @@
+import type { Db } from '@renkei/store';
+import { staffUser, type UserRow } from './accounts.js';
+import { normalizeSerial } from './network-ca.js';
+import { DEFAULT_ACCESS_POLICY, minutes, type AccessPolicy } from './policy.js';
+import { tokenHash, type Session } from './sessions.js';
+import type { Terminal } from './terminals.js';
+
+/** Who is asking: the terminal (always), and the logged-in staff member if the session cookie is good. */
+export interface Caller {
+  terminal: Terminal;
+  session: Session | undefined;
+}
+
+/** A session's last use is written at most this often: reads stay reads, at the cost of a minute's slack in the idle limit. */
+const TOUCH_AFTER_MS = 60_000;
+
+/**
+ * The first two factors in one query, asked on every request: the terminal is
+ * registered, unrevoked, unexpired and at an active facility; the session (if
+ * a cookie came) is open, was made on this terminal, is neither idle too long
+ * nor too old, and its user is active. Using a session keeps it alive.
+ */
+export async function identifyCaller(
+  db: Db,
+  credentials: { terminalSerial: string; sessionToken?: string | undefined },
+  policy: AccessPolicy = DEFAULT_ACCESS_POLICY,
+  now = new Date(),
+): Promise<Caller | undefined> {
+  const hash = credentials.sessionToken ? tokenHash(credentials.sessionToken) : null;
+  const { rows } = await db.query<{ serial: string; terminal_facility: string; terminal_name: string; last_seen_at: Date | string | null } & Partial<UserRow>>(
+    `SELECT t.serial, t.facility_code AS terminal_facility, t.name AS terminal_name,
+            s.last_seen_at, u.id, u.display_name, u.role, u.facility_code, u.must_change_password, uf.name AS facility_name
+       FROM terminals t
+       JOIN facilities tf ON tf.code = t.facility_code AND tf.status = 'active'
+       LEFT JOIN (sessions s JOIN users u ON u.id = s.user_id AND u.active)
+              ON s.token_hash = $2 AND s.terminal_serial = t.serial AND s.ended_at IS NULL AND s.last_seen_at > $4 AND s.created_at > $5
+       LEFT JOIN facilities uf ON uf.code = u.facility_code
+      WHERE t.serial = $1 AND t.revoked_at IS NULL AND t.not_after > $3`,
+    [
+      normalizeSerial(credentials.terminalSerial),
+      hash,
+      now,
+      new Date(now.getTime() - minutes(policy.sessionIdleMinutes)),
+      new Date(now.getTime() - minutes(policy.sessionMaxHours * 60)),
+    ],
+  );
+  const row = rows[0];
+  if (!row) return undefined;
+  const terminal: Terminal = { serial: row.serial, facilityCode: row.terminal_facility.trim(), name: row.terminal_name };
+  if (!hash || !row.id || !row.last_seen_at) return { terminal, session: undefined };
+  if (now.getTime() - new Date(row.last_seen_at).getTime() >= TOUCH_AFTER_MS) {
+    await db.query('UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1 AND last_seen_at < $2', [hash, now]);
+  }
+  return { terminal, session: { tokenHash: hash, user: staffUser(row as UserRow), terminalSerial: terminal.serial } };
+}
