@@ -7,9 +7,9 @@
 import type { IdentityCache, PersonObservation } from '@renkei/identity';
 import { timeOrderedId } from '@renkei/store';
 import { UkeFormatError, type ClaimFileHeader, type ClaimFileItem, type Receipt } from '@renkei/uke';
-import { eventRow, insurerOf, receiptRow } from './copy-rows.js';
+import { eventRow, fileColumns, insurerOf, receiptRow, type FileColumns } from './copy-rows.js';
 import { CopyWriter } from './copy-writer.js';
-import { historyEvents, type SectionOf } from './history-events.js';
+import { forEachEvent, type SectionOf } from './history-events.js';
 
 export type FileChunk =
   | { type: 'header'; header: ClaimFileHeader; fileId: string }
@@ -31,7 +31,7 @@ export interface BuildContext {
 export async function* buildBatches(items: AsyncIterable<ClaimFileItem>, context: BuildContext): AsyncGenerator<FileChunk> {
   let header: ClaimFileHeader | undefined;
   let fileId = '';
-  let fileIdBytes: Uint8Array = new Uint8Array(0);
+  let file: FileColumns | undefined;
   const receiptRows = new CopyWriter();
   const eventRows = new CopyWriter();
   let observations: PersonObservation[] = [];
@@ -44,7 +44,7 @@ export async function* buildBatches(items: AsyncIterable<ClaimFileItem>, context
     if (item.type === 'header') {
       header = item.header;
       fileId = timeOrderedId();
-      fileIdBytes = CopyWriter.encode(fileId);
+      file = fileColumns(fileId, header);
       yield { type: 'header', header, fileId };
     } else if (item.type === 'receipt') {
       const receipt = item.receipt;
@@ -54,8 +54,8 @@ export async function* buildBatches(items: AsyncIterable<ClaimFileItem>, context
       const id = CopyWriter.encode(timeOrderedId());
       const observation = observationOf(receipt, header!.facilityCode, context.cache);
       observations.push(observation);
-      receiptRow(receiptRows, id, fileIdBytes, observation.pseudonym, header!, receipt);
-      for (const event of historyEvents(receipt, context.sectionOf)) eventRow(eventRows, id, event);
+      receiptRow(receiptRows, id, file!, observation.pseudonym, receipt);
+      forEachEvent(receipt, context.sectionOf, (event) => eventRow(eventRows, id, event));
       if (receiptRows.rows >= context.batchSize) yield batch();
     } else {
       if (receiptRows.rows > 0) yield batch();

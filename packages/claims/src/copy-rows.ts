@@ -1,6 +1,6 @@
 /** The receipt and event rows of the clinical store, in text COPY format. */
 import type { ClaimFileHeader, Receipt } from '@renkei/uke';
-import type { CopyWriter } from './copy-writer.js';
+import { CopyWriter } from './copy-writer.js';
 import type { HistoryEvent } from './history-events.js';
 
 export const RECEIPT_COLUMNS = [
@@ -18,20 +18,35 @@ export function insurerOf(receipt: Receipt): string {
   return receipt.insurance?.insurerNumber ?? receipt.publicPrograms[0]?.payerNumber ?? '';
 }
 
-/** `id` and `fileId` come encoded (CopyWriter.encode): they are shared with the receipt's events and the file's receipts. */
-export function receiptRow(rows: CopyWriter, id: Uint8Array, fileId: Uint8Array, pseudonym: string, header: ClaimFileHeader, receipt: Receipt): void {
+/** What every receipt row of a file shares, encoded once for the file. */
+export interface FileColumns {
+  fileId: Uint8Array;
+  kind: Uint8Array;
+  /** billing_month, facility_code and facility_name. */
+  facility: Uint8Array;
+}
+
+export function fileColumns(fileId: string, header: ClaimFileHeader): FileColumns {
+  const facility = new CopyWriter()
+    .text(header.billingMonth === null ? null : `${header.billingMonth}-01`)
+    .text(header.facilityCode)
+    .text(header.facilityName || null)
+    .take();
+  return { fileId: CopyWriter.encode(fileId), kind: CopyWriter.encode(header.kind), facility };
+}
+
+/** `id` comes encoded (CopyWriter.encode): the receipt's events share it. */
+export function receiptRow(rows: CopyWriter, id: Uint8Array, file: FileColumns, pseudonym: string, receipt: Receipt): void {
   rows
     .encoded(id)
-    .encoded(fileId)
+    .encoded(file.fileId)
     .text(pseudonym)
-    .text(header.kind)
+    .encoded(file.kind)
     .text(receipt.receiptType)
     // レセプト種別: the 4th digit is odd for 入院, even for 入院外.
     .boolean(Number(receipt.receiptType[3]) % 2 === 1)
     .text(`${receipt.serviceMonth}-01`)
-    .text(header.billingMonth === null ? null : `${header.billingMonth}-01`)
-    .text(header.facilityCode)
-    .text(header.facilityName || null)
+    .encoded(file.facility)
     .text(receipt.prescriber?.facilityCode ?? null)
     .text(receipt.prescriber?.name ?? null)
     .text(insurerOf(receipt))
@@ -41,11 +56,11 @@ export function receiptRow(rows: CopyWriter, id: Uint8Array, fileId: Uint8Array,
     .endRow();
 }
 
-export function eventRow(rows: CopyWriter, receiptId: Uint8Array, e: HistoryEvent): void {
+export function eventRow(rows: CopyWriter, receiptId: Uint8Array, e: Readonly<HistoryEvent>): void {
   rows
     .encoded(receiptId)
-    .text(e.category)
-    .text(e.codeKind)
+    .word(e.category)
+    .word(e.codeKind)
     .text(e.code)
     .text(e.name)
     .text(e.modifiers)
@@ -58,9 +73,9 @@ export function eventRow(rows: CopyWriter, receiptId: Uint8Array, e: HistoryEven
     .number(e.quantity)
     .number(e.times)
     .number(e.days)
-    .text(e.route)
+    .word(e.route)
     .text(e.usage)
-    .text(e.practice)
+    .word(e.practice)
     .number(e.groupNo)
     .boolean(e.material)
     .endRow();

@@ -15,6 +15,7 @@ export class CopyWriter {
   private length = 0;
   /** Rows written since the last `take`. */
   rows = 0;
+  private readonly words = new Map<string, Uint8Array>();
 
   /** A string, escaped as COPY reads it back (\\ \t \n \r); null as \N. */
   text(value: string | null): this {
@@ -32,6 +33,18 @@ export class CopyWriter {
     this.bytes.set(value, this.length);
     this.length += value.length;
     return this;
+  }
+
+  /** A string from a small vocabulary (categories, code kinds, routes, 診療識別): each is encoded once, then copied. */
+  word(value: string | null): this {
+    if (value === null) return this.null();
+    let bytes = this.words.get(value);
+    if (bytes === undefined) {
+      // A vocabulary stays small; anything that grows past this is not one, and starts over.
+      if (this.words.size >= 1000) this.words.clear();
+      this.words.set(value, (bytes = CopyWriter.encode(value)));
+    }
+    return this.encoded(bytes);
   }
 
   /** A string as `text` writes it, for `encoded`. */

@@ -75,37 +75,63 @@ export function sectionFromCode(code: string): string | undefined {
 
 export function historyEvents(receipt: Receipt, sectionOf: SectionOf): HistoryEvent[] {
   const events: HistoryEvent[] = [];
-  for (const d of receipt.diagnoses) {
-    events.push({
-      category: 'diagnosis',
-      codeKind: 'b',
-      code: d.code,
-      name: d.name,
-      modifiers: d.modifiers || null,
-      icd10: d.icd10,
-      startDate: d.startDate,
-      outcome: d.outcome,
-      suspected: d.suspected,
-      main: d.main,
-      dates: [],
-      quantity: null,
-      times: null,
-      days: null,
-      route: null,
-      usage: null,
-      practice: null,
-      groupNo: null,
-      material: false,
-    });
-  }
-  for (const item of receipt.items) {
-    const event = itemEvent(item, sectionOf);
-    if (event) events.push(event);
-  }
+  forEachEvent(receipt, sectionOf, (event) => events.push({ ...event }));
   return events;
 }
 
-function itemEvent(item: ClaimItem, sectionOf: SectionOf): HistoryEvent | undefined {
+/**
+ * Calls `visit` with each history event of the receipt, diagnoses first. The
+ * event object is one, refilled for each call (building rows needs no object
+ * per event): copy it to keep it.
+ */
+export function forEachEvent(receipt: Receipt, sectionOf: SectionOf, visit: (event: Readonly<HistoryEvent>) => void): void {
+  const event: HistoryEvent = {
+    category: 'diagnosis',
+    codeKind: 'b',
+    code: '',
+    name: null,
+    modifiers: null,
+    icd10: null,
+    startDate: null,
+    outcome: null,
+    suspected: null,
+    main: null,
+    dates: [],
+    quantity: null,
+    times: null,
+    days: null,
+    route: null,
+    usage: null,
+    practice: null,
+    groupNo: null,
+    material: false,
+  };
+  for (const d of receipt.diagnoses) {
+    event.code = d.code;
+    event.name = d.name;
+    event.modifiers = d.modifiers || null;
+    event.icd10 = d.icd10;
+    event.startDate = d.startDate;
+    event.outcome = d.outcome;
+    event.suspected = d.suspected;
+    event.main = d.main;
+    event.dates = [];
+    visit(event);
+  }
+  event.name = null;
+  event.modifiers = null;
+  event.icd10 = null;
+  event.startDate = null;
+  event.outcome = null;
+  event.suspected = null;
+  event.main = null;
+  for (const item of receipt.items) {
+    if (fillItemEvent(event, item, sectionOf)) visit(event);
+  }
+}
+
+/** Fills `event` with what `item` tells; false when the item is no history event. */
+function fillItemEvent(event: HistoryEvent, item: ClaimItem, sectionOf: SectionOf): boolean {
   const actGroup = ACT_GROUPS[item.practice];
   let category: EventCategory | undefined;
   let material = false;
@@ -119,28 +145,20 @@ function itemEvent(item: ClaimItem, sectionOf: SectionOf): HistoryEvent | undefi
   } else if (item.codeKind === 'y') {
     category = 'medication';
   }
-  if (!category) return undefined;
+  if (!category) return false;
   const isMedication = category === 'medication';
-  return {
-    category,
-    codeKind: item.codeKind,
-    code: item.code,
-    name: null,
-    modifiers: null,
-    icd10: null,
-    startDate: null,
-    outcome: null,
-    suspected: null,
-    main: null,
-    dates: item.dates,
-    quantity: item.quantity,
-    times: item.times,
-    // 内服: 回数 is the number of days; 調剤 gives the days supplied itself.
-    days: item.days ?? (isMedication && item.practice === '21' ? item.times : null),
-    route: isMedication ? (ROUTES[item.practice] ?? null) : null,
-    usage: item.usage,
-    practice: item.practice,
-    groupNo: item.groupNo,
-    material,
-  };
+  event.category = category;
+  event.codeKind = item.codeKind;
+  event.code = item.code;
+  event.dates = item.dates;
+  event.quantity = item.quantity;
+  event.times = item.times;
+  // 内服: 回数 is the number of days; 調剤 gives the days supplied itself.
+  event.days = item.days ?? (isMedication && item.practice === '21' ? item.times : null);
+  event.route = isMedication ? (ROUTES[item.practice] ?? null) : null;
+  event.usage = item.usage;
+  event.practice = item.practice;
+  event.groupNo = item.groupNo;
+  event.material = material;
+  return true;
 }

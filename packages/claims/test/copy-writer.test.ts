@@ -24,7 +24,9 @@ describe('CopyWriter', () => {
     rows.encoded(shared).number(1).endRow();
     rows.encoded(shared).number(2).endRow();
     expected += copyRow(['高松\tid', 1]) + copyRow(['高松\tid', 2]);
-    expect(rows.rows).toBe(texts.length + numbers.length + 3);
+    rows.word('medication').word(null).word('medication').word('tab\there').endRow();
+    expected += copyRow(['medication', null, 'medication', 'tab\there']);
+    expect(rows.rows).toBe(texts.length + numbers.length + 4);
     expect(rows.take()).toEqual(utf8.encode(expected));
     expect(rows.rows).toBe(0);
   });
