@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyHttpsOptions, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyHttpsOptions, type FastifyInstance } from 'fastify';
 import type { Server } from 'node:https';
 import { ApiError } from './errors.js';
 import { registerGate } from './gate.js';
@@ -30,7 +30,7 @@ export async function buildApp(serverOptions: ServerOptions, tls: TlsMaterial): 
     https,
     logger: options.logger ? { redact: ['req.headers.cookie', 'req.headers["x-ssl-client-serial"]'] } : false,
     // The audit trail is the access log (who, where, which patient); a second log of every request would only repeat it, with access ids in its URLs.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     trustProxy: options.trustedProxyAddress ?? false,
     bodyLimit: 64 * 1024,
   }) as unknown as FastifyInstance;

@@ -55,13 +55,13 @@ describe.each(testEngines())('the web app on %s', (engine) => {
     await expect.poll(() => page.getByTestId('login-error').textContent()).toContain('IDまたはパスワードが違います');
 
     await login(page, 'doctor');
-    await page.waitForURL('**/card');
+    await page.waitForURL('**/card', { waitUntil: 'commit' });
     await expect.poll(() => page.getByTestId('user-name').textContent()).toContain('医師');
 
     // A USB 2D reader is a keyboard: it types the QR text into the focused field and presses Enter.
     await page.getByLabel('カードのコード').focus();
     await page.keyboard.type(network.credentials.cards[0]!.qr + '\n');
-    await page.waitForURL('**/patients/**');
+    await page.waitForURL('**/patients/**', { waitUntil: 'commit' });
     await page.getByTestId('summary').waitFor();
     await expect.poll(() => page.getByTestId('risk-flags').textContent()).toContain('重症化リスク因子');
     expect(await page.getByTestId('summary-active').textContent()).toMatch(/継続中の傷病名（\d+）/);
@@ -80,7 +80,7 @@ describe.each(testEngines())('the web app on %s', (engine) => {
     expect(history.diagnoses.length + history.medications.length + history.tests.length).toBeGreaterThan(0);
     for (const [tab, table] of [['diagnoses', 'diagnosis-table'], ['medications', 'medication-table'], ['procedures', 'procedure-table'], ['tests', 'test-table']] as const) {
       await page.getByTestId(`tab-${tab}`).click();
-      await page.waitForURL(`**/${tab}`);
+      await page.waitForURL(`**/${tab}`, { waitUntil: 'commit' });
       await expect.poll(() => page.getByTestId(table).locator('tbody tr').count()).toBe(history[tab].length);
     }
 
@@ -99,7 +99,7 @@ describe.each(testEngines())('the web app on %s', (engine) => {
 
     const patientUrl = page.url();
     await page.getByTestId('logout').click();
-    await page.waitForURL('**/login');
+    await page.waitForURL('**/login', { waitUntil: 'commit' });
     // After logout the same patient address shows nothing but the login screen, and the API refuses it.
     await page.goto(patientUrl);
     await page.getByLabel('利用者ID').waitFor();
@@ -127,9 +127,9 @@ describe.each(testEngines())('the web app on %s', (engine) => {
       await page.getByLabel('利用者ID').fill(user.id);
       await page.getByLabel('パスワード').fill(user.password);
       await page.getByRole('button', { name: 'ログイン' }).click();
-      await page.waitForURL('**/card');
+      await page.waitForURL('**/card', { waitUntil: 'commit' });
       await page.getByRole('button', { name: 'カメラで読み取る' }).click();
-      await page.waitForURL('**/patients/**');
+      await page.waitForURL('**/patients/**', { waitUntil: 'commit' });
       await page.getByTestId('summary').waitFor();
       await context.close();
     } finally {
@@ -149,15 +149,15 @@ describe.each(testEngines())('the web app on %s', (engine) => {
     const context = await terminalContext();
     const page = await context.newPage();
     await login(page, 'doctor');
-    await page.waitForURL('**/card');
+    await page.waitForURL('**/card', { waitUntil: 'commit' });
     await page.getByLabel('カードのコード').fill('RKC1-8000000000000000-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');
     await page.getByRole('button', { name: '開く' }).click();
     await expect.poll(() => page.getByTestId('card-error').textContent()).toContain('このカードは使用できません');
     await page.getByTestId('logout').click();
-    await page.waitForURL('**/login');
+    await page.waitForURL('**/login', { waitUntil: 'commit' });
 
     await login(page, 'clerk');
-    await page.waitForURL('**/card');
+    await page.waitForURL('**/card', { waitUntil: 'commit' });
     await expect.poll(() => page.getByTestId('no-histories').textContent()).toContain('閲覧できません');
     await context.close();
   });

@@ -13,9 +13,10 @@ export function AppHeader({ terminal, me }: { terminal: TerminalInfo; me: Me | n
   const navigate = useNavigate();
   const logout = async () => {
     await api('POST', '/api/logout').catch(() => undefined);
-    // Nothing of the last patient stays in the browser; no one is logged in any more.
-    queryClient.clear();
+    // No one is logged in any more (set, not removed: the screens watching it must see it change),
+    // and nothing of the last patient stays in the browser. The terminal is still this PC.
     queryClient.setQueryData(['me'], null);
+    queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== 'terminal' && query.queryKey[0] !== 'me' });
     navigate('/login', { replace: true });
   };
   return (
