@@ -387,7 +387,7 @@ export class ClaimFileParser {
     this.groupNo = 0;
     this.unitNo = 0;
     this.unitClosed = true;
-    this.unitItems = [];
+    this.unitItems.length = 0;
     this.unitUsage = null;
     this.dispensing = undefined;
     this.admittedOn = null;
@@ -450,7 +450,8 @@ export class ClaimFileParser {
         item.days = dispensing.days;
       }
     }
-    this.unitItems = [];
+    // The list is the parser's own: emptied and reused rather than made anew for every unit.
+    this.unitItems.length = 0;
     this.unitUsage = null;
   }
 
