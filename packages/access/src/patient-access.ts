@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '@renkei/store';
+import { consentGivenSql } from './consent.js';
 import { minutes, type AccessPolicy } from './policy.js';
 import type { Session } from './sessions.js';
 
@@ -24,13 +25,15 @@ export async function openPatientAccess(db: Db, session: Session, card: { person
 
 /**
  * The access behind an id, only for the session that opened it, before it
- * expires, and while the card that opened it is still active (a card reported
- * lost closes what it opened).
+ * expires, while the card that opened it is still active (a card reported
+ * lost closes what it opened), and while the patient's consent stands (a
+ * withdrawal closes every open access at once).
  */
 export async function findPatientAccess(db: Db, session: Session, accessId: string, now = new Date()): Promise<PatientAccess | undefined> {
   const { rows } = await db.query<{ id: string; person_id: string; card_number: string; expires_at: Date | string }>(
     `SELECT a.id, a.person_id, a.card_number, a.expires_at FROM patient_accesses a JOIN cards c ON c.card_number = a.card_number
-      WHERE a.id = $1 AND a.session_token_hash = $2 AND a.terminal_serial = $3 AND a.expires_at > $4 AND c.status = 'active'`,
+      WHERE a.id = $1 AND a.session_token_hash = $2 AND a.terminal_serial = $3 AND a.expires_at > $4 AND c.status = 'active'
+        AND ${consentGivenSql('a.person_id')}`,
     [accessId, session.tokenHash, session.terminalSerial, now],
   );
   const row = rows[0];

@@ -12,3 +12,10 @@ export function canReadHistories(role: Role): boolean {
 export function isRole(value: string): value is Role {
   return (ROLES as readonly string[]).includes(value);
 }
+
+/** The facility desk: enrollment, cards, consent, the patient's access log. */
+const DESK_ROLES: ReadonlySet<Role> = new Set(['clerk', 'liaison', 'facility-admin']);
+
+export function canServeDesk(role: Role): boolean {
+  return DESK_ROLES.has(role);
+}

@@ -17,6 +17,31 @@ export const patientAccessRequest = z.object({
 });
 export type PatientAccessRequest = z.infer<typeof patientAccessRequest>;
 
+/** At a facility desk: the patient's card (identity checked by the staff member) and what to do. */
+export const deskConsentRequest = z.object({
+  card: z.string().min(1).max(200),
+  withdrawn: z.boolean(),
+});
+
+export const deskCardRequest = z.object({
+  card: z.string().min(1).max(200),
+});
+
+export interface AccessLogEntry {
+  at: string;
+  facilityCode: string | null;
+  facilityName: string | null;
+  role: string | null;
+  terminal: string | null;
+  /** A person at a terminal, or an automated process (an operator's command, an export). */
+  actorKind: 'person' | 'process';
+  action: string;
+}
+
+export interface AccessLog {
+  entries: AccessLogEntry[];
+}
+
 export const historyQuery = z.object({
   from: z.string().regex(/^\d{4}-\d{2}$/).optional(),
   to: z.string().regex(/^\d{4}-\d{2}$/).optional(),

@@ -1,4 +1,4 @@
-import { checkCard, openPatientAccess } from '@renkei/access';
+import { checkCard, isConsentWithdrawn, openPatientAccess } from '@renkei/access';
 import { complaintQuery, historyQuery, patientAccessRequest, type ComplaintResult, type DiseaseGroupResult, type PatientAccessOpened } from '@renkei/api';
 import { listDiseaseGroups, matchDiseaseGroups, searchChiefComplaint } from '@renkei/history';
 import { personPseudonym } from '@renkei/identity';
@@ -28,6 +28,11 @@ export async function patientAccessRoutes(app: FastifyInstance, options: Resolve
     if (checked.status === 'inactive') {
       await auditRequest(request, options, { action: 'card.present', outcome: 'refused', detail: { reason: `card ${checked.cardStatus}`, card: checked.cardNumber } });
       throw new ApiError(403, `card-${checked.cardStatus}`, INACTIVE_CARD[checked.cardStatus]!);
+    }
+    // Any failure to read consent fails the request: no consent answer, no access.
+    if (await isConsentWithdrawn(options.stores.identity, checked.personId)) {
+      await auditRequest(request, options, { action: 'card.present', pseudonym: personPseudonym(options.keys.pseudonym, checked.personId), outcome: 'refused', detail: { reason: 'consent withdrawn' } });
+      throw new ApiError(403, 'consent-withdrawn', 'この患者は情報提供への同意を撤回しているため、履歴は表示できません');
     }
     const access = await openPatientAccess(options.stores.identity, session, checked, options.policy);
     await auditRequest(request, options, {
