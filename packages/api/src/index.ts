@@ -79,6 +79,8 @@ export interface Me {
   user: { id: string; displayName: string; role: Role; facilityCode: string | null; facilityName: string | null; mustChangePassword: boolean };
   terminal: { serial: string; name: string; facilityCode: string; demo: boolean };
   canReadHistories: boolean;
+  /** Enrollment, cards, consent and the access log, at a facility desk. */
+  canServeDesk: boolean;
 }
 
 export interface PatientAccessOpened {

@@ -145,7 +145,7 @@ describe.each(testEngines())('the web app on %s', (engine) => {
     await context.close();
   });
 
-  it('refuses a made-up card with a clear message, and shows a clerk no card reader at all', async () => {
+  it('refuses a made-up card with a clear message, and shows an operator no card reader at all', async () => {
     const context = await terminalContext();
     const page = await context.newPage();
     await login(page, 'doctor');
@@ -156,10 +156,43 @@ describe.each(testEngines())('the web app on %s', (engine) => {
     await page.getByTestId('logout').click();
     await page.waitForURL('**/login', { waitUntil: 'commit' });
 
-    await login(page, 'clerk');
+    await login(page, 'operator');
     await page.waitForURL('**/card', { waitUntil: 'commit' });
     await expect.poll(() => page.getByTestId('no-histories').textContent()).toContain('閲覧できません');
     await context.close();
+  });
+
+  it('at the desk: a clerk withdraws consent and the doctor is refused, prints who looked, and gives consent back', async () => {
+    const card = network.credentials.cards[2]!.qr;
+    const desk = await terminalContext();
+    const clerk = await desk.newPage();
+    await login(clerk, 'clerk');
+    await clerk.waitForURL('**/card', { waitUntil: 'commit' });
+    await clerk.getByLabel('カードのコード').fill(card);
+    await clerk.getByTestId('desk-withdraw').click();
+    await expect.poll(() => clerk.getByTestId('desk-message').textContent()).toContain('同意の撤回を記録しました');
+
+    const exam = await terminalContext();
+    const doctor = await exam.newPage();
+    await login(doctor, 'doctor');
+    await doctor.waitForURL('**/card', { waitUntil: 'commit' });
+    await doctor.getByLabel('カードのコード').fill(card);
+    await doctor.getByRole('button', { name: '開く' }).click();
+    await expect.poll(() => doctor.getByTestId('card-error').textContent()).toContain('同意を撤回');
+
+    await clerk.getByTestId('desk-restore').click();
+    await expect.poll(() => clerk.getByTestId('desk-message').textContent()).toContain('同意の再開を記録しました');
+    await doctor.getByLabel('カードのコード').fill(card);
+    await doctor.getByRole('button', { name: '開く' }).click();
+    await doctor.getByTestId('summary').waitFor();
+
+    await clerk.getByTestId('desk-access-log').click();
+    await expect.poll(() => clerk.getByTestId('access-log').textContent()).toContain('サマリー閲覧');
+    expect(await clerk.getByTestId('access-log').textContent()).toContain('医師');
+    await clerk.getByLabel('カードのコード').fill('RKC1-8000000000000000-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');
+    await clerk.getByTestId('desk-access-log').click();
+    await expect.poll(() => clerk.getByTestId('desk-message').textContent()).toContain('このカードは使用できません');
+    await Promise.all([desk.close(), exam.close()]);
   });
 
   it('shows English on request', async () => {

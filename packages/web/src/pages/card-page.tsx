@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { api, ApiError } from '../api.js';
 import { CameraReader } from '../components/camera-reader.js';
+import { DeskPage } from './desk-page.js';
 
 /**
  * Card reading. A USB 2D reader types the QR text into the focused field and
@@ -36,6 +37,7 @@ export function CardPage({ me }: { me: Me }) {
     [navigate],
   );
 
+  if (!me.canReadHistories && me.canServeDesk) return <DeskPage />;
   if (!me.canReadHistories) {
     return (
       <Center mt="xl">
