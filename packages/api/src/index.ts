@@ -23,6 +23,41 @@ export const deskConsentRequest = z.object({
   withdrawn: z.boolean(),
 });
 
+/** Find a person at the desk: by insurance card and birth date, or by kana name and birth date. */
+export const deskPersonSearch = z
+  .object({
+    insurerNumber: z.string().trim().regex(/^\d{6,8}$/).optional(),
+    symbol: z.string().max(40).optional(),
+    number: z.string().max(40).optional(),
+    branch: z.string().max(4).optional(),
+    birthDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+    sex: z.enum(['male', 'female']).optional(),
+    kana: z.string().trim().max(60).optional(),
+  })
+  .refine((q) => (q.insurerNumber && q.number) || q.kana, { message: 'give the insurance card (insurer, 記号, 番号) or the kana name' });
+export type DeskPersonSearch = z.infer<typeof deskPersonSearch>;
+
+export interface DeskCandidate {
+  personId: string;
+  name: string | null;
+  kana: string | null;
+  birthDate: string;
+  sex: 'male' | 'female';
+  insurers: string[];
+  activeCards: number;
+}
+
+/** Issue a card to a person; with `replacing`, the old card stops working at once. */
+export const deskIssueCard = z.object({
+  personId: z.string().uuid(),
+  replacing: z.string().regex(/^\d{16}$/).optional(),
+});
+
+export const deskCardStatus = z.object({
+  cardNumber: z.string().regex(/^\d{16}$/),
+  status: z.enum(['active', 'suspended', 'revoked']),
+});
+
 export const deskCardRequest = z.object({
   card: z.string().min(1).max(200),
 });

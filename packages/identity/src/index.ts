@@ -5,3 +5,4 @@ export { birthDateHash, holderKeyHash, memberKeyHash, nameHash, normalizeKeyPart
 export { PersonRegistry, type PersonObservation } from './person-registry.js';
 export { enrollmentPseudonym, personPseudonym, pseudonymsOfPerson } from './pseudonym.js';
 export { readPersonRecord, type PersonRecord } from './person-record.js';
+export { findCandidates, type Candidate, type CandidateQuery } from './find-candidates.js';

@@ -10,7 +10,7 @@ import { ApiError } from './errors.js';
 import { registerGate } from './gate.js';
 import { resolveOptions, type ServerOptions } from './options.js';
 import { authRoutes } from './routes/auth.js';
-import { deskRoutes } from './routes/desk.js';
+import { deskCardRoutes, deskRoutes } from './routes/desk.js';
 import { searchTableRoutes } from './routes/disease-groups.js';
 import { healthRoutes } from './routes/health.js';
 import { patientAccessRoutes } from './routes/patient-access.js';
@@ -53,6 +53,7 @@ export async function buildApp(serverOptions: ServerOptions, tls: TlsMaterial): 
   await app.register(patientAccessRoutes, options);
   await app.register(searchTableRoutes, options);
   await app.register(deskRoutes, options);
+  await app.register(deskCardRoutes, options);
   const web = options.webRoot && existsSync(options.webRoot) ? options.webRoot : undefined;
   if (web) {
     await app.register(fastifyStatic, {

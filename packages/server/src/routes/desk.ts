@@ -3,9 +3,10 @@
  * card in hand, desk staff record a withdrawal of consent or its reversal, and
  * print the list of every access to the patient's history.
  */
-import { canServeDesk, checkCard, recordConsent, type Session } from '@renkei/access';
-import { deskCardRequest, deskConsentRequest, type AccessLog, type AccessLogEntry } from '@renkei/api';
-import { personPseudonym } from '@renkei/identity';
+import { canServeDesk, checkCard, issueCard, recordConsent, setCardStatus, type Session } from '@renkei/access';
+import { renderCardPdf } from '@renkei/documents';
+import { deskCardRequest, deskCardStatus, deskConsentRequest, deskIssueCard, deskPersonSearch, type AccessLog, type AccessLogEntry, type DeskCandidate } from '@renkei/api';
+import { findCandidates, personPseudonym, readPersonRecord } from '@renkei/identity';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiError, cardNotAccepted, roleForbidden } from '../errors.js';
 import { auditRequest, requireSession } from '../gate.js';
@@ -49,6 +50,46 @@ export async function deskRoutes(app: FastifyInstance, options: ResolvedOptions)
       action: r.action,
     }));
     return { entries };
+  });
+}
+
+export async function deskCardRoutes(app: FastifyInstance, options: ResolvedOptions): Promise<void> {
+  /** Candidates for the person in front of the desk: enough to confirm who it is, nothing of their history. */
+  app.post('/api/desk/persons/search', async (request): Promise<{ candidates: DeskCandidate[] }> => {
+    requireDesk(request);
+    const q = parseBody(deskPersonSearch, request.body);
+    const found = await findCandidates(options.stores.identity, options.keys, { ...q, sex: q.sex === undefined ? undefined : q.sex === 'male' ? 1 : 2 });
+    await auditRequest(request, options, { action: 'desk.person.search', outcome: 'allowed', detail: { candidates: found.length, by: q.kana ? 'kana' : 'insurance card' } });
+    return { candidates: found.map((c) => ({ ...c, sex: c.sex === 1 ? 'male' : 'female' })) };
+  });
+
+  /** Issues (or reissues) a card and answers with it as a card-sized PDF: the secret is printed, never stored. */
+  app.post('/api/desk/cards', async (request, reply) => {
+    const session = requireDesk(request);
+    const { personId, replacing } = parseBody(deskIssueCard, request.body);
+    const person = await readPersonRecord(options.stores.identity, options.keys, personId);
+    if (!person) throw new ApiError(404, 'person-not-found', '該当する患者が見つかりません');
+    if (replacing) {
+      const owned = await options.stores.identity.query('SELECT 1 FROM cards WHERE card_number = $1 AND person_id = $2', [replacing, personId]);
+      if (owned.rows.length === 0) throw new ApiError(404, 'card-not-found', '再発行するカードが見つかりません');
+    }
+    const card = await issueCard(options.stores.identity, options.keys, personId, { replacing, label: session.user.facilityCode ?? undefined });
+    await auditRequest(request, options, { action: replacing ? 'card.reissue' : 'card.issue', pseudonym: personPseudonym(options.keys.pseudonym, personId), outcome: 'allowed', detail: { card: card.cardNumber, ...(replacing ? { replaced: replacing } : {}) } });
+    const pdf = await renderCardPdf({ qr: card.qr, cardNumber: card.cardNumber, name: person.name, issuedOn: new Date(Date.now() + 9 * 3_600_000).toISOString().slice(0, 10) });
+    return reply.type('application/pdf').header('X-Card-Number', card.cardNumber).header('Content-Disposition', 'inline; filename="card.pdf"').send(pdf);
+  });
+
+  /** Suspends, revokes (a lost card) or reactivates a card, at once. */
+  app.post('/api/desk/cards/status', async (request) => {
+    requireDesk(request);
+    const { cardNumber, status } = parseBody(deskCardStatus, request.body);
+    const owner = await options.stores.identity.query<{ person_id: string; status: string }>('SELECT person_id, status FROM cards WHERE card_number = $1', [cardNumber]);
+    const row = owner.rows[0];
+    // A replaced card stays replaced: the newer card is the patient's.
+    if (!row || row.status === 'replaced') throw new ApiError(404, 'card-not-found', 'このカード番号は見つからないか、再発行済みです');
+    await setCardStatus(options.stores.identity, cardNumber, status);
+    await auditRequest(request, options, { action: `card.${status === 'active' ? 'reactivate' : status === 'suspended' ? 'suspend' : 'revoke'}`, pseudonym: personPseudonym(options.keys.pseudonym, row.person_id), outcome: 'allowed', detail: { card: cardNumber } });
+    return { cardNumber, status };
   });
 }
 

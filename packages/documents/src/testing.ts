@@ -1,0 +1,36 @@
+/** Test support: read back what a PDF shows, with poppler-utils and jsQR. */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import jsQRModule from 'jsqr';
+
+// jsqr is CommonJS typed as an ES module: under Node its default export is the module object.
+const jsQR = ((jsQRModule as unknown as { default?: typeof jsQRModule }).default ?? jsQRModule) as unknown as typeof import('jsqr').default;
+
+/** The text of a PDF (pdftotext). */
+export function pdfText(pdf: Buffer): string {
+  return execFileSync('pdftotext', ['-layout', writeTemp(pdf), '-'], { encoding: 'utf8' });
+}
+
+/** The QR code on a PDF's first page, rendered at 300 dpi and decoded. */
+export function readQrCode(pdf: Buffer): string | undefined {
+  const file = writeTemp(pdf);
+  const out = file.replace(/\.pdf$/, '');
+  execFileSync('pdftoppm', ['-gray', '-r', '300', '-singlefile', file, out]);
+  const pgm = readFileSync(`${out}.pgm`);
+  // PGM: "P5 width height 255" and one byte per pixel.
+  const header = /^P5\s+(\d+)\s+(\d+)\s+255\s/.exec(pgm.subarray(0, 40).toString('latin1'))!;
+  const width = Number(header[1]);
+  const height = Number(header[2]);
+  const pixels = pgm.subarray(header[0].length);
+  const rgba = new Uint8ClampedArray(width * height * 4);
+  for (let i = 0; i < width * height; i++) rgba.set([pixels[i]!, pixels[i]!, pixels[i]!, 255], i * 4);
+  return jsQR(rgba, width, height)?.data;
+}
+
+function writeTemp(pdf: Buffer): string {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'renkei-pdf-')), 'document.pdf');
+  writeFileSync(file, pdf);
+  return file;
+}
