@@ -9,7 +9,7 @@ export interface BuildWorkerData {
   /** The server's lookup and pseudonym keys: a card's pseudonym is computed where it is read. */
   lookupKey: Uint8Array;
   pseudonymKey: Uint8Array;
-  /** Chunks the worker may send before the ingest has taken them. */
+  /** Batches the worker may send before the ingest has taken them (headers and ends are not counted). */
   ahead: number;
 }
 

@@ -66,7 +66,7 @@ export class BuildWorker {
       if (message.file !== index) throw new Error(`build worker out of step: file ${message.file} while reading file ${index}`);
       if (message.type === 'refused') throw deserialize(message.error);
       if (message.type !== 'chunk') continue;
-      this.worker.postMessage({ type: 'taken' } satisfies ToWorker);
+      if (message.chunk.type === 'batch') this.worker.postMessage({ type: 'taken' } satisfies ToWorker);
       yield message.chunk;
       if (message.chunk.type === 'end') return;
     }

@@ -1,8 +1,9 @@
 /**
  * The build worker: reads, parses and turns claims files into COPY rows on a
  * core of its own, file after file, while the ingest writes to the database.
- * It sends at most `ahead` chunks that the ingest has not taken yet, so memory
- * stays flat however large the files.
+ * It sends at most `ahead` batches that the ingest has not taken yet, so memory
+ * stays flat however large the files. A file's header and end are small and
+ * cost no credit: the next file can start while the ingest closes this one.
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -37,11 +38,14 @@ for (const [index, filePath] of data.files.entries()) {
     const { size } = await stat(filePath);
     const items = parseClaimFile(readWithProgress(filePath, size, index), { fileName });
     for await (const chunk of buildBatches(items, { cache, sectionOf, batchSize: data.batchSize, fileName })) {
+      if (chunk.type !== 'batch') {
+        send({ type: 'chunk', file: index, chunk });
+        continue;
+      }
       while (credits === 0) await new Promise<void>((resolve) => (wake = resolve));
       credits--;
       // The row bytes are handed over, not copied.
-      const transfer = chunk.type === 'batch' ? [chunk.receiptRows.buffer, chunk.eventRows.buffer] : [];
-      port.postMessage({ type: 'chunk', file: index, chunk } satisfies FromWorker, transfer as ArrayBuffer[]);
+      port.postMessage({ type: 'chunk', file: index, chunk } satisfies FromWorker, [chunk.receiptRows.buffer, chunk.eventRows.buffer] as ArrayBuffer[]);
     }
   } catch (error) {
     send({ type: 'refused', file: index, error: serialize(error) });
