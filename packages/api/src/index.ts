@@ -53,6 +53,16 @@ export const deskIssueCard = z.object({
   replacing: z.string().regex(/^\d{16}$/).optional(),
 });
 
+/** Two persons found at the desk are one patient: the second's enrollments join the first. */
+export const deskLinkPersons = z.object({
+  personId: z.string().uuid(),
+  otherPersonId: z.string().uuid(),
+});
+
+export const deskUndoLink = z.object({
+  linkId: z.number().int().positive(),
+});
+
 export const deskCardStatus = z.object({
   cardNumber: z.string().regex(/^\d{16}$/),
   status: z.enum(['active', 'suspended', 'revoked']),

@@ -5,8 +5,8 @@
  */
 import { canServeDesk, checkCard, issueCard, recordConsent, setCardStatus, type Session } from '@renkei/access';
 import { renderCardPdf } from '@renkei/documents';
-import { deskCardRequest, deskCardStatus, deskConsentRequest, deskIssueCard, deskPersonSearch, type AccessLog, type AccessLogEntry, type DeskCandidate } from '@renkei/api';
-import { findCandidates, personPseudonym, readPersonRecord } from '@renkei/identity';
+import { deskCardRequest, deskCardStatus, deskConsentRequest, deskIssueCard, deskLinkPersons, deskPersonSearch, deskUndoLink, type AccessLog, type AccessLogEntry, type DeskCandidate } from '@renkei/api';
+import { findCandidates, linkedPersonIds, linkPersons, personPseudonym, readPersonRecord, undoLink } from '@renkei/identity';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiError, cardNotAccepted, roleForbidden } from '../errors.js';
 import { auditRequest, requireSession } from '../gate.js';
@@ -31,9 +31,11 @@ export async function deskRoutes(app: FastifyInstance, options: ResolvedOptions)
     const { card } = parseBody(deskCardRequest, request.body);
     const personId = await cardHolder(request, options, card, 'access-log.print');
     const pseudonym = personPseudonym(options.keys.pseudonym, personId);
+    // The trail of every person linked into this one is this patient's too.
+    const pseudonyms = (await linkedPersonIds(options.stores.identity, personId)).map((id) => personPseudonym(options.keys.pseudonym, id));
     const { rows } = await options.stores.clinical.query<{ at: Date | string; facility: string | null; role: string | null; terminal: string | null; actor_kind: 'person' | 'process'; action: string }>(
-      `SELECT at, facility, role, terminal, actor_kind, action FROM audit_events WHERE pseudonym = $1 AND ${HISTORY_ACCESS} ORDER BY at DESC, id DESC LIMIT 5000`,
-      [pseudonym],
+      `SELECT at, facility, role, terminal, actor_kind, action FROM audit_events WHERE pseudonym = ANY($1::uuid[]) AND ${HISTORY_ACCESS} ORDER BY at DESC, id DESC LIMIT 5000`,
+      [pseudonyms],
     );
     const codes = [...new Set(rows.map((r) => r.facility).filter((c): c is string => c !== null))];
     const names = new Map(
@@ -79,6 +81,35 @@ export async function deskCardRoutes(app: FastifyInstance, options: ResolvedOpti
     return reply.type('application/pdf').header('X-Card-Number', card.cardNumber).header('Content-Disposition', 'inline; filename="card.pdf"').send(pdf);
   });
 
+  /** The patient changed insurer or job: two persons as the claims saw them are one, and the history continues across them. */
+  app.post('/api/desk/persons/link', async (request) => {
+    const session = requireDesk(request);
+    const { personId, otherPersonId } = parseBody(deskLinkPersons, request.body);
+    const result = await linkPersons(options.stores.identity, { keptPersonId: personId, mergedPersonId: otherPersonId, linkedBy: session.user.id });
+    const pseudonyms = { pseudonym: personPseudonym(options.keys.pseudonym, personId), detail: { merged: personPseudonym(options.keys.pseudonym, otherPersonId) } };
+    if (result.status === 'refused') {
+      await auditRequest(request, options, { action: 'person.link', ...pseudonyms, outcome: 'refused', detail: { ...pseudonyms.detail, reason: result.reason } });
+      throw new ApiError(result.reason === 'consent-differs' ? 409 : 404, `link-${result.reason}`, LINK_REFUSALS[result.reason]);
+    }
+    await auditRequest(request, options, { action: 'person.link', ...pseudonyms, outcome: 'allowed', detail: { ...pseudonyms.detail, link: result.linkId } });
+    return { linkId: result.linkId };
+  });
+
+  /** A wrong link undone: exactly what moved moves back. */
+  app.post('/api/desk/persons/unlink', async (request) => {
+    const session = requireDesk(request);
+    const { linkId } = parseBody(deskUndoLink, request.body);
+    const undone = await undoLink(options.stores.identity, linkId, session.user.id);
+    if (!undone) throw new ApiError(404, 'link-not-found', 'この統合は見つからないか、すでに取り消されています');
+    await auditRequest(request, options, {
+      action: 'person.unlink',
+      pseudonym: personPseudonym(options.keys.pseudonym, undone.keptPersonId),
+      outcome: 'allowed',
+      detail: { merged: personPseudonym(options.keys.pseudonym, undone.mergedPersonId), link: linkId },
+    });
+    return { linkId };
+  });
+
   /** Suspends, revokes (a lost card) or reactivates a card, at once. */
   app.post('/api/desk/cards/status', async (request) => {
     requireDesk(request);
@@ -92,6 +123,12 @@ export async function deskCardRoutes(app: FastifyInstance, options: ResolvedOpti
     return { cardNumber, status };
   });
 }
+
+const LINK_REFUSALS: Record<'same-person' | 'unknown-person' | 'consent-differs', string> = {
+  'same-person': '同じ患者どうしは統合できません',
+  'unknown-person': '該当する患者が見つかりません',
+  'consent-differs': '二人の同意の状態が異なるため統合できません。先に患者本人と同意を確認してください',
+};
 
 function requireDesk(request: FastifyRequest): Session {
   const session = requireSession(request);
