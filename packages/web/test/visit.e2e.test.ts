@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, openTestNetwork, startServer, type RunningServer, type TestNetwork } from '@renkei/server/testing';
+import { decryptField } from '@renkei/identity';
 import { testEngines } from '@renkei/store/testing';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -193,6 +194,27 @@ describe.each(testEngines())('the web app on %s', (engine) => {
     await clerk.getByTestId('desk-access-log').click();
     await expect.poll(() => clerk.getByTestId('desk-message').textContent()).toContain('このカードは使用できません');
     await Promise.all([desk.close(), exam.close()]);
+  });
+
+  it('at the desk: a clerk finds a patient by kana name and birth date, and issues a card to print', async () => {
+    const { rows } = await network.stores.identity.query<{ birth_date_enc: Uint8Array; kana_enc: Uint8Array }>(
+      'SELECT p.birth_date_enc, n.kana_enc FROM persons p JOIN person_names n ON n.person_id = p.id WHERE n.kana_enc IS NOT NULL LIMIT 1',
+    );
+    const kana = decryptField(network.keys.encryption, rows[0]!.kana_enc);
+    const birthDate = decryptField(network.keys.encryption, rows[0]!.birth_date_enc);
+    const context = await terminalContext();
+    const page = await context.newPage();
+    await login(page, 'clerk');
+    await page.waitForURL('**/card', { waitUntil: 'commit' });
+    await page.getByLabel('氏名（カナ）').fill(kana);
+    await page.getByLabel('生年月日').fill(birthDate);
+    await page.getByTestId('desk-search').click();
+    await page.getByTestId('desk-candidates').waitFor();
+    expect(await page.getByTestId('desk-candidates').textContent()).toContain(kana);
+    const [pdf] = await Promise.all([context.waitForEvent('page'), page.getByTestId('desk-issue-card').first().click()]);
+    await expect.poll(() => page.getByTestId('desk-persons-message').textContent()).toMatch(/カード \d{4} \d{4} \d{4} \d{4} を発行しました/);
+    expect(pdf.url()).toMatch(/^blob:/);
+    await context.close();
   });
 
   it('shows English on request', async () => {

@@ -3,6 +3,7 @@ import { Alert, Button, Card, Center, Group, Stack, Table, Text, TextInput, Titl
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../api.js';
+import { DeskPersons } from '../components/desk-persons.js';
 
 /**
  * The facility desk: with the patient present and identified, desk staff read
@@ -64,6 +65,7 @@ export function DeskPage() {
             )}
           </Stack>
         </Card>
+        <DeskPersons />
         {log && (
           <Card withBorder p="sm" data-testid="access-log">
             <Group justify="space-between">

@@ -1,0 +1,123 @@
+import type { DeskCandidate } from '@renkei/api';
+import { Alert, Button, Card, Group, Radio, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, ApiError } from '../api.js';
+
+/**
+ * Enrollment at the desk: find the patient by insurance card or kana name and
+ * birth date (candidates only, no history), issue a card (it opens as a PDF to
+ * print), or link two candidates who are one patient.
+ */
+export function DeskPersons() {
+  const { t } = useTranslation();
+  const [query, setQuery] = useState({ insurerNumber: '', symbol: '', number: '', branch: '', birthDate: '', kana: '' });
+  const [candidates, setCandidates] = useState<DeskCandidate[] | null>(null);
+  const [kept, setKept] = useState<string | null>(null);
+  const [message, setMessage] = useState<{ color: string; text: string } | null>(null);
+  const field = (name: keyof typeof query) => ({
+    value: query[name],
+    onChange: (e: { currentTarget: { value: string } }) => setQuery({ ...query, [name]: e.currentTarget.value }),
+  });
+  const failed = (e: unknown) => setMessage({ color: 'red', text: e instanceof ApiError ? e.message : String(e) });
+
+  const search = async (event: FormEvent) => {
+    event.preventDefault();
+    setMessage(null);
+    const body = Object.fromEntries(Object.entries(query).filter(([, v]) => v.trim() !== ''));
+    try {
+      const found = await api<{ candidates: DeskCandidate[] }>('POST', '/api/desk/persons/search', body);
+      setCandidates(found.candidates);
+      setKept(found.candidates[0]?.personId ?? null);
+    } catch (e) {
+      failed(e);
+    }
+  };
+
+  const issueCard = async (personId: string) => {
+    setMessage(null);
+    const response = await fetch('/api/desk/cards', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ personId }) });
+    if (!response.ok) return failed(new ApiError(response.status, 'card', ((await response.json()) as { error: { message: string } }).error.message));
+    const url = URL.createObjectURL(await response.blob());
+    window.open(url, '_blank');
+    setMessage({ color: 'teal', text: t('desk.cardIssued', { number: response.headers.get('x-card-number')?.replace(/(\d{4})(?=\d)/g, '$1 ') }) });
+  };
+
+  const link = async (otherPersonId: string) => {
+    setMessage(null);
+    try {
+      const { linkId } = await api<{ linkId: number }>('POST', '/api/desk/persons/link', { personId: kept, otherPersonId });
+      setMessage({ color: 'teal', text: t('desk.linked', { linkId }) });
+    } catch (e) {
+      failed(e);
+    }
+  };
+
+  return (
+    <Card withBorder p="lg" className="no-print" data-testid="desk-persons">
+      <Stack>
+        <Title order={4}>{t('desk.enrollment')}</Title>
+        <form onSubmit={search}>
+          <Group align="end" gap="xs">
+            <TextInput size="xs" label={t('desk.insurer')} w={100} {...field('insurerNumber')} />
+            <TextInput size="xs" label={t('desk.symbol')} w={90} {...field('symbol')} />
+            <TextInput size="xs" label={t('desk.number')} w={90} {...field('number')} />
+            <TextInput size="xs" label={t('desk.branch')} w={50} {...field('branch')} />
+            <TextInput size="xs" label={t('desk.kana')} w={140} {...field('kana')} />
+            <TextInput size="xs" type="date" label={t('desk.birthDate')} required {...field('birthDate')} />
+            <Button size="xs" type="submit" data-testid="desk-search">
+              {t('complaint.search')}
+            </Button>
+          </Group>
+        </form>
+        {message && (
+          <Alert color={message.color} data-testid="desk-persons-message">
+            {message.text}
+          </Alert>
+        )}
+        {candidates && candidates.length === 0 && <Text>{t('desk.noCandidates')}</Text>}
+        {candidates && candidates.length > 0 && (
+          <Table className="dense-table" data-testid="desk-candidates">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('desk.keep')}</Table.Th>
+                <Table.Th>{t('columns.name')}</Table.Th>
+                <Table.Th>{t('desk.birthDate')}</Table.Th>
+                <Table.Th>{t('detail.insurer')}</Table.Th>
+                <Table.Th>{t('detail.card')}</Table.Th>
+                <Table.Th />
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {candidates.map((c) => (
+                <Table.Tr key={c.personId}>
+                  <Table.Td>
+                    <Radio checked={kept === c.personId} onChange={() => setKept(c.personId)} aria-label={t('desk.keep')} />
+                  </Table.Td>
+                  <Table.Td>
+                    {c.name}（{c.kana}）{t(`patient.${c.sex}`)}
+                  </Table.Td>
+                  <Table.Td>{c.birthDate}</Table.Td>
+                  <Table.Td>{c.insurers.join('、')}</Table.Td>
+                  <Table.Td>{c.activeCards}</Table.Td>
+                  <Table.Td>
+                    <Group gap={4}>
+                      <Button size="compact-xs" onClick={() => issueCard(c.personId)} data-testid="desk-issue-card">
+                        {t('desk.issueCard')}
+                      </Button>
+                      {kept && kept !== c.personId && (
+                        <Button size="compact-xs" variant="light" onClick={() => link(c.personId)} data-testid="desk-link">
+                          {t('desk.link')}
+                        </Button>
+                      )}
+                    </Group>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        )}
+      </Stack>
+    </Card>
+  );
+}
