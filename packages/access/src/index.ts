@@ -11,3 +11,4 @@ export * from './policy.js';
 export * from './roles.js';
 export * from './sessions.js';
 export * from './terminals.js';
+export * from './my-number.js';
