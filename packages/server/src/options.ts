@@ -3,6 +3,7 @@ import { AuditWriter } from '@renkei/audit';
 import { createCachingMasterLookup, type MasterLookup } from '@renkei/masters';
 import type { ServerKeys, Stores } from '@renkei/store';
 import { HistoryCache } from './history-cache.js';
+import { PersonCache } from './person-cache.js';
 
 export interface ServerOptions {
   stores: Stores;
@@ -23,7 +24,7 @@ export interface ServerOptions {
   logger?: boolean;
 }
 
-export type ResolvedOptions = ServerOptions & { policy: AccessPolicy; audit: AuditWriter; masters: MasterLookup; histories: HistoryCache };
+export type ResolvedOptions = ServerOptions & { policy: AccessPolicy; audit: AuditWriter; masters: MasterLookup; histories: HistoryCache; persons: PersonCache };
 
 /** Fails at start, not on the first request, when the options do not fit together. */
 export function resolveOptions(options: ServerOptions): ResolvedOptions {
@@ -35,5 +36,6 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     audit: new AuditWriter(options.stores.clinical, options.keys.audit),
     masters: createCachingMasterLookup(options.stores.clinical),
     histories: new HistoryCache(options.stores.clinical),
+    persons: new PersonCache(options.stores.identity, options.keys),
   };
 }

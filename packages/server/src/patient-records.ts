@@ -8,7 +8,7 @@ import { findPatientAccess } from '@renkei/access';
 import type { PatientDetail, PatientHistory, PatientSummary } from '@renkei/api';
 import { COVID_RISK_GROUPS, matchDiseaseGroups, readHistory, type PersonHistory } from '@renkei/history';
 import { renderSummaryPdf } from '@renkei/documents';
-import { personPseudonym, readPersonRecord, type PersonRecord } from '@renkei/identity';
+import { personPseudonym, type PersonRecord } from '@renkei/identity';
 import type { FastifyRequest } from 'fastify';
 import { accessNotFound } from './errors.js';
 import { auditRequest, requireClinician } from './gate.js';
@@ -49,7 +49,7 @@ export async function openPatientRecords(request: FastifyRequest, options: Resol
   // The person once per request; their history from the pseudonyms of all their enrollments.
   let record: Promise<PersonRecord> | undefined;
   const personRecord = () =>
-    (record ??= readPersonRecord(identity, options.keys, access.personId).then((r) => {
+    (record ??= options.persons.read(access.personId).then((r) => {
       if (!r) throw accessNotFound();
       return r;
     }));

@@ -86,6 +86,7 @@ export async function deskCardRoutes(app: FastifyInstance, options: ResolvedOpti
     const session = requireDesk(request);
     const { personId, otherPersonId } = parseBody(deskLinkPersons, request.body);
     const result = await linkPersons(options.stores.identity, { keptPersonId: personId, mergedPersonId: otherPersonId, linkedBy: session.user.id });
+    options.persons.clear();
     const pseudonyms = { pseudonym: personPseudonym(options.keys.pseudonym, personId), detail: { merged: personPseudonym(options.keys.pseudonym, otherPersonId) } };
     if (result.status === 'refused') {
       await auditRequest(request, options, { action: 'person.link', ...pseudonyms, outcome: 'refused', detail: { ...pseudonyms.detail, reason: result.reason } });
@@ -100,6 +101,7 @@ export async function deskCardRoutes(app: FastifyInstance, options: ResolvedOpti
     const session = requireDesk(request);
     const { linkId } = parseBody(deskUndoLink, request.body);
     const undone = await undoLink(options.stores.identity, linkId, session.user.id);
+    options.persons.clear();
     if (!undone) throw new ApiError(404, 'link-not-found', 'この統合は見つからないか、すでに取り消されています');
     await auditRequest(request, options, {
       action: 'person.unlink',
