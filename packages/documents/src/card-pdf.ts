@@ -3,9 +3,8 @@
  * that opens the patient's history, the card number to read aloud, the
  * patient's name. The QR code is drawn as vector squares, sharp at any printer.
  */
-import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
-import { BIZ_UD_GOTHIC, BIZ_UD_GOTHIC_BOLD, trueTypeOf } from './fonts.js';
+import { pdfDocument } from './pdf-document.js';
 
 const MM = 72 / 25.4;
 
@@ -17,15 +16,7 @@ export interface CardPrint {
 }
 
 export function renderCardPdf(card: CardPrint): Promise<Buffer> {
-  const doc = new PDFDocument({ size: [85.6 * MM, 54 * MM], margin: 0, info: { Title: 'Renkei カード', Producer: 'Renkei' } });
-  doc.registerFont('body', trueTypeOf(BIZ_UD_GOTHIC));
-  doc.registerFont('bold', trueTypeOf(BIZ_UD_GOTHIC_BOLD));
-  const chunks: Buffer[] = [];
-  doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
+  const { doc, done } = pdfDocument({ size: [85.6 * MM, 54 * MM], margin: 0, info: { Title: 'Renkei カード', Producer: 'Renkei' } });
 
   doc.rect(0, 0, 85.6 * MM, 9 * MM).fill('#0b7285');
   doc.fillColor('white').font('bold').fontSize(11).text('Renkei 連携カード', 4 * MM, 2.6 * MM);

@@ -3,8 +3,7 @@
  * the same content as the screen's サマリー, in BIZ UDGothic.
  */
 import type { PatientSummary } from '@renkei/api';
-import PDFDocument from 'pdfkit';
-import { BIZ_UD_GOTHIC, BIZ_UD_GOTHIC_BOLD, trueTypeOf } from './fonts.js';
+import { pdfDocument } from './pdf-document.js';
 
 export interface SummaryPrintContext {
   printedAt: Date;
@@ -16,15 +15,7 @@ const OUTCOME: Record<string, string> = { continuing: '継続', cured: '治ゆ',
 const ROUTE: Record<string, string> = { oral: '内服', 'as-needed': '頓服', topical: '外用', injection: '注射', home: '在宅' };
 
 export function renderSummaryPdf(summary: PatientSummary, context: SummaryPrintContext): Promise<Buffer> {
-  const doc = new PDFDocument({ size: 'A4', margin: 40, info: { Title: '患者サマリー', Producer: 'Renkei' } });
-  doc.registerFont('body', trueTypeOf(BIZ_UD_GOTHIC));
-  doc.registerFont('bold', trueTypeOf(BIZ_UD_GOTHIC_BOLD));
-  const chunks: Buffer[] = [];
-  doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
+  const { doc, done } = pdfDocument({ size: 'A4', margin: 40, info: { Title: '患者サマリー', Producer: 'Renkei' } });
 
   const p = summary.patient;
   doc.font('bold').fontSize(16).text('患者サマリー（レセプト情報）');
