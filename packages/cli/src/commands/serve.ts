@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { loadOrCreateNetworkCa, loadOrCreateServerTls } from '@renkei/access';
 import { buildApp } from '@renkei/server';
 import type { Command } from 'commander';
+import type { FastifyInstance } from 'fastify';
 import { openContext } from '../context.js';
 import { CommandError } from '../errors.js';
 import { seedDemo } from './demo.js';
@@ -13,10 +14,10 @@ export function registerServe(program: Command): void {
     .command('serve')
     .description('Serve Renkei over HTTPS: the API and the web app (production mode unless --demo)')
     .option('--port <port>', 'TCP port', '8443')
-    .option('--host <host>', 'address to listen on', '0.0.0.0')
+    .option('--host <host>', 'address to listen on (default: every address, IPv6 and IPv4)')
     .option('--demo', 'seed demo data if needed, and accept connections from this PC as the demo terminal')
     .option('--trusted-proxy <address>', 'a fronting proxy that verifies client certificates; its X-SSL-Client-* headers are trusted from this address only')
-    .action(async (options: { port: string; host: string; demo?: boolean; trustedProxy?: string }, command: Command) => {
+    .action(async (options: { port: string; host?: string; demo?: boolean; trustedProxy?: string }, command: Command) => {
       const port = Number(options.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CommandError(`--port ${options.port} is not a port number`);
       const context = await openContext(command.optsWithGlobals().dataDir, { share: true });
@@ -29,7 +30,7 @@ export function registerServe(program: Command): void {
           { stores, keys, mode: options.demo ? 'demo' : 'production', demoTerminalSerial, trustedProxyAddress: options.trustedProxy, webRoot: WEB_ROOT, logger: !options.demo },
           tls,
         );
-        await app.listen({ port, host: options.host });
+        await listen(app, port, options.host);
         const url = `https://localhost:${(app.server.address() as { port: number }).port}/`;
         if (options.demo) {
           console.log('*** デモモード / DEMO MODE: このPC（ループバック接続）はデモ端末として扱われます。本番では使用しないでください。');
@@ -48,4 +49,15 @@ export function registerServe(program: Command): void {
         throw error;
       }
     });
+}
+
+/** On the given address; else on every address, dual-stack where the machine has IPv6 (localhost may be ::1 or 127.0.0.1). */
+async function listen(app: FastifyInstance, port: number, host: string | undefined): Promise<void> {
+  if (host !== undefined) return void (await app.listen({ port, host }));
+  try {
+    await app.listen({ port, host: '::' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EAFNOSUPPORT' && (error as NodeJS.ErrnoException).code !== 'EADDRNOTAVAIL') throw error;
+    await app.listen({ port, host: '0.0.0.0' });
+  }
 }
