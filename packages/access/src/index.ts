@@ -1,6 +1,5 @@
 export * from './accounts.js';
 export * from './caller.js';
-export * from './consent.js';
 export * from './cards.js';
 export * from './facilities.js';
 export * from './network-ca.js';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '@renkei/store';
-import { consentGivenSql } from './consent.js';
+import { consentGivenSql } from '@renkei/identity';
 import { minutes, type AccessPolicy } from './policy.js';
 import type { Session } from './sessions.js';
 

@@ -7,3 +7,4 @@ export { enrollmentPseudonym, personPseudonym, pseudonymsOfPerson } from './pseu
 export { readPersonRecord, type PersonRecord } from './person-record.js';
 export { findCandidates, type Candidate, type CandidateQuery } from './find-candidates.js';
 export { linkedPersonIds, linkPersons, undoLink, type LinkResult } from './person-links.js';
+export { consentGivenSql, isConsentWithdrawn, recordConsent } from './consent.js';

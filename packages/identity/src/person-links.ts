@@ -1,4 +1,5 @@
 import type { Db } from '@renkei/store';
+import { consentGivenSql } from './consent.js';
 
 export type LinkResult = { status: 'linked'; linkId: number } | { status: 'refused'; reason: 'same-person' | 'unknown-person' | 'consent-differs' };
 
@@ -11,7 +12,7 @@ export async function linkPersons(db: Db, link: { keptPersonId: string; mergedPe
   if (link.keptPersonId === link.mergedPersonId) return { status: 'refused', reason: 'same-person' };
   return db.transaction(async (tx) => {
     const persons = await tx.query<{ id: string; withdrawn: boolean }>(
-      `SELECT p.id, coalesce((SELECT withdrawn FROM consent_changes WHERE person_id = p.id ORDER BY id DESC LIMIT 1), false) AS withdrawn
+      `SELECT p.id, NOT ${consentGivenSql('p.id')} AS withdrawn
          FROM persons p WHERE p.id = ANY($1::uuid[]) FOR UPDATE OF p`,
       [[link.keptPersonId, link.mergedPersonId]],
     );

@@ -3,10 +3,10 @@
  * card in hand, desk staff record a withdrawal of consent or its reversal, and
  * print the list of every access to the patient's history.
  */
-import { canServeDesk, checkCard, issueCard, recordConsent, setCardStatus, type Session } from '@renkei/access';
+import { canServeDesk, checkCard, issueCard, setCardStatus, type Session } from '@renkei/access';
 import { renderCardPdf } from '@renkei/documents';
 import { deskCardRequest, deskCardStatus, deskConsentRequest, deskIssueCard, deskLinkPersons, deskPersonSearch, deskUndoLink, type AccessLog, type AccessLogEntry, type DeskCandidate } from '@renkei/api';
-import { findCandidates, linkedPersonIds, linkPersons, personPseudonym, readPersonRecord, undoLink } from '@renkei/identity';
+import { findCandidates, linkedPersonIds, linkPersons, personPseudonym, readPersonRecord, recordConsent, undoLink } from '@renkei/identity';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiError, cardNotAccepted, roleForbidden } from '../errors.js';
 import { auditRequest, requireSession } from '../gate.js';

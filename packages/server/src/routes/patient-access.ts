@@ -1,7 +1,7 @@
-import { checkCard, isConsentWithdrawn, openPatientAccess } from '@renkei/access';
+import { checkCard, openPatientAccess } from '@renkei/access';
 import { complaintQuery, historyQuery, patientAccessRequest, type ComplaintResult, type DiseaseGroupResult, type PatientAccessOpened } from '@renkei/api';
 import { listDiseaseGroups, matchDiseaseGroups, searchChiefComplaint } from '@renkei/history';
-import { personPseudonym } from '@renkei/identity';
+import { isConsentWithdrawn, personPseudonym } from '@renkei/identity';
 import type { FastifyInstance } from 'fastify';
 import { ApiError, cardNotAccepted } from '../errors.js';
 import { auditRequest, requireClinician } from '../gate.js';
