@@ -9,6 +9,7 @@ import { checkCard, issueCard, luhnCheckDigit, setCardStatus } from './cards.js'
 import { upsertFacility } from './facilities.js';
 import { certificateSerial, createNetworkCa, issueTerminalCertificate, toPkcs12, type NetworkCa } from './network-ca.js';
 import { findPatientAccess, openPatientAccess } from './patient-access.js';
+import { loadOrCreateServerTls } from './pki-files.js';
 import { DEFAULT_ACCESS_POLICY as policy } from './policy.js';
 import { closeSession, openSession, resumeSession } from './sessions.js';
 import { findActiveTerminal, registerTerminal, revokeTerminal } from './terminals.js';
@@ -35,6 +36,18 @@ describe('the network CA', () => {
     const p12 = toPkcs12(terminal, ca, 'correct horse', '外来1');
     expect(() => createSecureContext({ pfx: p12, passphrase: 'correct horse' })).not.toThrow();
     expect(() => createSecureContext({ pfx: p12, passphrase: 'wrong' })).toThrow();
+  });
+});
+
+describe('the server TLS files', () => {
+  it('refuse a certificate given without its key (or a key without its certificate), before anything is written', async () => {
+    const { mkdtemp, readdir } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const dir = await mkdtemp(`${tmpdir()}/renkei-tls-`);
+    const ca = await createNetworkCa({ name: 'Test' });
+    await expect(loadOrCreateServerTls(dir, ca, { RENKEI_TLS_CERT: '/x.pem' })).rejects.toThrow('RENKEI_TLS_CERT and RENKEI_TLS_KEY go together');
+    await expect(loadOrCreateServerTls(dir, ca, { RENKEI_TLS_KEY: '/x.key' })).rejects.toThrow('go together');
+    expect(await readdir(dir)).toEqual([]);
   });
 });
 

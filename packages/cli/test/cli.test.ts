@@ -162,6 +162,12 @@ describe('renkei generate, then ingest and demo', () => {
     await expect(readFile(path.resolve(path.join(dir, 'demo-data'), credentials.terminal.p12))).resolves.toBeInstanceOf(Buffer);
   }, 180_000);
 
+  it('refuses a port that is not a port number', async () => {
+    const result = await runCli(['serve', '--port', 'https'], { RENKEI_DATA_DIR: path.join(dir, 'no-serve'), IDENTITY_DATABASE_URL: '', CLINICAL_DATABASE_URL: '', RENKEI_SECRET: '' });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe('renkei: --port https is not a port number');
+  });
+
   it('serves over HTTPS in production mode, where this PC without a certificate is no terminal', async () => {
     const env = { RENKEI_DATA_DIR: path.join(dir, 'demo-data'), IDENTITY_DATABASE_URL: '', CLINICAL_DATABASE_URL: '', RENKEI_SECRET: '' };
     const server = spawn(process.execPath, [cliPath, 'serve', '--port', '0', '--host', '127.0.0.1'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });

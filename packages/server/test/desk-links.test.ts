@@ -52,6 +52,9 @@ describe.each(testEngines())('linking enrollments at the desk on %s', (engine) =
     const clerk = await Client.terminal(server, network);
     await clerk.login(network, 'clerk');
     expect((await clerk.call('POST', '/api/desk/persons/link', { personId: kept, otherPersonId: kept })).status).toBe(404);
+    const unknown = await clerk.call('POST', '/api/desk/persons/link', { personId: kept, otherPersonId: '00000000-0000-4000-8000-000000000000' });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.code).toBe('link-unknown-person');
     await clerk.call('POST', '/api/desk/consent', { card, withdrawn: true });
     const differs = await clerk.call('POST', '/api/desk/persons/link', { personId: kept, otherPersonId: other });
     expect(differs.status).toBe(409);
