@@ -8,6 +8,7 @@ import { identifyCaller } from './caller.js';
 import { checkCard, issueCard, luhnCheckDigit, setCardStatus } from './cards.js';
 import { upsertFacility } from './facilities.js';
 import { certificateSerial, createNetworkCa, issueTerminalCertificate, toPkcs12, type NetworkCa } from './network-ca.js';
+import { bindMyNumberCard, consumeChallenge, createChallenge, findBoundPerson, unbindMyNumberCards } from './my-number-bindings.js';
 import { findPatientAccess, openPatientAccess } from './patient-access.js';
 import { loadOrCreateServerTls } from './pki-files.js';
 import { DEFAULT_ACCESS_POLICY as policy } from './policy.js';
@@ -151,12 +152,39 @@ describe.each(testEngines())('access on %s', (engine) => {
     const card = await issueCard(db, keys, personId);
     const session = (await resumeSession(db, await openSession(db, 'dr.tanaka', 'aa01', now), 'aa01', policy, now))!;
     const otherSession = (await resumeSession(db, await openSession(db, 'dr.tanaka', 'aa01', now), 'aa01', policy, now))!;
-    const access = await openPatientAccess(db, session, { personId, cardNumber: card.cardNumber }, policy, now);
+    const access = await openPatientAccess(db, session, { personId, key: { cardNumber: card.cardNumber } }, policy, now);
     expect(await findPatientAccess(db, session, access.id, minutesLater(now, 5))).toMatchObject({ personId });
     expect(await findPatientAccess(db, otherSession, access.id, minutesLater(now, 5))).toBeUndefined();
     expect(await findPatientAccess(db, session, 'made-up', minutesLater(now, 5))).toBeUndefined();
     expect(await findPatientAccess(db, session, access.id, minutesLater(now, policy.patientAccessMinutes + 1))).toBeUndefined();
     await setCardStatus(db, card.cardNumber, 'revoked');
     expect(await findPatientAccess(db, session, access.id, minutesLater(now, 5))).toBeUndefined();
+  });
+
+  it('My Number: a challenge is used once, by its session, for its purpose, in time; a binding opens accesses until it is ended', async () => {
+    const now = new Date('2026-11-22T12:00:00Z');
+    const session = (await resumeSession(db, await openSession(db, 'dr.tanaka', 'aa01', now), 'aa01', policy, now))!;
+    const otherSession = (await resumeSession(db, await openSession(db, 'dr.tanaka', 'aa01', now), 'aa01', policy, now))!;
+    const { challenge } = await createChallenge(db, session, 'present', now);
+    expect(challenge).toMatch(/^renkei-jpki:v1:present:[A-Za-z0-9_-]{43}$/);
+    expect(await consumeChallenge(db, otherSession, challenge, 'present', now)).toBe(false);
+    const again = (await createChallenge(db, session, 'present', now)).challenge;
+    expect(await consumeChallenge(db, session, again, 'bind', now)).toBe(false);
+    const late = (await createChallenge(db, session, 'present', now)).challenge;
+    expect(await consumeChallenge(db, session, late, 'present', minutesLater(now, 3))).toBe(false);
+    const good = (await createChallenge(db, session, 'present', now)).challenge;
+    expect(await consumeChallenge(db, session, good, 'present', now)).toBe(true);
+    expect(await consumeChallenge(db, session, good, 'present', now)).toBe(false);
+
+    const certificate = { fingerprint: 'ab'.repeat(32), issuer: 'CN=Test JPKI', serial: '1234', notAfter: new Date('2030-01-01T00:00:00Z') };
+    expect(await bindMyNumberCard(db, '00000000-0000-4000-8000-000000000000', certificate, 'dr.tanaka', now)).toEqual({ status: 'refused', reason: 'unknown-person' });
+    expect(await bindMyNumberCard(db, personId, certificate, 'dr.tanaka', now)).toEqual({ status: 'bound' });
+    expect(await bindMyNumberCard(db, personId, certificate, 'dr.tanaka', now)).toEqual({ status: 'bound' });
+    expect(await findBoundPerson(db, certificate.fingerprint)).toBe(personId);
+    const access = await openPatientAccess(db, session, { personId, key: { myNumberFingerprint: certificate.fingerprint } }, policy, now);
+    expect(await findPatientAccess(db, session, access.id, minutesLater(now, 5))).toMatchObject({ personId, key: { myNumberFingerprint: certificate.fingerprint } });
+    expect(await unbindMyNumberCards(db, personId, 'dr.tanaka', now)).toBe(1);
+    expect(await findPatientAccess(db, session, access.id, minutesLater(now, 5))).toBeUndefined();
+    expect(await findBoundPerson(db, certificate.fingerprint)).toBeUndefined();
   });
 });

@@ -10,4 +10,6 @@ export * from './policy.js';
 export * from './roles.js';
 export * from './sessions.js';
 export * from './terminals.js';
+export * from './jpki-files.js';
 export * from './my-number.js';
+export * from './my-number-bindings.js';

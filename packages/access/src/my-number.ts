@@ -19,8 +19,10 @@ export interface JpkiTrust {
   crls: x509.X509Crl[];
 }
 
-export function jpkiTrust(caPems: readonly string[], crlPems: readonly string[]): JpkiTrust {
-  return { authorities: caPems.map((pem) => new x509.X509Certificate(pem)), crls: crlPems.map((pem) => new x509.X509Crl(pem)) };
+/** Certificates and CRLs as PEM text or DER bytes. */
+export function jpkiTrust(authorities: ReadonlyArray<string | Uint8Array>, crls: ReadonlyArray<string | Uint8Array>): JpkiTrust {
+  const bytes = (value: string | Uint8Array) => (typeof value === 'string' ? value : new Uint8Array(value));
+  return { authorities: authorities.map((a) => new x509.X509Certificate(bytes(a))), crls: crls.map((c) => new x509.X509Crl(bytes(c))) };
 }
 
 export type CardCertificateCheck =

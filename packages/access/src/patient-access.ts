@@ -4,38 +4,48 @@ import { consentGivenSql } from '@renkei/identity';
 import { minutes, type AccessPolicy } from './policy.js';
 import type { Session } from './sessions.js';
 
-/** An open patient access: the card was presented in this session, on this terminal, a short while ago. */
+/** What opened an access: a Renkei card, or a My Number card bound to the patient. */
+export type PatientKey = { cardNumber: string } | { myNumberFingerprint: string };
+
+/** An open patient access: a card was presented in this session, on this terminal, a short while ago. */
 export interface PatientAccess {
   id: string;
   personId: string;
-  cardNumber: string;
+  key: PatientKey;
   expiresAt: Date;
 }
 
-export async function openPatientAccess(db: Db, session: Session, card: { personId: string; cardNumber: string }, policy: AccessPolicy, now = new Date()): Promise<PatientAccess> {
+export async function openPatientAccess(db: Db, session: Session, opened: { personId: string; key: PatientKey }, policy: AccessPolicy, now = new Date()): Promise<PatientAccess> {
   const id = randomBytes(18).toString('base64url');
   const expiresAt = new Date(now.getTime() + minutes(policy.patientAccessMinutes));
+  const cardNumber = 'cardNumber' in opened.key ? opened.key.cardNumber : null;
+  const fingerprint = 'myNumberFingerprint' in opened.key ? opened.key.myNumberFingerprint : null;
   await db.query(
-    `INSERT INTO patient_accesses (id, session_token_hash, user_id, terminal_serial, person_id, card_number, opened_at, expires_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [id, session.tokenHash, session.user.id, session.terminalSerial, card.personId, card.cardNumber, now, expiresAt],
+    `INSERT INTO patient_accesses (id, session_token_hash, user_id, terminal_serial, person_id, card_number, my_number_fingerprint, opened_at, expires_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+    [id, session.tokenHash, session.user.id, session.terminalSerial, opened.personId, cardNumber, fingerprint, now, expiresAt],
   );
-  return { id, personId: card.personId, cardNumber: card.cardNumber, expiresAt };
+  return { id, personId: opened.personId, key: opened.key, expiresAt };
 }
 
 /**
  * The access behind an id, only for the session that opened it, before it
- * expires, while the card that opened it is still active (a card reported
- * lost closes what it opened), and while the patient's consent stands (a
- * withdrawal closes every open access at once).
+ * expires, while the key that opened it still works (a Renkei card reported
+ * lost, or a My Number card unbound, closes what it opened), and while the
+ * patient's consent stands (a withdrawal closes every open access at once).
  */
 export async function findPatientAccess(db: Db, session: Session, accessId: string, now = new Date()): Promise<PatientAccess | undefined> {
-  const { rows } = await db.query<{ id: string; person_id: string; card_number: string; expires_at: Date | string }>(
-    `SELECT a.id, a.person_id, a.card_number, a.expires_at FROM patient_accesses a JOIN cards c ON c.card_number = a.card_number
-      WHERE a.id = $1 AND a.session_token_hash = $2 AND a.terminal_serial = $3 AND a.expires_at > $4 AND c.status = 'active'
+  const { rows } = await db.query<{ id: string; person_id: string; card_number: string | null; my_number_fingerprint: string | null; expires_at: Date | string }>(
+    `SELECT a.id, a.person_id, a.card_number, a.my_number_fingerprint, a.expires_at FROM patient_accesses a
+       LEFT JOIN cards c ON c.card_number = a.card_number
+       LEFT JOIN my_number_bindings b ON b.fingerprint = a.my_number_fingerprint
+      WHERE a.id = $1 AND a.session_token_hash = $2 AND a.terminal_serial = $3 AND a.expires_at > $4
+        AND (c.status = 'active' OR (b.unbound_at IS NULL AND b.person_id = a.person_id AND b.not_after > $4))
         AND ${consentGivenSql('a.person_id')}`,
     [accessId, session.tokenHash, session.terminalSerial, now],
   );
   const row = rows[0];
-  return row && { id: row.id, personId: row.person_id, cardNumber: row.card_number, expiresAt: new Date(row.expires_at) };
+  if (!row) return undefined;
+  const key: PatientKey = row.card_number !== null ? { cardNumber: row.card_number } : { myNumberFingerprint: row.my_number_fingerprint! };
+  return { id: row.id, personId: row.person_id, key, expiresAt: new Date(row.expires_at) };
 }

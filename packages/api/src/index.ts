@@ -11,11 +11,30 @@ export const loginRequest = z.object({
 });
 export type LoginRequest = z.infer<typeof loginRequest>;
 
-/** The text a QR code or a USB 2D reader gave, as read. */
-export const patientAccessRequest = z.object({
-  card: z.string().min(1).max(200),
+/** What the card helper hands back: the My Number card's user-authentication certificate and its signature over the challenge, base64. */
+export const myNumberSignature = z.object({
+  challenge: z.string().min(1).max(200),
+  certificate: z.string().regex(/^[A-Za-z0-9+/]+={0,2}$/).max(8192),
+  signature: z.string().regex(/^[A-Za-z0-9+/]+={0,2}$/).max(2048),
 });
+export type MyNumberSignature = z.infer<typeof myNumberSignature>;
+
+/** The patient's key: the text a QR code or a USB 2D reader gave, as read; or a My Number card's signature. */
+export const patientAccessRequest = z.union([z.object({ card: z.string().min(1).max(200) }).strict(), z.object({ myNumber: myNumberSignature }).strict()]);
 export type PatientAccessRequest = z.infer<typeof patientAccessRequest>;
+
+/** A challenge for a My Number card: to open a patient (clinician) or to bind the card at the desk. */
+export const myNumberChallengeRequest = z.object({ purpose: z.enum(['bind', 'present']) });
+export interface MyNumberChallenge {
+  challenge: string;
+  expiresAt: string;
+  /** Where the card helper on this PC listens. */
+  helperUrl: string;
+}
+
+/** At the desk, after checking the patient's identity: bind their My Number card to the person found. */
+export const deskBindMyNumber = z.object({ personId: z.string().uuid(), myNumber: myNumberSignature });
+export const deskUnbindMyNumber = z.object({ personId: z.string().uuid() });
 
 /** At a facility desk: the patient's card (identity checked by the staff member) and what to do. */
 export const deskConsentRequest = z.object({
@@ -45,6 +64,7 @@ export interface DeskCandidate {
   sex: 'male' | 'female';
   insurers: string[];
   activeCards: number;
+  myNumberBound: boolean;
 }
 
 /** Issue a card to a person; with `replacing`, the old card stops working at once. */
@@ -238,7 +258,10 @@ export interface PatientDetail {
   name: string | null;
   kana: string | null;
   enrollments: Array<{ insurerNumber: string; firstServiceMonth: string }>;
-  card: { number: string; status: string; issuedAt: string };
+  /** The Renkei card that opened this access; null when a My Number card did. */
+  card: { number: string; status: string; issuedAt: string } | null;
+  /** The My Number card that opened this access, as bound at the desk. */
+  myNumberCard: { boundAt: string; notAfter: string } | null;
 }
 
 export interface DiseaseGroupResult {

@@ -23,6 +23,8 @@ export interface Candidate {
   sex: 1 | 2;
   insurers: string[];
   activeCards: number;
+  /** A My Number card is bound to the person. */
+  myNumberBound: boolean;
 }
 
 /**
@@ -50,10 +52,11 @@ export async function findCandidates(db: Db, keys: ServerKeys, query: CandidateQ
     for (const r of rows) ids.add(r.person_id);
   }
   if (ids.size === 0) return [];
-  const { rows } = await db.query<{ id: string; sex: 1 | 2; birth_date_enc: Uint8Array; name_enc: Uint8Array | null; kana_enc: Uint8Array | null; insurers: string[]; active_cards: number }>(
+  const { rows } = await db.query<{ id: string; sex: 1 | 2; birth_date_enc: Uint8Array; name_enc: Uint8Array | null; kana_enc: Uint8Array | null; insurers: string[]; active_cards: number; my_number_bound: boolean }>(
     `SELECT p.id, p.sex, p.birth_date_enc, n.name_enc, n.kana_enc,
             ARRAY(SELECT DISTINCT insurer_number FROM enrollments e WHERE e.person_id = p.id ORDER BY 1) AS insurers,
-            (SELECT count(*)::int FROM cards c WHERE c.person_id = p.id AND c.status = 'active') AS active_cards
+            (SELECT count(*)::int FROM cards c WHERE c.person_id = p.id AND c.status = 'active') AS active_cards,
+            EXISTS (SELECT 1 FROM my_number_bindings b WHERE b.person_id = p.id AND b.unbound_at IS NULL) AS my_number_bound
        FROM persons p
        LEFT JOIN LATERAL (SELECT name_enc, kana_enc FROM person_names WHERE person_id = p.id ORDER BY first_service_month DESC LIMIT 1) n ON true
       WHERE p.id = ANY($1::uuid[]) AND ($2::smallint IS NULL OR p.sex = $2)`,
@@ -67,6 +70,7 @@ export async function findCandidates(db: Db, keys: ServerKeys, query: CandidateQ
     sex: r.sex,
     insurers: r.insurers,
     activeCards: r.active_cards,
+    myNumberBound: r.my_number_bound,
   }));
 }
 

@@ -13,6 +13,7 @@ import { authRoutes } from './routes/auth.js';
 import { deskCardRoutes, deskRoutes } from './routes/desk.js';
 import { searchTableRoutes } from './routes/disease-groups.js';
 import { healthRoutes } from './routes/health.js';
+import { myNumberRoutes } from './routes/my-number.js';
 import { patientAccessRoutes } from './routes/patient-access.js';
 import { registerSecurityHeaders } from './security-headers.js';
 
@@ -46,7 +47,7 @@ export async function buildApp(serverOptions: ServerOptions, tls: TlsMaterial): 
 
   app.addHook('onClose', () => options.audit.flush());
   await app.register(fastifyCookie);
-  registerSecurityHeaders(app);
+  registerSecurityHeaders(app, options.cardHelperUrl);
   registerGate(app, options);
   await app.register(healthRoutes);
   await app.register(authRoutes, options);
@@ -54,6 +55,7 @@ export async function buildApp(serverOptions: ServerOptions, tls: TlsMaterial): 
   await app.register(searchTableRoutes, options);
   await app.register(deskRoutes, options);
   await app.register(deskCardRoutes, options);
+  await app.register(myNumberRoutes, options);
   const web = options.webRoot && existsSync(options.webRoot) ? options.webRoot : undefined;
   if (web) {
     await app.register(fastifyStatic, {

@@ -3,7 +3,7 @@
  * a registered terminal; routes then ask for a session (`requireSession`) or
  * for an open patient access (`patient-records.ts`), never check on their own.
  */
-import { canReadHistories, identifyCaller, type Session } from '@renkei/access';
+import { canReadHistories, canServeDesk, identifyCaller, type Session } from '@renkei/access';
 import type { AuditEntry } from '@renkei/audit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { loginRequired, roleForbidden, terminalRequired } from './errors.js';
@@ -46,6 +46,13 @@ export function requireSession(request: FastifyRequest): Session {
 export function requireClinician(request: FastifyRequest): Session {
   const session = requireSession(request);
   if (!canReadHistories(session.user.role)) throw roleForbidden();
+  return session;
+}
+
+/** Desk staff (clerk, liaison, facility administrator): enrollment, cards, consent, the access log. */
+export function requireDesk(request: FastifyRequest): Session {
+  const session = requireSession(request);
+  if (!canServeDesk(session.user.role)) throw roleForbidden();
   return session;
 }
 

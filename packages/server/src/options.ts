@@ -1,4 +1,4 @@
-import { DEFAULT_ACCESS_POLICY, type AccessPolicy } from '@renkei/access';
+import { DEFAULT_ACCESS_POLICY, fixedJpkiTrust, type AccessPolicy, type JpkiTrustSource } from '@renkei/access';
 import { AuditWriter } from '@renkei/audit';
 import { createCachingMasterLookup, type MasterLookup } from '@renkei/masters';
 import type { ServerKeys, Stores } from '@renkei/store';
@@ -19,12 +19,19 @@ export interface ServerOptions {
    */
   trustedProxyAddress?: string;
   policy?: AccessPolicy;
+  /** The JPKI CAs and CRLs My Number cards are checked against; without them, My Number cards are not accepted. */
+  jpki?: JpkiTrustSource;
+  /** Where the web app finds the card helper on the terminal PC (default http://127.0.0.1:18411). */
+  cardHelperUrl?: string;
   /** The built web app, served at /. */
   webRoot?: string;
   logger?: boolean;
 }
 
-export type ResolvedOptions = ServerOptions & { policy: AccessPolicy; audit: AuditWriter; masters: MasterLookup; histories: HistoryCache; persons: PersonCache };
+/** The card helper's default port (see @renkei/card-helper). */
+const DEFAULT_CARD_HELPER_URL = 'http://127.0.0.1:18411';
+
+export type ResolvedOptions = ServerOptions & { policy: AccessPolicy; jpki: JpkiTrustSource; cardHelperUrl: string; audit: AuditWriter; masters: MasterLookup; histories: HistoryCache; persons: PersonCache };
 
 /** Fails at start, not on the first request, when the options do not fit together. */
 export function resolveOptions(options: ServerOptions): ResolvedOptions {
@@ -33,6 +40,8 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
   return {
     ...options,
     policy: options.policy ?? DEFAULT_ACCESS_POLICY,
+    jpki: options.jpki ?? fixedJpkiTrust(undefined),
+    cardHelperUrl: options.cardHelperUrl ?? DEFAULT_CARD_HELPER_URL,
     audit: new AuditWriter(options.stores.clinical, options.keys.audit),
     masters: createCachingMasterLookup(options.stores.clinical),
     histories: new HistoryCache(options.stores.clinical),

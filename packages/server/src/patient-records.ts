@@ -4,7 +4,7 @@
  * not expired), by a licensed clinician; every read is audited. Routes get
  * patient data through this and nothing else.
  */
-import { findPatientAccess } from '@renkei/access';
+import { findPatientAccess, myNumberBindingOf } from '@renkei/access';
 import type { PatientDetail, PatientHistory, PatientSummary } from '@renkei/api';
 import { COVID_RISK_GROUPS, matchDiseaseGroups, readHistory, type PersonHistory } from '@renkei/history';
 import { renderSummaryPdf } from '@renkei/documents';
@@ -99,11 +99,14 @@ export async function openPatientRecords(request: FastifyRequest, options: Resol
       audited('patient.detail', {}, async () => {
         const p = await person();
         const { enrollments } = await personRecord();
-        const card = await identity.query<{ status: string; issued_at: Date | string }>('SELECT status, issued_at FROM cards WHERE card_number = $1', [access.cardNumber]);
+        const key = access.key;
+        const card = 'cardNumber' in key ? (await identity.query<{ status: string; issued_at: Date | string }>('SELECT status, issued_at FROM cards WHERE card_number = $1', [key.cardNumber])).rows[0] : undefined;
+        const myNumber = 'myNumberFingerprint' in key ? await myNumberBindingOf(identity, access.personId) : undefined;
         return {
           ...p,
           enrollments,
-          card: { number: access.cardNumber, status: card.rows[0]!.status, issuedAt: new Date(card.rows[0]!.issued_at).toISOString() },
+          card: 'cardNumber' in key && card ? { number: key.cardNumber, status: card.status, issuedAt: new Date(card.issued_at).toISOString() } : null,
+          myNumberCard: myNumber ? { boundAt: myNumber.boundAt.toISOString(), notAfter: myNumber.notAfter.toISOString() } : null,
         };
       }),
     search: (action, detail, run) => audited(action, detail, async () => run(await history(), await person())),

@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 
 /** Set once for every answer. */
-export function registerSecurityHeaders(app: FastifyInstance): void {
+export function registerSecurityHeaders(app: FastifyInstance, cardHelperUrl: string): void {
+  // Scripts may call the server and, for My Number cards, the card helper on this PC: nothing else.
+  const csp = `default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; connect-src 'self' ${new URL(cardHelperUrl).origin}; frame-ancestors 'none'; base-uri 'none'; form-action 'self'`;
   app.addHook('onSend', async (request, reply) => {
     // HTTPS only, for a year, so a downgrade cannot be forced.
     reply.header('Strict-Transport-Security', 'max-age=31536000');
@@ -12,7 +14,7 @@ export function registerSecurityHeaders(app: FastifyInstance): void {
     // Addresses carry access ids: they must not travel to other sites.
     reply.header('Referrer-Policy', 'no-referrer');
     // Only Renkei's own scripts, styles and images; camera for the QR reader, nothing else.
-    reply.header('Content-Security-Policy', "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+    reply.header('Content-Security-Policy', csp);
     reply.header('Permissions-Policy', 'camera=(self), microphone=(), geolocation=()');
     // Patient data must not stay in caches, shared or private.
     if (request.url.startsWith('/api/')) reply.header('Cache-Control', 'no-store');

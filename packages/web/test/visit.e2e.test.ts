@@ -152,7 +152,7 @@ describe.each(testEngines())('the web app on %s', (engine) => {
     await login(page, 'doctor');
     await page.waitForURL('**/card', { waitUntil: 'commit' });
     await page.getByLabel('カードのコード').fill('RKC1-8000000000000000-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');
-    await page.getByRole('button', { name: '開く' }).click();
+    await page.getByRole('button', { name: '開く', exact: true }).click();
     await expect.poll(() => page.getByTestId('card-error').textContent()).toContain('このカードは使用できません');
     await page.getByTestId('logout').click();
     await page.waitForURL('**/login', { waitUntil: 'commit' });
@@ -178,13 +178,13 @@ describe.each(testEngines())('the web app on %s', (engine) => {
     await login(doctor, 'doctor');
     await doctor.waitForURL('**/card', { waitUntil: 'commit' });
     await doctor.getByLabel('カードのコード').fill(card);
-    await doctor.getByRole('button', { name: '開く' }).click();
+    await doctor.getByRole('button', { name: '開く', exact: true }).click();
     await expect.poll(() => doctor.getByTestId('card-error').textContent()).toContain('同意を撤回');
 
     await clerk.getByTestId('desk-restore').click();
     await expect.poll(() => clerk.getByTestId('desk-message').textContent()).toContain('同意の再開を記録しました');
     await doctor.getByLabel('カードのコード').fill(card);
-    await doctor.getByRole('button', { name: '開く' }).click();
+    await doctor.getByRole('button', { name: '開く', exact: true }).click();
     await doctor.getByTestId('summary').waitFor();
 
     await clerk.getByTestId('desk-access-log').click();

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { loadOrCreateNetworkCa, loadOrCreateServerTls } from '@renkei/access';
+import { jpkiDir, jpkiTrustFromDirectory, loadOrCreateNetworkCa, loadOrCreateServerTls } from '@renkei/access';
 import { buildApp } from '@renkei/server';
 import type { Command } from 'commander';
 import type { FastifyInstance } from 'fastify';
@@ -16,8 +16,9 @@ export function registerServe(program: Command): void {
     .option('--port <port>', 'TCP port', '8443')
     .option('--host <host>', 'address to listen on (default: every address, IPv6 and IPv4)')
     .option('--demo', 'seed demo data if needed, and accept connections from this PC as the demo terminal')
+    .option('--card-helper-url <url>', 'where browsers find the card helper (renkei-card-helper) on their PC', 'http://127.0.0.1:18411')
     .option('--trusted-proxy <address>', 'a fronting proxy that verifies client certificates; its X-SSL-Client-* headers are trusted from this address only')
-    .action(async (options: { port: string; host?: string; demo?: boolean; trustedProxy?: string }, command: Command) => {
+    .action(async (options: { port: string; host?: string; demo?: boolean; trustedProxy?: string; cardHelperUrl: string }, command: Command) => {
       const port = Number(options.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CommandError(`--port ${options.port} is not a port number`);
       const context = await openContext(command.optsWithGlobals().dataDir, { share: true });
@@ -27,7 +28,18 @@ export function registerServe(program: Command): void {
         const ca = await loadOrCreateNetworkCa(config.dataDir);
         const tls = await loadOrCreateServerTls(config.dataDir, ca);
         const app = await buildApp(
-          { stores, keys, mode: options.demo ? 'demo' : 'production', demoTerminalSerial, trustedProxyAddress: options.trustedProxy, webRoot: WEB_ROOT, logger: !options.demo },
+          {
+            stores,
+            keys,
+            mode: options.demo ? 'demo' : 'production',
+            demoTerminalSerial,
+            trustedProxyAddress: options.trustedProxy,
+            // JPKI CA certificates and CRLs for My Number cards: DATA/jpki/{authorities,crls} (or RENKEI_JPKI_DIR).
+            jpki: jpkiTrustFromDirectory(jpkiDir(config.dataDir)),
+            cardHelperUrl: options.cardHelperUrl,
+            webRoot: WEB_ROOT,
+            logger: !options.demo,
+          },
           tls,
         );
         await listen(app, port, options.host);

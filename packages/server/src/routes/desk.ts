@@ -3,13 +3,13 @@
  * card in hand, desk staff record a withdrawal of consent or its reversal, and
  * print the list of every access to the patient's history.
  */
-import { canServeDesk, checkCard, issueCard, setCardStatus, type Session } from '@renkei/access';
+import { checkCard, issueCard, setCardStatus } from '@renkei/access';
 import { renderCardPdf } from '@renkei/documents';
 import { deskCardRequest, deskCardStatus, deskConsentRequest, deskIssueCard, deskLinkPersons, deskPersonSearch, deskUndoLink, type AccessLog, type AccessLogEntry, type DeskCandidate } from '@renkei/api';
 import { findCandidates, linkedPersonIds, linkPersons, personPseudonym, readPersonRecord, recordConsent, undoLink } from '@renkei/identity';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { ApiError, cardNotAccepted, roleForbidden } from '../errors.js';
-import { auditRequest, requireSession } from '../gate.js';
+import { ApiError, cardNotAccepted } from '../errors.js';
+import { auditRequest, requireDesk } from '../gate.js';
 import type { ResolvedOptions } from '../options.js';
 import { parseBody } from '../validation.js';
 
@@ -131,12 +131,6 @@ const LINK_REFUSALS: Record<'same-person' | 'unknown-person' | 'consent-differs'
   'unknown-person': '該当する患者が見つかりません',
   'consent-differs': '二人の同意の状態が異なるため統合できません。先に患者本人と同意を確認してください',
 };
-
-function requireDesk(request: FastifyRequest): Session {
-  const session = requireSession(request);
-  if (!canServeDesk(session.user.role)) throw roleForbidden();
-  return session;
-}
 
 /** The person a presented card belongs to; a made-up or inactive card is refused (and audited). */
 async function cardHolder(request: FastifyRequest, options: ResolvedOptions, card: string, action: string): Promise<string> {

@@ -1,13 +1,14 @@
-import { checkCard, openPatientAccess } from '@renkei/access';
-import { complaintQuery, historyQuery, patientAccessRequest, type ComplaintResult, type DiseaseGroupResult, type PatientAccessOpened } from '@renkei/api';
+import { checkCard, findBoundPerson, openPatientAccess, type PatientKey, type Session } from '@renkei/access';
+import { complaintQuery, historyQuery, patientAccessRequest, type ComplaintResult, type MyNumberSignature, type DiseaseGroupResult, type PatientAccessOpened } from '@renkei/api';
 import { listDiseaseGroups, matchDiseaseGroups, searchChiefComplaint } from '@renkei/history';
 import { isConsentWithdrawn, personPseudonym } from '@renkei/identity';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiError, cardNotAccepted } from '../errors.js';
 import { auditRequest, requireClinician } from '../gate.js';
 import type { ResolvedOptions } from '../options.js';
 import { openPatientRecords } from '../patient-records.js';
 import { parseBody } from '../validation.js';
+import { verifyMyNumberSignature } from './my-number.js';
 
 const INACTIVE_CARD: Record<string, string> = {
   replaced: 'このカードは再発行されたため使用できません。新しいカードをお使いください',
@@ -15,32 +16,50 @@ const INACTIVE_CARD: Record<string, string> = {
   revoked: 'このカードは失効しています（紛失の届出など）。窓口で再発行してください',
 };
 
+interface CardHolder {
+  personId: string;
+  key: PatientKey;
+  /** What the audit trail says about the key: the card number, or the My Number certificate's fingerprint (never the My Number itself). */
+  detail: Record<string, string>;
+}
+
+async function renkeiCardHolder(request: FastifyRequest, options: ResolvedOptions, qrText: string): Promise<CardHolder> {
+  const checked = await checkCard(options.stores.identity, options.keys, qrText);
+  if (checked.status === 'unknown') {
+    await auditRequest(request, options, { action: 'card.present', outcome: 'refused', detail: { reason: 'unknown card' } });
+    throw cardNotAccepted();
+  }
+  if (checked.status === 'inactive') {
+    await auditRequest(request, options, { action: 'card.present', outcome: 'refused', detail: { reason: `card ${checked.cardStatus}`, card: checked.cardNumber } });
+    throw new ApiError(403, `card-${checked.cardStatus}`, INACTIVE_CARD[checked.cardStatus]!);
+  }
+  return { personId: checked.personId, key: { cardNumber: checked.cardNumber }, detail: { card: checked.cardNumber } };
+}
+
+async function myNumberCardHolder(request: FastifyRequest, options: ResolvedOptions, session: Session, signed: MyNumberSignature): Promise<CardHolder> {
+  const certificate = await verifyMyNumberSignature(request, options, session, 'present', signed);
+  const personId = await findBoundPerson(options.stores.identity, certificate.fingerprint);
+  if (!personId) {
+    await auditRequest(request, options, { action: 'card.present', outcome: 'refused', detail: { reason: 'my number card not bound', myNumberCard: certificate.fingerprint } });
+    throw new ApiError(403, 'my-number-unbound', 'このマイナンバーカードは連携に登録されていません。受付で本人確認のうえ登録してください');
+  }
+  return { personId, key: { myNumberFingerprint: certificate.fingerprint }, detail: { myNumberCard: certificate.fingerprint } };
+}
+
 export async function patientAccessRoutes(app: FastifyInstance, options: ResolvedOptions): Promise<void> {
-  /** Presenting a card: opens that one patient, for this user on this terminal, for a while. */
+  /** Presenting a card (a Renkei card's QR text, or a My Number card's signature): opens that one patient, for this user on this terminal, for a while. */
   app.post('/api/patient-access', async (request, reply): Promise<PatientAccessOpened> => {
     const session = requireClinician(request);
-    const { card } = parseBody(patientAccessRequest, request.body);
-    const checked = await checkCard(options.stores.identity, options.keys, card);
-    if (checked.status === 'unknown') {
-      await auditRequest(request, options, { action: 'card.present', outcome: 'refused', detail: { reason: 'unknown card' } });
-      throw cardNotAccepted();
-    }
-    if (checked.status === 'inactive') {
-      await auditRequest(request, options, { action: 'card.present', outcome: 'refused', detail: { reason: `card ${checked.cardStatus}`, card: checked.cardNumber } });
-      throw new ApiError(403, `card-${checked.cardStatus}`, INACTIVE_CARD[checked.cardStatus]!);
-    }
+    const body = parseBody(patientAccessRequest, request.body);
+    const opened = 'card' in body ? await renkeiCardHolder(request, options, body.card) : await myNumberCardHolder(request, options, session, body.myNumber);
+    const pseudonym = personPseudonym(options.keys.pseudonym, opened.personId);
     // Any failure to read consent fails the request: no consent answer, no access.
-    if (await isConsentWithdrawn(options.stores.identity, checked.personId)) {
-      await auditRequest(request, options, { action: 'card.present', pseudonym: personPseudonym(options.keys.pseudonym, checked.personId), outcome: 'refused', detail: { reason: 'consent withdrawn' } });
+    if (await isConsentWithdrawn(options.stores.identity, opened.personId)) {
+      await auditRequest(request, options, { action: 'card.present', pseudonym, outcome: 'refused', detail: { reason: 'consent withdrawn', ...opened.detail } });
       throw new ApiError(403, 'consent-withdrawn', 'この患者は情報提供への同意を撤回しているため、履歴は表示できません');
     }
-    const access = await openPatientAccess(options.stores.identity, session, checked, options.policy);
-    await auditRequest(request, options, {
-      action: 'card.present',
-      pseudonym: personPseudonym(options.keys.pseudonym, checked.personId),
-      outcome: 'allowed',
-      detail: { card: checked.cardNumber, access: access.id },
-    });
+    const access = await openPatientAccess(options.stores.identity, session, opened, options.policy);
+    await auditRequest(request, options, { action: 'card.present', pseudonym, outcome: 'allowed', detail: { ...opened.detail, access: access.id } });
     reply.code(201);
     return { accessId: access.id, expiresAt: access.expiresAt.toISOString() };
   });

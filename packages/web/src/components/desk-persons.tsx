@@ -3,11 +3,13 @@ import { Alert, Button, Card, Group, Radio, Stack, Table, Text, TextInput, Title
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../api.js';
+import { signWithMyNumberCard } from '../my-number.js';
+import { MyNumberPinForm } from './my-number-pin-form.js';
 
 /**
  * Enrollment at the desk: find the patient by insurance card or kana name and
  * birth date (candidates only, no history), issue a card (it opens as a PDF to
- * print), or link two candidates who are one patient.
+ * print), bind their My Number card, or link two candidates who are one patient.
  */
 export function DeskPersons() {
   const { t } = useTranslation();
@@ -15,6 +17,8 @@ export function DeskPersons() {
   const [candidates, setCandidates] = useState<DeskCandidate[] | null>(null);
   const [kept, setKept] = useState<string | null>(null);
   const [message, setMessage] = useState<{ color: string; text: string } | null>(null);
+  const [binding, setBinding] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
   const field = (name: keyof typeof query) => ({
     value: query[name],
     onChange: (e: { currentTarget: { value: string } }) => setQuery({ ...query, [name]: e.currentTarget.value }),
@@ -53,6 +57,37 @@ export function DeskPersons() {
     }
   };
 
+  const setBound = (personId: string, myNumberBound: boolean) => setCandidates((list) => list && list.map((c) => (c.personId === personId ? { ...c, myNumberBound } : c)));
+
+  /** The patient's identity is checked at the desk; their card signs, and its certificate is bound to this person. */
+  const bindMyNumber = async (personId: string, pin: string) => {
+    setMessage(null);
+    setBusy(true);
+    try {
+      await api('POST', '/api/desk/my-number/bind', { personId, myNumber: await signWithMyNumberCard('bind', pin, t('myNumber.helperUnreachable')) });
+      setBound(personId, true);
+      setBinding(null);
+      setMessage({ color: 'teal', text: t('myNumber.boundDone') });
+    } catch (e) {
+      failed(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const unbindMyNumber = async (personId: string) => {
+    setMessage(null);
+    try {
+      await api('POST', '/api/desk/my-number/unbind', { personId });
+      setBound(personId, false);
+      setMessage({ color: 'teal', text: t('myNumber.unboundDone') });
+    } catch (e) {
+      failed(e);
+    }
+  };
+
+  const bindingFor = candidates?.find((c) => c.personId === binding);
+
   return (
     <Card withBorder p="lg" className="no-print" data-testid="desk-persons">
       <Stack>
@@ -85,6 +120,7 @@ export function DeskPersons() {
                 <Table.Th>{t('desk.birthDate')}</Table.Th>
                 <Table.Th>{t('detail.insurer')}</Table.Th>
                 <Table.Th>{t('detail.card')}</Table.Th>
+                <Table.Th>{t('myNumber.column')}</Table.Th>
                 <Table.Th />
               </Table.Tr>
             </Table.Thead>
@@ -100,8 +136,18 @@ export function DeskPersons() {
                   <Table.Td>{c.birthDate}</Table.Td>
                   <Table.Td>{c.insurers.join('、')}</Table.Td>
                   <Table.Td>{c.activeCards}</Table.Td>
+                  <Table.Td data-testid="desk-my-number-status">{c.myNumberBound ? t('myNumber.bound') : t('myNumber.notBound')}</Table.Td>
                   <Table.Td>
                     <Group gap={4}>
+                      {c.myNumberBound ? (
+                        <Button size="compact-xs" variant="subtle" color="red" onClick={() => unbindMyNumber(c.personId)} data-testid="desk-my-number-unbind">
+                          {t('myNumber.unbind')}
+                        </Button>
+                      ) : (
+                        <Button size="compact-xs" variant="light" onClick={() => setBinding(c.personId)} data-testid="desk-my-number-bind">
+                          {t('myNumber.bind')}
+                        </Button>
+                      )}
                       <Button size="compact-xs" onClick={() => issueCard(c.personId)} data-testid="desk-issue-card">
                         {t('desk.issueCard')}
                       </Button>
@@ -116,6 +162,24 @@ export function DeskPersons() {
               ))}
             </Table.Tbody>
           </Table>
+        )}
+        {bindingFor && (
+          <Card withBorder p="sm" data-testid="desk-my-number">
+            <Stack gap="xs">
+              <Text fw={600}>
+                {t('myNumber.bind')}：{bindingFor.name}（{bindingFor.birthDate}）
+              </Text>
+              <Text size="sm" c="dimmed">
+                {t('myNumber.bindHelp')}
+              </Text>
+              <Group align="end">
+                <MyNumberPinForm submitLabel={t('myNumber.bindSubmit')} busy={busy} onPin={(pin) => bindMyNumber(bindingFor.personId, pin)} testId="desk-my-number-pin" />
+                <Button variant="default" onClick={() => setBinding(null)}>
+                  {t('myNumber.cancel')}
+                </Button>
+              </Group>
+            </Stack>
+          </Card>
         )}
       </Stack>
     </Card>

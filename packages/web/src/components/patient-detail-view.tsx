@@ -4,7 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api.js';
 
-/** 患者詳細: sex, age, the insurer enrollments the history spans, and the card's status. */
+/** 患者詳細: sex, age, the insurer enrollments the history spans, and the key that opened it (Renkei card and its status, or My Number card). */
 export function PatientDetailView({ accessId }: { accessId: string }) {
   const { t } = useTranslation();
   const detail = useQuery({ queryKey: ['detail', accessId], queryFn: () => api<PatientDetail>('GET', `/api/patient-access/${accessId}/detail`) });
@@ -36,10 +36,15 @@ export function PatientDetailView({ accessId }: { accessId: string }) {
         <Table.Tr>
           <Table.Th>{t('detail.card')}</Table.Th>
           <Table.Td>
-            <Title order={6} component="span">
-              {d.card.number.replace(/(\d{4})(?=\d)/g, '$1 ')}
-            </Title>{' '}
-            {t(`detail.cardStatus.${d.card.status}`, { defaultValue: d.card.status })}（{t('detail.issued')} {d.card.issuedAt.slice(0, 10)}）
+            {d.card && (
+              <>
+                <Title order={6} component="span">
+                  {d.card.number.replace(/(\d{4})(?=\d)/g, '$1 ')}
+                </Title>{' '}
+                {t(`detail.cardStatus.${d.card.status}`, { defaultValue: d.card.status })}（{t('detail.issued')} {d.card.issuedAt.slice(0, 10)}）
+              </>
+            )}
+            {d.myNumberCard && t('myNumber.detail', { boundAt: d.myNumberCard.boundAt.slice(0, 10), notAfter: d.myNumberCard.notAfter.slice(0, 10) })}
           </Table.Td>
         </Table.Tr>
       </Table.Tbody>

@@ -1,15 +1,18 @@
-import type { Me, PatientAccessOpened } from '@renkei/api';
-import { Alert, Button, Card, Center, Group, Stack, Text, TextInput, Title } from '@mantine/core';
+import type { Me, PatientAccessOpened, PatientAccessRequest } from '@renkei/api';
+import { Alert, Button, Card, Center, Divider, Group, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useCallback, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { api, ApiError } from '../api.js';
 import { CameraReader } from '../components/camera-reader.js';
+import { MyNumberPinForm } from '../components/my-number-pin-form.js';
+import { signWithMyNumberCard } from '../my-number.js';
 import { DeskPage } from './desk-page.js';
 
 /**
  * Card reading. A USB 2D reader types the QR text into the focused field and
- * presses Enter; the camera reader hands it over the same way.
+ * presses Enter; the camera reader hands it over the same way. A My Number
+ * card on the PC's reader signs through the card helper instead.
  */
 export function CardPage({ me }: { me: Me }) {
   const { t } = useTranslation();
@@ -19,12 +22,12 @@ export function CardPage({ me }: { me: Me }) {
   const [camera, setCamera] = useState(false);
   const [busy, setBusy] = useState(false);
 
-  const present = useCallback(
-    async (card: string) => {
+  const open = useCallback(
+    async (key: () => Promise<PatientAccessRequest>) => {
       setBusy(true);
       setError(null);
       try {
-        const opened = await api<PatientAccessOpened>('POST', '/api/patient-access', { card });
+        const opened = await api<PatientAccessOpened>('POST', '/api/patient-access', await key());
         navigate(`/patients/${opened.accessId}`);
       } catch (e) {
         setError(e instanceof ApiError ? e.message : String(e));
@@ -36,6 +39,8 @@ export function CardPage({ me }: { me: Me }) {
     },
     [navigate],
   );
+  const present = useCallback((card: string) => open(async () => ({ card })), [open]);
+  const presentMyNumber = (pin: string) => open(async () => ({ myNumber: await signWithMyNumberCard('present', pin, t('myNumber.helperUnreachable')) }));
 
   if (!me.canReadHistories && me.canServeDesk) return <DeskPage />;
   if (!me.canReadHistories) {
@@ -87,6 +92,11 @@ export function CardPage({ me }: { me: Me }) {
             {camera ? t('card.stopCamera') : t('card.camera')}
           </Button>
           {camera && <CameraReader onRead={present} />}
+          <Divider label={t('myNumber.title')} labelPosition="left" />
+          <Text size="sm" c="dimmed">
+            {t('myNumber.help')}
+          </Text>
+          <MyNumberPinForm submitLabel={t('myNumber.open')} busy={busy} onPin={presentMyNumber} testId="my-number-open" />
         </Stack>
       </Card>
     </Center>

@@ -1,0 +1,115 @@
+/**
+ * The My Number card in a real browser: the desk binds a patient's card, a
+ * doctor opens that patient with the card alone, and the refusals (a card
+ * bound to nobody, a wrong PIN, a revoked certificate) say what to do. The
+ * card is a SoftHSM2 token read by the real card helper program over PKCS#11.
+ */
+import { fileURLToPath } from 'node:url';
+import { jpkiTrust, type JpkiTrust } from '@renkei/access';
+import { createTestJpki, freePort, startCardHelper, TEST_CARD_PIN, type TestCard, type TestJpki } from '@renkei/card-helper/testing';
+import { decryptField } from '@renkei/identity';
+import { openTestNetwork, startServer, type RunningServer, type TestNetwork } from '@renkei/server/testing';
+import { testEngines } from '@renkei/store/testing';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const webRoot = fileURLToPath(new URL('../dist/', import.meta.url));
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+describe.each(testEngines())('My Number cards in the browser on %s', (engine) => {
+  let network: TestNetwork;
+  let server: RunningServer;
+  let browser: Browser;
+  let jpki: TestJpki;
+  let card: TestCard;
+  let trust: JpkiTrust;
+  let helper: Awaited<ReturnType<typeof startCardHelper>>;
+  let patient: { kana: string; birthDate: string };
+
+  beforeAll(async () => {
+    network = await openTestNetwork(engine);
+    jpki = await createTestJpki();
+    card = await jpki.issueCard();
+    trust = jpkiTrust(jpki.authorityPems, [await jpki.crl()]);
+    const helperPort = await freePort();
+    server = await startServer(network, { webRoot, jpki: { current: async () => trust }, cardHelperUrl: `http://127.0.0.1:${helperPort}` });
+    helper = await startCardHelper(card, [server.url], helperPort);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    const { rows } = await network.stores.identity.query<{ birth_date_enc: Uint8Array; kana_enc: Uint8Array }>(
+      `SELECT p.birth_date_enc, n.kana_enc FROM persons p JOIN person_names n ON n.person_id = p.id
+        WHERE n.kana_enc IS NOT NULL AND NOT EXISTS (SELECT 1 FROM consent_changes c WHERE c.person_id = p.id) ORDER BY p.id LIMIT 1`,
+    );
+    patient = { kana: decryptField(network.keys.encryption, rows[0]!.kana_enc), birthDate: decryptField(network.keys.encryption, rows[0]!.birth_date_enc) };
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await helper?.stop();
+    await server?.close();
+    await network?.close();
+    await jpki?.remove();
+  });
+
+  const terminalContext = (): Promise<BrowserContext> =>
+    browser.newContext({
+      clientCertificates: [{ origin: server.url, pfxPath: network.credentials.terminal.p12, passphrase: network.credentials.terminal.password }],
+      ignoreHTTPSErrors: true,
+      locale: 'ja-JP',
+      viewport: { width: 1280, height: 900 },
+    });
+
+  const login = async (page: Page, role: string) => {
+    const user = network.credentials.users.find((u) => u.role === role)!;
+    await page.goto(server.url);
+    await page.getByLabel('利用者ID').fill(user.id);
+    await page.getByLabel('パスワード').fill(user.password);
+    await page.getByRole('button', { name: 'ログイン' }).click();
+    await page.waitForURL('**/card', { waitUntil: 'commit' });
+  };
+
+  const openWithMyNumber = async (page: Page, pin: string) => {
+    await page.getByTestId('my-number-open').getByLabel('暗証番号（4桁）').fill(pin);
+    await page.getByTestId('my-number-open').getByRole('button', { name: 'カードで開く' }).click();
+  };
+
+  it('binds the card at the desk, then opens the patient with it; refuses it unbound, with a wrong PIN, and revoked', async () => {
+    const exam = await terminalContext();
+    const doctor = await exam.newPage();
+    await login(doctor, 'doctor');
+
+    // Not yet bound: the doctor is told to have it registered at the desk.
+    await openWithMyNumber(doctor, TEST_CARD_PIN);
+    await expect.poll(() => doctor.getByTestId('card-error').textContent()).toContain('連携に登録されていません');
+
+    const desk = await terminalContext();
+    const clerk = await desk.newPage();
+    await login(clerk, 'clerk');
+    await clerk.getByLabel('氏名（カナ）').fill(patient.kana);
+    await clerk.getByLabel('生年月日').fill(patient.birthDate);
+    await clerk.getByTestId('desk-search').click();
+    await clerk.getByTestId('desk-candidates').waitFor();
+    expect(await clerk.getByTestId('desk-my-number-status').first().textContent()).toBe('未登録');
+    await clerk.getByTestId('desk-my-number-bind').first().click();
+    await clerk.getByTestId('desk-my-number-pin').getByLabel('暗証番号（4桁）').fill(TEST_CARD_PIN);
+    await clerk.getByTestId('desk-my-number-pin').getByRole('button', { name: '登録する' }).click();
+    await expect.poll(() => clerk.getByTestId('desk-persons-message').textContent()).toContain('マイナンバーカードを登録しました');
+    expect(await clerk.getByTestId('desk-my-number-status').first().textContent()).toBe('登録済み');
+
+    // A wrong PIN stops at the card, with the card's own warning.
+    await openWithMyNumber(doctor, '9999');
+    await expect.poll(() => doctor.getByTestId('card-error').textContent()).toContain('暗証番号が違います');
+
+    await openWithMyNumber(doctor, TEST_CARD_PIN);
+    await doctor.waitForURL('**/patients/**', { waitUntil: 'commit' });
+    await doctor.getByTestId('summary').waitFor();
+    await doctor.getByTestId('tab-detail').click();
+    await expect.poll(() => doctor.getByTestId('patient-detail').textContent()).toContain('マイナンバーカード（登録日');
+
+    // The certificate is revoked (the card was reported lost): the next presentation is refused.
+    trust = jpkiTrust(jpki.authorityPems, [await jpki.crl([card.serial])]);
+    await doctor.goto(`${server.url}/card`);
+    await openWithMyNumber(doctor, TEST_CARD_PIN);
+    await expect.poll(() => doctor.getByTestId('card-error').textContent()).toContain('失効しています');
+    await Promise.all([exam.close(), desk.close()]);
+  });
+});
