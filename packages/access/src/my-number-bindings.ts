@@ -8,7 +8,8 @@ import { randomBytes } from 'node:crypto';
 import type { Db } from '@renkei/store';
 import type { Session } from './sessions.js';
 
-export type ChallengePurpose = 'bind' | 'present';
+/** bind: the desk binds a card; identify: the desk identifies the patient by it (consent, access log); present: a clinician opens the patient. */
+export type ChallengePurpose = 'bind' | 'identify' | 'present';
 
 /** Long enough to type a 4-digit PIN on a card reader's keypad, short enough that a copy is of no use. */
 const CHALLENGE_SECONDS = 120;

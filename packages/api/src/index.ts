@@ -23,8 +23,8 @@ export type MyNumberSignature = z.infer<typeof myNumberSignature>;
 export const patientAccessRequest = z.union([z.object({ card: z.string().min(1).max(200) }).strict(), z.object({ myNumber: myNumberSignature }).strict()]);
 export type PatientAccessRequest = z.infer<typeof patientAccessRequest>;
 
-/** A challenge for a My Number card: to open a patient (clinician) or to bind the card at the desk. */
-export const myNumberChallengeRequest = z.object({ purpose: z.enum(['bind', 'present']) });
+/** A challenge for a My Number card: to open a patient (clinician); at the desk, to bind the card or to identify the patient (consent, access log). */
+export const myNumberChallengeRequest = z.object({ purpose: z.enum(['bind', 'present', 'identify']) });
 export interface MyNumberChallenge {
   challenge: string;
   expiresAt: string;
@@ -37,10 +37,9 @@ export const deskBindMyNumber = z.object({ personId: z.string().uuid(), myNumber
 export const deskUnbindMyNumber = z.object({ personId: z.string().uuid() });
 
 /** At a facility desk: the patient's card (identity checked by the staff member) and what to do. */
-export const deskConsentRequest = z.object({
-  card: z.string().min(1).max(200),
-  withdrawn: z.boolean(),
-});
+export const deskConsentRequest = z
+  .object({ card: z.string().min(1).max(200).optional(), myNumber: myNumberSignature.optional(), withdrawn: z.boolean() })
+  .refine((r) => (r.card === undefined) !== (r.myNumber === undefined), { message: 'give the Renkei card or the My Number card, one of them' });
 
 /** Find a person at the desk: by insurance card and birth date, or by kana name and birth date. */
 export const deskPersonSearch = z
@@ -88,9 +87,9 @@ export const deskCardStatus = z.object({
   status: z.enum(['active', 'suspended', 'revoked']),
 });
 
-export const deskCardRequest = z.object({
-  card: z.string().min(1).max(200),
-});
+export const deskCardRequest = z
+  .object({ card: z.string().min(1).max(200).optional(), myNumber: myNumberSignature.optional() })
+  .refine((r) => (r.card === undefined) !== (r.myNumber === undefined), { message: 'give the Renkei card or the My Number card, one of them' });
 
 export interface AccessLogEntry {
   at: string;

@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { CardError, type CardSignature } from './pkcs11-card.js';
 
 /** What the server asks to be signed: a purpose and 256 random bits (see the server's my-number challenges). */
-export const CHALLENGE_PATTERN = /^renkei-jpki:v1:(bind|present):[A-Za-z0-9_-]{43}$/;
+export const CHALLENGE_PATTERN = /^renkei-jpki:v1:(bind|identify|present):[A-Za-z0-9_-]{43}$/;
 
 export interface SigningCard {
   present(): boolean;

@@ -51,7 +51,7 @@ describe.each(testEngines())('My Number cards on %s', (engine) => {
   };
 
   /** What the web app does: ask the server for a challenge, have the card helper sign it with the card, hand both back. */
-  const signWith = async (client: Client, card: keyof typeof cards, purpose: 'bind' | 'present', pin = TEST_CARD_PIN) => {
+  const signWith = async (client: Client, card: keyof typeof cards, purpose: 'bind' | 'identify' | 'present', pin = TEST_CARD_PIN) => {
     const challenge = await client.call('POST', '/api/my-number/challenge', { purpose });
     expect(challenge.status).toBe(200);
     const signed = await fetch(`${helpers[card]!.url}/v1/sign`, {
@@ -86,6 +86,25 @@ describe.each(testEngines())('My Number cards on %s', (engine) => {
     );
     expect(trail.rows.map((r) => r.action)).toEqual(['my-number.bind', 'card.present']);
     expect(trail.rows[1]!.detail.myNumberCard).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('identifies the patient at the desk by the card: consent withdrawn and given back, the access log printed; an unbound card refused', async () => {
+    const clerk = await login('clerk');
+    const doctor = await login('doctor');
+    expect((await clerk.call('POST', '/api/desk/consent', { myNumber: await signWith(clerk, 'patient', 'identify'), withdrawn: true })).status).toBe(200);
+    const refused = await doctor.call('POST', '/api/patient-access', { myNumber: await signWith(doctor, 'patient', 'present') });
+    expect(refused.body.error.code).toBe('consent-withdrawn');
+    expect((await clerk.call('POST', '/api/desk/consent', { myNumber: await signWith(clerk, 'patient', 'identify'), withdrawn: false })).status).toBe(200);
+    expect((await doctor.call('POST', '/api/patient-access', { myNumber: await signWith(doctor, 'patient', 'present') })).status).toBe(201);
+
+    const log = await clerk.call('POST', '/api/desk/access-log', { myNumber: await signWith(clerk, 'patient', 'identify') });
+    expect(log.status).toBe(200);
+    expect(log.body.entries.filter((e: { action: string }) => e.action === 'card.present').length).toBeGreaterThanOrEqual(2);
+    // A challenge made for binding does not identify, and a card bound to nobody identifies nobody.
+    expect((await clerk.call('POST', '/api/desk/access-log', { myNumber: await signWith(clerk, 'patient', 'bind') })).body.error.code).toBe('my-number-challenge-expired');
+    expect((await clerk.call('POST', '/api/desk/access-log', { myNumber: await signWith(clerk, 'second', 'identify') })).body.error.code).toBe('my-number-unbound');
+    // One key at a time.
+    expect((await clerk.call('POST', '/api/desk/access-log', { card: 'RKC1-x', myNumber: await signWith(clerk, 'patient', 'identify') })).status).toBe(400);
   });
 
   it('refuses a replayed signature, a challenge made for another session or purpose, and a card bound to nobody', async () => {

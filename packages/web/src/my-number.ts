@@ -7,7 +7,7 @@ import { api, ApiError } from './api.js';
  * the card to sign it with the PIN the patient typed. The PIN goes to the
  * helper only, never to the server.
  */
-export async function signWithMyNumberCard(purpose: 'bind' | 'present', pin: string, helperUnreachable: string): Promise<MyNumberSignature> {
+export async function signWithMyNumberCard(purpose: 'bind' | 'identify' | 'present', pin: string, helperUnreachable: string): Promise<MyNumberSignature> {
   const { challenge, helperUrl } = await api<MyNumberChallenge>('POST', '/api/my-number/challenge', { purpose });
   let response: Response;
   try {

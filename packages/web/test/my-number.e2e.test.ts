@@ -72,7 +72,7 @@ describe.each(testEngines())('My Number cards in the browser on %s', (engine) =>
     await page.getByTestId('my-number-open').getByRole('button', { name: 'カードで開く' }).click();
   };
 
-  it('binds the card at the desk, then opens the patient with it; refuses it unbound, with a wrong PIN, and revoked', async () => {
+  it('binds the card at the desk, opens the patient with it, identifies the patient at the desk by it; refuses it unbound, with a wrong PIN, after consent is withdrawn, and revoked', async () => {
     const exam = await terminalContext();
     const doctor = await exam.newPage();
     await login(doctor, 'doctor');
@@ -104,6 +104,21 @@ describe.each(testEngines())('My Number cards in the browser on %s', (engine) =>
     await doctor.getByTestId('summary').waitFor();
     await doctor.getByTestId('tab-detail').click();
     await expect.poll(() => doctor.getByTestId('patient-detail').textContent()).toContain('マイナンバーカード（登録日');
+
+    // At the desk the same card identifies the patient: who looked at their data, and a withdrawal of consent.
+    await clerk.getByTestId('desk-key-kind').getByText('マイナンバーカード').click();
+    await clerk.getByLabel('暗証番号（4桁）').fill(TEST_CARD_PIN);
+    await clerk.getByTestId('desk-access-log').click();
+    await expect.poll(() => clerk.getByTestId('access-log').textContent()).toContain('サマリー閲覧');
+    await clerk.getByLabel('暗証番号（4桁）').fill(TEST_CARD_PIN);
+    await clerk.getByTestId('desk-withdraw').click();
+    await expect.poll(() => clerk.getByTestId('desk-message').textContent()).toContain('同意の撤回を記録しました');
+    await doctor.goto(`${server.url}/card`);
+    await openWithMyNumber(doctor, TEST_CARD_PIN);
+    await expect.poll(() => doctor.getByTestId('card-error').textContent()).toContain('同意を撤回');
+    await clerk.getByLabel('暗証番号（4桁）').fill(TEST_CARD_PIN);
+    await clerk.getByTestId('desk-restore').click();
+    await expect.poll(() => clerk.getByTestId('desk-message').textContent()).toContain('同意の再開を記録しました');
 
     // The certificate is revoked (the card was reported lost): the next presentation is refused.
     trust = jpkiTrust(jpki.authorityPems, [await jpki.crl([card.serial])]);

@@ -3,15 +3,16 @@
  * card in hand, desk staff record a withdrawal of consent or its reversal, and
  * print the list of every access to the patient's history.
  */
-import { checkCard, issueCard, setCardStatus } from '@renkei/access';
+import { checkCard, findBoundPerson, issueCard, setCardStatus, type Session } from '@renkei/access';
 import { renderCardPdf } from '@renkei/documents';
-import { deskCardRequest, deskCardStatus, deskConsentRequest, deskIssueCard, deskLinkPersons, deskPersonSearch, deskUndoLink, type AccessLog, type AccessLogEntry, type DeskCandidate } from '@renkei/api';
+import { deskCardRequest, deskCardStatus, deskConsentRequest, deskIssueCard, deskLinkPersons, deskPersonSearch, deskUndoLink, type AccessLog, type MyNumberSignature, type AccessLogEntry, type DeskCandidate } from '@renkei/api';
 import { findCandidates, linkedPersonIds, linkPersons, personPseudonym, readPersonRecord, recordConsent, undoLink } from '@renkei/identity';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiError, cardNotAccepted } from '../errors.js';
 import { auditRequest, requireDesk } from '../gate.js';
 import type { ResolvedOptions } from '../options.js';
 import { parseBody } from '../validation.js';
+import { verifyMyNumberSignature } from './my-number.js';
 
 /** Reads of a history, as the audit trail names them: what a patient asking "who looked" wants to see. */
 const HISTORY_ACCESS = `(action LIKE 'patient.%' OR action IN ('card.present', 'history.view')) AND outcome = 'allowed'`;
@@ -19,17 +20,17 @@ const HISTORY_ACCESS = `(action LIKE 'patient.%' OR action IN ('card.present', '
 export async function deskRoutes(app: FastifyInstance, options: ResolvedOptions): Promise<void> {
   app.post('/api/desk/consent', async (request) => {
     const session = requireDesk(request);
-    const { card, withdrawn } = parseBody(deskConsentRequest, request.body);
-    const personId = await cardHolder(request, options, card, withdrawn ? 'consent.withdraw' : 'consent.restore');
+    const { withdrawn, ...key } = parseBody(deskConsentRequest, request.body);
+    const personId = await cardHolder(request, options, session, key, withdrawn ? 'consent.withdraw' : 'consent.restore');
     await recordConsent(options.stores.identity, { personId, withdrawn, recordedBy: session.user.id, facilityCode: session.user.facilityCode });
     await auditRequest(request, options, { action: withdrawn ? 'consent.withdraw' : 'consent.restore', pseudonym: personPseudonym(options.keys.pseudonym, personId), outcome: 'allowed' });
     return { withdrawn };
   });
 
   app.post('/api/desk/access-log', async (request): Promise<AccessLog> => {
-    requireDesk(request);
-    const { card } = parseBody(deskCardRequest, request.body);
-    const personId = await cardHolder(request, options, card, 'access-log.print');
+    const session = requireDesk(request);
+    const key = parseBody(deskCardRequest, request.body);
+    const personId = await cardHolder(request, options, session, key, 'access-log.print');
     const pseudonym = personPseudonym(options.keys.pseudonym, personId);
     // The trail of every person linked into this one is this patient's too.
     const pseudonyms = (await linkedPersonIds(options.stores.identity, personId)).map((id) => personPseudonym(options.keys.pseudonym, id));
@@ -132,9 +133,20 @@ const LINK_REFUSALS: Record<'same-person' | 'unknown-person' | 'consent-differs'
   'consent-differs': '二人の同意の状態が異なるため統合できません。先に患者本人と同意を確認してください',
 };
 
-/** The person a presented card belongs to; a made-up or inactive card is refused (and audited). */
-async function cardHolder(request: FastifyRequest, options: ResolvedOptions, card: string, action: string): Promise<string> {
-  const checked = await checkCard(options.stores.identity, options.keys, card);
+/**
+ * The person whose card the desk holds: a Renkei card's QR text, or a My Number
+ * card's signature over an `identify` challenge. A made-up, inactive or unbound
+ * card is refused (and audited).
+ */
+async function cardHolder(request: FastifyRequest, options: ResolvedOptions, session: Session, key: { card?: string | undefined; myNumber?: MyNumberSignature | undefined }, action: string): Promise<string> {
+  if (key.myNumber) {
+    const certificate = await verifyMyNumberSignature(request, options, session, 'identify', key.myNumber, action);
+    const personId = await findBoundPerson(options.stores.identity, certificate.fingerprint);
+    if (personId) return personId;
+    await auditRequest(request, options, { action, outcome: 'refused', detail: { reason: 'my number card not bound', myNumberCard: certificate.fingerprint } });
+    throw new ApiError(403, 'my-number-unbound', 'このマイナンバーカードは連携に登録されていません。本人確認のうえ、登録してください');
+  }
+  const checked = await checkCard(options.stores.identity, options.keys, key.card!);
   if (checked.status === 'valid') return checked.personId;
   await auditRequest(request, options, { action, outcome: 'refused', detail: { reason: checked.status === 'unknown' ? 'unknown card' : `card ${checked.cardStatus}` } });
   if (checked.status === 'unknown') throw cardNotAccepted();

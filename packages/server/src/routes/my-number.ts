@@ -25,7 +25,7 @@ const REFUSALS: Record<string, string> = {
 };
 
 export async function myNumberRoutes(app: FastifyInstance, options: ResolvedOptions): Promise<void> {
-  /** A challenge for the card to sign: a clinician opening a patient, or the desk binding a card. */
+  /** A challenge for the card to sign: a clinician opening a patient; the desk binding a card or identifying its holder. */
   app.post('/api/my-number/challenge', async (request): Promise<MyNumberChallenge> => {
     const { purpose } = parseBody(myNumberChallengeRequest, request.body);
     const session = purpose === 'present' ? requireClinician(request) : requireDesk(request);

@@ -74,6 +74,7 @@ export const en: Messages = {
     issued: 'Issued',
   },
   desk: {
+    renkeiCard: 'Renkei card',
     title: 'Desk',
     help: 'Check the patient\'s identity, then read their card.',
     accessLog: 'Show access log',

@@ -109,6 +109,7 @@ export const ja = {
     issued: '発行日',
   },
   desk: {
+    renkeiCard: '連携カード',
     title: '窓口',
     help: '本人確認のうえ、患者のカードを読み取ってください。',
     accessLog: '閲覧履歴を表示',

@@ -1,18 +1,21 @@
 import type { AccessLog } from '@renkei/api';
-import { Alert, Button, Card, Center, Group, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Card, Center, Group, PasswordInput, SegmentedControl, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../api.js';
 import { DeskPersons } from '../components/desk-persons.js';
+import { signWithMyNumberCard } from '../my-number.js';
 
 /**
  * The facility desk: with the patient present and identified, desk staff read
- * their card to record a withdrawal of consent (or its reversal) or to print
- * who has looked at their history.
+ * their card (Renkei card, or My Number card with its PIN) to record a
+ * withdrawal of consent (or its reversal) or to print who has looked at their history.
  */
 export function DeskPage() {
   const { t } = useTranslation();
+  const [keyKind, setKeyKind] = useState<'card' | 'my-number'>('card');
   const [card, setCard] = useState('');
+  const [pin, setPin] = useState('');
   const [message, setMessage] = useState<{ color: string; text: string } | null>(null);
   const [log, setLog] = useState<AccessLog | null>(null);
 
@@ -25,14 +28,21 @@ export function DeskPage() {
       setMessage({ color: 'red', text: e instanceof ApiError ? e.message : String(e) });
     }
   };
+  /** The patient's key for one desk action: the Renkei card's code, or a fresh signature by the My Number card (the PIN is used once). */
+  const patientKey = async () => {
+    if (keyKind === 'card') return { card };
+    const entered = pin;
+    setPin('');
+    return { myNumber: await signWithMyNumberCard('identify', entered, t('myNumber.helperUnreachable')) };
+  };
   const consent = (withdrawn: boolean) =>
     run(async () => {
-      await api('POST', '/api/desk/consent', { card, withdrawn });
+      await api('POST', '/api/desk/consent', { ...(await patientKey()), withdrawn });
       setMessage({ color: 'teal', text: withdrawn ? t('desk.withdrawn') : t('desk.restored') });
     });
   const accessLog = (event?: FormEvent) => {
     event?.preventDefault();
-    return run(async () => setLog(await api<AccessLog>('POST', '/api/desk/access-log', { card })));
+    return run(async () => setLog(await api<AccessLog>('POST', '/api/desk/access-log', await patientKey())));
   };
 
   return (
@@ -44,8 +54,31 @@ export function DeskPage() {
             <Text size="sm" c="dimmed">
               {t('desk.help')}
             </Text>
+            <SegmentedControl
+              value={keyKind}
+              onChange={(v) => setKeyKind(v as 'card' | 'my-number')}
+              data={[
+                { value: 'card', label: t('desk.renkeiCard') },
+                { value: 'my-number', label: t('myNumber.column') },
+              ]}
+              data-testid="desk-key-kind"
+            />
             <form onSubmit={accessLog}>
-              <TextInput label={t('card.input')} name="card" type="password" value={card} onChange={(e) => setCard(e.currentTarget.value)} autoFocus autoComplete="off" />
+              {keyKind === 'card' ? (
+                <TextInput label={t('card.input')} name="card" type="password" value={card} onChange={(e) => setCard(e.currentTarget.value)} autoFocus autoComplete="off" />
+              ) : (
+                <PasswordInput
+                  label={t('myNumber.pin')}
+                  name="pin"
+                  description={t('myNumber.help')}
+                  value={pin}
+                  onChange={(e) => setPin(e.currentTarget.value.replace(/\D/g, '').slice(0, 4))}
+                  inputMode="numeric"
+                  autoComplete="off"
+                  autoFocus
+                  w={320}
+                />
+              )}
             </form>
             <Group>
               <Button onClick={() => accessLog()} data-testid="desk-access-log">
