@@ -150,14 +150,25 @@ describe.each(testEngines())('access on %s', (engine) => {
   it('opens a patient access for the session that presented the card, until it expires or the card is revoked', async () => {
     const now = new Date('2026-11-22T11:00:00Z');
     const card = await issueCard(db, keys, personId);
-    const session = (await resumeSession(db, await openSession(db, 'dr.tanaka', 'aa01', now), 'aa01', policy, now))!;
-    const otherSession = (await resumeSession(db, await openSession(db, 'dr.tanaka', 'aa01', now), 'aa01', policy, now))!;
+    const sessionToken = await openSession(db, 'dr.tanaka', 'aa01', now);
+    const otherToken = await openSession(db, 'dr.tanaka', 'aa01', now);
+    const session = (await resumeSession(db, sessionToken, 'aa01', policy, now))!;
+    const otherSession = (await resumeSession(db, otherToken, 'aa01', policy, now))!;
     const access = await openPatientAccess(db, session, { personId, key: { cardNumber: card.cardNumber } }, policy, now);
     expect(await findPatientAccess(db, session, access.id, minutesLater(now, 5))).toMatchObject({ personId });
     expect(await findPatientAccess(db, otherSession, access.id, minutesLater(now, 5))).toBeUndefined();
     expect(await findPatientAccess(db, session, 'made-up', minutesLater(now, 5))).toBeUndefined();
     expect(await findPatientAccess(db, session, access.id, minutesLater(now, policy.patientAccessMinutes + 1))).toBeUndefined();
+    // The gate asks the same with the terminal and the session, in one query.
+    const [own, other] = await Promise.all(
+      [sessionToken, otherToken].map((token) => identifyCaller(db, { terminalSerial: 'aa01', sessionToken: token, accessId: access.id }, policy, minutesLater(now, 5))),
+    );
+    expect(own?.patientAccess).toEqual(await findPatientAccess(db, session, access.id, minutesLater(now, 5)));
+    expect(other?.session).toBeDefined();
+    expect(other?.patientAccess).toBeUndefined();
+    expect((await identifyCaller(db, { terminalSerial: 'aa01', accessId: access.id }, policy, minutesLater(now, 5)))?.patientAccess).toBeUndefined();
     await setCardStatus(db, card.cardNumber, 'revoked');
+    expect((await identifyCaller(db, { terminalSerial: 'aa01', sessionToken, accessId: access.id }, policy, minutesLater(now, 5)))?.patientAccess).toBeUndefined();
     expect(await findPatientAccess(db, session, access.id, minutesLater(now, 5))).toBeUndefined();
   });
 

@@ -33,19 +33,39 @@ export async function openPatientAccess(db: Db, session: Session, opened: { pers
  * expires, while the key that opened it still works (a Renkei card reported
  * lost, or a My Number card unbound, closes what it opened), and while the
  * patient's consent stands (a withdrawal closes every open access at once).
+ * `identifyCaller` asks the same question in its own query when it is given the access id.
  */
 export async function findPatientAccess(db: Db, session: Session, accessId: string, now = new Date()): Promise<PatientAccess | undefined> {
-  const { rows } = await db.query<{ id: string; person_id: string; card_number: string | null; my_number_fingerprint: string | null; expires_at: Date | string }>(
-    `SELECT a.id, a.person_id, a.card_number, a.my_number_fingerprint, a.expires_at FROM patient_accesses a
+  const { rows } = await db.query<OpenAccessRow>(`SELECT ${OPEN_ACCESS_COLUMNS} FROM ${openAccessSql({ id: '$1', sessionHash: '$2', terminal: '$3', now: '$4' })}`, [
+    accessId,
+    session.tokenHash,
+    session.terminalSerial,
+    now,
+  ]);
+  return rows[0] && toPatientAccess(rows[0]);
+}
+
+export interface OpenAccessRow {
+  access_id: string;
+  access_person_id: string;
+  access_card_number: string | null;
+  access_my_number_fingerprint: string | null;
+  access_expires_at: Date | string;
+}
+
+export const OPEN_ACCESS_COLUMNS = 'a.id AS access_id, a.person_id AS access_person_id, a.card_number AS access_card_number, a.my_number_fingerprint AS access_my_number_fingerprint, a.expires_at AS access_expires_at';
+
+/** FROM-clause of the open access (alias `a`) with the given id, for the given session and terminal, at `now`: the parameters are SQL placeholders. */
+export function openAccessSql(p: { id: string; sessionHash: string; terminal: string; now: string }): string {
+  return `patient_accesses a
        LEFT JOIN cards c ON c.card_number = a.card_number
        LEFT JOIN my_number_bindings b ON b.fingerprint = a.my_number_fingerprint
-      WHERE a.id = $1 AND a.session_token_hash = $2 AND a.terminal_serial = $3 AND a.expires_at > $4
-        AND (c.status = 'active' OR (b.unbound_at IS NULL AND b.person_id = a.person_id AND b.not_after > $4))
-        AND ${consentGivenSql('a.person_id')}`,
-    [accessId, session.tokenHash, session.terminalSerial, now],
-  );
-  const row = rows[0];
-  if (!row) return undefined;
-  const key: PatientKey = row.card_number !== null ? { cardNumber: row.card_number } : { myNumberFingerprint: row.my_number_fingerprint! };
-  return { id: row.id, personId: row.person_id, key, expiresAt: new Date(row.expires_at) };
+      WHERE a.id = ${p.id} AND a.session_token_hash = ${p.sessionHash} AND a.terminal_serial = ${p.terminal} AND a.expires_at > ${p.now}
+        AND (c.status = 'active' OR (b.unbound_at IS NULL AND b.person_id = a.person_id AND b.not_after > ${p.now}))
+        AND ${consentGivenSql('a.person_id')}`;
+}
+
+export function toPatientAccess(row: OpenAccessRow): PatientAccess {
+  const key: PatientKey = row.access_card_number !== null ? { cardNumber: row.access_card_number } : { myNumberFingerprint: row.access_my_number_fingerprint! };
+  return { id: row.access_id, personId: row.access_person_id, key, expiresAt: new Date(row.access_expires_at) };
 }

@@ -3,7 +3,7 @@
  * a registered terminal; routes then ask for a session (`requireSession`) or
  * for an open patient access (`patient-records.ts`), never check on their own.
  */
-import { canReadHistories, canServeDesk, identifyCaller, type Session } from '@renkei/access';
+import { canReadHistories, canServeDesk, identifyCaller, type PatientAccess, type Session } from '@renkei/access';
 import type { AuditEntry } from '@renkei/audit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { loginRequired, roleForbidden, terminalRequired } from './errors.js';
@@ -16,8 +16,13 @@ declare module 'fastify' {
   interface FastifyRequest {
     terminal: RequestTerminal | null;
     session: Session | null;
+    /** For /api/patient-access/{id}/…: that access as the gate found it (open, or not: undefined). */
+    patientAccess: { id: string; open: PatientAccess | undefined } | null;
   }
 }
+
+/** The access id in a patient-data path; the gate checks it with the other two factors, in the same query. */
+const PATIENT_PATH = /^\/api\/patient-access\/([^/]+)\//;
 
 /** Paths that answer without a terminal certificate. */
 const OPEN_PATHS = new Set(['/api/health']);
@@ -25,15 +30,18 @@ const OPEN_PATHS = new Set(['/api/health']);
 export function registerGate(app: FastifyInstance, options: ResolvedOptions): void {
   app.decorateRequest('terminal', null);
   app.decorateRequest('session', null);
+  app.decorateRequest('patientAccess', null);
   app.addHook('onRequest', async (request) => {
     const path = request.url.split('?')[0]!;
     if (!path.startsWith('/api/') || OPEN_PATHS.has(path)) return;
     const presented = presentedTerminal(request, options);
     if (!presented) throw terminalRequired();
-    const caller = await identifyCaller(options.stores.identity, { terminalSerial: presented.serial, sessionToken: request.cookies[SESSION_COOKIE] }, options.policy);
+    const accessId = PATIENT_PATH.exec(path)?.[1];
+    const caller = await identifyCaller(options.stores.identity, { terminalSerial: presented.serial, sessionToken: request.cookies[SESSION_COOKIE], accessId }, options.policy);
     if (!caller) throw terminalRequired();
     request.terminal = { ...caller.terminal, demo: presented.demo };
     request.session = caller.session ?? null;
+    if (accessId !== undefined && caller.session) request.patientAccess = { id: accessId, open: caller.patientAccess };
   });
 }
 

@@ -34,7 +34,9 @@ export interface Person {
 
 export async function openPatientRecords(request: FastifyRequest, options: ResolvedOptions, accessId: string): Promise<PatientRecords> {
   const session = requireClinician(request);
-  const access = await findPatientAccess(options.stores.identity, session, accessId);
+  // The gate has usually asked already, with the terminal and the session.
+  const checked = request.patientAccess;
+  const access = checked?.id === accessId ? checked.open : await findPatientAccess(options.stores.identity, session, accessId);
   if (!access) {
     await auditRequest(request, options, { action: 'patient.read', outcome: 'refused', detail: { reason: 'no open access' } });
     throw accessNotFound();
