@@ -255,3 +255,4 @@ export interface ComplaintResult {
   medications: MedicationItem[];
   tests: ActItem[];
 }
+export * from './participants.js';
