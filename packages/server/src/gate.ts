@@ -8,6 +8,7 @@ import type { AuditEntry } from '@renkei/audit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { loginRequired, roleForbidden, terminalRequired } from './errors.js';
 import type { ResolvedOptions } from './options.js';
+import { PUBLIC_PATHS } from './routes/public.js';
 import { presentedTerminal, type RequestTerminal } from './terminal.js';
 
 export const SESSION_COOKIE = '__Host-renkei-session';
@@ -19,8 +20,8 @@ declare module 'fastify' {
   }
 }
 
-/** Paths that answer without a terminal certificate. */
-const OPEN_PATHS = new Set(['/api/health']);
+/** Paths that answer without a terminal certificate: exact paths, never a prefix, so nothing new opens by accident. */
+const OPEN_PATHS = new Set<string>(['/api/health', ...PUBLIC_PATHS]);
 
 export function registerGate(app: FastifyInstance, options: ResolvedOptions): void {
   app.decorateRequest('terminal', null);
