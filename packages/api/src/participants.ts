@@ -7,6 +7,13 @@ import { z } from 'zod';
 
 export const PARTICIPANT_STATUS_VALUES = ['applied', 'active', 'suspended', 'left'] as const;
 export type ParticipantStatusValue = (typeof PARTICIPANT_STATUS_VALUES)[number];
+/** Where a participant may go from each status (the rules' one table, for the server's checks and the screen's choices). */
+export const NEXT_PARTICIPANT_STATUSES: Record<ParticipantStatusValue, readonly ParticipantStatusValue[]> = {
+  applied: ['active', 'left'],
+  active: ['suspended', 'left'],
+  suspended: ['active', 'left'],
+  left: ['applied'],
+};
 export const INSURER_KIND_VALUES = ['municipal-nhi', 'nhi-society', 'late-elderly', 'kyokai', 'health-society', 'mutual-aid', 'other'] as const;
 export type InsurerKindValue = (typeof INSURER_KIND_VALUES)[number];
 export const FACILITY_KIND_VALUES = ['hospital', 'clinic', 'dental-clinic', 'pharmacy'] as const;

@@ -3,18 +3,13 @@
  * network's prefecture, only once the steering committee's approval is
  * recorded) ↔ suspended → left; a facility that left may apply again.
  */
-export const PARTICIPANT_STATUSES = ['applied', 'active', 'suspended', 'left'] as const;
-export type ParticipantStatus = (typeof PARTICIPANT_STATUSES)[number];
+import { NEXT_PARTICIPANT_STATUSES, PARTICIPANT_STATUS_VALUES, type ParticipantStatusValue } from '@renkei/api';
 
-const NEXT_STATUSES: Record<ParticipantStatus, readonly ParticipantStatus[]> = {
-  applied: ['active', 'left'],
-  active: ['suspended', 'left'],
-  suspended: ['active', 'left'],
-  left: ['applied'],
-};
+export const PARTICIPANT_STATUSES = PARTICIPANT_STATUS_VALUES;
+export type ParticipantStatus = ParticipantStatusValue;
 
 export function canChangeStatus(from: ParticipantStatus, to: ParticipantStatus): boolean {
-  return NEXT_STATUSES[from].includes(to);
+  return NEXT_PARTICIPANT_STATUSES[from].includes(to);
 }
 
 export type FacilityStatusProblem = 'transition' | 'committee-approval-required' | 'approved-after-joining' | 'before-last-change' | 'in-the-future';
