@@ -30,7 +30,9 @@ export async function seedDemoParticipants(identity: Db): Promise<void> {
     }
     for (const [i, f] of facilities.entries()) {
       const address = `${CITY[f.city] ?? '香川県'}${STREETS[i % STREETS.length]}${(i % 9) + 1}-${(i % 5) + 2}`;
-      const phone = `${f.phone.slice(0, 4)}-${f.phone.slice(4, 6)}-${f.phone.slice(6)}`;
+      // 高松 is 087-xxx-xxxx; 丸亀 and 坂出 are 0877-xx-xxxx.
+      const areaDigits = f.phone.startsWith('0877') ? 4 : 3;
+      const phone = `${f.phone.slice(0, areaDigits)}-${f.phone.slice(areaDigits, 6)}-${f.phone.slice(6)}`;
       const updated = await tx.query(`UPDATE facilities SET address = $2, phone = $3 WHERE code = $1 AND address = ''`, [f.code, address, phone]);
       if (updated.affectedRows > 0) {
         // The demo's participants joined before its claims begin: their fees are there for every month shown.

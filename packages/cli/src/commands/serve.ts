@@ -17,7 +17,8 @@ export function registerServe(program: Command): void {
     .option('--host <host>', 'address to listen on (default: every address, IPv6 and IPv4)')
     .option('--demo', 'seed demo data if needed, and accept connections from this PC as the demo terminal')
     .option('--trusted-proxy <address>', 'a fronting proxy that verifies client certificates; its X-SSL-Client-* headers are trusted from this address only')
-    .action(async (options: { port: string; host?: string; demo?: boolean; trustedProxy?: string }, command: Command) => {
+    .option('--prefecture <code>', "the network's prefecture (都道府県番号): facilities elsewhere join only with the steering committee's approval", process.env.RENKEI_NETWORK_PREFECTURE ?? '37')
+    .action(async (options: { port: string; host?: string; demo?: boolean; trustedProxy?: string; prefecture: string }, command: Command) => {
       const port = Number(options.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CommandError(`--port ${options.port} is not a port number`);
       const context = await openContext(command.optsWithGlobals().dataDir, { share: true });
@@ -27,7 +28,7 @@ export function registerServe(program: Command): void {
         const ca = await loadOrCreateNetworkCa(config.dataDir);
         const tls = await loadOrCreateServerTls(config.dataDir, ca);
         const app = await buildApp(
-          { stores, keys, mode: options.demo ? 'demo' : 'production', demoTerminalSerial, trustedProxyAddress: options.trustedProxy, webRoot: WEB_ROOT, logger: !options.demo },
+          { stores, keys, mode: options.demo ? 'demo' : 'production', demoTerminalSerial, trustedProxyAddress: options.trustedProxy, webRoot: WEB_ROOT, logger: !options.demo, networkPrefecture: options.prefecture },
           tls,
         );
         await listen(app, port, options.host);
