@@ -93,6 +93,9 @@ describe.each(testEngines())('participants and fees on %s', (engine) => {
     await addInsurer(db, { number: '370023', name: '丸亀市', kind: 'municipal-nhi' });
     await changeInsurerStatus(db, '370015', { status: 'active', effectiveOn: '2026-04-01', reason: '' });
     await expect(addInsurer(db, { number: '370016', name: '誤り', kind: 'municipal-nhi' })).rejects.toMatchObject({ code: 'insurer-number-check-digit' });
+    await expect(changeInsurerStatus(db, '370015', { status: 'suspended', effectiveOn: '2026-03-31', reason: '' })).rejects.toMatchObject({ code: 'before-last-change' });
+    await expect(changeInsurerStatus(db, '370015', { status: 'left', effectiveOn: '2999-01-01', reason: '' })).rejects.toMatchObject({ code: 'in-the-future' });
+    await expect(changeInsurerStatus(db, '370023', { status: 'suspended', effectiveOn: '2026-04-01', reason: '' })).rejects.toMatchObject({ code: 'transition' });
     expect(await listPublicInsurers(db)).toEqual([{ number: '370015', name: '高松市', kind: 'municipal-nhi' }]);
     const facilities = await listPublicFacilities(db);
     expect(facilities.map((f) => f.code)).toEqual(['3310123456', '3710100123', '3710112342', '3710134569']);

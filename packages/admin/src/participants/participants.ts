@@ -89,7 +89,11 @@ export async function changeInsurerStatus(db: Db, number: string, change: Status
     const { rows } = await tx.query<InsurerRow>('SELECT number, name, kind, status, status_changed_on::text AS status_changed_on FROM insurers WHERE number = $1 FOR UPDATE', [number]);
     const insurer = rows[0];
     if (!insurer) throw insurerNotFound();
-    if (!canChangeStatus(insurer.status, change.status)) throw new ParticipantRefusal('conflict', 'status-transition', FACILITY_STATUS_PROBLEMS.transition);
+    if (!canChangeStatus(insurer.status, change.status)) throw new ParticipantRefusal('conflict', 'transition', FACILITY_STATUS_PROBLEMS.transition);
+    if (change.effectiveOn > todayInJapan()) throw new ParticipantRefusal('conflict', 'in-the-future', FACILITY_STATUS_PROBLEMS['in-the-future']);
+    if (insurer.status_changed_on && change.effectiveOn < dateText(insurer.status_changed_on)) {
+      throw new ParticipantRefusal('conflict', 'before-last-change', FACILITY_STATUS_PROBLEMS['before-last-change']);
+    }
     const updated = await tx.query<InsurerRow>(
       'UPDATE insurers SET status = $2, status_changed_on = $3, updated_at = now() WHERE number = $1 RETURNING number, name, kind, status, status_changed_on::text AS status_changed_on',
       [number, change.status, change.effectiveOn],
