@@ -4,8 +4,10 @@
  * The numbers follow the 保険者番号 structure (国保: 都道府県 37 + 保険者別番号 +
  * 検証番号; others: 法別番号 + 37 + 保険者別番号 + 検証番号) with a correct check
  * digit. 高松市 370015, 丸亀市 370023 and 坂出市 370031 are the municipalities'
- * real numbers; the other 保険者別番号 are assigned in list order and must be
- * checked against the official list before this table serves a real network.
+ * real numbers; 協会けんぽ 香川支部 01370014 follows the other branches'
+ * numbering (宮城支部 01040013: 保険者別番号 001). The other 保険者別番号 are
+ * assigned in list order and must be checked against the official list before
+ * this table serves a real network. The synthetic claims bill these numbers.
  */
 import { modulus10Weights21 } from './check-digit.js';
 import type { InsurerKind } from './insurer-number.js';
