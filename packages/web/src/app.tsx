@@ -1,4 +1,4 @@
-import { Alert, AppShell, Center, Loader } from '@mantine/core';
+import { Alert, Anchor, AppShell, Center, Loader } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Route, Routes, useLocation } from 'react-router';
 import { AppHeader } from './components/app-header.js';
@@ -12,7 +12,7 @@ import { useMe, useTerminal } from './session.js';
 
 /** The public directory needs no terminal and no login; everything else is the terminal's app. */
 export function App() {
-  return useLocation().pathname === '/public' ? <PublicPage /> : <TerminalApp />;
+  return /^\/public\/?$/.test(useLocation().pathname) ? <PublicPage /> : <TerminalApp />;
 }
 
 function TerminalApp() {
@@ -24,6 +24,8 @@ function TerminalApp() {
       <Center h="100vh" p="md">
         <Alert color="red" title={t('app.title')} data-testid="terminal-missing">
           {t('terminal.missing')}
+          <br />
+          <Anchor href="/public">{t('administration.nav.publicDirectory')}</Anchor>
         </Alert>
       </Center>
     );

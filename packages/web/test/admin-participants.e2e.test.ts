@@ -133,7 +133,10 @@ describe.each(testEngines())('the administration console on %s', (engine) => {
   it('shows anyone the participants, without a certificate or a login, and searches them', async () => {
     const context = await browser.newContext({ ignoreHTTPSErrors: true, locale: 'ja-JP' });
     const page = await context.newPage();
-    await page.goto(`${server.url}/public`);
+    // Without a terminal the app itself is closed, and points to the directory.
+    await page.goto(server.url);
+    await page.getByTestId('terminal-missing').getByRole('link', { name: '参加機関一覧（公開）' }).click();
+    await page.waitForURL('**/public', { waitUntil: 'commit' });
     await expect.poll(() => page.getByTestId('public-insurers').locator('tbody tr').count()).toBe(23);
     const facilities = page.getByTestId('public-facilities');
     await expect.poll(() => facilities.textContent()).toContain('香川中央病院');
