@@ -19,6 +19,10 @@ export type InsurerKindValue = (typeof INSURER_KIND_VALUES)[number];
 export const FACILITY_KIND_VALUES = ['hospital', 'clinic', 'dental-clinic', 'pharmacy'] as const;
 export type FacilityKindValue = (typeof FACILITY_KIND_VALUES)[number];
 
+/** The names printed on documents (the screens take theirs from the locales). */
+export const PARTICIPANT_STATUS_LABELS: Record<ParticipantStatusValue, string> = { applied: '申請中', active: '参加', suspended: '休止', left: '退会' };
+export const FACILITY_KIND_LABELS: Record<FacilityKindValue, string> = { hospital: '病院', clinic: '診療所', 'dental-clinic': '歯科診療所', pharmacy: '薬局' };
+
 /** A calendar date, YYYY-MM-DD, that exists. */
 export const isoDate = z
   .string()

@@ -2,7 +2,7 @@
  * The fees on A4: the secretariat's list for a month (every facility billed,
  * and the total) and one facility's monthly statement (利用料明細書).
  */
-import type { FeeList, FeeStatement } from '@renkei/api';
+import { FACILITY_KIND_LABELS, PARTICIPANT_STATUS_LABELS, type FeeList, type FeeStatement } from '@renkei/api';
 import { pdfDocument } from './pdf-document.js';
 
 export interface FeePrintContext {
@@ -11,8 +11,6 @@ export interface FeePrintContext {
   networkName: string;
 }
 
-const KIND: Record<string, string> = { hospital: '病院', clinic: '診療所', 'dental-clinic': '歯科診療所', pharmacy: '薬局' };
-const STATUS: Record<string, string> = { applied: '申請中', active: '参加', suspended: '休止', left: '退会' };
 
 /** Whole yen with thousands separators: 6,500円. */
 export function formatYen(yen: number): string {
@@ -53,7 +51,7 @@ export function renderFeeListPdf(list: FeeList, context: FeePrintContext): Promi
   row(columns.map((c) => c.title), 'bold');
   doc.moveTo(40, doc.y).lineTo(555, doc.y).stroke();
   doc.moveDown(0.2);
-  for (const r of list.rows) row([r.facilityCode, r.facilityName, KIND[r.kind] ?? r.kind, STATUS[r.status] ?? r.status, formatYen(r.yen)], 'body');
+  for (const r of list.rows) row([r.facilityCode, r.facilityName, FACILITY_KIND_LABELS[r.kind], PARTICIPANT_STATUS_LABELS[r.status], formatYen(r.yen)], 'body');
   doc.moveTo(40, doc.y).lineTo(555, doc.y).stroke();
   doc.moveDown(0.2);
   row(['', `合計 ${list.rows.length}施設`, '', '', formatYen(list.totalYen)], 'bold');
@@ -66,7 +64,7 @@ export function renderFeeStatementPdf(statement: FeeStatement, context: FeePrint
   doc.font('bold').fontSize(18).text('利用料明細書', { align: 'center' });
   doc.moveDown(1).font('body').fontSize(11);
   doc.text(`${statement.facility.name}　御中`);
-  doc.fontSize(9).text(`医療機関コード ${statement.facility.code}　${KIND[statement.facility.kind] ?? ''}`);
+  doc.fontSize(9).text(`医療機関コード ${statement.facility.code}　${FACILITY_KIND_LABELS[statement.facility.kind]}`);
   if (statement.facility.address) doc.text(statement.facility.address);
   doc.moveDown(0.5).text(`${context.networkName}　事務局`, { align: 'right' });
   doc.text(`発行 ${formatJst(context.printedAt)}`, { align: 'right' });

@@ -3,7 +3,7 @@
  * facility's statement, as data, CSV or (in @renkei/documents) PDF.
  */
 import type { FacilityKind } from '@renkei/access';
-import type { FeeList, FeeListRow, FeeStatement } from '@renkei/api';
+import { FACILITY_KIND_LABELS, PARTICIPANT_STATUS_LABELS, type FeeList, type FeeListRow, type FeeStatement } from '@renkei/api';
 import type { Db } from '@renkei/store';
 import { MONTHLY_BASE_FEE_YEN, monthDays, monthlyFeeYen, statusOn } from './fees.js';
 import type { ParticipantStatus } from './status-rules.js';
@@ -46,9 +46,6 @@ export async function feeStatement(db: Db, month: string, code: string): Promise
   };
 }
 
-const KIND_LABELS: Record<FacilityKind, string> = { hospital: '病院', clinic: '診療所', 'dental-clinic': '歯科診療所', pharmacy: '薬局' };
-const STATUS_LABELS: Record<ParticipantStatus, string> = { applied: '申請中', active: '参加', suspended: '休止', left: '退会' };
-
 /**
  * CSV for the secretariat's spreadsheet: UTF-8 with a byte order mark and CRLF
  * line ends, because Excel in Japan reads a CSV without the mark as Shift_JIS
@@ -58,7 +55,7 @@ const STATUS_LABELS: Record<ParticipantStatus, string> = { applied: '申請中',
 export function feeListCsv(list: FeeList): string {
   return csv([
     ['対象月', '医療機関コード', '医療機関名', '種別', '所在地', '月末の状態', '基本利用料（円）'],
-    ...list.rows.map((r) => [list.month, r.facilityCode, r.facilityName, KIND_LABELS[r.kind], r.address, STATUS_LABELS[r.status], String(r.yen)]),
+    ...list.rows.map((r) => [list.month, r.facilityCode, r.facilityName, FACILITY_KIND_LABELS[r.kind], r.address, PARTICIPANT_STATUS_LABELS[r.status], String(r.yen)]),
     [list.month, '', '合計', '', '', `${list.rows.length}施設`, String(list.totalYen)],
   ]);
 }

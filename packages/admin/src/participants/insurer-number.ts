@@ -7,16 +7,6 @@ import { modulus10Weights21 } from './check-digit.js';
 export const INSURER_KINDS = ['municipal-nhi', 'nhi-society', 'late-elderly', 'kyokai', 'health-society', 'mutual-aid', 'other'] as const;
 export type InsurerKind = (typeof INSURER_KINDS)[number];
 
-export const INSURER_KIND_LABELS: Record<InsurerKind, string> = {
-  'municipal-nhi': '市町村国保',
-  'nhi-society': '国保組合',
-  'late-elderly': '後期高齢者医療',
-  kyokai: '協会けんぽ',
-  'health-society': '健康保険組合',
-  'mutual-aid': '共済組合',
-  other: 'その他',
-};
-
 /** 法別番号 of the 8-digit numbers and the kind they are; other law numbers are 'other'. */
 const KIND_BY_LAW: Record<string, InsurerKind> = {
   '01': 'kyokai',

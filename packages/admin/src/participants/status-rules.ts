@@ -56,5 +56,3 @@ export const FACILITY_STATUS_PROBLEMS: Record<FacilityStatusProblem, string> = {
 export function todayInJapan(now = new Date()): string {
   return new Date(now.getTime() + 9 * 3_600_000).toISOString().slice(0, 10);
 }
-
-export const STATUS_LABELS: Record<ParticipantStatus, string> = { applied: '申請中', active: '参加', suspended: '休止', left: '退会' };
