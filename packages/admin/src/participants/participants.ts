@@ -30,7 +30,8 @@ interface FacilityRow {
   address: string;
   phone: string;
   status: ParticipantStatus;
-  committee_approved_on: Date | string | null;
+  /** Dates are read as text (`::text`): YYYY-MM-DD on both engines, no time zone to get wrong. */
+  committee_approved_on: string | null;
   committee_reference: string | null;
   committee_recorded_by: string | null;
 }
@@ -40,12 +41,7 @@ interface InsurerRow {
   name: string;
   kind: InsurerKind;
   status: ParticipantStatus;
-  status_changed_on: Date | string | null;
-}
-
-/** A date column read as text (`::text`): YYYY-MM-DD. */
-function dateText(value: Date | string): string {
-  return typeof value === 'string' ? value.slice(0, 10) : value.toISOString().slice(0, 10);
+  status_changed_on: string | null;
 }
 
 // ---- insurers
@@ -91,7 +87,7 @@ export async function changeInsurerStatus(db: Db, number: string, change: Status
     if (!insurer) throw insurerNotFound();
     if (!canChangeStatus(insurer.status, change.status)) throw new ParticipantRefusal('conflict', 'transition', FACILITY_STATUS_PROBLEMS.transition);
     if (change.effectiveOn > todayInJapan()) throw new ParticipantRefusal('conflict', 'in-the-future', FACILITY_STATUS_PROBLEMS['in-the-future']);
-    if (insurer.status_changed_on && change.effectiveOn < dateText(insurer.status_changed_on)) {
+    if (insurer.status_changed_on && change.effectiveOn < insurer.status_changed_on) {
       throw new ParticipantRefusal('conflict', 'before-last-change', FACILITY_STATUS_PROBLEMS['before-last-change']);
     }
     const updated = await tx.query<InsurerRow>(
@@ -103,12 +99,11 @@ export async function changeInsurerStatus(db: Db, number: string, change: Status
 }
 
 function insurerOf(row: InsurerRow): Insurer {
-  return { number: row.number.trim(), name: row.name, kind: row.kind, status: row.status, statusChangedOn: row.status_changed_on ? dateText(row.status_changed_on) : null };
+  return { number: row.number.trim(), name: row.name, kind: row.kind, status: row.status, statusChangedOn: row.status_changed_on };
 }
 
 // ---- facilities
 
-// Dates as text: YYYY-MM-DD on both engines, with no time zone to get wrong.
 const FACILITY_COLUMNS = 'code, name, kind, address, phone, status, committee_approved_on::text AS committee_approved_on, committee_reference, committee_recorded_by';
 
 export async function listFacilities(db: Db, networkPrefecture: string, only?: string): Promise<AdminFacility[]> {
@@ -179,13 +174,13 @@ export async function changeFacilityStatus(db: Db, code: string, change: StatusC
     const { rows } = await tx.query<FacilityRow>(`SELECT ${FACILITY_COLUMNS} FROM facilities WHERE code = $1 FOR UPDATE`, [code]);
     const row = rows[0];
     if (!row) throw facilityNotFound();
-    const last = await tx.query<{ effective_on: Date | string }>('SELECT max(effective_on)::text AS effective_on FROM facility_status_changes WHERE facility_code = $1', [code]);
+    const last = await tx.query<{ effective_on: string | null }>('SELECT max(effective_on)::text AS effective_on FROM facility_status_changes WHERE facility_code = $1', [code]);
     const checked = checkFacilityStatusChange(
       {
         prefecture: row.code.slice(0, 2),
         status: row.status,
-        committeeApprovedOn: row.committee_approved_on ? dateText(row.committee_approved_on) : null,
-        lastEffectiveOn: last.rows[0]?.effective_on ? dateText(last.rows[0].effective_on) : '0000-01-01',
+        committeeApprovedOn: row.committee_approved_on,
+        lastEffectiveOn: last.rows[0]?.effective_on ?? '0000-01-01',
       },
       { to: change.status, effectiveOn: change.effectiveOn },
       networkPrefecture,
@@ -211,7 +206,7 @@ export async function changeFacilityStatus(db: Db, code: string, change: StatusC
 
 /** The status histories of `codes`, in the order the changes took effect and were recorded. */
 export async function statusHistory(db: Db, codes: string[]): Promise<Map<string, FacilityStatusEntry[]>> {
-  const { rows } = await db.query<{ facility_code: string; status: ParticipantStatus; effective_on: Date | string; recorded_at: Date | string; recorded_by: string; reason: string }>(
+  const { rows } = await db.query<{ facility_code: string; status: ParticipantStatus; effective_on: string; recorded_at: Date | string; recorded_by: string; reason: string }>(
     `SELECT facility_code, status, effective_on::text AS effective_on, recorded_at, recorded_by, reason FROM facility_status_changes
       WHERE facility_code = ANY($1::text[]) ORDER BY facility_code, effective_on, id`,
     [codes],
@@ -219,7 +214,7 @@ export async function statusHistory(db: Db, codes: string[]): Promise<Map<string
   const byCode = new Map<string, FacilityStatusEntry[]>();
   for (const r of rows) {
     const entries = byCode.get(r.facility_code) ?? [];
-    entries.push({ status: r.status, effectiveOn: dateText(r.effective_on), recordedAt: new Date(r.recorded_at).toISOString(), recordedBy: r.recorded_by, reason: r.reason });
+    entries.push({ status: r.status, effectiveOn: r.effective_on, recordedAt: new Date(r.recorded_at).toISOString(), recordedBy: r.recorded_by, reason: r.reason });
     byCode.set(r.facility_code, entries);
   }
   return byCode;
@@ -238,7 +233,7 @@ function facilityOf(row: FacilityRow, history: FacilityStatusEntry[], networkPre
     inPrefecture: prefecture === networkPrefecture,
     committeeApproval:
       row.committee_approved_on && row.committee_reference
-        ? { approvedOn: dateText(row.committee_approved_on), reference: row.committee_reference, recordedBy: row.committee_recorded_by ?? '' }
+        ? { approvedOn: row.committee_approved_on, reference: row.committee_reference, recordedBy: row.committee_recorded_by ?? '' }
         : null,
     history,
   };
