@@ -10,8 +10,12 @@ import { KAGAWA_INSURERS } from './participants/kagawa-insurers.js';
 
 const DEMO_JOINED_ON = '2024-04-01';
 
-const CITY: Record<string, string> = { takamatsu: '香川県高松市', marugame: '香川県丸亀市', sakaide: '香川県坂出市' };
-const STREETS = ['番町一丁目', '栗林町二丁目', '瓦町一丁目', '通町', '京町二丁目', '元町', '福岡町三丁目', '本町', '天神前', '宇多津町浜一番丁', '常磐町二丁目', '寿町一丁目', '中央町'];
+/** Each demo city with a few of its own town names (the house numbers are invented). */
+const TOWNS: Record<string, { city: string; streets: string[] }> = {
+  takamatsu: { city: '香川県高松市', streets: ['番町一丁目', '栗林町二丁目', '瓦町一丁目', '天神前', '常磐町二丁目', '寿町一丁目', '中央町'] },
+  marugame: { city: '香川県丸亀市', streets: ['大手町二丁目', '通町', '福島町', '城西町一丁目'] },
+  sakaide: { city: '香川県坂出市', streets: ['寿町一丁目', '京町二丁目', '元町', '本町'] },
+};
 
 const APPLICATIONS = [
   { code: '3730112345', name: 'たかまつ歯科クリニック', kind: 'dental-clinic', address: '香川県高松市林町2-5', phone: '087-865-0001' },
@@ -29,7 +33,8 @@ export async function seedDemoParticipants(identity: Db): Promise<void> {
       ]);
     }
     for (const [i, f] of facilities.entries()) {
-      const address = `${CITY[f.city] ?? '香川県'}${STREETS[i % STREETS.length]}${(i % 9) + 1}-${(i % 5) + 2}`;
+      const town = TOWNS[f.city]!;
+      const address = `${town.city}${town.streets[i % town.streets.length]}${(i % 9) + 1}-${(i % 5) + 2}`;
       // 高松 is 087-xxx-xxxx; 丸亀 and 坂出 are 0877-xx-xxxx.
       const areaDigits = f.phone.startsWith('0877') ? 4 : 3;
       const phone = `${f.phone.slice(0, areaDigits)}-${f.phone.slice(areaDigits, 6)}-${f.phone.slice(6)}`;

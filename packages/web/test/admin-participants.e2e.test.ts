@@ -88,6 +88,7 @@ describe.each(testEngines())('the administration console on %s', (engine) => {
     await status.getByLabel('理由').fill('承認済み');
     await status.getByRole('button', { name: '状態を変更' }).click();
     await expect.poll(() => dialog.getByTestId('facility-history').textContent()).toContain('承認済み');
+    await page.screenshot({ path: fileURLToPath(new URL(`../../../.vitest-tmp/participants-${engine}.png`, import.meta.url)), fullPage: true });
     expect(await dialog.getByTestId('facility-history').textContent()).toContain('demo-operator');
     await page.keyboard.press('Escape');
     await expect.poll(() => row.textContent()).toContain('参加');
@@ -102,6 +103,7 @@ describe.each(testEngines())('the administration console on %s', (engine) => {
     await expect.poll(() => page.getByTestId('fee-list').textContent()).toContain('岡山ひかりクリニック');
     const list = await (await page.request.get(`${server.url}/api/admin/fees/2026-10`)).json();
     expect(await page.getByTestId('fee-total').textContent()).toContain(`${(list.totalYen as number).toLocaleString('ja-JP')}円`);
+    await page.screenshot({ path: fileURLToPath(new URL(`../../../.vitest-tmp/fees-${engine}.png`, import.meta.url)), fullPage: true });
 
     const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('fees-csv').click()]);
     expect(csv.suggestedFilename()).toBe('renkei-fees-2026-10.csv');
@@ -146,6 +148,7 @@ describe.each(testEngines())('the administration console on %s', (engine) => {
     for (const text of await facilities.locator('tbody tr').allTextContents()) expect(text).toContain('丸亀');
     expect(await page.getByTestId('public-insurers').textContent()).toContain('丸亀市');
     expect(await page.getByTestId('public-insurers').locator('tbody tr').count()).toBe(1);
+    await page.screenshot({ path: fileURLToPath(new URL(`../../../.vitest-tmp/public-${engine}.png`, import.meta.url)), fullPage: true });
     // Full-width digits find the same insurer.
     await page.getByTestId('public-search').fill('３７００１５');
     await expect.poll(() => page.getByTestId('public-insurers').textContent()).toContain('高松市');
