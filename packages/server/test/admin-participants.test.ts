@@ -126,6 +126,19 @@ describe.each(testEngines())('network administration on %s', (engine) => {
     expect((await auditOf('admin.facility.status')).filter((a) => a.actor === userOf('clerk').id)).toEqual([expect.objectContaining({ outcome: 'refused', role: 'clerk' })]);
   });
 
+  it('refuses administration to every role but the two administrators, and to a terminal without a login', async () => {
+    for (const role of ['doctor', 'dentist', 'pharmacist', 'nurse', 'liaison']) {
+      const user = await signedIn(role);
+      expect((await user.call('POST', `/api/admin/facilities/${OKAYAMA}/status`, { status: 'left', effectiveOn: '2026-11-01' })).status, role).toBe(403);
+      expect((await user.call('GET', '/api/admin/facilities')).status, role).toBe(403);
+    }
+    const terminalOnly = await Client.terminal(server, network);
+    clients.push(terminalOnly);
+    expect((await terminalOnly.call('GET', '/api/admin/fees/2026-10.csv')).status).toBe(401);
+    expect((await terminalOnly.call('POST', '/api/admin/insurers', { number: '370015', name: 'x', kind: 'municipal-nhi' })).status).toBe(401);
+    expect((await network.stores.identity.query<{ status: string }>('SELECT status FROM facilities WHERE code = $1', [OKAYAMA])).rows[0]!.status).toBe('applied');
+  });
+
   it('lets a facility administrator see and correct their own facility only: another is as unknown as a code that does not exist', async () => {
     const admin = await signedIn('facility-admin');
     const own = await admin.call('GET', '/api/admin/facilities');
