@@ -10,6 +10,7 @@ import { createUser, issueCard, loadOrCreateNetworkCa, pkiDir, upsertFacility, t
 import { decryptField } from '@renkei/identity';
 import type { ServerKeys, Stores } from '@renkei/store';
 import { facilities } from '@renkei/synthetic';
+import { seedDemoParticipants } from './demo-participants.js';
 import { issueTerminal } from './terminals.js';
 
 export interface DemoCredentials {
@@ -44,7 +45,11 @@ const USERS: Array<{ id: string; role: Role; displayName: string; at: 'hospital'
 /** Seeds the demo network once; later calls return the credentials written the first time. */
 export async function seedDemoNetwork(stores: Stores, keys: ServerKeys, dataDir: string, options: { cards?: number } = {}): Promise<DemoCredentials> {
   const existing = await readDemoCredentials(dataDir);
-  if (existing) return existing;
+  if (existing) {
+    // A demo seeded before the participants were administered gets them now.
+    await seedDemoParticipants(stores.identity);
+    return existing;
+  }
   const demoDir = path.join(dataDir, 'demo');
   await mkdir(demoDir, { recursive: true, mode: 0o700 });
   const ca = await loadOrCreateNetworkCa(dataDir);
@@ -52,6 +57,7 @@ export async function seedDemoNetwork(stores: Stores, keys: ServerKeys, dataDir:
   for (const f of facilities) {
     await upsertFacility(stores.identity, { code: f.code, name: f.name, kind: f.kind === 'pharmacy' ? 'pharmacy' : f.kind === 'hospital' ? 'hospital' : 'clinic' });
   }
+  await seedDemoParticipants(stores.identity);
   const hospital = facilities.find((f) => f.kind === 'hospital')!;
   const placeOf = { hospital, clinic: facilities.find((f) => f.kind === 'clinic')!, pharmacy: facilities.find((f) => f.kind === 'pharmacy')! };
 

@@ -277,3 +277,4 @@ export interface ComplaintResult {
   medications: MedicationItem[];
   tests: ActItem[];
 }
+export * from './participants.js';

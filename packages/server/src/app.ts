@@ -9,12 +9,15 @@ import type { Server } from 'node:https';
 import { ApiError } from './errors.js';
 import { registerGate } from './gate.js';
 import { resolveOptions, type ServerOptions } from './options.js';
+import { adminParticipantRoutes } from './routes/admin-participants.js';
 import { authRoutes } from './routes/auth.js';
 import { deskCardRoutes, deskRoutes } from './routes/desk.js';
 import { searchTableRoutes } from './routes/disease-groups.js';
 import { healthRoutes } from './routes/health.js';
 import { myNumberRoutes } from './routes/my-number.js';
+import { feeRoutes } from './routes/fees.js';
 import { patientAccessRoutes } from './routes/patient-access.js';
+import { publicRoutes } from './routes/public.js';
 import { registerSecurityHeaders } from './security-headers.js';
 
 export interface TlsMaterial {
@@ -56,6 +59,9 @@ export async function buildApp(serverOptions: ServerOptions, tls: TlsMaterial): 
   await app.register(deskRoutes, options);
   await app.register(deskCardRoutes, options);
   await app.register(myNumberRoutes, options);
+  await app.register(adminParticipantRoutes, options);
+  await app.register(feeRoutes, options);
+  await app.register(publicRoutes, options);
   const web = options.webRoot && existsSync(options.webRoot) ? options.webRoot : undefined;
   if (web) {
     await app.register(fastifyStatic, {

@@ -8,6 +8,7 @@ import type { AuditEntry } from '@renkei/audit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { loginRequired, roleForbidden, terminalRequired } from './errors.js';
 import type { ResolvedOptions } from './options.js';
+import { PUBLIC_PATHS } from './routes/public.js';
 import { presentedTerminal, type RequestTerminal } from './terminal.js';
 
 export const SESSION_COOKIE = '__Host-renkei-session';
@@ -24,8 +25,8 @@ declare module 'fastify' {
 /** The access id in a patient-data path; the gate checks it with the other two factors, in the same query. */
 const PATIENT_PATH = /^\/api\/patient-access\/([^/]+)\//;
 
-/** Paths that answer without a terminal certificate. */
-const OPEN_PATHS = new Set(['/api/health']);
+/** Paths that answer without a terminal certificate: exact paths, never a prefix, so nothing new opens by accident. */
+const OPEN_PATHS = new Set<string>(['/api/health', ...PUBLIC_PATHS]);
 
 export function registerGate(app: FastifyInstance, options: ResolvedOptions): void {
   app.decorateRequest('terminal', null);

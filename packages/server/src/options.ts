@@ -26,19 +26,39 @@ export interface ServerOptions {
   /** The built web app, served at /. */
   webRoot?: string;
   logger?: boolean;
+  /** The network's prefecture (都道府県番号, 2 digits): facilities elsewhere join only with the steering committee's approval. Kagawa (37) if not given. */
+  networkPrefecture?: string;
+  /** The network's name as printed on statements. */
+  networkName?: string;
 }
 
 /** The card helper's default port (see @renkei/card-helper). */
 const DEFAULT_CARD_HELPER_URL = 'http://127.0.0.1:18411';
 
-export type ResolvedOptions = ServerOptions & { policy: AccessPolicy; jpki: JpkiTrustSource; cardHelperUrl: string; audit: AuditWriter; masters: MasterLookup; histories: HistoryCache; persons: PersonCache };
+export type ResolvedOptions = ServerOptions & {
+  networkPrefecture: string;
+  networkName: string;
+  policy: AccessPolicy;
+  jpki: JpkiTrustSource;
+  cardHelperUrl: string;
+  audit: AuditWriter;
+  masters: MasterLookup;
+  histories: HistoryCache;
+  persons: PersonCache;
+};
 
 /** Fails at start, not on the first request, when the options do not fit together. */
 export function resolveOptions(options: ServerOptions): ResolvedOptions {
   if (options.mode === 'demo' && !options.demoTerminalSerial) throw new Error('demo mode needs the demo terminal (demoTerminalSerial)');
   if (options.mode === 'production' && options.demoTerminalSerial) throw new Error('production mode never stands in a demo terminal for loopback connections');
+  const networkPrefecture = options.networkPrefecture ?? '37';
+  if (!/^\d{2}$/.test(networkPrefecture) || Number(networkPrefecture) < 1 || Number(networkPrefecture) > 47) {
+    throw new Error(`the network's prefecture must be a 都道府県番号 01–47, not "${networkPrefecture}"`);
+  }
   return {
     ...options,
+    networkPrefecture,
+    networkName: options.networkName ?? 'Renkei 地域医療連携ネットワーク',
     policy: options.policy ?? DEFAULT_ACCESS_POLICY,
     jpki: options.jpki ?? fixedJpkiTrust(undefined),
     cardHelperUrl: options.cardHelperUrl ?? DEFAULT_CARD_HELPER_URL,

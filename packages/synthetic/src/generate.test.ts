@@ -230,7 +230,7 @@ describe('generateClaims', () => {
   it('writes insurer numbers as real files do, with 枝番 in SN for most receipts', () => {
     const ho = allReceipts().map(({ receipt }) => recordsOf(receipt, 'HO')[0] ?? []);
     const insurers = new Set(ho.map((record) => field(record, 1)));
-    expect(insurers).toContain('01370016');
+    expect(insurers).toContain('01370014');
     expect([...insurers].some((insurer) => /^ {2}37\d{4}$/.test(insurer))).toBe(true);
     expect([...insurers].some((insurer) => /^39\d{6}$/.test(insurer))).toBe(true);
     expect(ho.some((record) => /[０-９]/.test(field(record, 2) + field(record, 3)))).toBe(true);

@@ -74,13 +74,15 @@ const nationalInsurers: Record<City, { insurer: string; symbol: string }> = {
   marugame: { insurer: '  370023', symbol: '丸亀' },
   sakaide: { insurer: '  370031', symbol: '坂出' },
 };
-const KYOKAI_KAGAWA = '01370016';
-const employerFunds = ['06370011', '06370029'];
+// 8-digit 保険者番号 end with the check digit of the 保険者番号設定要領 (as the network checks them); the
+// Kagawa ones are those of the demo's participating insurers (packages/admin kagawa-insurers.ts).
+const KYOKAI_KAGAWA = '01370014';
+const employerFunds = ['06370019', '06370027'];
 const mutualAidFunds = [
-  { insurer: '32370015', symbol: '香職' },
-  { insurer: '34370013', symbol: '香教' },
+  { insurer: '32370017', symbol: '香職' },
+  { insurer: '34370015', symbol: '香教' },
 ];
-const LATE_ELDER_INSURER = '39370005';
+const LATE_ELDER_INSURER = '39370010';
 const CHILD_PROGRAM_PAYER = '88370017';
 
 /** Full-width digits, as some 記号・番号 are written. */

@@ -1,13 +1,21 @@
-import { Alert, AppShell, Center, Loader } from '@mantine/core';
+import { Alert, Anchor, AppShell, Center, Loader } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { Navigate, Route, Routes } from 'react-router';
+import { Navigate, Route, Routes, useLocation } from 'react-router';
 import { AppHeader } from './components/app-header.js';
+import { AdminFeesPage } from './pages/admin-fees-page.js';
+import { AdminParticipantsPage } from './pages/admin-participants-page.js';
 import { CardPage } from './pages/card-page.js';
 import { LoginPage } from './pages/login-page.js';
 import { PatientPage } from './pages/patient-page.js';
+import { PublicPage } from './pages/public-page.js';
 import { useMe, useTerminal } from './session.js';
 
+/** The public directory needs no terminal and no login; everything else is the terminal's app. */
 export function App() {
+  return /^\/public\/?$/.test(useLocation().pathname) ? <PublicPage /> : <TerminalApp />;
+}
+
+function TerminalApp() {
   const { t } = useTranslation();
   const terminal = useTerminal();
   const me = useMe();
@@ -16,6 +24,8 @@ export function App() {
       <Center h="100vh" p="md">
         <Alert color="red" title={t('app.title')} data-testid="terminal-missing">
           {t('terminal.missing')}
+          <br />
+          <Anchor href="/public">{t('administration.nav.publicDirectory')}</Anchor>
         </Alert>
       </Center>
     );
@@ -38,6 +48,8 @@ export function App() {
           <Route path="/login" element={loggedIn ? <Navigate to="/card" replace /> : <LoginPage />} />
           <Route path="/card" element={loggedIn ? <CardPage me={me.data!} /> : <Navigate to="/login" replace />} />
           <Route path="/patients/:accessId/:tab?" element={loggedIn ? <PatientPage /> : <Navigate to="/login" replace />} />
+          <Route path="/admin/participants" element={loggedIn ? <AdminParticipantsPage me={me.data!} /> : <Navigate to="/login" replace />} />
+          <Route path="/admin/fees" element={loggedIn ? <AdminFeesPage me={me.data!} /> : <Navigate to="/login" replace />} />
           <Route path="*" element={<Navigate to={loggedIn ? '/card' : '/login'} replace />} />
         </Routes>
       </AppShell.Main>

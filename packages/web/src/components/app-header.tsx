@@ -6,6 +6,7 @@ import { useNavigate } from 'react-router';
 import { api } from '../api.js';
 import { toggleLanguage } from '../i18n.js';
 import type { TerminalInfo } from '../session.js';
+import { AdministrationLinks } from './administration-links.js';
 
 export function AppHeader({ terminal, me }: { terminal: TerminalInfo; me: Me | null }) {
   const { t } = useTranslation();
@@ -45,6 +46,7 @@ export function AppHeader({ terminal, me }: { terminal: TerminalInfo; me: Me | n
               <Button size="xs" variant="default" onClick={() => navigate('/card')}>
                 {t('header.newPatient')}
               </Button>
+              <AdministrationLinks role={me.user.role} />
               <Button size="xs" color="gray" onClick={logout} data-testid="logout">
                 {t('header.logout')}
               </Button>

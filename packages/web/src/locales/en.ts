@@ -1,3 +1,4 @@
+import { administrationEn } from './administration-en.js';
 import type { Messages } from './ja.js';
 
 export const en: Messages = {
@@ -115,6 +116,7 @@ export const en: Messages = {
     patient_search_complaint: 'Chief-complaint search',
     history_view: 'Operator query',
   },
+  administration: administrationEn,
   unknownCode: 'Unknown code',
   loading: 'Loading…',
   error: 'Error',

@@ -1,3 +1,5 @@
+import { administrationJa } from './administration-ja.js';
+
 export const ja = {
   app: { title: 'Renkei 連携', subtitle: '地域医療連携ネットワーク', language: 'English' },
   demo: { banner: 'デモモード：このPCはデモ端末として扱われています（本番では使用できません）' },
@@ -150,6 +152,7 @@ export const ja = {
     patient_search_complaint: '主訴検索',
     history_view: '運用者による照会',
   },
+  administration: administrationJa,
   unknownCode: '不明なコード',
   loading: '読み込み中…',
   error: 'エラー',

@@ -1,0 +1,107 @@
+import type { FeeList, Me } from '@renkei/api';
+import { Alert, Anchor, Button, Card, Group, Loader, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../api.js';
+
+const yen = (amount: number) => `${amount.toLocaleString('ja-JP')}円`;
+
+/** Last month in Japan: the month a secretariat bills at the start of this one. */
+function lastMonth(): string {
+  const now = new Date(Date.now() + 9 * 3_600_000);
+  const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
+  return d.toISOString().slice(0, 7);
+}
+
+/**
+ * 利用料: the operator picks a month and sees every facility billed, with the
+ * list and each statement to download. A facility administrator gets their
+ * own facility's statement.
+ */
+export function AdminFeesPage({ me }: { me: Me }) {
+  const { t } = useTranslation();
+  const [month, setMonth] = useState(lastMonth());
+  const valid = /^\d{4}-(0[1-9]|1[0-2])$/.test(month);
+  const operator = me.user.role === 'operator';
+  const list = useQuery({ queryKey: ['fees', month], queryFn: () => api<FeeList>('GET', `/api/admin/fees/${month}`), enabled: valid && operator });
+
+  return (
+    <Stack maw={1100} mx="auto">
+      <Title order={3}>{t('administration.fees.title')}</Title>
+      <Text size="sm" c="dimmed">
+        {t('administration.fees.help', { fee: yen(6500) })}
+      </Text>
+      <Group align="end">
+        <TextInput type="month" label={t('administration.fees.month')} value={month} onChange={(e) => setMonth(e.currentTarget.value)} data-testid="fee-month" />
+        {operator && valid && (
+          <>
+            <Button component="a" href={`/api/admin/fees/${month}.csv`} download variant="light" data-testid="fees-csv">
+              {t('administration.fees.csv')}
+            </Button>
+            <Button component="a" href={`/api/admin/fees/${month}.pdf`} download variant="light" data-testid="fees-pdf">
+              {t('administration.fees.pdf')}
+            </Button>
+          </>
+        )}
+        {!operator && valid && me.user.facilityCode && (
+          <>
+            <Button component="a" href={`/api/admin/fees/${month}/${me.user.facilityCode}.pdf`} download variant="light">
+              {t('administration.fees.statement')} PDF
+            </Button>
+            <Button component="a" href={`/api/admin/fees/${month}/${me.user.facilityCode}.csv`} download variant="light">
+              {t('administration.fees.statement')} CSV
+            </Button>
+          </>
+        )}
+      </Group>
+      {list.isPending && operator && valid && <Loader />}
+      {list.isError && <Alert color="red">{list.error.message}</Alert>}
+      {list.data && (
+        <Card withBorder p="sm" data-testid="fee-list">
+          <Group justify="space-between">
+            <Text fw={700}>{t('administration.fees.facilities', { count: list.data.rows.length })}</Text>
+            <Text fw={700} data-testid="fee-total">
+              {t('administration.fees.total')} {yen(list.data.totalYen)}
+            </Text>
+          </Group>
+          {list.data.rows.length === 0 ? (
+            <Text c="dimmed">{t('administration.fees.none')}</Text>
+          ) : (
+            <Table striped className="dense-table">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>{t('administration.participants.code')}</Table.Th>
+                  <Table.Th>{t('administration.participants.name')}</Table.Th>
+                  <Table.Th>{t('administration.participants.kind')}</Table.Th>
+                  <Table.Th>{t('administration.fees.statusAtMonthEnd')}</Table.Th>
+                  <Table.Th style={{ textAlign: 'right' }}>{t('administration.fees.amount')}</Table.Th>
+                  <Table.Th>{t('administration.fees.statement')}</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {list.data.rows.map((r) => (
+                  <Table.Tr key={r.facilityCode}>
+                    <Table.Td>{r.facilityCode}</Table.Td>
+                    <Table.Td>{r.facilityName}</Table.Td>
+                    <Table.Td>{t(`administration.facilityKind.${r.kind}`)}</Table.Td>
+                    <Table.Td>{t(`administration.status.${r.status}`)}</Table.Td>
+                    <Table.Td style={{ textAlign: 'right' }}>{yen(r.yen)}</Table.Td>
+                    <Table.Td>
+                      <Anchor href={`/api/admin/fees/${month}/${r.facilityCode}.pdf`} download size="sm">
+                        PDF
+                      </Anchor>{' '}
+                      <Anchor href={`/api/admin/fees/${month}/${r.facilityCode}.csv`} download size="sm">
+                        CSV
+                      </Anchor>
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          )}
+        </Card>
+      )}
+    </Stack>
+  );
+}
