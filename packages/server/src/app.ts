@@ -9,11 +9,14 @@ import type { Server } from 'node:https';
 import { ApiError } from './errors.js';
 import { registerGate } from './gate.js';
 import { resolveOptions, type ServerOptions } from './options.js';
+import { adminTerminalRoutes } from './routes/admin-terminals.js';
+import { adminUserRoutes } from './routes/admin-users.js';
 import { authRoutes } from './routes/auth.js';
 import { deskCardRoutes, deskRoutes } from './routes/desk.js';
 import { searchTableRoutes } from './routes/disease-groups.js';
 import { healthRoutes } from './routes/health.js';
 import { patientAccessRoutes } from './routes/patient-access.js';
+import { settingsRoutes } from './routes/settings.js';
 import { registerSecurityHeaders } from './security-headers.js';
 
 export interface TlsMaterial {
@@ -54,6 +57,9 @@ export async function buildApp(serverOptions: ServerOptions, tls: TlsMaterial): 
   await app.register(searchTableRoutes, options);
   await app.register(deskRoutes, options);
   await app.register(deskCardRoutes, options);
+  await app.register(adminTerminalRoutes, options);
+  await app.register(adminUserRoutes, options);
+  await app.register(settingsRoutes, options);
   const web = options.webRoot && existsSync(options.webRoot) ? options.webRoot : undefined;
   if (web) {
     await app.register(fastifyStatic, {

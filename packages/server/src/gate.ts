@@ -4,9 +4,10 @@
  * for an open patient access (`patient-records.ts`), never check on their own.
  */
 import { canReadHistories, identifyCaller, type Session } from '@renkei/access';
+import { adminScope, type AdminScope } from '@renkei/admin';
 import type { AuditEntry } from '@renkei/audit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { loginRequired, roleForbidden, terminalRequired } from './errors.js';
+import { loginRequired, passwordChangeRequired, roleForbidden, terminalRequired } from './errors.js';
 import type { ResolvedOptions } from './options.js';
 import { presentedTerminal, type RequestTerminal } from './terminal.js';
 
@@ -22,6 +23,9 @@ declare module 'fastify' {
 /** Paths that answer without a terminal certificate. */
 const OPEN_PATHS = new Set(['/api/health']);
 
+/** All a user whose password is a one-time one (first login, or reset) may do: change it, or leave. */
+const BEFORE_PASSWORD_CHANGE = new Set(['/api/terminal', '/api/login', '/api/logout', '/api/me', '/api/me/password']);
+
 export function registerGate(app: FastifyInstance, options: ResolvedOptions): void {
   app.decorateRequest('terminal', null);
   app.decorateRequest('session', null);
@@ -34,6 +38,7 @@ export function registerGate(app: FastifyInstance, options: ResolvedOptions): vo
     if (!caller) throw terminalRequired();
     request.terminal = { ...caller.terminal, demo: presented.demo };
     request.session = caller.session ?? null;
+    if (request.session?.user.mustChangePassword && !BEFORE_PASSWORD_CHANGE.has(path)) throw passwordChangeRequired();
   });
 }
 
@@ -47,6 +52,14 @@ export function requireClinician(request: FastifyRequest): Session {
   const session = requireSession(request);
   if (!canReadHistories(session.user.role)) throw roleForbidden();
   return session;
+}
+
+/** A session whose user administers terminals and IDs: the operator the network, a facility administrator their facility. */
+export function requireAdministrator(request: FastifyRequest): { session: Session; scope: AdminScope } {
+  const session = requireSession(request);
+  const scope = adminScope(session.user);
+  if (!scope) throw roleForbidden();
+  return { session, scope };
 }
 
 /** Writes an audit record for this request (who, from which facility and terminal), and waits until it is committed. */

@@ -1,4 +1,5 @@
-import { DEFAULT_ACCESS_POLICY, type AccessPolicy } from '@renkei/access';
+import { DEFAULT_ACCESS_POLICY, type AccessPolicy, type NetworkCa } from '@renkei/access';
+import { unusedAccountDays } from '@renkei/admin';
 import { AuditWriter } from '@renkei/audit';
 import { createCachingMasterLookup, type MasterLookup } from '@renkei/masters';
 import type { ServerKeys, Stores } from '@renkei/store';
@@ -19,12 +20,16 @@ export interface ServerOptions {
    */
   trustedProxyAddress?: string;
   policy?: AccessPolicy;
+  /** The network CA, to issue and renew terminal certificates from the administration console. */
+  networkCa?: NetworkCa;
+  /** Staff IDs unused this many days are flagged for review (default: RENKEI_UNUSED_ACCOUNT_DAYS, else 90). */
+  unusedAccountDays?: number;
   /** The built web app, served at /. */
   webRoot?: string;
   logger?: boolean;
 }
 
-export type ResolvedOptions = ServerOptions & { policy: AccessPolicy; audit: AuditWriter; masters: MasterLookup; histories: HistoryCache; persons: PersonCache };
+export type ResolvedOptions = ServerOptions & { policy: AccessPolicy; unusedAccountDays: number; audit: AuditWriter; masters: MasterLookup; histories: HistoryCache; persons: PersonCache };
 
 /** Fails at start, not on the first request, when the options do not fit together. */
 export function resolveOptions(options: ServerOptions): ResolvedOptions {
@@ -33,6 +38,7 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
   return {
     ...options,
     policy: options.policy ?? DEFAULT_ACCESS_POLICY,
+    unusedAccountDays: options.unusedAccountDays ?? unusedAccountDays(),
     audit: new AuditWriter(options.stores.clinical, options.keys.audit),
     masters: createCachingMasterLookup(options.stores.clinical),
     histories: new HistoryCache(options.stores.clinical),

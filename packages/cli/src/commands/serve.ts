@@ -27,7 +27,7 @@ export function registerServe(program: Command): void {
         const ca = await loadOrCreateNetworkCa(config.dataDir);
         const tls = await loadOrCreateServerTls(config.dataDir, ca);
         const app = await buildApp(
-          { stores, keys, mode: options.demo ? 'demo' : 'production', demoTerminalSerial, trustedProxyAddress: options.trustedProxy, webRoot: WEB_ROOT, logger: !options.demo },
+          { stores, keys, mode: options.demo ? 'demo' : 'production', demoTerminalSerial, trustedProxyAddress: options.trustedProxy, networkCa: ca, webRoot: WEB_ROOT, logger: !options.demo },
           tls,
         );
         await listen(app, port, options.host);
