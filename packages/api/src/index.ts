@@ -126,6 +126,8 @@ export interface Me {
   canReadHistories: boolean;
   /** Enrollment, cards, consent and the access log, at a facility desk. */
   canServeDesk: boolean;
+  /** 端末管理・利用者管理: the operator for the network, a facility administrator for their facility. */
+  canAdminister: boolean;
 }
 
 export interface PatientAccessOpened {

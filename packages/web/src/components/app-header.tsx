@@ -4,6 +4,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { api } from '../api.js';
+import { AdminLinks } from './admin-links.js';
 import { toggleLanguage } from '../i18n.js';
 import type { TerminalInfo } from '../session.js';
 
@@ -42,9 +43,14 @@ export function AppHeader({ terminal, me }: { terminal: TerminalInfo; me: Me | n
                 {me.user.displayName}
               </Text>
               <Badge variant="light">{me.user.facilityName}</Badge>
-              <Button size="xs" variant="default" onClick={() => navigate('/card')}>
-                {t('header.newPatient')}
-              </Button>
+              {!me.user.mustChangePassword && (
+                <>
+                  <Button size="xs" variant="default" onClick={() => navigate('/card')}>
+                    {t('header.newPatient')}
+                  </Button>
+                  <AdminLinks me={me} />
+                </>
+              )}
               <Button size="xs" color="gray" onClick={logout} data-testid="logout">
                 {t('header.logout')}
               </Button>
