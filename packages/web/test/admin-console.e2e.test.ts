@@ -126,7 +126,7 @@ describe.each(testEngines())('the administration console on %s', (engine) => {
     await nurse.getByTestId('email-submit').click();
     await expect.poll(() => nurse.getByTestId('email-message').textContent()).toContain('メールアドレスを保存しました');
     await nurse.reload();
-    await expect.poll(() => nurse.getByLabel('メールアドレス').inputValue()).toBe('akari@shodoshima.example.jp');
+    await expect.poll(() => nurse.getByLabel('メールアドレス').inputValue(), { timeout: 10_000 }).toBe('akari@shodoshima.example.jp');
 
     await nurse.getByLabel('現在のパスワード').fill('Shodoshima-Olive-8');
     await nurse.getByLabel(/^新しいパスワード\s*\*?$/).fill('Kankakei-Gorge-22');
@@ -137,7 +137,7 @@ describe.each(testEngines())('the administration console on %s', (engine) => {
     // The administrator sees the address and deactivates the ID: the nurse's session ends at once.
     await admin.reload();
     const row = admin.getByTestId('user-nurse-shodoshima');
-    await expect.poll(() => row.textContent()).toContain('akari@shodoshima.example.jp');
+    await expect.poll(() => row.textContent(), { timeout: 10_000 }).toContain('akari@shodoshima.example.jp');
     await row.getByTestId('user-toggle-active').click();
     await expect.poll(() => row.textContent()).toContain('停止中');
     await nurse.reload();
