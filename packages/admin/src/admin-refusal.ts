@@ -13,6 +13,7 @@ export type AdminRefusalCode =
   | 'id-taken'
   | 'own-account'
   | 'wrong-password'
+  | 'account-locked'
   | 'weak-password';
 
 export class AdminRefusal extends Error {

@@ -26,10 +26,8 @@ export async function issueTerminal(
   if (facility.rows.length === 0) throw new AdminRefusal('unknown-facility', `unknown facility ${terminal.facilityCode}`);
   const issued = await issueTerminalCertificate(ca, terminal);
   const password = terminal.password ?? randomBytes(12).toString('base64url');
-  await registerTerminal(identity, { serial: issued.serial, facilityCode: terminal.facilityCode, name: terminal.name, notAfter: issued.notAfter });
-  if (terminal.issuedBy || terminal.renewedFrom) {
-    await identity.query('UPDATE terminals SET issued_by = $2, renewed_from = $3 WHERE serial = $1', [issued.serial, terminal.issuedBy ?? null, terminal.renewedFrom ?? null]);
-  }
+  const { facilityCode, name, issuedBy, renewedFrom } = terminal;
+  await registerTerminal(identity, { serial: issued.serial, facilityCode, name, notAfter: issued.notAfter, issuedBy, renewedFrom });
   return { serial: issued.serial, p12: toPkcs12(issued, ca, password, terminal.name), password, notAfter: issued.notAfter };
 }
 
@@ -88,10 +86,13 @@ export async function listTerminals(identity: Db, scope: AdminScope, now = new D
 
 /** A terminal in scope, locked for the rest of the transaction; outside the scope it does not exist. */
 async function terminalInScope(tx: Db, scope: AdminScope, serial: string) {
-  const { rows } = await tx.query<{ serial: string; facility_code: string; name: string; revoked_at: Date | null }>(
-    'SELECT serial, facility_code, name, revoked_at FROM terminals WHERE serial = $1 FOR UPDATE',
-    [normalizeSerial(serial)],
-  );
+  const normalized = normalizeSerial(serial);
+  const { rows } = /^[0-9a-f]{1,64}$/.test(normalized)
+    ? await tx.query<{ serial: string; facility_code: string; name: string; revoked_at: Date | null }>(
+        'SELECT serial, facility_code, name, revoked_at FROM terminals WHERE serial = $1 FOR UPDATE',
+        [normalized],
+      )
+    : { rows: [] };
   const row = rows[0];
   if (!row || !scopeCoversFacility(scope, row.facility_code)) throw new AdminRefusal('not-found', `no terminal with serial ${serial}`);
   return { ...row, facility_code: row.facility_code.trim() };

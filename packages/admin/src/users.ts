@@ -5,7 +5,7 @@
  * user then must choose their own at the next login. IDs unused for a while
  * are flagged for review.
  */
-import { hashPassword, passwordProblem, verifyPassword, type Role } from '@renkei/access';
+import { authenticate, hashPassword, passwordProblem, type AccessPolicy, type Role } from '@renkei/access';
 import type { Db } from '@renkei/store';
 import { facilityRequired, scopeCoversFacility, scopeCoversUser, scopeFacility, scopeMayGrantRole, type AdminScope } from './admin-permissions.js';
 import { AdminRefusal } from './admin-refusal.js';
@@ -173,10 +173,13 @@ export async function changeOwnPassword(
   identity: Db,
   user: { id: string; sessionTokenHash: string },
   passwords: { currentPassword: string; newPassword: string },
+  policy: AccessPolicy,
   now = new Date(),
 ): Promise<void> {
-  const { rows } = await identity.query<{ password_hash: string }>('SELECT password_hash FROM users WHERE id = $1 AND active', [user.id]);
-  if (!rows[0] || !(await verifyPassword(rows[0].password_hash, passwords.currentPassword))) throw new AdminRefusal('wrong-password', 'the current password is wrong');
+  // The current password is checked as a login is: wrong guesses count towards the lockout, so a left-open session cannot be used to find it.
+  const proof = await authenticate(identity, user.id, passwords.currentPassword, policy, now);
+  if (proof.status === 'locked') throw new AdminRefusal('account-locked', 'too many wrong passwords: the ID is locked for a while');
+  if (proof.status !== 'ok') throw new AdminRefusal('wrong-password', 'the current password is wrong');
   const problem = newPasswordProblem(passwords.newPassword, { userId: user.id, currentPassword: passwords.currentPassword });
   if (problem) throw new AdminRefusal('weak-password', problem);
   const passwordHash = await hashPassword(passwords.newPassword);

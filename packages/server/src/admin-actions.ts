@@ -19,6 +19,7 @@ const ANSWERS: Record<AdminRefusalCode, [status: number, message: string]> = {
   'id-taken': [409, 'この利用者IDはすでに使われています。別のIDにしてください'],
   'own-account': [409, '自分自身のIDにはこの操作はできません。パスワードは個人設定で変更してください'],
   'wrong-password': [403, '現在のパスワードが違います'],
+  'account-locked': [403, 'パスワードの誤りが続いたため、このIDは一時的にロックされています。しばらくしてからお試しください'],
   'weak-password': [400, 'パスワードが条件を満たしていません'],
 };
 
@@ -27,6 +28,9 @@ export function adminRefusalError(refusal: AdminRefusal): ApiError {
   // A weak password's reason is the rule it broke (Japanese, nothing personal): the user needs it to choose again.
   return new ApiError(status, refusal.code, refusal.code === 'weak-password' ? refusal.message : message);
 }
+
+/** An id from the URL, as the audit trail keeps it: whatever was typed, but never more than an id's length. */
+export const asGiven = (id: string) => id.slice(0, 64);
 
 export interface AdminAction {
   action: string;

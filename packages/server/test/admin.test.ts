@@ -231,11 +231,30 @@ describe.each(testEngines())('network administration on %s', (engine) => {
       const list = (await admin.call('GET', '/api/admin/users')).body;
       expect(list.users.every((u: { facilityCode: string; role: string }) => u.facilityCode === hospital && u.role !== 'operator')).toBe(true);
       expect(list.roles).not.toContain('operator');
+      expect(await auditOf('user.list')).toContainEqual(expect.objectContaining({ actor: 'demo-facility-admin', role: 'facility-admin', outcome: 'allowed' }));
       // Nothing changed for the users they could not reach.
       const { rows } = await network.stores.identity.query<{ active: boolean; must_change_password: boolean }>("SELECT active, must_change_password FROM users WHERE id = 'demo-operator'");
       expect(rows[0]).toEqual({ active: true, must_change_password: false });
       expect((await operator.call('GET', '/api/admin/users')).body.roles).toContain('operator');
       await Promise.all([operator.close(), admin.close()]);
+    });
+
+    it('counts wrong current passwords in a password change towards the lockout, as logins do', async () => {
+      const operator = await signedIn('operator');
+      const { password } = (await operator.call('POST', '/api/admin/users', { id: 'ph-naoshima', displayName: '直島 薬局', role: 'pharmacist', facilityCode: clinic })).body;
+      const pharmacist = await Client.terminal(server, network);
+      await login(pharmacist, 'ph-naoshima', password);
+      for (let i = 1; i < 5; i++) expect((await pharmacist.call('POST', '/api/me/password', { currentPassword: `guess ${i}`, newPassword: 'Naoshima-Art-2026' })).body.error.code).toBe('wrong-password');
+      const locked = await pharmacist.call('POST', '/api/me/password', { currentPassword: 'guess 5', newPassword: 'Naoshima-Art-2026' });
+      expect(locked.status).toBe(403);
+      expect(locked.body.error.code).toBe('account-locked');
+      expect((await pharmacist.call('POST', '/api/me/password', { currentPassword: password, newPassword: 'Naoshima-Art-2026' })).body.error.code).toBe('account-locked');
+      expect((await login(await Client.terminal(server, network), 'ph-naoshima', password)).body.error.code).toBe('account-locked');
+      // A reset by an administrator lifts the lock.
+      const reset = (await operator.call('POST', '/api/admin/users/ph-naoshima/reset-password')).body;
+      expect((await login(pharmacist, 'ph-naoshima', reset.password)).status).toBe(200);
+      expect(await auditOf('me.password')).toContainEqual(expect.objectContaining({ actor: 'ph-naoshima', outcome: 'refused', detail: expect.objectContaining({ reason: 'account-locked' }) }));
+      await Promise.all([operator.close(), pharmacist.close()]);
     });
 
     it('clerks and clinicians cannot administer IDs', async () => {

@@ -7,9 +7,8 @@ import { listTerminals, issueTerminal, renewTerminal, revokeTerminalInScope, sco
 import { issueTerminalRequest, renewTerminalRequest, type AdminFacility, type IssuedTerminalResponse, type TerminalList } from '@renkei/api';
 import type { Db } from '@renkei/store';
 import type { FastifyInstance } from 'fastify';
-import { administer } from '../admin-actions.js';
+import { administer, asGiven } from '../admin-actions.js';
 import { ApiError } from '../errors.js';
-import { requireAdministrator } from '../gate.js';
 import type { ResolvedOptions } from '../options.js';
 import { parseBody } from '../validation.js';
 
@@ -20,8 +19,10 @@ export async function adminTerminalRoutes(app: FastifyInstance, options: Resolve
   };
 
   app.get('/api/admin/terminals', async (request): Promise<TerminalList> => {
-    const { scope } = requireAdministrator(request);
-    const terminals = await listTerminals(options.stores.identity, scope);
+    const { terminals, scope } = await administer(request, options, { action: 'terminal.list', detail: {} }, async ({ scope }) => ({
+      terminals: await listTerminals(options.stores.identity, scope),
+      scope,
+    }));
     return {
       terminals: terminals.map((t) => ({
         serial: t.serial,
@@ -59,7 +60,7 @@ export async function adminTerminalRoutes(app: FastifyInstance, options: Resolve
     const renewed = await administer(
       request,
       options,
-      { action: 'terminal.renew', detail: { replaced: request.params.serial } },
+      { action: 'terminal.renew', detail: { replaced: asGiven(request.params.serial) } },
       ({ session, scope }) => renewTerminal(options.stores.identity, ca(), scope, request.params.serial, { password: body.password, issuedBy: session.user.id }),
       (t) => ({ serial: t.serial, facility: t.facilityCode }),
     );
@@ -70,7 +71,7 @@ export async function adminTerminalRoutes(app: FastifyInstance, options: Resolve
     const revoked = await administer(
       request,
       options,
-      { action: 'terminal.revoke', detail: { serial: request.params.serial } },
+      { action: 'terminal.revoke', detail: { serial: asGiven(request.params.serial) } },
       ({ scope }) => revokeTerminalInScope(options.stores.identity, scope, request.params.serial),
       (t) => ({ facility: t.facilityCode }),
     );

@@ -7,16 +7,17 @@ import { ROLES } from '@renkei/access';
 import { issueUser, listUsers, resetUserPassword, scopeMayGrantRole, setUserActive } from '@renkei/admin';
 import { issueUserRequest, type IssuedPasswordResponse, type UserList } from '@renkei/api';
 import type { FastifyInstance } from 'fastify';
-import { administer } from '../admin-actions.js';
-import { requireAdministrator } from '../gate.js';
+import { administer, asGiven } from '../admin-actions.js';
 import type { ResolvedOptions } from '../options.js';
 import { parseBody } from '../validation.js';
 import { facilitiesInScope } from './admin-terminals.js';
 
 export async function adminUserRoutes(app: FastifyInstance, options: ResolvedOptions): Promise<void> {
   app.get('/api/admin/users', async (request): Promise<UserList> => {
-    const { scope } = requireAdministrator(request);
-    const users = await listUsers(options.stores.identity, scope, { unusedDays: options.unusedAccountDays });
+    const { users, scope } = await administer(request, options, { action: 'user.list', detail: {} }, async ({ scope }) => ({
+      users: await listUsers(options.stores.identity, scope, { unusedDays: options.unusedAccountDays }),
+      scope,
+    }));
     return {
       users: users.map((u) => ({ ...u, lastLoginAt: u.lastLoginAt?.toISOString() ?? null, createdAt: u.createdAt.toISOString() })),
       facilities: await facilitiesInScope(options.stores.identity, scope),
@@ -39,7 +40,7 @@ export async function adminUserRoutes(app: FastifyInstance, options: ResolvedOpt
       const done = await administer(
         request,
         options,
-        { action: `user.${path}`, detail: { user: request.params.id } },
+        { action: `user.${path}`, detail: { user: asGiven(request.params.id) } },
         ({ session, scope }) => setUserActive(options.stores.identity, scope, request.params.id, active, session.user.id),
         (u) => ({ facility: u.facilityCode }),
       );
@@ -51,7 +52,7 @@ export async function adminUserRoutes(app: FastifyInstance, options: ResolvedOpt
     const reset = await administer(
       request,
       options,
-      { action: 'user.reset-password', detail: { user: request.params.id } },
+      { action: 'user.reset-password', detail: { user: asGiven(request.params.id) } },
       ({ session, scope }) => resetUserPassword(options.stores.identity, scope, request.params.id, session.user.id),
       (u) => ({ facility: u.facilityCode }),
     );

@@ -14,7 +14,7 @@ export async function settingsRoutes(app: FastifyInstance, options: ResolvedOpti
   app.post('/api/me/password', async (request) => {
     const passwords = parseBody(changePasswordRequest, request.body);
     await ownAction(request, options, { action: 'me.password', detail: {} }, (session) =>
-      changeOwnPassword(options.stores.identity, { id: session.user.id, sessionTokenHash: session.tokenHash }, passwords),
+      changeOwnPassword(options.stores.identity, { id: session.user.id, sessionTokenHash: session.tokenHash }, passwords, options.policy),
     );
     return { ok: true };
   });
