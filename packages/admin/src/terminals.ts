@@ -15,19 +15,27 @@ export interface IssuedTerminal {
 /**
  * Issues and registers a terminal certificate for a named PC of a facility.
  * Without a password, one is generated. An unknown facility is refused before
- * anything is issued.
+ * anything is issued. `beforeRegister` (e.g. writing the bundle to a file) runs
+ * before the registration: if it fails, no terminal is registered.
  */
 export async function issueTerminal(
   identity: Db,
   ca: NetworkCa,
-  terminal: { facilityCode: string; name: string; password?: string; issuedBy?: string; renewedFrom?: string },
+  terminal: { facilityCode: string; name: string; password?: string; issuedBy?: string },
+  beforeRegister?: (issued: IssuedTerminal) => Promise<void>,
 ): Promise<IssuedTerminal> {
   const facility = await identity.query('SELECT 1 FROM facilities WHERE code = $1', [terminal.facilityCode]);
   if (facility.rows.length === 0) throw new AdminRefusal('unknown-facility', `unknown facility ${terminal.facilityCode}`);
+  const issued = await certifyTerminal(ca, terminal);
+  await beforeRegister?.(issued);
+  await registerTerminal(identity, { serial: issued.serial, facilityCode: terminal.facilityCode, name: terminal.name, notAfter: issued.notAfter, issuedBy: terminal.issuedBy });
+  return issued;
+}
+
+/** A new certificate and its bundle, not yet registered. Key generation takes a while: it never runs inside a transaction. */
+async function certifyTerminal(ca: NetworkCa, terminal: { facilityCode: string; name: string; password?: string }): Promise<IssuedTerminal> {
   const issued = await issueTerminalCertificate(ca, terminal);
   const password = terminal.password ?? randomBytes(12).toString('base64url');
-  const { facilityCode, name, issuedBy, renewedFrom } = terminal;
-  await registerTerminal(identity, { serial: issued.serial, facilityCode, name, notAfter: issued.notAfter, issuedBy, renewedFrom });
   return { serial: issued.serial, p12: toPkcs12(issued, ca, password, terminal.name), password, notAfter: issued.notAfter };
 }
 
@@ -110,7 +118,8 @@ export async function revokeTerminalInScope(identity: Db, scope: AdminScope, ser
 
 /**
  * A new certificate for the same PC; the old one is revoked in the same
- * transaction, so that one PC never holds two valid certificates.
+ * transaction as the new one is registered, so that one PC never holds two
+ * valid certificates.
  */
 export async function renewTerminal(
   identity: Db,
@@ -120,11 +129,15 @@ export async function renewTerminal(
   options: { password?: string; issuedBy: string },
   now = new Date(),
 ): Promise<IssuedTerminal & { facilityCode: string; name: string; replaced: string }> {
-  return identity.transaction(async (tx) => {
-    const old = await terminalInScope(tx, scope, serial);
-    if (old.revoked_at) throw new AdminRefusal('already-revoked', `terminal ${old.serial} is revoked and cannot be renewed`);
-    const renewed = await issueTerminal(tx, ca, { facilityCode: old.facility_code, name: old.name, password: options.password, issuedBy: options.issuedBy, renewedFrom: old.serial });
+  const old = await identity.transaction((tx) => terminalInScope(tx, scope, serial));
+  if (old.revoked_at) throw new AdminRefusal('already-revoked', `terminal ${old.serial} is revoked and cannot be renewed`);
+  const renewed = await certifyTerminal(ca, { facilityCode: old.facility_code, name: old.name, password: options.password });
+  await identity.transaction(async (tx) => {
+    // Asked again under the lock: a revocation in the meantime wins.
+    const current = await terminalInScope(tx, scope, serial);
+    if (current.revoked_at) throw new AdminRefusal('already-revoked', `terminal ${old.serial} is revoked and cannot be renewed`);
+    await registerTerminal(tx, { serial: renewed.serial, facilityCode: old.facility_code, name: old.name, notAfter: renewed.notAfter, issuedBy: options.issuedBy, renewedFrom: old.serial });
     await tx.query("UPDATE terminals SET revoked_at = $2, revoked_reason = 'renewed' WHERE serial = $1", [old.serial, now]);
-    return { ...renewed, facilityCode: old.facility_code, name: old.name, replaced: old.serial };
   });
+  return { ...renewed, facilityCode: old.facility_code, name: old.name, replaced: old.serial };
 }

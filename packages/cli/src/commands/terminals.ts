@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { chmod, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import path from 'node:path';
 import { loadOrCreateNetworkCa } from '@renkei/access';
@@ -32,14 +32,12 @@ export function registerTerminals(program: Command): void {
         const ca = await loadOrCreateNetworkCa(context.config.dataDir);
         const detail = { via: 'cli', facility: options.facility };
         const issued = await refusedAudited(context, { ...operator(), action: 'terminal.issue', detail }, () =>
-          // The file is written before the registration commits: a terminal is never registered without its bundle.
-          context.stores.identity.transaction(async (tx) => {
-            const terminal = await issueTerminal(tx, ca, { facilityCode: options.facility, name: options.name.trim(), password: options.password, issuedBy: operator().actor });
-            await writeFile(out, terminal.p12, { mode: 0o600 }).catch((error: NodeJS.ErrnoException) => {
+          // The file is written before the terminal is registered: a terminal is never registered without its bundle.
+          issueTerminal(context.stores.identity, ca, { facilityCode: options.facility, name: options.name.trim(), password: options.password, issuedBy: operator().actor }, (terminal) =>
+            writeBundle(out, terminal.p12).catch((error: NodeJS.ErrnoException) => {
               throw new CommandError(`--out ${options.out}: cannot write the file (${error.code ?? error.message})`);
-            });
-            return terminal;
-          }),
+            }),
+          ),
         );
         await appendAudit(context.stores.clinical, context.keys.audit, { ...operator(), action: 'terminal.issue', outcome: 'allowed', detail: { ...detail, serial: issued.serial } });
         if (options.json) console.log(JSON.stringify({ serial: issued.serial, password: issued.password, p12: out }));
@@ -78,6 +76,12 @@ export function registerTerminals(program: Command): void {
         for (const t of list) console.log([t.serial, t.facilityCode, t.status.padEnd(7), t.notAfter.toISOString().slice(0, 10), t.name].join('  '));
       });
     });
+}
+
+/** The bundle holds a private key: readable by its owner only, also when it replaces an existing file (whose mode writeFile keeps). */
+async function writeBundle(file: string, p12: Buffer): Promise<void> {
+  await writeFile(file, p12, { mode: 0o600 });
+  await chmod(file, 0o600);
 }
 
 /** Runs an action; a refusal goes to the audit trail and becomes the command's one-line reason. */
