@@ -219,6 +219,7 @@ describe.each(testEngines())('network administration on %s', (engine) => {
       expect(asOperator.body.error.code).toBe('role-not-allowed');
       const elsewhere = await admin.call('POST', '/api/admin/users', { id: 'elsewhere', displayName: 'x', role: 'clerk', facilityCode: clinic });
       expect(elsewhere.status).toBe(404);
+      expect((await network.stores.identity.query("SELECT 1 FROM users WHERE id IN ('new-operator', 'elsewhere')")).rows).toEqual([]);
 
       const unknown = await admin.call('POST', '/api/admin/users/no-such-user/deactivate');
       for (const target of ['clinic-clerk', 'demo-operator']) {
