@@ -9,12 +9,15 @@ export interface Terminal {
   name: string;
 }
 
-export async function registerTerminal(db: Db, terminal: Terminal & { notAfter: Date }): Promise<void> {
-  await db.query('INSERT INTO terminals (serial, facility_code, name, not_after) VALUES ($1, $2, $3, $4)', [
+/** Registers a terminal certificate; `issuedBy` names the administrator, `renewedFrom` the certificate a renewal replaces. */
+export async function registerTerminal(db: Db, terminal: Terminal & { notAfter: Date; issuedBy?: string; renewedFrom?: string }): Promise<void> {
+  await db.query('INSERT INTO terminals (serial, facility_code, name, not_after, issued_by, renewed_from) VALUES ($1, $2, $3, $4, $5, $6)', [
     normalizeSerial(terminal.serial),
     terminal.facilityCode,
     terminal.name,
     terminal.notAfter,
+    terminal.issuedBy ?? null,
+    terminal.renewedFrom ?? null,
   ]);
 }
 

@@ -3,7 +3,6 @@
  * of each role, one terminal certificate, and cards for some of the synthetic
  * patients. Everything it needs to log in is written to DATA/demo/credentials.json.
  */
-import { randomInt } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createUser, issueCard, loadOrCreateNetworkCa, pkiDir, upsertFacility, type Role } from '@renkei/access';
@@ -11,6 +10,7 @@ import { decryptField } from '@renkei/identity';
 import type { ServerKeys, Stores } from '@renkei/store';
 import { facilities } from '@renkei/synthetic';
 import { seedDemoParticipants } from './demo-participants.js';
+import { readablePassword } from './one-time-password.js';
 import { issueTerminal } from './terminals.js';
 
 export interface DemoCredentials {
@@ -104,10 +104,4 @@ async function oldestPatients(stores: Stores, keys: ServerKeys, count: number) {
     name: r.name_enc ? decryptField(keys.encryption, r.name_enc) : null,
   }));
   return people.sort((a, b) => a.birthDate.localeCompare(b.birthDate)).slice(0, count);
-}
-
-/** 16 characters, no look-alikes (0/O, 1/l/I), easy to type from a printed sheet. */
-function readablePassword(): string {
-  const alphabet = 'abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
-  return Array.from({ length: 16 }, () => alphabet[randomInt(alphabet.length)]).join('');
 }

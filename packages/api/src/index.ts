@@ -145,6 +145,8 @@ export interface Me {
   canReadHistories: boolean;
   /** Enrollment, cards, consent and the access log, at a facility desk. */
   canServeDesk: boolean;
+  /** 端末管理・利用者管理: the operator for the network, a facility administrator for their facility. */
+  canAdminister: boolean;
 }
 
 export interface PatientAccessOpened {
@@ -278,3 +280,113 @@ export interface ComplaintResult {
   tests: ActItem[];
 }
 export * from './participants.js';
+
+// Network administration (端末管理・利用者管理) and personal settings (個人設定).
+
+const facilityCode = z.string().regex(/^\d{10}$/);
+/** A terminal certificate's password, when the administrator chooses it (else one is generated). */
+const p12Password = z.string().min(8).max(128);
+
+export const issueTerminalRequest = z.object({
+  facilityCode,
+  /** The PC, as staff call it: 「外来1診察室」. */
+  name: z.string().trim().min(1).max(80),
+  password: p12Password.optional(),
+});
+export type IssueTerminalRequest = z.infer<typeof issueTerminalRequest>;
+
+export const renewTerminalRequest = z.object({
+  password: p12Password.optional(),
+});
+
+export const ROLE_NAMES = ['doctor', 'dentist', 'pharmacist', 'nurse', 'clerk', 'liaison', 'facility-admin', 'operator'] as const satisfies readonly Role[];
+
+export const issueUserRequest = z.object({
+  /** One ID per person, never shared. */
+  id: z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{2,63}$/),
+  displayName: z.string().trim().min(1).max(80),
+  role: z.enum(ROLE_NAMES),
+  /** Null for an operator who works for the network rather than a facility. */
+  facilityCode: facilityCode.nullable(),
+  email: z.string().trim().max(254).email().nullable().optional(),
+});
+export type IssueUserRequest = z.infer<typeof issueUserRequest>;
+
+export const changePasswordRequest = z.object({
+  currentPassword: z.string().min(1).max(256),
+  newPassword: z.string().min(1).max(256),
+});
+export type ChangePasswordRequest = z.infer<typeof changePasswordRequest>;
+
+/** An empty address clears it. */
+export const changeEmailRequest = z.object({
+  email: z.union([z.literal(''), z.string().trim().max(254).email()]),
+});
+
+/** A facility the caller may issue terminals and IDs for, as a choice in a form. */
+export interface FacilityChoice {
+  code: string;
+  name: string;
+}
+
+export interface TerminalItem {
+  serial: string;
+  facilityCode: string;
+  facilityName: string;
+  name: string;
+  status: 'active' | 'revoked' | 'renewed' | 'expired';
+  notAfter: string;
+  createdAt: string;
+  revokedAt: string | null;
+  renewedFrom: string | null;
+}
+
+export interface TerminalList {
+  terminals: TerminalItem[];
+  /** The facilities the caller may issue terminals and IDs for. */
+  facilities: FacilityChoice[];
+}
+
+/** Answered once: the PKCS#12 (base64) and its password are not kept by the server. */
+export interface IssuedTerminalResponse {
+  serial: string;
+  facilityCode: string;
+  name: string;
+  notAfter: string;
+  password: string;
+  p12: string;
+  /** The certificate a renewal replaced (revoked with it). */
+  replaced?: string;
+}
+
+export interface UserItem {
+  id: string;
+  displayName: string;
+  role: Role;
+  facilityCode: string | null;
+  facilityName: string | null;
+  email: string | null;
+  active: boolean;
+  mustChangePassword: boolean;
+  lastLoginAt: string | null;
+  createdAt: string;
+  unused: boolean;
+}
+
+export interface UserList {
+  users: UserItem[];
+  facilities: FacilityChoice[];
+  /** The roles the caller may issue. */
+  roles: Role[];
+  unusedDays: number;
+}
+
+/** Answered once: the one-time password goes to the person out of band; only its hash is kept. */
+export interface IssuedPasswordResponse {
+  id: string;
+  password: string;
+}
+
+export interface OwnSettings {
+  email: string | null;
+}

@@ -7,6 +7,7 @@ import { registerHistory } from './commands/history.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerMasters } from './commands/masters.js';
 import { registerServe } from './commands/serve.js';
+import { registerTerminals } from './commands/terminals.js';
 
 const program = new Command('renkei')
   .description('Renkei (連携): regional medical information network')
@@ -21,6 +22,7 @@ registerGenerate(program);
 registerDemo(program);
 registerAudit(program);
 registerServe(program);
+registerTerminals(program);
 
 try {
   await program.parseAsync();

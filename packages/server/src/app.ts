@@ -10,6 +10,8 @@ import { ApiError } from './errors.js';
 import { registerGate } from './gate.js';
 import { resolveOptions, type ServerOptions } from './options.js';
 import { adminParticipantRoutes } from './routes/admin-participants.js';
+import { adminTerminalRoutes } from './routes/admin-terminals.js';
+import { adminUserRoutes } from './routes/admin-users.js';
 import { authRoutes } from './routes/auth.js';
 import { deskCardRoutes, deskRoutes } from './routes/desk.js';
 import { searchTableRoutes } from './routes/disease-groups.js';
@@ -18,6 +20,7 @@ import { myNumberRoutes } from './routes/my-number.js';
 import { feeRoutes } from './routes/fees.js';
 import { patientAccessRoutes } from './routes/patient-access.js';
 import { publicRoutes } from './routes/public.js';
+import { settingsRoutes } from './routes/settings.js';
 import { registerSecurityHeaders } from './security-headers.js';
 
 export interface TlsMaterial {
@@ -62,6 +65,9 @@ export async function buildApp(serverOptions: ServerOptions, tls: TlsMaterial): 
   await app.register(adminParticipantRoutes, options);
   await app.register(feeRoutes, options);
   await app.register(publicRoutes, options);
+  await app.register(adminTerminalRoutes, options);
+  await app.register(adminUserRoutes, options);
+  await app.register(settingsRoutes, options);
   const web = options.webRoot && existsSync(options.webRoot) ? options.webRoot : undefined;
   if (web) {
     await app.register(fastifyStatic, {

@@ -17,6 +17,7 @@ export class ApiError extends Error {
 
 export const terminalRequired = () => new ApiError(403, 'terminal-required', '登録された端末からのみ利用できます（端末証明書が確認できません）');
 export const loginRequired = () => new ApiError(401, 'login-required', 'ログインしてください（一定時間操作がなかった場合も再ログインが必要です）');
+export const passwordChangeRequired = () => new ApiError(403, 'password-change-required', '初期パスワードのままです。個人設定で新しいパスワードを設定してください');
 export const roleForbidden = () => new ApiError(403, 'role-forbidden', 'この操作はあなたの職種では利用できません');
 /** One answer for an unknown id and a forbidden or expired one: nothing about the patient leaks. */
 export const accessNotFound = () => new ApiError(404, 'access-not-found', '患者の閲覧期限が切れたか、閲覧が許可されていません。カードをもう一度読み取ってください');

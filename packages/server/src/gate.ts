@@ -4,9 +4,10 @@
  * for an open patient access (`patient-records.ts`), never check on their own.
  */
 import { canReadHistories, canServeDesk, identifyCaller, type PatientAccess, type Session } from '@renkei/access';
+import { adminScope, type AdminScope } from '@renkei/admin';
 import type { AuditEntry } from '@renkei/audit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { loginRequired, roleForbidden, terminalRequired } from './errors.js';
+import { loginRequired, passwordChangeRequired, roleForbidden, terminalRequired } from './errors.js';
 import type { ResolvedOptions } from './options.js';
 import { PUBLIC_PATHS } from './routes/public.js';
 import { presentedTerminal, type RequestTerminal } from './terminal.js';
@@ -28,6 +29,9 @@ const PATIENT_PATH = /^\/api\/patient-access\/([^/]+)\//;
 /** Paths that answer without a terminal certificate: exact paths, never a prefix, so nothing new opens by accident. */
 const OPEN_PATHS = new Set<string>(['/api/health', ...PUBLIC_PATHS]);
 
+/** All a user whose password is a one-time one (first login, or reset) may do: change it, or leave. */
+const BEFORE_PASSWORD_CHANGE = new Set(['/api/terminal', '/api/login', '/api/logout', '/api/me', '/api/me/password']);
+
 export function registerGate(app: FastifyInstance, options: ResolvedOptions): void {
   app.decorateRequest('terminal', null);
   app.decorateRequest('session', null);
@@ -43,6 +47,7 @@ export function registerGate(app: FastifyInstance, options: ResolvedOptions): vo
     request.terminal = { ...caller.terminal, demo: presented.demo };
     request.session = caller.session ?? null;
     if (accessId !== undefined && caller.session) request.patientAccess = { id: accessId, open: caller.patientAccess };
+    if (request.session?.user.mustChangePassword && !BEFORE_PASSWORD_CHANGE.has(path)) throw passwordChangeRequired();
   });
 }
 
@@ -63,6 +68,14 @@ export function requireDesk(request: FastifyRequest): Session {
   const session = requireSession(request);
   if (!canServeDesk(session.user.role)) throw roleForbidden();
   return session;
+}
+
+/** A session whose user administers terminals and IDs: the operator the network, a facility administrator their facility. */
+export function requireAdministrator(request: FastifyRequest): { session: Session; scope: AdminScope } {
+  const session = requireSession(request);
+  const scope = adminScope(session.user);
+  if (!scope) throw roleForbidden();
+  return { session, scope };
 }
 
 /** Writes an audit record for this request (who, from which facility and terminal), and waits until it is committed. */

@@ -1,4 +1,5 @@
-import { DEFAULT_ACCESS_POLICY, fixedJpkiTrust, type AccessPolicy, type JpkiTrustSource } from '@renkei/access';
+import { DEFAULT_ACCESS_POLICY, fixedJpkiTrust, type AccessPolicy, type JpkiTrustSource, type NetworkCa } from '@renkei/access';
+import { unusedAccountDays } from '@renkei/admin';
 import { AuditWriter } from '@renkei/audit';
 import { createCachingMasterLookup, type MasterLookup } from '@renkei/masters';
 import type { ServerKeys, Stores } from '@renkei/store';
@@ -23,6 +24,10 @@ export interface ServerOptions {
   jpki?: JpkiTrustSource;
   /** Where the web app finds the card helper on the terminal PC (default http://127.0.0.1:18411). */
   cardHelperUrl?: string;
+  /** The network CA, to issue and renew terminal certificates from the administration console. */
+  networkCa?: NetworkCa;
+  /** Staff IDs unused this many days are flagged for review (default: RENKEI_UNUSED_ACCOUNT_DAYS, else 90). */
+  unusedAccountDays?: number;
   /** The built web app, served at /. */
   webRoot?: string;
   logger?: boolean;
@@ -39,6 +44,7 @@ export type ResolvedOptions = ServerOptions & {
   networkPrefecture: string;
   networkName: string;
   policy: AccessPolicy;
+  unusedAccountDays: number;
   jpki: JpkiTrustSource;
   cardHelperUrl: string;
   audit: AuditWriter;
@@ -62,6 +68,7 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     policy: options.policy ?? DEFAULT_ACCESS_POLICY,
     jpki: options.jpki ?? fixedJpkiTrust(undefined),
     cardHelperUrl: options.cardHelperUrl ?? DEFAULT_CARD_HELPER_URL,
+    unusedAccountDays: options.unusedAccountDays ?? unusedAccountDays(),
     audit: new AuditWriter(options.stores.clinical, options.keys.audit),
     masters: createCachingMasterLookup(options.stores.clinical),
     histories: new HistoryCache(options.stores.clinical),

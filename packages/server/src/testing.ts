@@ -52,7 +52,7 @@ export interface RunningServer {
 export async function startServer(network: TestNetwork, options: Partial<ServerOptions> = {}): Promise<RunningServer> {
   const ca = await loadOrCreateNetworkCa(network.dataDir);
   const tls = await loadOrCreateServerTls(network.dataDir, ca, {});
-  const app = await buildApp({ stores: network.stores, keys: network.keys, mode: 'production', ...options }, tls);
+  const app = await buildApp({ stores: network.stores, keys: network.keys, mode: 'production', networkCa: ca, ...options }, tls);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address() as { port: number };
   return { app, url: `https://127.0.0.1:${address.port}`, close: () => app.close() };

@@ -4,10 +4,13 @@ import { Navigate, Route, Routes, useLocation } from 'react-router';
 import { AppHeader } from './components/app-header.js';
 import { AdminFeesPage } from './pages/admin-fees-page.js';
 import { AdminParticipantsPage } from './pages/admin-participants-page.js';
+import { AdminTerminalsPage } from './pages/admin-terminals-page.js';
+import { AdminUsersPage } from './pages/admin-users-page.js';
 import { CardPage } from './pages/card-page.js';
 import { LoginPage } from './pages/login-page.js';
 import { PatientPage } from './pages/patient-page.js';
 import { PublicPage } from './pages/public-page.js';
+import { SettingsPage } from './pages/settings-page.js';
 import { useMe, useTerminal } from './session.js';
 
 /** The public directory needs no terminal and no login; everything else is the terminal's app. */
@@ -38,20 +41,30 @@ function TerminalApp() {
     );
   }
   const loggedIn = me.data != null;
+  // A one-time password (first login, or reset) opens nothing but the screen that replaces it.
+  const mustChangePassword = me.data?.user.mustChangePassword === true;
+  const canAdminister = me.data?.canAdminister === true;
   return (
     <AppShell header={{ height: terminal.data.demo ? 84 : 56 }} padding="sm">
       <AppShell.Header className="no-print">
         <AppHeader terminal={terminal.data} me={me.data ?? null} />
       </AppShell.Header>
       <AppShell.Main>
-        <Routes>
-          <Route path="/login" element={loggedIn ? <Navigate to="/card" replace /> : <LoginPage />} />
-          <Route path="/card" element={loggedIn ? <CardPage me={me.data!} /> : <Navigate to="/login" replace />} />
-          <Route path="/patients/:accessId/:tab?" element={loggedIn ? <PatientPage /> : <Navigate to="/login" replace />} />
-          <Route path="/admin/participants" element={loggedIn ? <AdminParticipantsPage me={me.data!} /> : <Navigate to="/login" replace />} />
-          <Route path="/admin/fees" element={loggedIn ? <AdminFeesPage me={me.data!} /> : <Navigate to="/login" replace />} />
-          <Route path="*" element={<Navigate to={loggedIn ? '/card' : '/login'} replace />} />
-        </Routes>
+        {mustChangePassword ? (
+          <SettingsPage me={me.data!} forced />
+        ) : (
+          <Routes>
+            <Route path="/login" element={loggedIn ? <Navigate to="/card" replace /> : <LoginPage />} />
+            <Route path="/card" element={loggedIn ? <CardPage me={me.data!} /> : <Navigate to="/login" replace />} />
+            <Route path="/patients/:accessId/:tab?" element={loggedIn ? <PatientPage /> : <Navigate to="/login" replace />} />
+            <Route path="/settings" element={loggedIn ? <SettingsPage me={me.data!} /> : <Navigate to="/login" replace />} />
+            <Route path="/admin/terminals" element={canAdminister ? <AdminTerminalsPage /> : <Navigate to="/" replace />} />
+            <Route path="/admin/users" element={canAdminister ? <AdminUsersPage ownId={me.data!.user.id} /> : <Navigate to="/" replace />} />
+            <Route path="/admin/participants" element={loggedIn ? <AdminParticipantsPage me={me.data!} /> : <Navigate to="/login" replace />} />
+            <Route path="/admin/fees" element={loggedIn ? <AdminFeesPage me={me.data!} /> : <Navigate to="/login" replace />} />
+            <Route path="*" element={<Navigate to={loggedIn ? '/card' : '/login'} replace />} />
+          </Routes>
+        )}
       </AppShell.Main>
     </AppShell>
   );

@@ -35,6 +35,7 @@ export function registerServe(program: Command): void {
             mode: options.demo ? 'demo' : 'production',
             demoTerminalSerial,
             trustedProxyAddress: options.trustedProxy,
+            networkCa: ca,
             // JPKI CA certificates and CRLs for My Number cards: DATA/jpki/{authorities,crls} (or RENKEI_JPKI_DIR).
             jpki: jpkiTrustFromDirectory(jpkiDir(config.dataDir)),
             cardHelperUrl: options.cardHelperUrl,

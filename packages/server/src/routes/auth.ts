@@ -1,4 +1,5 @@
 import { authenticate, canReadHistories, canServeDesk, closeSession, openSession } from '@renkei/access';
+import { adminScope } from '@renkei/admin';
 import { loginRequest, type Me } from '@renkei/api';
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../errors.js';
@@ -41,5 +42,5 @@ export async function authRoutes(app: FastifyInstance, options: ResolvedOptions)
 }
 
 function me(user: Me['user'], terminal: { serial: string; name: string; facilityCode: string; demo: boolean }): Me {
-  return { user, terminal, canReadHistories: canReadHistories(user.role), canServeDesk: canServeDesk(user.role) };
+  return { user, terminal, canReadHistories: canReadHistories(user.role), canServeDesk: canServeDesk(user.role), canAdminister: adminScope(user) !== undefined };
 }

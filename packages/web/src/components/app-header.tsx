@@ -4,6 +4,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { api } from '../api.js';
+import { AdminLinks } from './admin-links.js';
 import { toggleLanguage } from '../i18n.js';
 import type { TerminalInfo } from '../session.js';
 import { AdministrationLinks } from './administration-links.js';
@@ -43,10 +44,15 @@ export function AppHeader({ terminal, me }: { terminal: TerminalInfo; me: Me | n
                 {me.user.displayName}
               </Text>
               <Badge variant="light">{me.user.facilityName}</Badge>
-              <Button size="xs" variant="default" onClick={() => navigate('/card')}>
-                {t('header.newPatient')}
-              </Button>
-              <AdministrationLinks role={me.user.role} />
+              {!me.user.mustChangePassword && (
+                <>
+                  <Button size="xs" variant="default" onClick={() => navigate('/card')}>
+                    {t('header.newPatient')}
+                  </Button>
+                  <AdminLinks me={me} />
+                  <AdministrationLinks role={me.user.role} />
+                </>
+              )}
               <Button size="xs" color="gray" onClick={logout} data-testid="logout">
                 {t('header.logout')}
               </Button>

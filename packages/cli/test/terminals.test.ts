@@ -1,0 +1,163 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createSecureContext } from 'node:tls';
+import { upsertFacility } from '@renkei/access';
+import { openStores, resolveConfig } from '@renkei/store';
+import { testEngines } from '@renkei/store/testing';
+import forge from 'node-forge';
+import { Agent, request } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliEnvironment, cliPath, runCli } from './run-cli.js';
+
+const HOSPITAL = '3710100011';
+
+/** A fresh data directory whose identity store knows one facility. */
+async function dataDirWithFacility(env: Record<string, string>): Promise<void> {
+  const stores = await openStores(resolveConfig({}, env));
+  await upsertFacility(stores.identity, { code: HOSPITAL, name: '高松中央病院', kind: 'hospital' });
+  await stores.close();
+}
+
+/** The serial of the certificate in a PKCS#12 file, as the network writes serials. */
+function serialIn(p12: Buffer, password: string): string {
+  const bundle = forge.pkcs12.pkcs12FromAsn1(forge.asn1.fromDer(p12.toString('binary')), password);
+  const certs = bundle.getBags({ bagType: forge.pki.oids.certBag! })[forge.pki.oids.certBag!]!;
+  const terminal = certs.map((bag) => bag.cert!).find((cert) => cert.subject.getField('O')?.value === 'Renkei terminal')!;
+  return terminal.serialNumber.replace(/^0+/, '').toLowerCase();
+}
+
+describe('renkei terminals --help', () => {
+  it.each([['terminals'], ['terminals', 'issue'], ['terminals', 'revoke'], ['terminals', 'list']])('renkei %s --help', async (...command) => {
+    const { code, stdout } = await runCli([...command.flat(), '--help']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Usage: renkei/);
+  });
+});
+
+describe.each(testEngines())('renkei terminals on %s', (engine) => {
+  let env: Record<string, string>;
+  let drop: () => Promise<void>;
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'renkei-terminals-'));
+    ({ env, drop } = await cliEnvironment(engine, path.join(dir, 'data')));
+    await dataDirWithFacility(env);
+  });
+  afterAll(async () => drop());
+
+  it('issues a certificate as a PKCS#12 file that opens with the generated password, and says so as JSON', async () => {
+    const out = path.join(dir, 'pc1.p12');
+    const result = await runCli(['terminals', 'issue', '--facility', HOSPITAL, '--name', '外来1診察室', '--out', out, '--json'], env);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const issued = JSON.parse(result.stdout);
+    expect(Object.keys(issued)).toEqual(['serial', 'password', 'p12']);
+    expect(issued).toEqual({ serial: expect.stringMatching(/^[0-9a-f]+$/), password: expect.any(String), p12: out });
+    const p12 = await readFile(out);
+    expect((await stat(out)).mode & 0o777).toBe(0o600);
+    expect(() => createSecureContext({ pfx: p12, passphrase: issued.password })).not.toThrow();
+    expect(() => createSecureContext({ pfx: p12, passphrase: 'wrong' })).toThrow();
+    expect(serialIn(p12, issued.password)).toBe(issued.serial);
+
+    const list = await runCli(['terminals', 'list', '--json'], env);
+    expect(JSON.parse(list.stdout)).toContainEqual(expect.objectContaining({ serial: issued.serial, facilityCode: HOSPITAL, name: '外来1診察室', status: 'active' }));
+  });
+
+  it('takes a chosen password and then prints the serial but no password', async () => {
+    const out = path.join(dir, 'pc2.p12');
+    const result = await runCli(['terminals', 'issue', '--facility', HOSPITAL, '--name', '受付', '--out', out, '--password', 'uketsuke-pass'], env);
+    expect(result.code).toBe(0);
+    const serial = /^serial: ([0-9a-f]+)$/m.exec(result.stdout)![1]!;
+    expect(result.stdout).not.toContain('password');
+    expect(serialIn(await readFile(out), 'uketsuke-pass')).toBe(serial);
+  });
+
+  it('revokes a terminal once; an unknown or already revoked serial is refused with one line', async () => {
+    const out = path.join(dir, 'pc3.p12');
+    const { serial } = JSON.parse((await runCli(['terminals', 'issue', '--facility', HOSPITAL, '--name', '病棟', '--out', out, '--json'], env)).stdout);
+    const revoked = await runCli(['terminals', 'revoke', serial], env);
+    expect(revoked.code).toBe(0);
+    expect(revoked.stdout.trim()).toBe(`revoked: ${serial}`);
+    const again = await runCli(['terminals', 'revoke', serial], env);
+    expect(again.code).toBe(1);
+    expect(again.stderr.trim().split('\n')).toEqual([`renkei: terminal ${serial} is already revoked`]);
+    const unknown = await runCli(['terminals', 'revoke', '7fffffffffffffff'], env);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr.trim().split('\n')).toEqual(['renkei: no terminal with serial 7fffffffffffffff']);
+    expect(JSON.parse((await runCli(['terminals', 'list', '--json'], env)).stdout)).toContainEqual(expect.objectContaining({ serial, status: 'revoked' }));
+  });
+
+  it('refuses an unknown facility or a malformed code with one line, issuing nothing', async () => {
+    const out = path.join(dir, 'none.p12');
+    const unknown = await runCli(['terminals', 'issue', '--facility', '3799999999', '--name', 'x', '--out', out], env);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr.trim().split('\n')).toEqual(['renkei: unknown facility 3799999999']);
+    await expect(stat(out)).rejects.toThrow('ENOENT');
+    const malformed = await runCli(['terminals', 'issue', '--facility', 'hospital', '--name', 'x', '--out', out], env);
+    expect(malformed.code).toBe(1);
+    expect(malformed.stderr.trim()).toBe("renkei: --facility hospital: give the facility's 10-digit code");
+    const noOut = await runCli(['terminals', 'issue', '--facility', HOSPITAL, '--name', 'x'], env);
+    expect(noOut.code).not.toBe(0);
+    expect(noOut.stderr).toContain("required option '--out <FILE.p12>' not specified");
+    const unwritable = await runCli(['terminals', 'issue', '--facility', HOSPITAL, '--name', 'x', '--out', path.join(dir, 'no-such-dir', 'x.p12')], env);
+    expect(unwritable.code).toBe(1);
+    expect(unwritable.stderr).toMatch(/^renkei: --out .*: cannot write the file \(ENOENT\)\n$/);
+    // Neither refusal left a terminal behind.
+    expect(JSON.parse((await runCli(['terminals', 'list', '--json'], env)).stdout).map((t: { name: string }) => t.name).sort()).toEqual(['受付', '外来1診察室', '病棟']);
+  });
+
+  it('audits issues and revocations, allowed and refused, in an intact chain', async () => {
+    const verify = await runCli(['audit', 'verify', '--json'], env);
+    expect(JSON.parse(verify.stdout)).toMatchObject({ ok: true, checked: 8 });
+  });
+});
+
+describe('renkei terminals while the server runs on the embedded databases', () => {
+  let dir: string;
+  let env: Record<string, string>;
+  let server: ChildProcess | undefined;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'renkei-terminals-live-'));
+    env = { RENKEI_DATA_DIR: path.join(dir, 'data'), IDENTITY_DATABASE_URL: '', CLINICAL_DATABASE_URL: '', RENKEI_SECRET: '' };
+    await dataDirWithFacility(env);
+  });
+  afterAll(() => {
+    server?.kill('SIGTERM');
+  });
+
+  it('issues a terminal that works at once, and a revocation refuses its very next request', async () => {
+    server = spawn(process.execPath, [cliPath, 'serve', '--port', '0', '--host', '127.0.0.1'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      server!.stdout!.on('data', (d) => {
+        out += d;
+        const match = /Renkei: (https:\/\/\S+)/.exec(out);
+        if (match) resolve(match[1]!.replace('localhost', '127.0.0.1'));
+      });
+      server!.on('close', (code) => reject(new Error(`serve exited with ${code}: ${out}`)));
+    });
+
+    // Through the server's socket: the server holds the embedded databases.
+    const out = path.join(dir, 'pc.p12');
+    const issued = await runCli(['terminals', 'issue', '--facility', HOSPITAL, '--name', '外来1', '--out', out, '--json'], env);
+    expect(issued.stderr).toBe('');
+    const { serial, password } = JSON.parse(issued.stdout);
+    const ca = await readFile(path.join(dir, 'data', 'pki', 'network-ca.pem'), 'utf8');
+    const pc = new Agent({ connect: { ca, pfx: await readFile(out), passphrase: password } });
+    const ask = async () => {
+      const response = await request(`${url}api/terminal`, { dispatcher: pc });
+      return { status: response.statusCode, body: (await response.body.json()) as Record<string, unknown> };
+    };
+    expect(await ask()).toEqual({ status: 200, body: { name: '外来1', facilityCode: HOSPITAL, demo: false } });
+
+    const revoked = await runCli(['terminals', 'revoke', serial], env);
+    expect(revoked.stderr).toBe('');
+    expect(revoked.code).toBe(0);
+    const refused = await ask();
+    expect(refused.status).toBe(403);
+    expect(refused.body).toMatchObject({ error: { code: 'terminal-required' } });
+    await pc.close();
+  }, 60_000);
+});

@@ -1,0 +1,93 @@
+/**
+ * 端末管理: an operator (any facility) or a facility administrator (their own)
+ * issues a terminal certificate for a named PC, lists, renews and revokes them.
+ * A revocation takes effect on the terminal's next request.
+ */
+import { listTerminals, issueTerminal, renewTerminal, revokeTerminalInScope, scopeCoversFacility, AdminRefusal, type AdminScope, type IssuedTerminal } from '@renkei/admin';
+import { issueTerminalRequest, renewTerminalRequest, type FacilityChoice, type IssuedTerminalResponse, type TerminalList } from '@renkei/api';
+import type { Db } from '@renkei/store';
+import type { FastifyInstance } from 'fastify';
+import { administer, asGiven } from '../admin-actions.js';
+import { ApiError } from '../errors.js';
+import type { ResolvedOptions } from '../options.js';
+import { parseBody } from '../validation.js';
+
+export async function adminTerminalRoutes(app: FastifyInstance, options: ResolvedOptions): Promise<void> {
+  const ca = () => {
+    if (!options.networkCa) throw new ApiError(503, 'ca-unavailable', 'このサーバーでは端末証明書を発行できません（ネットワークCAが設定されていません）');
+    return options.networkCa;
+  };
+
+  app.get('/api/admin/terminals', async (request): Promise<TerminalList> => {
+    const { terminals, scope } = await administer(request, options, { action: 'terminal.list', detail: {} }, async ({ scope }) => ({
+      terminals: await listTerminals(options.stores.identity, scope),
+      scope,
+    }));
+    return {
+      terminals: terminals.map((t) => ({
+        serial: t.serial,
+        facilityCode: t.facilityCode,
+        facilityName: t.facilityName,
+        name: t.name,
+        status: t.status,
+        notAfter: t.notAfter.toISOString(),
+        createdAt: t.createdAt.toISOString(),
+        revokedAt: t.revokedAt?.toISOString() ?? null,
+        renewedFrom: t.renewedFrom,
+      })),
+      facilities: await facilitiesInScope(options.stores.identity, scope),
+    };
+  });
+
+  app.post('/api/admin/terminals', async (request, reply): Promise<IssuedTerminalResponse> => {
+    const body = parseBody(issueTerminalRequest, request.body);
+    const issued = await administer(
+      request,
+      options,
+      { action: 'terminal.issue', detail: { facility: body.facilityCode } },
+      async ({ session, scope }) => {
+        if (!scopeCoversFacility(scope, body.facilityCode)) throw new AdminRefusal('unknown-facility', 'facility outside scope');
+        return issueTerminal(options.stores.identity, ca(), { ...body, issuedBy: session.user.id });
+      },
+      (t) => ({ serial: t.serial }),
+    );
+    reply.code(201);
+    return issuedResponse(issued, body.facilityCode, body.name);
+  });
+
+  app.post<{ Params: { serial: string } }>('/api/admin/terminals/:serial/renew', async (request) => {
+    const body = parseBody(renewTerminalRequest, request.body ?? {});
+    const renewed = await administer(
+      request,
+      options,
+      { action: 'terminal.renew', detail: { replaced: asGiven(request.params.serial) } },
+      ({ session, scope }) => renewTerminal(options.stores.identity, ca(), scope, request.params.serial, { password: body.password, issuedBy: session.user.id }),
+      (t) => ({ serial: t.serial, facility: t.facilityCode }),
+    );
+    return { ...issuedResponse(renewed, renewed.facilityCode, renewed.name), replaced: renewed.replaced };
+  });
+
+  app.post<{ Params: { serial: string } }>('/api/admin/terminals/:serial/revoke', async (request) => {
+    const revoked = await administer(
+      request,
+      options,
+      { action: 'terminal.revoke', detail: { serial: asGiven(request.params.serial) } },
+      ({ scope }) => revokeTerminalInScope(options.stores.identity, scope, request.params.serial),
+      (t) => ({ facility: t.facilityCode }),
+    );
+    return { serial: revoked.serial, status: 'revoked' as const };
+  });
+}
+
+function issuedResponse(issued: IssuedTerminal, facilityCode: string, name: string): IssuedTerminalResponse {
+  return { serial: issued.serial, facilityCode, name, notAfter: issued.notAfter.toISOString(), password: issued.password, p12: issued.p12.toString('base64') };
+}
+
+/** The active facilities an administrator may issue terminals and IDs for. */
+export async function facilitiesInScope(identity: Db, scope: AdminScope): Promise<FacilityChoice[]> {
+  const { rows } = await identity.query<{ code: string; name: string }>(
+    "SELECT code, name FROM facilities WHERE status = 'active' AND ($1::text IS NULL OR code = $1) ORDER BY code",
+    [scope.network ? null : scope.facilityCode],
+  );
+  return rows.map((r) => ({ code: r.code.trim(), name: r.name }));
+}

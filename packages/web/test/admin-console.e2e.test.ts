@@ -1,0 +1,160 @@
+/**
+ * The administration console in a real browser (Debian's chromium through
+ * Playwright), with the terminal's real client certificate: an operator issues
+ * and revokes a terminal certificate, a facility administrator issues an ID,
+ * its first login must replace the one-time password, and personal settings.
+ */
+import { readFile } from 'node:fs/promises';
+import { createSecureContext } from 'node:tls';
+import { fileURLToPath } from 'node:url';
+import { Client, openTestNetwork, startServer, type RunningServer, type TestNetwork } from '@renkei/server/testing';
+import { testEngines } from '@renkei/store/testing';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const webRoot = fileURLToPath(new URL('../dist/', import.meta.url));
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+describe.each(testEngines())('the administration console on %s', (engine) => {
+  let network: TestNetwork;
+  let server: RunningServer;
+  let browser: Browser;
+  beforeAll(async () => {
+    network = await openTestNetwork(engine);
+    server = await startServer(network, { webRoot });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await network?.close();
+  });
+
+  const terminalContext = (): Promise<BrowserContext> =>
+    browser.newContext({
+      clientCertificates: [{ origin: server.url, pfxPath: network.credentials.terminal.p12, passphrase: network.credentials.terminal.password }],
+      ignoreHTTPSErrors: true,
+      acceptDownloads: true,
+      locale: 'ja-JP',
+      viewport: { width: 1400, height: 900 },
+    });
+
+  const login = async (page: Page, userId: string, password: string) => {
+    await page.goto(server.url);
+    await page.getByLabel('利用者ID').fill(userId);
+    await page.getByLabel('パスワード').fill(password);
+    await page.getByRole('button', { name: 'ログイン' }).click();
+  };
+  const loginAs = (page: Page, role: string) => {
+    const user = network.credentials.users.find((u) => u.role === role)!;
+    return login(page, user.id, user.password);
+  };
+
+  it('an operator issues a terminal certificate, downloads it once with its password, and revokes it', async () => {
+    const context = await terminalContext();
+    const page = await context.newPage();
+    await loginAs(page, 'operator');
+    await page.getByTestId('nav-terminals').click();
+    await page.waitForURL('**/admin/terminals', { waitUntil: 'commit' });
+    await page.getByTestId('terminal-table').waitFor();
+
+    await page.getByLabel('PCの名前（例：外来1診察室）').fill('外来3診察室');
+    await page.getByTestId('terminal-issue').click();
+    await expect.poll(() => page.getByTestId('shown-once').textContent()).toContain('端末証明書を発行しました');
+    const password = (await page.getByTestId('shown-once-secret').textContent())!.trim();
+    const serial = /シリアル ([0-9a-f]+)/.exec((await page.getByTestId('shown-once').textContent())!)![1]!;
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('p12-download').click()]);
+    expect(download.suggestedFilename()).toBe('外来3診察室.p12');
+    const p12 = await readFile((await download.path())!);
+    expect(() => createSecureContext({ pfx: p12, passphrase: password })).not.toThrow();
+
+    // The downloaded bundle is a working terminal until it is revoked.
+    const pc = new Client(server.url, { caPem: network.caPem, pfx: p12, passphrase: password });
+    expect((await pc.call('GET', '/api/terminal')).body.name).toBe('外来3診察室');
+    await page.getByRole('button', { name: '閉じる' }).click();
+    const row = page.getByTestId(`terminal-${serial}`);
+    await expect.poll(() => row.textContent()).toContain('有効');
+    await row.getByTestId('terminal-revoke').click();
+    await row.getByTestId('terminal-confirm').click();
+    await expect.poll(() => page.getByTestId('admin-message').textContent()).toContain(`端末証明書 ${serial} を失効させました`);
+    await expect.poll(() => row.textContent()).toContain('失効');
+    expect((await pc.call('GET', '/api/terminal')).status).toBe(403);
+    await Promise.all([pc.close(), context.close()]);
+  });
+
+  it('a facility administrator issues an ID; its first login must choose a new password; personal settings keep the e-mail address', async () => {
+    const adminContext = await terminalContext();
+    const admin = await adminContext.newPage();
+    await loginAs(admin, 'facility-admin');
+    await admin.getByTestId('nav-users').click();
+    await admin.waitForURL('**/admin/users', { waitUntil: 'commit' });
+    await admin.getByTestId('user-table').waitFor();
+    // A facility administrator is offered no operator role.
+    expect(await admin.getByLabel('職種').locator('option').allTextContents()).not.toContain('ネットワーク運用');
+
+    await admin.getByLabel('利用者ID').fill('nurse-shodoshima');
+    await admin.getByLabel('氏名（表示名）').fill('小豆島 灯（看護師）');
+    await admin.getByLabel('職種').selectOption('nurse');
+    await admin.getByTestId('user-issue').click();
+    await expect.poll(() => admin.getByTestId('shown-once').textContent()).toContain('利用者ID nurse-shodoshima を発行しました');
+    const oneTime = (await admin.getByTestId('shown-once-secret').textContent())!.trim();
+    await expect.poll(() => admin.getByTestId('user-nurse-shodoshima').textContent()).toContain('初期パスワード');
+
+    const nurseContext = await terminalContext();
+    const nurse = await nurseContext.newPage();
+    await login(nurse, 'nurse-shodoshima', oneTime);
+    await nurse.getByTestId('password-change-required').waitFor();
+    expect(await nurse.getByTestId('nav-settings').count()).toBe(0);
+    // No other screen opens before the password is changed.
+    await nurse.goto(`${server.url}/card`);
+    await nurse.getByTestId('password-change-required').waitFor();
+
+    await nurse.getByLabel('現在のパスワード').fill(oneTime);
+    await nurse.getByLabel(/^新しいパスワード\s*\*?$/).fill('short');
+    await nurse.getByLabel('新しいパスワード（確認）').fill('short');
+    await nurse.getByTestId('password-submit').click();
+    await expect.poll(() => nurse.getByTestId('password-message').textContent()).toContain('12文字以上');
+    await nurse.getByLabel('現在のパスワード').fill(oneTime);
+    await nurse.getByLabel(/^新しいパスワード\s*\*?$/).fill('Shodoshima-Olive-8');
+    await nurse.getByLabel('新しいパスワード（確認）').fill('Shodoshima-Olive-8');
+    await nurse.getByTestId('password-submit').click();
+    await nurse.getByLabel('カードのコード').waitFor();
+
+    await nurse.getByTestId('nav-settings').click();
+    await nurse.waitForURL('**/settings', { waitUntil: 'commit' });
+    await nurse.getByLabel('メールアドレス').fill('akari@shodoshima.example.jp');
+    await nurse.getByTestId('email-submit').click();
+    await expect.poll(() => nurse.getByTestId('email-message').textContent()).toContain('メールアドレスを保存しました');
+    await nurse.reload();
+    await expect.poll(() => nurse.getByLabel('メールアドレス').inputValue(), { timeout: 10_000 }).toBe('akari@shodoshima.example.jp');
+
+    await nurse.getByLabel('現在のパスワード').fill('Shodoshima-Olive-8');
+    await nurse.getByLabel(/^新しいパスワード\s*\*?$/).fill('Kankakei-Gorge-22');
+    await nurse.getByLabel('新しいパスワード（確認）').fill('Kankakei-Gorge-22');
+    await nurse.getByTestId('password-submit').click();
+    await expect.poll(() => nurse.getByTestId('password-message').textContent()).toContain('パスワードを変更しました');
+
+    // The administrator sees the address and deactivates the ID: the nurse's session ends at once.
+    await admin.reload();
+    const row = admin.getByTestId('user-nurse-shodoshima');
+    await expect.poll(() => row.textContent(), { timeout: 10_000 }).toContain('akari@shodoshima.example.jp');
+    await row.getByTestId('user-toggle-active').click();
+    await expect.poll(() => row.textContent()).toContain('停止中');
+    await nurse.reload();
+    await nurse.getByLabel('利用者ID').waitFor();
+    await login(nurse, 'nurse-shodoshima', 'Kankakei-Gorge-22');
+    await expect.poll(() => nurse.getByTestId('login-error').textContent()).toContain('IDまたはパスワードが違います');
+    await Promise.all([adminContext.close(), nurseContext.close()]);
+  });
+
+  it('shows no console to a clerk', async () => {
+    const context = await terminalContext();
+    const page = await context.newPage();
+    await loginAs(page, 'clerk');
+    await page.getByTestId('nav-settings').waitFor();
+    expect(await page.getByTestId('nav-terminals').count()).toBe(0);
+    await page.goto(`${server.url}/admin/users`);
+    await page.waitForURL('**/card', { waitUntil: 'commit' });
+    await context.close();
+  });
+});
