@@ -1,5 +1,5 @@
 export { adminScope, facilityRequired, scopeCoversFacility, scopeCoversUser, scopeMayGrantRole, type AdminScope, type Administrator } from './admin-permissions.js';
-export { AdminRefusal, type AdminRefusalCode } from './admin-refusal.js';
+export { AdminRefusal, credentialRefusal, type CredentialRefusalCode, type RefusalKind } from './admin-refusal.js';
 export { seedDemoClaims } from './demo-claims.js';
 export { credentialsFile, readDemoCredentials, seedDemoNetwork, type DemoCredentials } from './demo-network.js';
 export { readablePassword } from './one-time-password.js';

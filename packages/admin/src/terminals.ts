@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { issueTerminalCertificate, normalizeSerial, registerTerminal, toPkcs12, type NetworkCa } from '@renkei/access';
 import type { Db } from '@renkei/store';
 import { scopeCoversFacility, scopeFacility, type AdminScope } from './admin-permissions.js';
-import { AdminRefusal } from './admin-refusal.js';
+import { credentialRefusal } from './admin-refusal.js';
 
 export interface IssuedTerminal {
   serial: string;
@@ -25,7 +25,7 @@ export async function issueTerminal(
   beforeRegister?: (issued: IssuedTerminal) => Promise<void>,
 ): Promise<IssuedTerminal> {
   const facility = await identity.query('SELECT 1 FROM facilities WHERE code = $1', [terminal.facilityCode]);
-  if (facility.rows.length === 0) throw new AdminRefusal('unknown-facility', `unknown facility ${terminal.facilityCode}`);
+  if (facility.rows.length === 0) throw credentialRefusal('unknown-facility', `unknown facility ${terminal.facilityCode}`);
   const issued = await certifyTerminal(ca, terminal);
   await beforeRegister?.(issued);
   await registerTerminal(identity, { serial: issued.serial, facilityCode: terminal.facilityCode, name: terminal.name, notAfter: issued.notAfter, issuedBy: terminal.issuedBy });
@@ -102,7 +102,7 @@ async function terminalInScope(tx: Db, scope: AdminScope, serial: string) {
       )
     : { rows: [] };
   const row = rows[0];
-  if (!row || !scopeCoversFacility(scope, row.facility_code)) throw new AdminRefusal('not-found', `no terminal with serial ${serial}`);
+  if (!row || !scopeCoversFacility(scope, row.facility_code)) throw credentialRefusal('not-found', `no terminal with serial ${serial}`);
   return { ...row, facility_code: row.facility_code.trim() };
 }
 
@@ -110,7 +110,7 @@ async function terminalInScope(tx: Db, scope: AdminScope, serial: string) {
 export async function revokeTerminalInScope(identity: Db, scope: AdminScope, serial: string, now = new Date()): Promise<{ serial: string; facilityCode: string }> {
   return identity.transaction(async (tx) => {
     const terminal = await terminalInScope(tx, scope, serial);
-    if (terminal.revoked_at) throw new AdminRefusal('already-revoked', `terminal ${terminal.serial} is already revoked`);
+    if (terminal.revoked_at) throw credentialRefusal('already-revoked', `terminal ${terminal.serial} is already revoked`);
     await tx.query("UPDATE terminals SET revoked_at = $2, revoked_reason = 'revoked' WHERE serial = $1", [terminal.serial, now]);
     return { serial: terminal.serial, facilityCode: terminal.facility_code };
   });
@@ -130,12 +130,12 @@ export async function renewTerminal(
   now = new Date(),
 ): Promise<IssuedTerminal & { facilityCode: string; name: string; replaced: string }> {
   const old = await identity.transaction((tx) => terminalInScope(tx, scope, serial));
-  if (old.revoked_at) throw new AdminRefusal('already-revoked', `terminal ${old.serial} is revoked and cannot be renewed`);
+  if (old.revoked_at) throw credentialRefusal('already-revoked', `terminal ${old.serial} is revoked and cannot be renewed`);
   const renewed = await certifyTerminal(ca, { facilityCode: old.facility_code, name: old.name, password: options.password });
   await identity.transaction(async (tx) => {
     // Asked again under the lock: a revocation in the meantime wins.
     const current = await terminalInScope(tx, scope, serial);
-    if (current.revoked_at) throw new AdminRefusal('already-revoked', `terminal ${old.serial} is revoked and cannot be renewed`);
+    if (current.revoked_at) throw credentialRefusal('already-revoked', `terminal ${old.serial} is revoked and cannot be renewed`);
     await registerTerminal(tx, { serial: renewed.serial, facilityCode: old.facility_code, name: old.name, notAfter: renewed.notAfter, issuedBy: options.issuedBy, renewedFrom: old.serial });
     await tx.query("UPDATE terminals SET revoked_at = $2, revoked_reason = 'renewed' WHERE serial = $1", [old.serial, now]);
   });

@@ -8,7 +8,7 @@
 import { authenticate, hashPassword, passwordProblem, type AccessPolicy, type Role } from '@renkei/access';
 import type { Db } from '@renkei/store';
 import { facilityRequired, scopeCoversFacility, scopeCoversUser, scopeFacility, scopeMayGrantRole, type AdminScope } from './admin-permissions.js';
-import { AdminRefusal } from './admin-refusal.js';
+import { AdminRefusal, credentialRefusal } from './admin-refusal.js';
 import { readablePassword } from './one-time-password.js';
 
 /** IDs unused this many days are flagged for review, unless RENKEI_UNUSED_ACCOUNT_DAYS says otherwise. */
@@ -105,23 +105,23 @@ export interface NewStaffId {
 
 /** Issues an ID with a one-time password, returned once; the user must change it at first login. */
 export async function issueUser(identity: Db, scope: AdminScope, user: NewStaffId, issuedBy: string): Promise<{ id: string; password: string }> {
-  if (!scopeMayGrantRole(scope, user.role)) throw new AdminRefusal('role-not-allowed', `a facility administrator cannot issue the role ${user.role}`);
-  if (user.facilityCode === null && facilityRequired(user.role)) throw new AdminRefusal('facility-required', `the role ${user.role} works at a facility: give its code`);
+  if (!scopeMayGrantRole(scope, user.role)) throw credentialRefusal('role-not-allowed', `a facility administrator cannot issue the role ${user.role}`);
+  if (user.facilityCode === null && facilityRequired(user.role)) throw credentialRefusal('facility-required', `the role ${user.role} works at a facility: give its code`);
   // Another facility's code is refused like an unknown one.
-  if (!scopeCoversFacility(scope, user.facilityCode)) throw new AdminRefusal('unknown-facility', `unknown facility ${user.facilityCode}`);
+  if (!scopeCoversFacility(scope, user.facilityCode)) throw credentialRefusal('unknown-facility', `unknown facility ${user.facilityCode}`);
   const password = readablePassword();
   const passwordHash = await hashPassword(password);
   await identity.transaction(async (tx) => {
     if (user.facilityCode !== null) {
       const facility = await tx.query('SELECT 1 FROM facilities WHERE code = $1', [user.facilityCode]);
-      if (facility.rows.length === 0) throw new AdminRefusal('unknown-facility', `unknown facility ${user.facilityCode}`);
+      if (facility.rows.length === 0) throw credentialRefusal('unknown-facility', `unknown facility ${user.facilityCode}`);
     }
     const inserted = await tx.query(
       `INSERT INTO users (id, display_name, role, facility_code, email, password_hash, must_change_password, issued_by)
        VALUES ($1, $2, $3, $4, $5, $6, true, $7) ON CONFLICT (id) DO NOTHING RETURNING id`,
       [user.id, user.displayName, user.role, user.facilityCode, user.email ?? null, passwordHash, issuedBy],
     );
-    if (inserted.rows.length === 0) throw new AdminRefusal('id-taken', `the ID ${user.id} is taken`);
+    if (inserted.rows.length === 0) throw credentialRefusal('id-taken', `the ID ${user.id} is taken`);
   });
   return { id: user.id, password };
 }
@@ -131,7 +131,7 @@ async function userInScope(tx: Db, scope: AdminScope, userId: string): Promise<{
   const { rows } = await tx.query<{ id: string; role: Role; facility_code: string | null }>('SELECT id, role, facility_code FROM users WHERE id = $1 FOR UPDATE', [userId]);
   const row = rows[0];
   const user = row && { id: row.id, role: row.role, facilityCode: row.facility_code?.trim() ?? null };
-  if (!user || !scopeCoversUser(scope, user)) throw new AdminRefusal('not-found', `no user ${userId}`);
+  if (!user || !scopeCoversUser(scope, user)) throw credentialRefusal('not-found', `no user ${userId}`);
   return user;
 }
 
@@ -142,7 +142,7 @@ async function userInScope(tx: Db, scope: AdminScope, userId: string): Promise<{
 export async function setUserActive(identity: Db, scope: AdminScope, userId: string, active: boolean, actorId: string, now = new Date()): Promise<{ id: string; facilityCode: string | null }> {
   return identity.transaction(async (tx) => {
     const user = await userInScope(tx, scope, userId);
-    if (user.id === actorId) throw new AdminRefusal('own-account', 'you cannot deactivate or reactivate your own ID');
+    if (user.id === actorId) throw credentialRefusal('own-account', 'you cannot deactivate or reactivate your own ID');
     if (active) await tx.query('UPDATE users SET active = true, deactivated_at = NULL, failed_logins = 0, locked_until = NULL WHERE id = $1', [user.id]);
     else {
       await tx.query('UPDATE users SET active = false, deactivated_at = $2 WHERE id = $1', [user.id, now]);
@@ -158,7 +158,7 @@ export async function resetUserPassword(identity: Db, scope: AdminScope, userId:
   const passwordHash = await hashPassword(password);
   return identity.transaction(async (tx) => {
     const user = await userInScope(tx, scope, userId);
-    if (user.id === actorId) throw new AdminRefusal('own-account', 'change your own password in your personal settings');
+    if (user.id === actorId) throw credentialRefusal('own-account', 'change your own password in your personal settings');
     await tx.query('UPDATE users SET password_hash = $2, must_change_password = true, failed_logins = 0, locked_until = NULL WHERE id = $1', [user.id, passwordHash]);
     await tx.query('UPDATE sessions SET ended_at = $2 WHERE user_id = $1 AND ended_at IS NULL', [user.id, now]);
     return { id: user.id, facilityCode: user.facilityCode, password };
@@ -178,10 +178,10 @@ export async function changeOwnPassword(
 ): Promise<void> {
   // The current password is checked as a login is: wrong guesses count towards the lockout, so a left-open session cannot be used to find it.
   const proof = await authenticate(identity, user.id, passwords.currentPassword, policy, now);
-  if (proof.status === 'locked') throw new AdminRefusal('account-locked', 'too many wrong passwords: the ID is locked for a while');
-  if (proof.status !== 'ok') throw new AdminRefusal('wrong-password', 'the current password is wrong');
+  if (proof.status === 'locked') throw credentialRefusal('account-locked', 'too many wrong passwords: the ID is locked for a while');
+  if (proof.status !== 'ok') throw credentialRefusal('wrong-password', 'the current password is wrong');
   const problem = newPasswordProblem(passwords.newPassword, { userId: user.id, currentPassword: passwords.currentPassword });
-  if (problem) throw new AdminRefusal('weak-password', problem);
+  if (problem) throw new AdminRefusal('invalid', 'weak-password', problem);
   const passwordHash = await hashPassword(passwords.newPassword);
   await identity.transaction(async (tx) => {
     await tx.query('UPDATE users SET password_hash = $2, must_change_password = false, password_changed_at = $3 WHERE id = $1', [user.id, passwordHash, now]);

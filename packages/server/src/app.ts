@@ -2,11 +2,12 @@
  * The whole HTTP surface on one screen: the gate, then one plugin per area.
  */
 import { existsSync } from 'node:fs';
+import { AdminRefusal } from '@renkei/admin';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import Fastify, { LogController, type FastifyHttpsOptions, type FastifyInstance } from 'fastify';
 import type { Server } from 'node:https';
-import { ApiError } from './errors.js';
+import { ApiError, refusalError } from './errors.js';
 import { registerGate } from './gate.js';
 import { resolveOptions, type ServerOptions } from './options.js';
 import { adminParticipantRoutes } from './routes/admin-participants.js';
@@ -43,7 +44,8 @@ export async function buildApp(serverOptions: ServerOptions, tls: TlsMaterial): 
     bodyLimit: 64 * 1024,
   }) as unknown as FastifyInstance;
 
-  app.setErrorHandler((error, request, reply) => {
+  app.setErrorHandler((thrown, request, reply) => {
+    const error = thrown instanceof AdminRefusal ? refusalError(thrown) : thrown;
     if (error instanceof ApiError) return reply.code(error.status).send(error.body());
     const status = (error as { statusCode?: number }).statusCode;
     if (status && status >= 400 && status < 500) return reply.code(status).send({ error: { code: 'bad-request', message: '要求が正しくありません' } });

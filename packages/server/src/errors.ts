@@ -1,3 +1,4 @@
+import type { AdminRefusal, RefusalKind } from '@renkei/admin';
 import type { ApiErrorBody } from '@renkei/api';
 
 /** A refusal or failure that knows its HTTP answer. The message is shown to the user as is: Japanese, no personal data. */
@@ -14,6 +15,11 @@ export class ApiError extends Error {
     return { error: { code: this.code, message: this.message } };
   }
 }
+
+/** Every administrative refusal's HTTP answer, by kind: not found covers what is outside the actor's scope too. */
+const REFUSAL_STATUS: Record<RefusalKind, number> = { 'not-found': 404, conflict: 409, invalid: 400, forbidden: 403 };
+
+export const refusalError = (refusal: AdminRefusal) => new ApiError(REFUSAL_STATUS[refusal.kind], refusal.code, refusal.answer);
 
 export const terminalRequired = () => new ApiError(403, 'terminal-required', '登録された端末からのみ利用できます（端末証明書が確認できません）');
 export const loginRequired = () => new ApiError(401, 'login-required', 'ログインしてください（一定時間操作がなかった場合も再ログインが必要です）');

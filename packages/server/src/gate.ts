@@ -4,7 +4,6 @@
  * for an open patient access (`patient-records.ts`), never check on their own.
  */
 import { canReadHistories, canServeDesk, identifyCaller, type PatientAccess, type Session } from '@renkei/access';
-import { adminScope, type AdminScope } from '@renkei/admin';
 import type { AuditEntry } from '@renkei/audit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { loginRequired, passwordChangeRequired, roleForbidden, terminalRequired } from './errors.js';
@@ -68,14 +67,6 @@ export function requireDesk(request: FastifyRequest): Session {
   const session = requireSession(request);
   if (!canServeDesk(session.user.role)) throw roleForbidden();
   return session;
-}
-
-/** A session whose user administers terminals and IDs: the operator the network, a facility administrator their facility. */
-export function requireAdministrator(request: FastifyRequest): { session: Session; scope: AdminScope } {
-  const session = requireSession(request);
-  const scope = adminScope(session.user);
-  if (!scope) throw roleForbidden();
-  return { session, scope };
 }
 
 /** Writes an audit record for this request (who, from which facility and terminal), and waits until it is committed. */

@@ -3,7 +3,8 @@ import type { Db } from '@renkei/store';
 import { openTestStore, testEngines } from '@renkei/store/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { feeList, feeListCsv, feeStatement, feeStatementCsv } from './fee-statements.js';
-import { addFacility, addInsurer, changeFacilityStatus, changeInsurerStatus, listPublicFacilities, listPublicInsurers, ParticipantRefusal, readFacility, recordCommitteeApproval } from './participants.js';
+import { addFacility, addInsurer, changeFacilityStatus, changeInsurerStatus, listPublicFacilities, listPublicInsurers, readFacility, recordCommitteeApproval } from './participants.js';
+import { AdminRefusal } from '../admin-refusal.js';
 
 const KAGAWA = '37';
 
@@ -34,7 +35,7 @@ describe.each(testEngines())('participants and fees on %s', (engine) => {
     const code = '3310123456';
     await addFacility(db, { code, name: '岡山みなと病院', kind: 'hospital', address: '岡山県岡山市北区1-1', phone: '', appliedOn: '2026-02-01' }, 'op-1', KAGAWA);
     const refused = changeFacilityStatus(db, code, { status: 'active', effectiveOn: '2026-03-01', reason: '' }, 'op-1', KAGAWA);
-    await expect(refused).rejects.toBeInstanceOf(ParticipantRefusal);
+    await expect(refused).rejects.toBeInstanceOf(AdminRefusal);
     await expect(refused).rejects.toMatchObject({ code: 'committee-approval-required' });
     const untouched = await readFacility(db, code, KAGAWA);
     expect(untouched).toMatchObject({ status: 'applied', inPrefecture: false, committeeApproval: null });

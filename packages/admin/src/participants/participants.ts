@@ -5,23 +5,14 @@
 import type { FacilityKind } from '@renkei/access';
 import type { AddFacilityRequest, AddInsurerRequest, AdminFacility, CommitteeApprovalRequest, FacilityStatusEntry, Insurer, PublicFacility, PublicInsurer, StatusChangeRequest, UpdateFacilityRequest } from '@renkei/api';
 import type { Db } from '@renkei/store';
+import { AdminRefusal } from '../admin-refusal.js';
 import { FACILITY_CODE_PROBLEMS, parseFacilityCode } from './facility-code.js';
 import { INSURER_NUMBER_PROBLEMS, parseInsurerNumber, type InsurerKind } from './insurer-number.js';
 import { canChangeStatus, checkFacilityStatusChange, FACILITY_STATUS_PROBLEMS, todayInJapan, type ParticipantStatus } from './status-rules.js';
 
-/** Why a change was refused, and how the caller should answer: the message tells the operator what to do. */
-export class ParticipantRefusal extends Error {
-  constructor(
-    readonly kind: 'not-found' | 'conflict' | 'invalid',
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-const facilityNotFound = () => new ParticipantRefusal('not-found', 'facility-not-found', '該当する医療機関が見つかりません');
-const insurerNotFound = () => new ParticipantRefusal('not-found', 'insurer-not-found', '該当する保険者が見つかりません');
+/** One answer for a facility that does not exist and one outside the actor's scope. */
+export const facilityNotFound = () => new AdminRefusal('not-found', 'facility-not-found', '該当する医療機関が見つかりません');
+const insurerNotFound = () => new AdminRefusal('not-found', 'insurer-not-found', '該当する保険者が見つかりません');
 
 interface FacilityRow {
   code: string;
@@ -59,19 +50,19 @@ export async function listPublicInsurers(db: Db): Promise<PublicInsurer[]> {
 
 export async function addInsurer(db: Db, insurer: AddInsurerRequest & { status?: ParticipantStatus; statusChangedOn?: string }): Promise<Insurer> {
   const parsed = parseInsurerNumber(insurer.number, insurer.kind);
-  if (!parsed.ok) throw new ParticipantRefusal('invalid', `insurer-number-${parsed.problem}`, INSURER_NUMBER_PROBLEMS[parsed.problem]);
+  if (!parsed.ok) throw new AdminRefusal('invalid', `insurer-number-${parsed.problem}`, INSURER_NUMBER_PROBLEMS[parsed.problem]);
   const { rows } = await db.query<InsurerRow>(
     `INSERT INTO insurers (number, name, kind, status, status_changed_on) VALUES ($1, $2, $3, $4, $5)
      ON CONFLICT (number) DO NOTHING RETURNING number, name, kind, status, status_changed_on::text AS status_changed_on`,
     [insurer.number, insurer.name, insurer.kind, insurer.status ?? 'applied', insurer.statusChangedOn ?? null],
   );
-  if (!rows[0]) throw new ParticipantRefusal('conflict', 'insurer-exists', `保険者番号 ${insurer.number} は既に登録されています`);
+  if (!rows[0]) throw new AdminRefusal('conflict', 'insurer-exists', `保険者番号 ${insurer.number} は既に登録されています`);
   return insurerOf(rows[0]);
 }
 
 export async function updateInsurer(db: Db, number: string, change: { name: string; kind: InsurerKind }): Promise<Insurer> {
   const parsed = parseInsurerNumber(number, change.kind);
-  if (!parsed.ok && parsed.problem === 'kind-mismatch') throw new ParticipantRefusal('invalid', 'insurer-number-kind-mismatch', INSURER_NUMBER_PROBLEMS['kind-mismatch']);
+  if (!parsed.ok && parsed.problem === 'kind-mismatch') throw new AdminRefusal('invalid', 'insurer-number-kind-mismatch', INSURER_NUMBER_PROBLEMS['kind-mismatch']);
   const { rows } = await db.query<InsurerRow>(
     'UPDATE insurers SET name = $2, kind = $3, updated_at = now() WHERE number = $1 RETURNING number, name, kind, status, status_changed_on::text AS status_changed_on',
     [number, change.name, change.kind],
@@ -85,10 +76,10 @@ export async function changeInsurerStatus(db: Db, number: string, change: Status
     const { rows } = await tx.query<InsurerRow>('SELECT number, name, kind, status, status_changed_on::text AS status_changed_on FROM insurers WHERE number = $1 FOR UPDATE', [number]);
     const insurer = rows[0];
     if (!insurer) throw insurerNotFound();
-    if (!canChangeStatus(insurer.status, change.status)) throw new ParticipantRefusal('conflict', 'transition', FACILITY_STATUS_PROBLEMS.transition);
-    if (change.effectiveOn > todayInJapan()) throw new ParticipantRefusal('conflict', 'in-the-future', FACILITY_STATUS_PROBLEMS['in-the-future']);
+    if (!canChangeStatus(insurer.status, change.status)) throw new AdminRefusal('conflict', 'transition', FACILITY_STATUS_PROBLEMS.transition);
+    if (change.effectiveOn > todayInJapan()) throw new AdminRefusal('conflict', 'in-the-future', FACILITY_STATUS_PROBLEMS['in-the-future']);
     if (insurer.status_changed_on && change.effectiveOn < insurer.status_changed_on) {
-      throw new ParticipantRefusal('conflict', 'before-last-change', FACILITY_STATUS_PROBLEMS['before-last-change']);
+      throw new AdminRefusal('conflict', 'before-last-change', FACILITY_STATUS_PROBLEMS['before-last-change']);
     }
     const updated = await tx.query<InsurerRow>(
       'UPDATE insurers SET status = $2, status_changed_on = $3, updated_at = now() WHERE number = $1 RETURNING number, name, kind, status, status_changed_on::text AS status_changed_on',
@@ -125,16 +116,16 @@ export async function listPublicFacilities(db: Db): Promise<PublicFacility[]> {
 /** Registers an application, from `appliedOn` (default today). Its first status is written to the history, and by whom. */
 export async function addFacility(db: Db, facility: AddFacilityRequest, actor: string, networkPrefecture: string): Promise<AdminFacility> {
   const parsed = parseFacilityCode(facility.code, facility.kind);
-  if (!parsed.ok) throw new ParticipantRefusal('invalid', `facility-code-${parsed.problem}`, FACILITY_CODE_PROBLEMS[parsed.problem]);
+  if (!parsed.ok) throw new AdminRefusal('invalid', `facility-code-${parsed.problem}`, FACILITY_CODE_PROBLEMS[parsed.problem]);
   await db.transaction(async (tx) => {
     await tx.query(`SELECT set_config('renkei.actor', $1, true)`, [actor]);
     const { rows } = await tx.query(
       `INSERT INTO facilities (code, name, kind, address, phone, status) VALUES ($1, $2, $3, $4, $5, 'applied') ON CONFLICT (code) DO NOTHING RETURNING code`,
       [facility.code, facility.name, facility.kind, facility.address, facility.phone],
     );
-    if (rows.length === 0) throw new ParticipantRefusal('conflict', 'facility-exists', `医療機関コード ${facility.code} は既に登録されています`);
+    if (rows.length === 0) throw new AdminRefusal('conflict', 'facility-exists', `医療機関コード ${facility.code} は既に登録されています`);
     if (facility.appliedOn) {
-      if (facility.appliedOn > todayInJapan()) throw new ParticipantRefusal('invalid', 'in-the-future', FACILITY_STATUS_PROBLEMS['in-the-future']);
+      if (facility.appliedOn > todayInJapan()) throw new AdminRefusal('invalid', 'in-the-future', FACILITY_STATUS_PROBLEMS['in-the-future']);
       // The insert's own history row (written by the table's trigger) takes the application's date.
       await tx.query('UPDATE facility_status_changes SET effective_on = $2 WHERE facility_code = $1', [facility.code, facility.appliedOn]);
     }
@@ -157,7 +148,7 @@ export async function recordCommitteeApproval(db: Db, code: string, approval: Co
     const { rows } = await tx.query<FacilityRow>(`SELECT ${FACILITY_COLUMNS} FROM facilities WHERE code = $1 FOR UPDATE`, [code]);
     const row = rows[0];
     if (!row) throw facilityNotFound();
-    if (row.status !== 'applied') throw new ParticipantRefusal('conflict', 'approval-not-pending', '運営委員会の承認は申請中の医療機関にだけ記録できます');
+    if (row.status !== 'applied') throw new AdminRefusal('conflict', 'approval-not-pending', '運営委員会の承認は申請中の医療機関にだけ記録できます');
     await tx.query('UPDATE facilities SET committee_approved_on = $2, committee_reference = $3, committee_recorded_by = $4, updated_at = now() WHERE code = $1', [
       code,
       approval.approvedOn,
@@ -186,7 +177,7 @@ export async function changeFacilityStatus(db: Db, code: string, change: StatusC
       networkPrefecture,
       todayInJapan(),
     );
-    if (!checked.ok) throw new ParticipantRefusal('conflict', checked.problem, FACILITY_STATUS_PROBLEMS[checked.problem]);
+    if (!checked.ok) throw new AdminRefusal('conflict', checked.problem, FACILITY_STATUS_PROBLEMS[checked.problem]);
     // A facility that applies again needs the committee again: an old approval was for the old application.
     const clearApproval = change.status === 'applied';
     await tx.query(

@@ -3,11 +3,11 @@
  * issues a terminal certificate for a named PC, lists, renews and revokes them.
  * A revocation takes effect on the terminal's next request.
  */
-import { listTerminals, issueTerminal, renewTerminal, revokeTerminalInScope, scopeCoversFacility, AdminRefusal, type AdminScope, type IssuedTerminal } from '@renkei/admin';
+import { listTerminals, issueTerminal, renewTerminal, revokeTerminalInScope, scopeCoversFacility, credentialRefusal, type AdminScope, type IssuedTerminal } from '@renkei/admin';
 import { issueTerminalRequest, renewTerminalRequest, type FacilityChoice, type IssuedTerminalResponse, type TerminalList } from '@renkei/api';
 import type { Db } from '@renkei/store';
 import type { FastifyInstance } from 'fastify';
-import { administer, asGiven } from '../admin-actions.js';
+import { administer, asGiven } from '../administration.js';
 import { ApiError } from '../errors.js';
 import type { ResolvedOptions } from '../options.js';
 import { parseBody } from '../validation.js';
@@ -46,7 +46,7 @@ export async function adminTerminalRoutes(app: FastifyInstance, options: Resolve
       options,
       { action: 'terminal.issue', detail: { facility: body.facilityCode } },
       async ({ session, scope }) => {
-        if (!scopeCoversFacility(scope, body.facilityCode)) throw new AdminRefusal('unknown-facility', 'facility outside scope');
+        if (!scopeCoversFacility(scope, body.facilityCode)) throw credentialRefusal('unknown-facility', 'facility outside scope');
         return issueTerminal(options.stores.identity, ca(), { ...body, issuedBy: session.user.id });
       },
       (t) => ({ serial: t.serial }),

@@ -7,7 +7,7 @@ import { ROLES } from '@renkei/access';
 import { issueUser, listUsers, resetUserPassword, scopeMayGrantRole, setUserActive } from '@renkei/admin';
 import { issueUserRequest, type IssuedPasswordResponse, type UserList } from '@renkei/api';
 import type { FastifyInstance } from 'fastify';
-import { administer, asGiven } from '../admin-actions.js';
+import { administer, asGiven } from '../administration.js';
 import type { ResolvedOptions } from '../options.js';
 import { parseBody } from '../validation.js';
 import { facilitiesInScope } from './admin-terminals.js';

@@ -7,7 +7,7 @@ import { feeList, feeListCsv, feeStatement, feeStatementCsv } from '@renkei/admi
 import { isoMonth } from '@renkei/api';
 import { renderFeeListPdf, renderFeeStatementPdf } from '@renkei/documents';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { requireAdministrator, requireOperator } from '../administration.js';
+import { requireAdministrator } from '../administration.js';
 import { ApiError } from '../errors.js';
 import { auditRequest } from '../gate.js';
 import type { ResolvedOptions } from '../options.js';
@@ -30,7 +30,7 @@ export async function feeRoutes(app: FastifyInstance, options: ResolvedOptions):
   const printContext = () => ({ printedAt: new Date(), networkName: options.networkName });
 
   app.get<{ Params: { file: string } }>('/api/admin/fees/:file', async (request, reply) => {
-    await requireOperator(request, options, 'admin.fees.list');
+    await requireAdministrator(request, options, { action: 'admin.fees.list', operatorOnly: true });
     const { name, format } = splitFormat(request.params.file);
     const list = await feeList(options.stores.identity, monthOf(name));
     await auditRequest(request, options, { action: 'admin.fees.list', outcome: 'allowed', detail: { month: list.month, format, facilities: list.rows.length, totalYen: list.totalYen } });
@@ -41,7 +41,7 @@ export async function feeRoutes(app: FastifyInstance, options: ResolvedOptions):
 
   app.get<{ Params: { month: string; file: string } }>('/api/admin/fees/:month/:file', async (request, reply) => {
     const { name: code, format } = splitFormat(request.params.file);
-    await requireAdministrator(request, options, 'admin.fees.statement', code);
+    await requireAdministrator(request, options, { action: 'admin.fees.statement', facility: code });
     const month = monthOf(request.params.month);
     const statement = await feeStatement(options.stores.identity, month, code);
     if (!statement) {

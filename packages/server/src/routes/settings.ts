@@ -2,7 +2,7 @@
 import { changeOwnEmail, changeOwnPassword, readOwnSettings } from '@renkei/admin';
 import { changeEmailRequest, changePasswordRequest, type OwnSettings } from '@renkei/api';
 import type { FastifyInstance } from 'fastify';
-import { ownAction } from '../admin-actions.js';
+import { audited } from '../administration.js';
 import { requireSession } from '../gate.js';
 import type { ResolvedOptions } from '../options.js';
 import { parseBody } from '../validation.js';
@@ -13,7 +13,8 @@ export async function settingsRoutes(app: FastifyInstance, options: ResolvedOpti
   /** Also the way out of a one-time password: the gate lets nothing else through until it is changed. */
   app.post('/api/me/password', async (request) => {
     const passwords = parseBody(changePasswordRequest, request.body);
-    await ownAction(request, options, { action: 'me.password', detail: {} }, (session) =>
+    const session = requireSession(request);
+    await audited(request, options, { action: 'me.password', detail: {} }, () =>
       changeOwnPassword(options.stores.identity, { id: session.user.id, sessionTokenHash: session.tokenHash }, passwords, options.policy),
     );
     return { ok: true };
@@ -22,7 +23,8 @@ export async function settingsRoutes(app: FastifyInstance, options: ResolvedOpti
   app.post('/api/me/email', async (request): Promise<OwnSettings> => {
     const { email } = parseBody(changeEmailRequest, request.body);
     // The address itself stays out of the audit trail: that it changed is enough.
-    await ownAction(request, options, { action: 'me.email', detail: { cleared: email === '' } }, (session) => changeOwnEmail(options.stores.identity, session.user.id, email === '' ? null : email));
+    const session = requireSession(request);
+    await audited(request, options, { action: 'me.email', detail: { cleared: email === '' } }, () => changeOwnEmail(options.stores.identity, session.user.id, email === '' ? null : email));
     return { email: email === '' ? null : email };
   });
 }
