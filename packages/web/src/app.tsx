@@ -28,7 +28,7 @@ function TerminalApp() {
         <Alert color="red" title={t('app.title')} data-testid="terminal-missing">
           {t('terminal.missing')}
           <br />
-          <Anchor href="/public">{t('administration.nav.publicDirectory')}</Anchor>
+          <Anchor href="/public">{t('admin.nav.publicDirectory')}</Anchor>
         </Alert>
       </Center>
     );

@@ -11,10 +11,10 @@ export function AdministrationLinks({ role }: { role: Me['user']['role'] }) {
   return (
     <>
       <Button size="xs" variant="default" onClick={() => navigate('/admin/participants')} data-testid="nav-participants">
-        {t('administration.nav.participants')}
+        {t('admin.nav.participants')}
       </Button>
       <Button size="xs" variant="default" onClick={() => navigate('/admin/fees')} data-testid="nav-fees">
-        {t('administration.nav.fees')}
+        {t('admin.nav.fees')}
       </Button>
     </>
   );

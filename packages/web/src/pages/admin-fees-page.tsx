@@ -28,29 +28,29 @@ export function AdminFeesPage({ me }: { me: Me }) {
 
   return (
     <Stack maw={1100} mx="auto">
-      <Title order={3}>{t('administration.fees.title')}</Title>
+      <Title order={3}>{t('admin.fees.title')}</Title>
       <Text size="sm" c="dimmed">
-        {t('administration.fees.help', { fee: yen(6500) })}
+        {t('admin.fees.help', { fee: yen(6500) })}
       </Text>
       <Group align="end">
-        <TextInput type="month" label={t('administration.fees.month')} value={month} onChange={(e) => setMonth(e.currentTarget.value)} data-testid="fee-month" />
+        <TextInput type="month" label={t('admin.fees.month')} value={month} onChange={(e) => setMonth(e.currentTarget.value)} data-testid="fee-month" />
         {operator && valid && (
           <>
             <Button component="a" href={`/api/admin/fees/${month}.csv`} download variant="light" data-testid="fees-csv">
-              {t('administration.fees.csv')}
+              {t('admin.fees.csv')}
             </Button>
             <Button component="a" href={`/api/admin/fees/${month}.pdf`} download variant="light" data-testid="fees-pdf">
-              {t('administration.fees.pdf')}
+              {t('admin.fees.pdf')}
             </Button>
           </>
         )}
         {!operator && valid && me.user.facilityCode && (
           <>
             <Button component="a" href={`/api/admin/fees/${month}/${me.user.facilityCode}.pdf`} download variant="light">
-              {t('administration.fees.statement')} PDF
+              {t('admin.fees.statement')} PDF
             </Button>
             <Button component="a" href={`/api/admin/fees/${month}/${me.user.facilityCode}.csv`} download variant="light">
-              {t('administration.fees.statement')} CSV
+              {t('admin.fees.statement')} CSV
             </Button>
           </>
         )}
@@ -60,23 +60,23 @@ export function AdminFeesPage({ me }: { me: Me }) {
       {list.data && (
         <Card withBorder p="sm" data-testid="fee-list">
           <Group justify="space-between">
-            <Text fw={700}>{t('administration.fees.facilities', { count: list.data.rows.length })}</Text>
+            <Text fw={700}>{t('admin.fees.facilities', { count: list.data.rows.length })}</Text>
             <Text fw={700} data-testid="fee-total">
-              {t('administration.fees.total')} {yen(list.data.totalYen)}
+              {t('admin.fees.total')} {yen(list.data.totalYen)}
             </Text>
           </Group>
           {list.data.rows.length === 0 ? (
-            <Text c="dimmed">{t('administration.fees.none')}</Text>
+            <Text c="dimmed">{t('admin.fees.none')}</Text>
           ) : (
             <Table striped className="dense-table">
               <Table.Thead>
                 <Table.Tr>
-                  <Table.Th>{t('administration.participants.code')}</Table.Th>
-                  <Table.Th>{t('administration.participants.name')}</Table.Th>
-                  <Table.Th>{t('administration.participants.kind')}</Table.Th>
-                  <Table.Th>{t('administration.fees.statusAtMonthEnd')}</Table.Th>
-                  <Table.Th style={{ textAlign: 'right' }}>{t('administration.fees.amount')}</Table.Th>
-                  <Table.Th>{t('administration.fees.statement')}</Table.Th>
+                  <Table.Th>{t('admin.participants.code')}</Table.Th>
+                  <Table.Th>{t('admin.participants.name')}</Table.Th>
+                  <Table.Th>{t('admin.participants.kind')}</Table.Th>
+                  <Table.Th>{t('admin.fees.statusAtMonthEnd')}</Table.Th>
+                  <Table.Th style={{ textAlign: 'right' }}>{t('admin.fees.amount')}</Table.Th>
+                  <Table.Th>{t('admin.fees.statement')}</Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
@@ -84,8 +84,8 @@ export function AdminFeesPage({ me }: { me: Me }) {
                   <Table.Tr key={r.facilityCode}>
                     <Table.Td>{r.facilityCode}</Table.Td>
                     <Table.Td>{r.facilityName}</Table.Td>
-                    <Table.Td>{t(`administration.facilityKind.${r.kind}`)}</Table.Td>
-                    <Table.Td>{t(`administration.status.${r.status}`)}</Table.Td>
+                    <Table.Td>{t(`admin.facilityKind.${r.kind}`)}</Table.Td>
+                    <Table.Td>{t(`admin.status.${r.status}`)}</Table.Td>
                     <Table.Td style={{ textAlign: 'right' }}>{yen(r.yen)}</Table.Td>
                     <Table.Td>
                       <Anchor href={`/api/admin/fees/${month}/${r.facilityCode}.pdf`} download size="sm">

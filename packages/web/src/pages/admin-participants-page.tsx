@@ -57,15 +57,15 @@ export function AdminParticipantsPage({ me }: { me: Me }) {
   const operator = me.user.role === 'operator';
   return (
     <Stack maw={1200} mx="auto">
-      <Title order={3}>{t('administration.participants.title')}</Title>
+      <Title order={3}>{t('admin.participants.title')}</Title>
       {operator ? (
         <Tabs defaultValue="facilities" keepMounted={false}>
           <Tabs.List>
             <Tabs.Tab value="facilities" data-testid="tab-admin-facilities">
-              {t('administration.participants.facilities')}
+              {t('admin.participants.facilities')}
             </Tabs.Tab>
             <Tabs.Tab value="insurers" data-testid="tab-admin-insurers">
-              {t('administration.participants.insurers')}
+              {t('admin.participants.insurers')}
             </Tabs.Tab>
           </Tabs.List>
           <Tabs.Panel value="facilities" pt="sm">
@@ -78,7 +78,7 @@ export function AdminParticipantsPage({ me }: { me: Me }) {
       ) : (
         <>
           <Text size="sm" c="dimmed">
-            {t('administration.participants.ownOnly')}
+            {t('admin.participants.ownOnly')}
           </Text>
           <Facilities operator={false} />
         </>
@@ -99,12 +99,12 @@ function Facilities({ operator }: { operator: boolean }) {
       <Table striped className="dense-table" data-testid="admin-facilities">
         <Table.Thead>
           <Table.Tr>
-            <Table.Th>{t('administration.participants.code')}</Table.Th>
-            <Table.Th>{t('administration.participants.name')}</Table.Th>
-            <Table.Th>{t('administration.participants.kind')}</Table.Th>
-            <Table.Th>{t('administration.participants.address')}</Table.Th>
-            <Table.Th>{t('administration.participants.status')}</Table.Th>
-            <Table.Th>{t('administration.participants.approval')}</Table.Th>
+            <Table.Th>{t('admin.participants.code')}</Table.Th>
+            <Table.Th>{t('admin.participants.name')}</Table.Th>
+            <Table.Th>{t('admin.participants.kind')}</Table.Th>
+            <Table.Th>{t('admin.participants.address')}</Table.Th>
+            <Table.Th>{t('admin.participants.status')}</Table.Th>
+            <Table.Th>{t('admin.participants.approval')}</Table.Th>
             <Table.Th />
           </Table.Tr>
         </Table.Thead>
@@ -113,7 +113,7 @@ function Facilities({ operator }: { operator: boolean }) {
             <Table.Tr key={f.code} data-testid={`facility-${f.code}`}>
               <Table.Td>{f.code}</Table.Td>
               <Table.Td>{f.name}</Table.Td>
-              <Table.Td>{t(`administration.facilityKind.${f.kind}`)}</Table.Td>
+              <Table.Td>{t(`admin.facilityKind.${f.kind}`)}</Table.Td>
               <Table.Td>{f.address}</Table.Td>
               <Table.Td>
                 <StatusBadge status={f.status} />
@@ -121,7 +121,7 @@ function Facilities({ operator }: { operator: boolean }) {
               <Table.Td>{f.inPrefecture ? '' : <ApprovalBadge facility={f} />}</Table.Td>
               <Table.Td>
                 <Button size="compact-xs" variant="light" onClick={() => setOpen(f.code)} data-testid={`open-${f.code}`}>
-                  {t('administration.participants.edit')}
+                  {t('admin.participants.edit')}
                 </Button>
               </Table.Td>
             </Table.Tr>
@@ -140,17 +140,17 @@ function StatusBadge({ status }: { status: ParticipantStatusValue }) {
   const color = { applied: 'yellow', active: 'teal', suspended: 'orange', left: 'gray' }[status];
   return (
     <Badge color={color} variant="light">
-      {t(`administration.status.${status}`)}
+      {t(`admin.status.${status}`)}
     </Badge>
   );
 }
 
 function ApprovalBadge({ facility }: { facility: AdminFacility }) {
   const { t } = useTranslation();
-  if (facility.committeeApproval) return <Text size="xs">{`${t('administration.participants.outside')}・${facility.committeeApproval.approvedOn} ${facility.committeeApproval.reference}`}</Text>;
+  if (facility.committeeApproval) return <Text size="xs">{`${t('admin.participants.outside')}・${facility.committeeApproval.approvedOn} ${facility.committeeApproval.reference}`}</Text>;
   return (
     <Badge color="red" variant="outline">
-      {t('administration.participants.outside')}・{t('administration.participants.approvalPending')}
+      {t('admin.participants.outside')}・{t('admin.participants.approvalPending')}
     </Badge>
   );
 }
@@ -169,16 +169,16 @@ function AddFacility() {
     <Card withBorder p="sm">
       <form onSubmit={onSubmit} data-testid="add-facility">
         <Stack gap="xs">
-          <Text fw={700}>{t('administration.participants.addFacility')}</Text>
+          <Text fw={700}>{t('admin.participants.addFacility')}</Text>
           <Group align="end" wrap="wrap">
-            <TextInput label={t('administration.participants.code')} required maxLength={10} w={130} {...field('code')} />
-            <TextInput label={t('administration.participants.name')} required w={220} {...field('name')} />
-            <NativeSelect label={t('administration.participants.kind')} data={FACILITY_KIND_VALUES.map((k) => ({ value: k, label: t(`administration.facilityKind.${k}`) }))} {...field('kind')} />
-            <TextInput label={t('administration.participants.address')} w={260} {...field('address')} />
-            <TextInput label={t('administration.participants.phone')} w={130} {...field('phone')} />
-            <TextInput type="date" label={t('administration.participants.appliedOn')} {...field('appliedOn')} />
+            <TextInput label={t('admin.participants.code')} required maxLength={10} w={130} {...field('code')} />
+            <TextInput label={t('admin.participants.name')} required w={220} {...field('name')} />
+            <NativeSelect label={t('admin.participants.kind')} data={FACILITY_KIND_VALUES.map((k) => ({ value: k, label: t(`admin.facilityKind.${k}`) }))} {...field('kind')} />
+            <TextInput label={t('admin.participants.address')} w={260} {...field('address')} />
+            <TextInput label={t('admin.participants.phone')} w={130} {...field('phone')} />
+            <TextInput type="date" label={t('admin.participants.appliedOn')} {...field('appliedOn')} />
             <Button type="submit" loading={busy}>
-              {t('administration.participants.save')}
+              {t('admin.participants.save')}
             </Button>
           </Group>
           <FormError error={error} />
@@ -211,17 +211,17 @@ function FacilityDetail({ facility, operator }: { facility: AdminFacility; opera
     <Stack>
       <Group gap="xs">
         <StatusBadge status={facility.status} />
-        <Text size="sm">{t(`administration.facilityKind.${facility.kind}`)}</Text>
+        <Text size="sm">{t(`admin.facilityKind.${facility.kind}`)}</Text>
         {!facility.inPrefecture && <ApprovalBadge facility={facility} />}
       </Group>
-      <Section title={t('administration.participants.edit')} testId="edit-facility">
+      <Section title={t('admin.participants.edit')} testId="edit-facility">
         <form onSubmit={saveDetails}>
           <Group align="end">
-            <TextInput label={t('administration.participants.name')} value={details.name} disabled={!operator} onChange={(e) => setDetails({ ...details, name: e.currentTarget.value })} w={220} />
-            <TextInput label={t('administration.participants.address')} value={details.address} onChange={(e) => setDetails({ ...details, address: e.currentTarget.value })} w={260} />
-            <TextInput label={t('administration.participants.phone')} value={details.phone} onChange={(e) => setDetails({ ...details, phone: e.currentTarget.value })} w={140} />
+            <TextInput label={t('admin.participants.name')} value={details.name} disabled={!operator} onChange={(e) => setDetails({ ...details, name: e.currentTarget.value })} w={220} />
+            <TextInput label={t('admin.participants.address')} value={details.address} onChange={(e) => setDetails({ ...details, address: e.currentTarget.value })} w={260} />
+            <TextInput label={t('admin.participants.phone')} value={details.phone} onChange={(e) => setDetails({ ...details, phone: e.currentTarget.value })} w={140} />
             <Button type="submit" loading={edit.busy}>
-              {t('administration.participants.update')}
+              {t('admin.participants.update')}
             </Button>
           </Group>
         </form>
@@ -229,21 +229,21 @@ function FacilityDetail({ facility, operator }: { facility: AdminFacility; opera
       </Section>
       {operator && facility.status === 'applied' && !facility.inPrefecture && <CommitteeApproval facility={facility} />}
       {operator && <StatusChange key={facility.status} path={`/api/admin/facilities/${facility.code}/status`} status={facility.status} />}
-      <Section title={t('administration.participants.history')}>
+      <Section title={t('admin.participants.history')}>
         <Table className="dense-table" data-testid="facility-history">
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>{t('administration.participants.effectiveOn')}</Table.Th>
-              <Table.Th>{t('administration.participants.status')}</Table.Th>
-              <Table.Th>{t('administration.participants.reason')}</Table.Th>
-              <Table.Th>{t('administration.participants.recordedBy')}</Table.Th>
+              <Table.Th>{t('admin.participants.effectiveOn')}</Table.Th>
+              <Table.Th>{t('admin.participants.status')}</Table.Th>
+              <Table.Th>{t('admin.participants.reason')}</Table.Th>
+              <Table.Th>{t('admin.participants.recordedBy')}</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
             {facility.history.map((h, i) => (
               <Table.Tr key={i}>
                 <Table.Td>{h.effectiveOn}</Table.Td>
-                <Table.Td>{t(`administration.status.${h.status}`)}</Table.Td>
+                <Table.Td>{t(`admin.status.${h.status}`)}</Table.Td>
                 <Table.Td>{h.reason}</Table.Td>
                 <Table.Td>{h.recordedBy}</Table.Td>
               </Table.Tr>
@@ -265,13 +265,13 @@ function CommitteeApproval({ facility }: { facility: AdminFacility }) {
     void submit(`/api/admin/facilities/${facility.code}/approval`, { approvedOn, reference });
   };
   return (
-    <Section title={t('administration.participants.recordApproval')} testId="record-approval">
+    <Section title={t('admin.participants.recordApproval')} testId="record-approval">
       <form onSubmit={onSubmit}>
         <Group align="end">
-          <TextInput type="date" label={t('administration.participants.approvedOn')} value={approvedOn} onChange={(e) => setApprovedOn(e.currentTarget.value)} required />
-          <TextInput label={t('administration.participants.reference')} value={reference} onChange={(e) => setReference(e.currentTarget.value)} required w={260} />
+          <TextInput type="date" label={t('admin.participants.approvedOn')} value={approvedOn} onChange={(e) => setApprovedOn(e.currentTarget.value)} required />
+          <TextInput label={t('admin.participants.reference')} value={reference} onChange={(e) => setReference(e.currentTarget.value)} required w={260} />
           <Button type="submit" loading={busy}>
-            {t('administration.participants.recordApproval')}
+            {t('admin.participants.recordApproval')}
           </Button>
         </Group>
       </form>
@@ -293,19 +293,19 @@ function StatusChange({ path, status }: { path: string; status: ParticipantStatu
     void submit(path, { status: choices.includes(to) ? to : choices[0], effectiveOn, reason }, () => setReason(''));
   };
   return (
-    <Section title={t('administration.participants.changeStatus')} testId="change-status">
+    <Section title={t('admin.participants.changeStatus')} testId="change-status">
       <form onSubmit={onSubmit}>
         <Group align="end">
           <NativeSelect
-            label={t('administration.participants.newStatus')}
-            data={choices.map((s) => ({ value: s, label: t(`administration.status.${s}`) }))}
+            label={t('admin.participants.newStatus')}
+            data={choices.map((s) => ({ value: s, label: t(`admin.status.${s}`) }))}
             value={choices.includes(to) ? to : choices[0]}
             onChange={(e) => setTo(e.currentTarget.value as ParticipantStatusValue)}
           />
-          <TextInput type="date" label={t('administration.participants.effectiveOn')} value={effectiveOn} onChange={(e) => setEffectiveOn(e.currentTarget.value)} required />
-          <TextInput label={t('administration.participants.reason')} value={reason} onChange={(e) => setReason(e.currentTarget.value)} w={240} />
+          <TextInput type="date" label={t('admin.participants.effectiveOn')} value={effectiveOn} onChange={(e) => setEffectiveOn(e.currentTarget.value)} required />
+          <TextInput label={t('admin.participants.reason')} value={reason} onChange={(e) => setReason(e.currentTarget.value)} w={240} />
           <Button type="submit" loading={busy}>
-            {t('administration.participants.changeStatus')}
+            {t('admin.participants.changeStatus')}
           </Button>
         </Group>
       </form>
@@ -331,18 +331,18 @@ function Insurers() {
       <Card withBorder p="sm">
         <form onSubmit={onSubmit} data-testid="add-insurer">
           <Stack gap="xs">
-            <Text fw={700}>{t('administration.participants.addInsurer')}</Text>
+            <Text fw={700}>{t('admin.participants.addInsurer')}</Text>
             <Group align="end">
-              <TextInput label={t('administration.participants.insurerNumber')} required maxLength={8} w={120} value={form.number} onChange={(e) => setForm({ ...form, number: e.currentTarget.value })} />
-              <TextInput label={t('administration.participants.name')} required w={260} value={form.name} onChange={(e) => setForm({ ...form, name: e.currentTarget.value })} />
+              <TextInput label={t('admin.participants.insurerNumber')} required maxLength={8} w={120} value={form.number} onChange={(e) => setForm({ ...form, number: e.currentTarget.value })} />
+              <TextInput label={t('admin.participants.name')} required w={260} value={form.name} onChange={(e) => setForm({ ...form, name: e.currentTarget.value })} />
               <NativeSelect
-                label={t('administration.participants.kind')}
-                data={INSURER_KIND_VALUES.map((k) => ({ value: k, label: t(`administration.insurerKind.${k}`) }))}
+                label={t('admin.participants.kind')}
+                data={INSURER_KIND_VALUES.map((k) => ({ value: k, label: t(`admin.insurerKind.${k}`) }))}
                 value={form.kind}
                 onChange={(e) => setForm({ ...form, kind: e.currentTarget.value })}
               />
               <Button type="submit" loading={add.busy}>
-                {t('administration.participants.save')}
+                {t('admin.participants.save')}
               </Button>
             </Group>
             <FormError error={add.error} />
@@ -352,11 +352,11 @@ function Insurers() {
       <Table striped className="dense-table" data-testid="admin-insurers">
         <Table.Thead>
           <Table.Tr>
-            <Table.Th>{t('administration.participants.insurerNumber')}</Table.Th>
-            <Table.Th>{t('administration.participants.name')}</Table.Th>
-            <Table.Th>{t('administration.participants.kind')}</Table.Th>
-            <Table.Th>{t('administration.participants.status')}</Table.Th>
-            <Table.Th>{t('administration.participants.since')}</Table.Th>
+            <Table.Th>{t('admin.participants.insurerNumber')}</Table.Th>
+            <Table.Th>{t('admin.participants.name')}</Table.Th>
+            <Table.Th>{t('admin.participants.kind')}</Table.Th>
+            <Table.Th>{t('admin.participants.status')}</Table.Th>
+            <Table.Th>{t('admin.participants.since')}</Table.Th>
             <Table.Th />
           </Table.Tr>
         </Table.Thead>
@@ -365,14 +365,14 @@ function Insurers() {
             <Table.Tr key={i.number} data-testid={`insurer-${i.number}`}>
               <Table.Td>{i.number}</Table.Td>
               <Table.Td>{i.name}</Table.Td>
-              <Table.Td>{t(`administration.insurerKind.${i.kind}`)}</Table.Td>
+              <Table.Td>{t(`admin.insurerKind.${i.kind}`)}</Table.Td>
               <Table.Td>
                 <StatusBadge status={i.status} />
               </Table.Td>
               <Table.Td>{i.statusChangedOn ?? ''}</Table.Td>
               <Table.Td>
                 <Button size="compact-xs" variant="light" onClick={() => setOpen(i.number)} data-testid={`open-${i.number}`}>
-                  {t('administration.participants.changeStatus')}
+                  {t('admin.participants.changeStatus')}
                 </Button>
               </Table.Td>
             </Table.Tr>

@@ -23,15 +23,15 @@ export function PublicPage() {
   const insurers = useQuery({ queryKey: ['public', 'insurers'], queryFn: () => api<{ insurers: PublicInsurer[] }>('GET', '/api/public/insurers') });
   const q = fold(query);
   const matches = (...fields: string[]) => q === '' || fields.some((f) => fold(f).includes(q));
-  const shownFacilities = (facilities.data?.facilities ?? []).filter((f) => matches(f.name, f.address, f.code, t(`administration.facilityKind.${f.kind}`)));
-  const shownInsurers = (insurers.data?.insurers ?? []).filter((i) => matches(i.name, i.number, t(`administration.insurerKind.${i.kind}`)));
+  const shownFacilities = (facilities.data?.facilities ?? []).filter((f) => matches(f.name, f.address, f.code, t(`admin.facilityKind.${f.kind}`)));
+  const shownInsurers = (insurers.data?.insurers ?? []).filter((i) => matches(i.name, i.number, t(`admin.insurerKind.${i.kind}`)));
 
   return (
     <Container size="lg" py="md">
       <Stack>
         <Group justify="space-between">
           <Box>
-            <Title order={2}>{t('administration.publicDirectory.title')}</Title>
+            <Title order={2}>{t('admin.publicDirectory.title')}</Title>
             <Text c="dimmed" size="sm">
               {t('app.title')} — {t('app.subtitle')}
             </Text>
@@ -40,30 +40,30 @@ export function PublicPage() {
             {t('app.language')}
           </Button>
         </Group>
-        <Text size="sm">{t('administration.publicDirectory.help')}</Text>
-        <TextInput label={t('administration.publicDirectory.search')} value={query} onChange={(e) => setQuery(e.currentTarget.value)} data-testid="public-search" />
+        <Text size="sm">{t('admin.publicDirectory.help')}</Text>
+        <TextInput label={t('admin.publicDirectory.search')} value={query} onChange={(e) => setQuery(e.currentTarget.value)} data-testid="public-search" />
         {(facilities.isError || insurers.isError) && <Alert color="red">{t('error')}</Alert>}
         {(facilities.isPending || insurers.isPending) && <Loader />}
         <Card withBorder p="sm">
-          <Title order={4}>{t('administration.publicDirectory.facilities', { count: shownFacilities.length })}</Title>
+          <Title order={4}>{t('admin.publicDirectory.facilities', { count: shownFacilities.length })}</Title>
           {shownFacilities.length === 0 ? (
-            <Text c="dimmed">{t('administration.publicDirectory.none')}</Text>
+            <Text c="dimmed">{t('admin.publicDirectory.none')}</Text>
           ) : (
             <Table striped className="dense-table" data-testid="public-facilities">
               <Table.Thead>
                 <Table.Tr>
-                  <Table.Th>{t('administration.participants.name')}</Table.Th>
-                  <Table.Th>{t('administration.participants.kind')}</Table.Th>
-                  <Table.Th>{t('administration.participants.address')}</Table.Th>
-                  <Table.Th>{t('administration.participants.phone')}</Table.Th>
-                  <Table.Th>{t('administration.participants.code')}</Table.Th>
+                  <Table.Th>{t('admin.participants.name')}</Table.Th>
+                  <Table.Th>{t('admin.participants.kind')}</Table.Th>
+                  <Table.Th>{t('admin.participants.address')}</Table.Th>
+                  <Table.Th>{t('admin.participants.phone')}</Table.Th>
+                  <Table.Th>{t('admin.participants.code')}</Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
                 {shownFacilities.map((f) => (
                   <Table.Tr key={f.code}>
                     <Table.Td>{f.name}</Table.Td>
-                    <Table.Td>{t(`administration.facilityKind.${f.kind}`)}</Table.Td>
+                    <Table.Td>{t(`admin.facilityKind.${f.kind}`)}</Table.Td>
                     <Table.Td>{f.address}</Table.Td>
                     <Table.Td>{f.phone}</Table.Td>
                     <Table.Td>{f.code}</Table.Td>
@@ -74,23 +74,23 @@ export function PublicPage() {
           )}
         </Card>
         <Card withBorder p="sm">
-          <Title order={4}>{t('administration.publicDirectory.insurers', { count: shownInsurers.length })}</Title>
+          <Title order={4}>{t('admin.publicDirectory.insurers', { count: shownInsurers.length })}</Title>
           {shownInsurers.length === 0 ? (
-            <Text c="dimmed">{t('administration.publicDirectory.none')}</Text>
+            <Text c="dimmed">{t('admin.publicDirectory.none')}</Text>
           ) : (
             <Table striped className="dense-table" data-testid="public-insurers">
               <Table.Thead>
                 <Table.Tr>
-                  <Table.Th>{t('administration.participants.name')}</Table.Th>
-                  <Table.Th>{t('administration.participants.kind')}</Table.Th>
-                  <Table.Th>{t('administration.participants.insurerNumber')}</Table.Th>
+                  <Table.Th>{t('admin.participants.name')}</Table.Th>
+                  <Table.Th>{t('admin.participants.kind')}</Table.Th>
+                  <Table.Th>{t('admin.participants.insurerNumber')}</Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
                 {shownInsurers.map((i) => (
                   <Table.Tr key={i.number}>
                     <Table.Td>{i.name}</Table.Td>
-                    <Table.Td>{t(`administration.insurerKind.${i.kind}`)}</Table.Td>
+                    <Table.Td>{t(`admin.insurerKind.${i.kind}`)}</Table.Td>
                     <Table.Td>{i.number}</Table.Td>
                   </Table.Tr>
                 ))}
