@@ -49,12 +49,17 @@ describe.each(testEngines())('the administration console on %s', (engine) => {
     const user = network.credentials.users.find((u) => u.role === role)!;
     return login(page, user.id, user.password);
   };
+  /** Opens an item of the header's 管理 menu. */
+  const openFromMenu = async (page: Page, item: string) => {
+    await page.getByTestId('nav-admin').click();
+    await page.getByTestId(item).click();
+  };
 
   it('an operator issues a terminal certificate, downloads it once with its password, and revokes it', async () => {
     const context = await terminalContext();
     const page = await context.newPage();
     await loginAs(page, 'operator');
-    await page.getByTestId('nav-terminals').click();
+    await openFromMenu(page, 'nav-terminals');
     await page.waitForURL('**/admin/terminals', { waitUntil: 'commit' });
     await page.getByTestId('terminal-table').waitFor();
 
@@ -86,7 +91,7 @@ describe.each(testEngines())('the administration console on %s', (engine) => {
     const adminContext = await terminalContext();
     const admin = await adminContext.newPage();
     await loginAs(admin, 'facility-admin');
-    await admin.getByTestId('nav-users').click();
+    await openFromMenu(admin, 'nav-users');
     await admin.waitForURL('**/admin/users', { waitUntil: 'commit' });
     await admin.getByTestId('user-table').waitFor();
     // A facility administrator is offered no operator role.
@@ -104,7 +109,7 @@ describe.each(testEngines())('the administration console on %s', (engine) => {
     const nurse = await nurseContext.newPage();
     await login(nurse, 'nurse-shodoshima', oneTime);
     await nurse.getByTestId('password-change-required').waitFor();
-    expect(await nurse.getByTestId('nav-settings').count()).toBe(0);
+    expect(await nurse.getByTestId('nav-admin').count()).toBe(0);
     // No other screen opens before the password is changed.
     await nurse.goto(`${server.url}/card`);
     await nurse.getByTestId('password-change-required').waitFor();
@@ -120,7 +125,7 @@ describe.each(testEngines())('the administration console on %s', (engine) => {
     await nurse.getByTestId('password-submit').click();
     await nurse.getByLabel('カードのコード').waitFor();
 
-    await nurse.getByTestId('nav-settings').click();
+    await openFromMenu(nurse, 'nav-settings');
     await nurse.waitForURL('**/settings', { waitUntil: 'commit' });
     await nurse.getByLabel('メールアドレス').fill('akari@shodoshima.example.jp');
     await nurse.getByTestId('email-submit').click();
@@ -151,6 +156,7 @@ describe.each(testEngines())('the administration console on %s', (engine) => {
     const context = await terminalContext();
     const page = await context.newPage();
     await loginAs(page, 'clerk');
+    await page.getByTestId('nav-admin').click();
     await page.getByTestId('nav-settings').waitFor();
     expect(await page.getByTestId('nav-terminals').count()).toBe(0);
     await page.goto(`${server.url}/admin/users`);

@@ -48,10 +48,15 @@ describe.each(testEngines())('the administration console on %s', (engine) => {
     await page.waitForURL('**/card', { waitUntil: 'commit' });
     return page;
   };
+  /** Opens an item of the header's 管理 menu. */
+  const openFromMenu = async (page: Page, item: string) => {
+    await page.getByTestId('nav-admin').click();
+    await page.getByTestId(item).click();
+  };
 
   it('lets the operator register a facility from Okayama, record the committee approval, let it join, and download the fees', async () => {
     const page = await loggedIn('operator');
-    await page.getByTestId('nav-participants').click();
+    await openFromMenu(page, 'nav-participants');
     await page.waitForURL('**/admin/participants', { waitUntil: 'commit' });
     await page.getByTestId('facility-3710100123').waitFor();
 
@@ -98,7 +103,7 @@ describe.each(testEngines())('the administration console on %s', (engine) => {
     await expect.poll(() => page.getByTestId('admin-insurers').locator('tbody tr').count()).toBe(23);
     expect(await page.getByTestId('insurer-370015').textContent()).toContain('高松市');
 
-    await page.getByTestId('nav-fees').click();
+    await openFromMenu(page, 'nav-fees');
     await page.getByTestId('fee-month').fill('2026-10');
     await expect.poll(() => page.getByTestId('fee-list').textContent()).toContain('岡山ひかりクリニック');
     const list = await (await page.request.get(`${server.url}/api/admin/fees/2026-10`)).json();
@@ -120,7 +125,7 @@ describe.each(testEngines())('the administration console on %s', (engine) => {
 
   it('shows a facility administrator their own facility only, to correct its address', async () => {
     const page = await loggedIn('facility-admin');
-    await page.getByTestId('nav-participants').click();
+    await openFromMenu(page, 'nav-participants');
     await expect.poll(() => page.getByTestId('admin-facilities').locator('tbody tr').count()).toBe(1);
     await page.getByTestId('open-3710100123').click();
     const edit = page.getByRole('dialog').getByTestId('edit-facility');

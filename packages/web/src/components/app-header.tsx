@@ -4,10 +4,9 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { api } from '../api.js';
-import { AdminLinks } from './admin-links.js';
+import { AdminMenu } from './admin-menu.js';
 import { toggleLanguage } from '../i18n.js';
 import type { TerminalInfo } from '../session.js';
-import { AdministrationLinks } from './administration-links.js';
 
 export function AppHeader({ terminal, me }: { terminal: TerminalInfo; me: Me | null }) {
   const { t } = useTranslation();
@@ -49,8 +48,7 @@ export function AppHeader({ terminal, me }: { terminal: TerminalInfo; me: Me | n
                   <Button size="xs" variant="default" onClick={() => navigate('/card')}>
                     {t('header.newPatient')}
                   </Button>
-                  <AdminLinks me={me} />
-                  <AdministrationLinks role={me.user.role} />
+                  <AdminMenu me={me} />
                 </>
               )}
               <Button size="xs" color="gray" onClick={logout} data-testid="logout">
