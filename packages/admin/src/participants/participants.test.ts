@@ -2,9 +2,9 @@ import { upsertFacility } from '@renkei/access';
 import type { Db } from '@renkei/store';
 import { openTestStore, testEngines } from '@renkei/store/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AdminRefusal } from '../admin-refusal.js';
 import { feeList, feeListCsv, feeStatement, feeStatementCsv } from './fee-statements.js';
 import { addFacility, addInsurer, changeFacilityStatus, changeInsurerStatus, listPublicFacilities, listPublicInsurers, readFacility, recordCommitteeApproval } from './participants.js';
-import { AdminRefusal } from '../admin-refusal.js';
 
 const KAGAWA = '37';
 
