@@ -94,6 +94,7 @@ async function main(): Promise<void> {
     // Each client: its own session, and accesses opened by presenting cards (spread over all the cards).
     // Card read to first summary (what the doctor waits for) is timed on the way, all clients at once.
     const cardToSummary: number[] = [];
+    let summaryBytes = 0;
     const clients = await Promise.all(
       Array.from({ length: concurrency }, async (_, i) => {
         const login = await request(`${base}api/login`, { dispatcher: agent, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: doctor.id, password: doctor.password }) });
@@ -106,7 +107,7 @@ async function main(): Promise<void> {
           const opened = await request(`${base}api/patient-access`, { dispatcher: agent, method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify({ card: credentials.cards[c]!.qr }) });
           const body = (await opened.body.json()) as { accessId: string };
           const first = await request(`${base}api/patient-access/${body.accessId}/summary`, { dispatcher: agent, headers: { cookie } });
-          await first.body.arrayBuffer();
+          summaryBytes += (await first.body.arrayBuffer()).byteLength;
           cardToSummary.push(performance.now() - t0);
           accesses.push(body.accessId);
         }
@@ -114,7 +115,7 @@ async function main(): Promise<void> {
       }),
     );
     cardToSummary.sort((a, b) => a - b);
-    log(`${concurrency} clients logged in, ${cardToSummary.length} cards presented; card read to summary: p50 ${round(cardToSummary[Math.floor(cardToSummary.length / 2)]!)} ms, p95 ${round(cardToSummary[Math.floor(cardToSummary.length * 0.95)]!)} ms`);
+    log(`${concurrency} clients logged in, ${cardToSummary.length} cards presented; card read to summary: p50 ${round(cardToSummary[Math.floor(cardToSummary.length / 2)]!)} ms, p95 ${round(cardToSummary[Math.floor(cardToSummary.length * 0.95)]!)} ms; a summary is ${round(summaryBytes / cardToSummary.length / 1024)} KB on average`);
     log(`reading summaries for ${seconds} s …`);
 
     const latencies: number[] = [];

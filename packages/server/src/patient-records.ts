@@ -15,7 +15,8 @@ import { auditRequest, requireClinician } from './gate.js';
 import type { ResolvedOptions } from './options.js';
 
 export interface PatientRecords {
-  summary(): Promise<PatientSummary>;
+  /** The summary as the JSON the API answers: made once per cached history and person, then reused. */
+  summaryJson(): Promise<string>;
   /** The summary as an A4 PDF (BIZ UDGothic). */
   summaryPdf(): Promise<Buffer>;
   history(filter: { from?: string | undefined; to?: string | undefined; facility?: string | undefined }): Promise<PatientHistory>;
@@ -31,6 +32,9 @@ export interface Person {
   name: string | null;
   kana: string | null;
 }
+
+/** Summary JSON per cached history object (dropped with it), then per person as shown. */
+const SUMMARY_JSON = new WeakMap<PersonHistory, Map<string, string>>();
 
 export async function openPatientRecords(request: FastifyRequest, options: ResolvedOptions, accessId: string): Promise<PatientRecords> {
   const session = requireClinician(request);
@@ -74,8 +78,19 @@ export async function openPatientRecords(request: FastifyRequest, options: Resol
     };
   };
 
+  // A summary is a pure function of the history (kept while it is current) and the person: its JSON is made once.
+  const summaryJson = async (): Promise<string> => {
+    const [h, p] = await Promise.all([history(), person()]);
+    let byPerson = SUMMARY_JSON.get(h);
+    if (!byPerson) SUMMARY_JSON.set(h, (byPerson = new Map()));
+    const personKey = JSON.stringify(p);
+    let json = byPerson.get(personKey);
+    if (json === undefined) byPerson.set(personKey, (json = JSON.stringify(await summary())));
+    return json;
+  };
+
   return {
-    summary: () => audited('patient.summary', {}, summary),
+    summaryJson: () => audited('patient.summary', {}, summaryJson),
     summaryPdf: () =>
       audited('patient.summary.pdf', {}, async () =>
         renderSummaryPdf(await summary(), { printedAt: new Date(), facilityName: session.user.facilityName, userName: session.user.displayName }),

@@ -64,9 +64,10 @@ export async function patientAccessRoutes(app: FastifyInstance, options: Resolve
     return { accessId: access.id, expiresAt: access.expiresAt.toISOString() };
   });
 
-  app.get<{ Params: { accessId: string } }>('/api/patient-access/:accessId/summary', async (request) =>
-    (await openPatientRecords(request, options, request.params.accessId)).summary(),
-  );
+  app.get<{ Params: { accessId: string } }>('/api/patient-access/:accessId/summary', async (request, reply) => {
+    const json = await (await openPatientRecords(request, options, request.params.accessId)).summaryJson();
+    return reply.type('application/json; charset=utf-8').send(json);
+  });
 
   app.get<{ Params: { accessId: string } }>('/api/patient-access/:accessId/summary.pdf', async (request, reply) => {
     const pdf = await (await openPatientRecords(request, options, request.params.accessId)).summaryPdf();
