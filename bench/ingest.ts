@@ -63,7 +63,7 @@ async function main(): Promise<void> {
       const fileIds = (await stores.clinical.query<{ id: string }>('SELECT id FROM claim_files WHERE sha256 = ANY($1::text[])', [digests])).rows.map((r) => r.id);
       log(`ingest: ${lines} lines in ${seconds.toFixed(1)} s`);
 
-      const copySeconds = await timeBareCopy(stores.clinical, fileIds);
+      const copySeconds = await timeBareCopy(stores, fileIds);
       log(`bare COPY of the same rows: ${copySeconds.toFixed(1)} s`);
       const linesPerSecond = Math.round(lines / seconds);
       const copyLinesPerSecond = Math.round(lines / copySeconds);
@@ -98,39 +98,70 @@ async function generate(options: { persons: number; months: number; outDir: stri
 }
 
 /**
- * COPY of the final receipt and event rows into empty tables of the same shape
- * and indexes: what loading would cost with no parsing, no identity work and
- * no pseudonyms. Like the ingest, file by file, one transaction each, in COPYs
- * of a thousand receipts (memory stays flat). Only the COPY into the tables is timed.
+ * A bare COPY of the final rows the ingest stored, into empty tables of the
+ * same shape (columns, defaults, indexes and foreign keys): what loading them
+ * would cost with no parsing, no identity matching, no encryption and no
+ * pseudonyms. Clinical rows go file by file, one transaction each, in COPYs of
+ * a thousand receipts, as the ingest does; the identity store's rows (persons,
+ * their enrollments and names) in transactions of the same size. Each
+ * transaction is timed whole, commit included, as the ingest's are.
  */
-async function timeBareCopy(clinical: Db, fileIds: string[]): Promise<number> {
+async function timeBareCopy(stores: { identity: Db; clinical: Db }, fileIds: string[]): Promise<number> {
+  const { identity, clinical } = stores;
   await clinical.exec(`
     DROP TABLE IF EXISTS bench_receipts, bench_events;
-    CREATE TABLE bench_receipts (LIKE receipts INCLUDING DEFAULTS INCLUDING INDEXES);
+    CREATE TABLE bench_receipts (LIKE receipts INCLUDING DEFAULTS INCLUDING INDEXES, FOREIGN KEY (file_id) REFERENCES claim_files (id), FOREIGN KEY (superseded_by) REFERENCES bench_receipts (id));
     CREATE TABLE bench_events (LIKE events INCLUDING DEFAULTS INCLUDING INDEXES);
+  `);
+  await identity.exec(`
+    DROP TABLE IF EXISTS bench_person_names, bench_enrollments, bench_persons;
+    CREATE TABLE bench_persons (LIKE persons INCLUDING DEFAULTS INCLUDING INDEXES);
+    CREATE TABLE bench_enrollments (LIKE enrollments INCLUDING DEFAULTS INCLUDING INDEXES, FOREIGN KEY (person_id) REFERENCES bench_persons (id));
+    CREATE TABLE bench_person_names (LIKE person_names INCLUDING DEFAULTS INCLUDING INDEXES, FOREIGN KEY (person_id) REFERENCES bench_persons (id));
   `);
   // Fresh statistics, so that reading the rows back finds them by index.
   await clinical.exec('ANALYZE receipts; ANALYZE events');
-  const receiptColumns = await columnsOf(clinical, 'receipts');
-  const eventColumns = await columnsOf(clinical, 'events');
+  await identity.exec('ANALYZE persons; ANALYZE enrollments; ANALYZE person_names');
+  const columns = async (db: Db, tables: string[]) => Object.fromEntries(await Promise.all(tables.map(async (t) => [t, await columnsOf(db, t)] as const)));
+  const clinicalColumns = await columns(clinical, ['receipts', 'events']);
+  const identityColumns = await columns(identity, ['persons', 'enrollments', 'person_names']);
   let seconds = 0;
+  const timed = async (db: Db, work: (tx: Db) => Promise<void>) => {
+    const started = performance.now();
+    await db.transaction(work);
+    seconds += (performance.now() - started) / 1000;
+  };
   try {
     for (const fileId of fileIds) {
       const ids = (await clinical.query<{ id: string }>('SELECT id FROM receipts WHERE file_id = $1 ORDER BY id', [fileId])).rows.map((r) => r.id);
-      await clinical.transaction(async (tx) => {
-        for (let i = 0; i < ids.length; i += 1000) {
-          const list = `'{${ids.slice(i, i + 1000).join(',')}}'::uuid[]`;
-          const receipts = await tx.copyTo(`SELECT * FROM receipts WHERE id = ANY(${list})`);
-          const events = await tx.copyTo(`SELECT * FROM events WHERE receipt_id = ANY(${list})`);
-          const started = performance.now();
-          await tx.copyFrom('bench_receipts', receiptColumns, receipts);
-          await tx.copyFrom('bench_events', eventColumns, events);
-          seconds += (performance.now() - started) / 1000;
+      const chunks: Array<{ receipts: string; events: string }> = [];
+      for (let i = 0; i < ids.length; i += 1000) {
+        const list = `'{${ids.slice(i, i + 1000).join(',')}}'::uuid[]`;
+        // Corrections point at receipts of the same file or later ones: left out here, the rows stay loadable in file order.
+        chunks.push({ receipts: await clinical.copyTo(`SELECT id, ${clinicalColumns.receipts!.filter((c) => c !== 'id' && c !== 'superseded_by').join(', ')}, NULL AS superseded_by FROM receipts WHERE id = ANY(${list})`), events: await clinical.copyTo(`SELECT * FROM events WHERE receipt_id = ANY(${list})`) });
+      }
+      await timed(clinical, async (tx) => {
+        for (const chunk of chunks) {
+          await tx.copyFrom('bench_receipts', ['id', ...clinicalColumns.receipts!.filter((c) => c !== 'id' && c !== 'superseded_by'), 'superseded_by'], chunk.receipts);
+          await tx.copyFrom('bench_events', clinicalColumns.events!, chunk.events);
         }
       });
     }
+    const personIds = (await identity.query<{ id: string }>('SELECT id FROM persons ORDER BY id')).rows.map((r) => r.id);
+    for (let i = 0; i < personIds.length; i += 1000) {
+      const list = `'{${personIds.slice(i, i + 1000).join(',')}}'::uuid[]`;
+      const rows = {
+        persons: await identity.copyTo(`SELECT * FROM persons WHERE id = ANY(${list})`),
+        enrollments: await identity.copyTo(`SELECT * FROM enrollments WHERE person_id = ANY(${list})`),
+        person_names: await identity.copyTo(`SELECT * FROM person_names WHERE person_id = ANY(${list})`),
+      };
+      await timed(identity, async (tx) => {
+        for (const table of ['persons', 'enrollments', 'person_names'] as const) await tx.copyFrom(`bench_${table}`, identityColumns[table]!, rows[table]);
+      });
+    }
   } finally {
-    await clinical.exec('DROP TABLE IF EXISTS bench_receipts, bench_events');
+    await clinical.exec('DROP TABLE IF EXISTS bench_events, bench_receipts');
+    await identity.exec('DROP TABLE IF EXISTS bench_person_names, bench_enrollments, bench_persons');
   }
   return seconds;
 }
