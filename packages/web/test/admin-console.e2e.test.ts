@@ -6,49 +6,25 @@
  */
 import { readFile } from 'node:fs/promises';
 import { createSecureContext } from 'node:tls';
-import { fileURLToPath } from 'node:url';
-import { Client, openTestNetwork, startServer, type RunningServer, type TestNetwork } from '@renkei/server/testing';
+import { Client, type RunningServer, type TestNetwork } from '@renkei/server/testing';
 import { testEngines } from '@renkei/store/testing';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const webRoot = fileURLToPath(new URL('../dist/', import.meta.url));
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+import { BrowserRig } from './browser-rig.js';
 
 describe.each(testEngines())('the administration console on %s', (engine) => {
+  let rig: BrowserRig;
   let network: TestNetwork;
   let server: RunningServer;
-  let browser: Browser;
   beforeAll(async () => {
-    network = await openTestNetwork(engine);
-    server = await startServer(network, { webRoot });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    rig = await BrowserRig.open(engine);
+    ({ network, server } = rig);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await network?.close();
-  });
+  afterAll(() => rig?.close());
 
-  const terminalContext = (): Promise<BrowserContext> =>
-    browser.newContext({
-      clientCertificates: [{ origin: server.url, pfxPath: network.credentials.terminal.p12, passphrase: network.credentials.terminal.password }],
-      ignoreHTTPSErrors: true,
-      acceptDownloads: true,
-      locale: 'ja-JP',
-      viewport: { width: 1400, height: 900 },
-    });
-
-  const login = async (page: Page, userId: string, password: string) => {
-    await page.goto(server.url);
-    await page.getByLabel('利用者ID').fill(userId);
-    await page.getByLabel('パスワード').fill(password);
-    await page.getByRole('button', { name: 'ログイン' }).click();
-  };
-  const loginAs = (page: Page, role: string) => {
-    const user = network.credentials.users.find((u) => u.role === role)!;
-    return login(page, user.id, user.password);
-  };
+  const terminalContext = () => rig.terminalContext({ acceptDownloads: true, viewport: { width: 1400, height: 900 } });
+  const login = (page: Page, userId: string, password: string) => rig.login(page, userId, password);
+  const loginAs = (page: Page, role: string) => rig.loginAs(page, role);
   /** Opens an item of the header's 管理 menu. */
   const openFromMenu = async (page: Page, item: string) => {
     await page.getByTestId('nav-admin').click();

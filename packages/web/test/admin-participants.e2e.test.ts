@@ -8,43 +8,26 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { pdfText } from '@renkei/documents/testing';
-import { openTestNetwork, startServer, type RunningServer, type TestNetwork } from '@renkei/server/testing';
+import type { RunningServer } from '@renkei/server/testing';
 import { testEngines } from '@renkei/store/testing';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const webRoot = fileURLToPath(new URL('../dist/', import.meta.url));
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+import { BrowserRig } from './browser-rig.js';
 
 describe.each(testEngines())('the administration console on %s', (engine) => {
-  let network: TestNetwork;
+  let rig: BrowserRig;
   let server: RunningServer;
   let browser: Browser;
   beforeAll(async () => {
-    network = await openTestNetwork(engine);
-    server = await startServer(network, { webRoot });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    rig = await BrowserRig.open(engine);
+    ({ server, browser } = rig);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await network?.close();
-  });
+  afterAll(() => rig?.close());
 
   const loggedIn = async (role: string): Promise<Page> => {
-    const context = await browser.newContext({
-      clientCertificates: [{ origin: server.url, pfxPath: network.credentials.terminal.p12, passphrase: network.credentials.terminal.password }],
-      ignoreHTTPSErrors: true,
-      acceptDownloads: true,
-      locale: 'ja-JP',
-      viewport: { width: 1400, height: 900 },
-    });
+    const context = await rig.terminalContext({ acceptDownloads: true, viewport: { width: 1400, height: 900 } });
     const page = await context.newPage();
-    const user = network.credentials.users.find((u) => u.role === role)!;
-    await page.goto(server.url);
-    await page.getByLabel('利用者ID').fill(user.id);
-    await page.getByLabel('パスワード').fill(user.password);
-    await page.getByRole('button', { name: 'ログイン' }).click();
+    await rig.loginAs(page, role);
     await page.waitForURL('**/card', { waitUntil: 'commit' });
     return page;
   };

@@ -4,22 +4,19 @@
  * bound to nobody, a wrong PIN, a revoked certificate) say what to do. The
  * card is a SoftHSM2 token read by the real card helper program over PKCS#11.
  */
-import { fileURLToPath } from 'node:url';
 import { jpkiTrust, type JpkiTrust } from '@renkei/access';
 import { createTestJpki, freePort, startCardHelper, TEST_CARD_PIN, type TestCard, type TestJpki } from '@renkei/card-helper/testing';
 import { decryptField } from '@renkei/identity';
-import { openTestNetwork, startServer, type RunningServer, type TestNetwork } from '@renkei/server/testing';
+import type { RunningServer, TestNetwork } from '@renkei/server/testing';
 import { testEngines } from '@renkei/store/testing';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const webRoot = fileURLToPath(new URL('../dist/', import.meta.url));
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+import { BrowserRig } from './browser-rig.js';
 
 describe.each(testEngines())('My Number cards in the browser on %s', (engine) => {
+  let rig: BrowserRig;
   let network: TestNetwork;
   let server: RunningServer;
-  let browser: Browser;
   let jpki: TestJpki;
   let card: TestCard;
   let trust: JpkiTrust;
@@ -27,14 +24,13 @@ describe.each(testEngines())('My Number cards in the browser on %s', (engine) =>
   let patient: { kana: string; birthDate: string };
 
   beforeAll(async () => {
-    network = await openTestNetwork(engine);
     jpki = await createTestJpki();
     card = await jpki.issueCard();
     trust = jpkiTrust(jpki.authorityPems, [await jpki.crl()]);
     const helperPort = await freePort();
-    server = await startServer(network, { webRoot, jpki: { current: async () => trust }, cardHelperUrl: `http://127.0.0.1:${helperPort}` });
+    rig = await BrowserRig.open(engine, () => ({ jpki: { current: async () => trust }, cardHelperUrl: `http://127.0.0.1:${helperPort}` }));
+    ({ network, server } = rig);
     helper = await startCardHelper(card, [server.url], helperPort);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
     const { rows } = await network.stores.identity.query<{ birth_date_enc: Uint8Array; kana_enc: Uint8Array }>(
       `SELECT p.birth_date_enc, n.kana_enc FROM persons p JOIN person_names n ON n.person_id = p.id
         WHERE n.kana_enc IS NOT NULL AND NOT EXISTS (SELECT 1 FROM consent_changes c WHERE c.person_id = p.id) ORDER BY p.id LIMIT 1`,
@@ -43,27 +39,14 @@ describe.each(testEngines())('My Number cards in the browser on %s', (engine) =>
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
     await helper?.stop();
-    await server?.close();
-    await network?.close();
+    await rig?.close();
     await jpki?.remove();
   });
 
-  const terminalContext = (): Promise<BrowserContext> =>
-    browser.newContext({
-      clientCertificates: [{ origin: server.url, pfxPath: network.credentials.terminal.p12, passphrase: network.credentials.terminal.password }],
-      ignoreHTTPSErrors: true,
-      locale: 'ja-JP',
-      viewport: { width: 1280, height: 900 },
-    });
-
+  const terminalContext = () => rig.terminalContext();
   const login = async (page: Page, role: string) => {
-    const user = network.credentials.users.find((u) => u.role === role)!;
-    await page.goto(server.url);
-    await page.getByLabel('利用者ID').fill(user.id);
-    await page.getByLabel('パスワード').fill(user.password);
-    await page.getByRole('button', { name: 'ログイン' }).click();
+    await rig.loginAs(page, role);
     await page.waitForURL('**/card', { waitUntil: 'commit' });
   };
 

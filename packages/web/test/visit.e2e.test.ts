@@ -7,46 +7,26 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Client, openTestNetwork, startServer, type RunningServer, type TestNetwork } from '@renkei/server/testing';
+import { Client, type RunningServer, type TestNetwork } from '@renkei/server/testing';
 import { decryptField } from '@renkei/identity';
 import { testEngines } from '@renkei/store/testing';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BrowserRig, launchChromium } from './browser-rig.js';
 import { writeQrVideo } from './qr-video.js';
 
-const webRoot = fileURLToPath(new URL('../dist/', import.meta.url));
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
 describe.each(testEngines())('the web app on %s', (engine) => {
+  let rig: BrowserRig;
   let network: TestNetwork;
   let server: RunningServer;
-  let browser: Browser;
   beforeAll(async () => {
-    network = await openTestNetwork(engine);
-    server = await startServer(network, { webRoot });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    rig = await BrowserRig.open(engine);
+    ({ network, server } = rig);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await network?.close();
-  });
+  afterAll(() => rig?.close());
 
-  const terminalContext = (): Promise<BrowserContext> =>
-    browser.newContext({
-      clientCertificates: [{ origin: server.url, pfxPath: network.credentials.terminal.p12, passphrase: network.credentials.terminal.password }],
-      ignoreHTTPSErrors: true,
-      locale: 'ja-JP',
-      viewport: { width: 1280, height: 900 },
-    });
-
-  const login = async (page: Page, role: string, password?: string) => {
-    const user = network.credentials.users.find((u) => u.role === role)!;
-    await page.goto(server.url);
-    await page.getByLabel('利用者ID').fill(user.id);
-    await page.getByLabel('パスワード').fill(password ?? user.password);
-    await page.getByRole('button', { name: 'ログイン' }).click();
-  };
+  const terminalContext = () => rig.terminalContext();
+  const login = (page: Page, role: string, password?: string) => rig.loginAs(page, role, password);
 
   it('goes through a whole visit: login, card by the USB reader, summary, every tab, both searches, logout', async () => {
     const context = await terminalContext();
@@ -111,23 +91,11 @@ describe.each(testEngines())('the web app on %s', (engine) => {
   it('reads the card with the camera', async () => {
     const video = path.join(await mkdtemp(path.join(tmpdir(), 'renkei-camera-')), 'card.y4m');
     await writeQrVideo(video, network.credentials.cards[1]!.qr);
-    const withCamera = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${video}`],
-    });
+    const withCamera = await launchChromium(['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${video}`]);
     try {
-      const context = await withCamera.newContext({
-        clientCertificates: [{ origin: server.url, pfxPath: network.credentials.terminal.p12, passphrase: network.credentials.terminal.password }],
-        ignoreHTTPSErrors: true,
-        locale: 'ja-JP',
-        permissions: ['camera'],
-      });
+      const context = await rig.terminalContext({ permissions: ['camera'] }, withCamera);
       const page = await context.newPage();
-      const user = network.credentials.users.find((u) => u.role === 'nurse')!;
-      await page.goto(server.url);
-      await page.getByLabel('利用者ID').fill(user.id);
-      await page.getByLabel('パスワード').fill(user.password);
-      await page.getByRole('button', { name: 'ログイン' }).click();
+      await login(page, 'nurse');
       await page.waitForURL('**/card', { waitUntil: 'commit' });
       await page.getByRole('button', { name: 'カメラで読み取る' }).click();
       await page.waitForURL('**/patients/**', { waitUntil: 'commit' });
@@ -139,7 +107,7 @@ describe.each(testEngines())('the web app on %s', (engine) => {
   });
 
   it('refuses a browser without a terminal certificate', async () => {
-    const context = await browser.newContext({ ignoreHTTPSErrors: true, locale: 'ja-JP' });
+    const context = await rig.browser.newContext({ ignoreHTTPSErrors: true, locale: 'ja-JP' });
     const page = await context.newPage();
     await page.goto(server.url);
     await expect.poll(() => page.getByTestId('terminal-missing').textContent()).toContain('登録された端末からのみ利用できます');

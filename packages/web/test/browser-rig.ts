@@ -1,0 +1,66 @@
+/**
+ * What every browser test stands on: a test network (claims, users, cards, the
+ * terminal certificate), the server serving the built web app over HTTPS, and
+ * Debian's chromium (or CHROMIUM_PATH) driven by Playwright, whose contexts
+ * present the terminal's real client certificate.
+ */
+import { fileURLToPath } from 'node:url';
+import { openTestNetwork, startServer, type RunningServer, type TestNetwork } from '@renkei/server/testing';
+import type { ServerOptions } from '@renkei/server';
+import type { Engine } from '@renkei/store/testing';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+
+const WEB_ROOT = fileURLToPath(new URL('../dist/', import.meta.url));
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Debian's chromium, with extra command-line switches (a fake camera, say). */
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', ...extraArgs] });
+}
+
+export class BrowserRig {
+  private constructor(
+    readonly network: TestNetwork,
+    readonly server: RunningServer,
+    readonly browser: Browser,
+  ) {}
+
+  /** `serverOptions` may depend on the network (made first). */
+  static async open(engine: Engine, serverOptions: (network: TestNetwork) => Partial<ServerOptions> | Promise<Partial<ServerOptions>> = () => ({})): Promise<BrowserRig> {
+    const network = await openTestNetwork(engine);
+    const server = await startServer(network, { webRoot: WEB_ROOT, ...(await serverOptions(network)) });
+    const browser = await launchChromium();
+    return new BrowserRig(network, server, browser);
+  }
+
+  /** A browser profile on the registered terminal: its certificate, Japanese, a laptop's screen. */
+  terminalContext(options: BrowserContextOptions = {}, browser: Browser = this.browser): Promise<BrowserContext> {
+    return browser.newContext({
+      clientCertificates: [{ origin: this.server.url, pfxPath: this.network.credentials.terminal.p12, passphrase: this.network.credentials.terminal.password }],
+      ignoreHTTPSErrors: true,
+      locale: 'ja-JP',
+      viewport: { width: 1280, height: 900 },
+      ...options,
+    });
+  }
+
+  /** Fills in the login form and submits it (whether it succeeds is the test's to check). */
+  async login(page: Page, userId: string, password: string): Promise<void> {
+    await page.goto(this.server.url);
+    await page.getByLabel('利用者ID').fill(userId);
+    await page.getByLabel('パスワード').fill(password);
+    await page.getByRole('button', { name: 'ログイン' }).click();
+  }
+
+  /** Logs in as the demo user of `role` (with another password, to see it refused). */
+  loginAs(page: Page, role: string, password?: string): Promise<void> {
+    const user = this.network.credentials.users.find((u) => u.role === role)!;
+    return this.login(page, user.id, password ?? user.password);
+  }
+
+  async close(): Promise<void> {
+    await this.browser.close();
+    await this.server.close();
+    await this.network.close();
+  }
+}
