@@ -147,6 +147,8 @@ export interface Me {
   canServeDesk: boolean;
   /** 端末管理・利用者管理: the operator for the network, a facility administrator for their facility. */
   canAdminister: boolean;
+  /** My Number cards are accepted here (JPKI trust is configured): the screens offer them. */
+  myNumberCards: boolean;
 }
 
 export interface PatientAccessOpened {

@@ -70,6 +70,7 @@ describe.each(testEngines())('My Number cards on %s', (engine) => {
     expect(bound.body).toMatchObject({ personId: patientId, notAfter: expect.any(String) });
 
     const doctor = await login('doctor');
+    expect((await doctor.call('GET', '/api/me')).body.myNumberCards).toBe(true);
     const challenge = await doctor.call('POST', '/api/my-number/challenge', { purpose: 'present' });
     expect(challenge.body).toMatchObject({ challenge: expect.stringMatching(/^renkei-jpki:v1:present:/), helperUrl: 'http://127.0.0.1:18411' });
     const opened = await doctor.call('POST', '/api/patient-access', { myNumber: await signWith(doctor, 'patient', 'present') });
@@ -157,6 +158,7 @@ describe.each(testEngines())('My Number cards on %s', (engine) => {
     const saved = trust;
     trust = undefined;
     try {
+      expect((await doctor.call('GET', '/api/me')).body.myNumberCards).toBe(false);
       const off = await doctor.call('POST', '/api/my-number/challenge', { purpose: 'present' });
       expect(off.status).toBe(503);
       expect(off.body.error.code).toBe('my-number-unavailable');

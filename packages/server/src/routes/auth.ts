@@ -21,7 +21,7 @@ export async function authRoutes(app: FastifyInstance, options: ResolvedOptions)
     request.session = { tokenHash: '', user: result.user, terminalSerial: request.terminal!.serial };
     await auditRequest(request, options, { action: 'login', outcome: 'allowed' });
     reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, secure: true, sameSite: 'strict' });
-    return me(request.session.user, request.terminal!);
+    return me(request.session.user, request.terminal!, options);
   });
 
   app.post('/api/logout', async (request, reply) => {
@@ -38,9 +38,16 @@ export async function authRoutes(app: FastifyInstance, options: ResolvedOptions)
     return { name, facilityCode, demo };
   });
 
-  app.get('/api/me', async (request) => me(requireSession(request).user, request.terminal!));
+  app.get('/api/me', async (request) => me(requireSession(request).user, request.terminal!, options));
 }
 
-function me(user: Me['user'], terminal: { serial: string; name: string; facilityCode: string; demo: boolean }): Me {
-  return { user, terminal, canReadHistories: canReadHistories(user.role), canServeDesk: canServeDesk(user.role), canAdminister: adminScope(user) !== undefined };
+async function me(user: Me['user'], terminal: { serial: string; name: string; facilityCode: string; demo: boolean }, options: ResolvedOptions): Promise<Me> {
+  return {
+    user,
+    terminal,
+    canReadHistories: canReadHistories(user.role),
+    canServeDesk: canServeDesk(user.role),
+    canAdminister: adminScope(user) !== undefined,
+    myNumberCards: (await options.jpki.current()) !== undefined,
+  };
 }

@@ -45,9 +45,11 @@ export function AppHeader({ terminal, me }: { terminal: TerminalInfo; me: Me | n
               <Badge variant="light">{me.user.facilityName}</Badge>
               {!me.user.mustChangePassword && (
                 <>
-                  <Button size="xs" variant="default" onClick={() => navigate('/card')}>
-                    {t('header.newPatient')}
-                  </Button>
+                  {(me.canReadHistories || me.canServeDesk) && (
+                    <Button size="xs" variant="default" onClick={() => navigate('/card')}>
+                      {t('header.newPatient')}
+                    </Button>
+                  )}
                   <AdminMenu me={me} />
                 </>
               )}

@@ -11,7 +11,7 @@ import { MyNumberPinForm } from './my-number-pin-form.js';
  * birth date (candidates only, no history), issue a card (it opens as a PDF to
  * print), bind their My Number card, or link two candidates who are one patient.
  */
-export function DeskPersons() {
+export function DeskPersons({ myNumberCards }: { myNumberCards: boolean }) {
   const { t } = useTranslation();
   const [query, setQuery] = useState({ insurerNumber: '', symbol: '', number: '', branch: '', birthDate: '', kana: '' });
   const [candidates, setCandidates] = useState<DeskCandidate[] | null>(null);
@@ -120,7 +120,7 @@ export function DeskPersons() {
                 <Table.Th>{t('desk.birthDate')}</Table.Th>
                 <Table.Th>{t('detail.insurer')}</Table.Th>
                 <Table.Th>{t('detail.card')}</Table.Th>
-                <Table.Th>{t('myNumber.column')}</Table.Th>
+                {myNumberCards && <Table.Th>{t('myNumber.column')}</Table.Th>}
                 <Table.Th />
               </Table.Tr>
             </Table.Thead>
@@ -136,10 +136,10 @@ export function DeskPersons() {
                   <Table.Td>{c.birthDate}</Table.Td>
                   <Table.Td>{c.insurers.join('、')}</Table.Td>
                   <Table.Td>{c.activeCards}</Table.Td>
-                  <Table.Td data-testid="desk-my-number-status">{c.myNumberBound ? t('myNumber.bound') : t('myNumber.notBound')}</Table.Td>
+                  {myNumberCards && <Table.Td data-testid="desk-my-number-status">{c.myNumberBound ? t('myNumber.bound') : t('myNumber.notBound')}</Table.Td>}
                   <Table.Td>
                     <Group gap={4}>
-                      {c.myNumberBound ? (
+                      {!myNumberCards ? null : c.myNumberBound ? (
                         <Button size="compact-xs" variant="subtle" color="red" onClick={() => unbindMyNumber(c.personId)} data-testid="desk-my-number-unbind">
                           {t('myNumber.unbind')}
                         </Button>

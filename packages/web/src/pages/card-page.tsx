@@ -2,7 +2,7 @@ import type { Me, PatientAccessOpened, PatientAccessRequest } from '@renkei/api'
 import { Alert, Button, Card, Center, Divider, Group, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useCallback, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate } from 'react-router';
+import { Navigate, useNavigate } from 'react-router';
 import { api, ApiError } from '../api.js';
 import { CameraReader } from '../components/camera-reader.js';
 import { MyNumberPinForm } from '../components/my-number-pin-form.js';
@@ -42,7 +42,9 @@ export function CardPage({ me }: { me: Me }) {
   const present = useCallback((card: string) => open(async () => ({ card })), [open]);
   const presentMyNumber = (pin: string) => open(async () => ({ myNumber: await signWithMyNumberCard('present', pin, t('myNumber.helperUnreachable')) }));
 
-  if (!me.canReadHistories && me.canServeDesk) return <DeskPage />;
+  if (!me.canReadHistories && me.canServeDesk) return <DeskPage myNumberCards={me.myNumberCards} />;
+  // The network's operator reads no histories and serves no desk: the console is their start page.
+  if (!me.canReadHistories && me.canAdminister) return <Navigate to="/admin/participants" replace />;
   if (!me.canReadHistories) {
     return (
       <Center mt="xl">
@@ -92,11 +94,15 @@ export function CardPage({ me }: { me: Me }) {
             {camera ? t('card.stopCamera') : t('card.camera')}
           </Button>
           {camera && <CameraReader onRead={present} />}
-          <Divider label={t('myNumber.title')} labelPosition="left" />
-          <Text size="sm" c="dimmed">
-            {t('myNumber.help')}
-          </Text>
-          <MyNumberPinForm submitLabel={t('myNumber.open')} busy={busy} onPin={presentMyNumber} testId="my-number-open" />
+          {me.myNumberCards && (
+            <>
+              <Divider label={t('myNumber.title')} labelPosition="left" />
+              <Text size="sm" c="dimmed">
+                {t('myNumber.help')}
+              </Text>
+              <MyNumberPinForm submitLabel={t('myNumber.open')} busy={busy} onPin={presentMyNumber} testId="my-number-open" />
+            </>
+          )}
         </Stack>
       </Card>
     </Center>

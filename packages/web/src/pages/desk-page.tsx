@@ -11,7 +11,7 @@ import { signWithMyNumberCard } from '../my-number.js';
  * their card (Renkei card, or My Number card with its PIN) to record a
  * withdrawal of consent (or its reversal) or to print who has looked at their history.
  */
-export function DeskPage() {
+export function DeskPage({ myNumberCards }: { myNumberCards: boolean }) {
   const { t } = useTranslation();
   const [keyKind, setKeyKind] = useState<'card' | 'my-number'>('card');
   const [card, setCard] = useState('');
@@ -54,15 +54,17 @@ export function DeskPage() {
             <Text size="sm" c="dimmed">
               {t('desk.help')}
             </Text>
-            <SegmentedControl
-              value={keyKind}
-              onChange={(v) => setKeyKind(v as 'card' | 'my-number')}
-              data={[
-                { value: 'card', label: t('desk.renkeiCard') },
-                { value: 'my-number', label: t('myNumber.column') },
-              ]}
-              data-testid="desk-key-kind"
-            />
+            {myNumberCards && (
+              <SegmentedControl
+                value={keyKind}
+                onChange={(v) => setKeyKind(v as 'card' | 'my-number')}
+                data={[
+                  { value: 'card', label: t('desk.renkeiCard') },
+                  { value: 'my-number', label: t('myNumber.column') },
+                ]}
+                data-testid="desk-key-kind"
+              />
+            )}
             <form onSubmit={accessLog}>
               {keyKind === 'card' ? (
                 <TextInput label={t('card.input')} name="card" type="password" value={card} onChange={(e) => setCard(e.currentTarget.value)} autoFocus autoComplete="off" />
@@ -98,7 +100,7 @@ export function DeskPage() {
             )}
           </Stack>
         </Card>
-        <DeskPersons />
+        <DeskPersons myNumberCards={myNumberCards} />
         {log && (
           <Card withBorder p="sm" data-testid="access-log">
             <Group justify="space-between">
