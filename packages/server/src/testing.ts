@@ -80,6 +80,14 @@ export class Client {
     return new Client(server.url, { caPem: network.caPem, pfx: await readFile(network.credentials.terminal.p12), passphrase: network.credentials.terminal.password });
   }
 
+  /** A terminal client logged in as the demo user of `role`; a refused login fails the test. */
+  static async signedIn(server: RunningServer, network: TestNetwork, role: string): Promise<Client> {
+    const client = await Client.terminal(server, network);
+    const reply = await client.login(network, role);
+    if (reply.status !== 200) throw new Error(`login as ${role} answered ${reply.status}`);
+    return client;
+  }
+
   static anonymous(server: RunningServer, network: TestNetwork): Client {
     return new Client(server.url, { caPem: network.caPem });
   }

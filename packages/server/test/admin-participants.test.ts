@@ -23,9 +23,8 @@ describe.each(testEngines())('network administration on %s', (engine) => {
   });
 
   const signedIn = async (role: string) => {
-    const client = await Client.terminal(server, network);
+    const client = await Client.signedIn(server, network, role);
     clients.push(client);
-    expect((await client.login(network, role)).status).toBe(200);
     return client;
   };
   const userOf = (role: string) => network.credentials.users.find((u) => u.role === role)!;

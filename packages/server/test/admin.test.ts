@@ -23,11 +23,7 @@ describe.each(testEngines())('network administration on %s', (engine) => {
     await network?.close();
   });
 
-  const signedIn = async (role: string) => {
-    const client = await Client.terminal(server, network);
-    expect((await client.login(network, role)).status).toBe(200);
-    return client;
-  };
+  const signedIn = (role: string) => Client.signedIn(server, network, role);
   const terminalClient = (issued: { p12: string; password: string }) => new Client(server.url, { caPem: network.caPem, pfx: Buffer.from(issued.p12, 'base64'), passphrase: issued.password });
   const auditOf = async (action: string) =>
     (await network.stores.clinical.query<{ actor: string; role: string; outcome: string; detail: Record<string, unknown> }>('SELECT actor, role, outcome, detail FROM audit_events WHERE action = $1 ORDER BY id', [action])).rows;

@@ -14,11 +14,7 @@ describe.each(testEngines())('the facility desk on %s', (engine) => {
     await network?.close();
   });
 
-  const signedIn = async (role: string) => {
-    const client = await Client.terminal(server, network);
-    expect((await client.login(network, role)).status).toBe(200);
-    return client;
-  };
+  const signedIn = (role: string) => Client.signedIn(server, network, role);
 
   it('records a withdrawal of consent: the history is shown to nobody, open accesses close at once, until consent is given back', async () => {
     const card = network.credentials.cards[0]!.qr;

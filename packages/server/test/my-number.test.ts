@@ -44,11 +44,7 @@ describe.each(testEngines())('My Number cards on %s', (engine) => {
     await foreignJpki?.remove();
   });
 
-  const login = async (role: string) => {
-    const client = await Client.terminal(server, network);
-    expect((await client.login(network, role)).status).toBe(200);
-    return client;
-  };
+  const login = (role: string) => Client.signedIn(server, network, role);
 
   /** What the web app does: ask the server for a challenge, have the card helper sign it with the card, hand both back. */
   const signWith = async (client: Client, card: keyof typeof cards, purpose: 'bind' | 'identify' | 'present', pin = TEST_CARD_PIN) => {
