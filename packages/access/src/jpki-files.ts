@@ -18,12 +18,13 @@ export const jpkiDir = (dataDir: string, env: NodeJS.ProcessEnv = process.env) =
 
 const RELOAD_MS = 60_000;
 
-/** authorities/*.pem|.cer|.crt and crls/*.pem|.crl (PEM or DER) under `dir`. */
-export function jpkiTrustFromDirectory(dir: string): JpkiTrustSource {
+/** authorities/*.pem|.cer|.crt and crls/*.pem|.crl (PEM or DER) under `dir`, read again after `reloadMs`. */
+export function jpkiTrustFromDirectory(dir: string, options: { reloadMs?: number } = {}): JpkiTrustSource {
+  const reloadMs = options.reloadMs ?? RELOAD_MS;
   let loaded: { at: number; trust: JpkiTrust | undefined } | undefined;
   return {
     async current() {
-      if (loaded && Date.now() - loaded.at < RELOAD_MS) return loaded.trust;
+      if (loaded && Date.now() - loaded.at < reloadMs) return loaded.trust;
       const authorities = await readAll(path.join(dir, 'authorities'), ['.pem', '.cer', '.crt']);
       const crls = await readAll(path.join(dir, 'crls'), ['.pem', '.crl']);
       loaded = { at: Date.now(), trust: authorities.length > 0 ? jpkiTrust(authorities, crls) : undefined };

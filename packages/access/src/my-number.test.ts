@@ -1,7 +1,11 @@
 import 'reflect-metadata';
 import { createPrivateKey, randomBytes, sign, webcrypto } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import * as x509 from '@peculiar/x509';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { jpkiTrustFromDirectory } from './jpki-files.js';
 import { jpkiTrust, verifyCardSignature, type JpkiTrust } from './my-number.js';
 import { createNetworkCa, issueTerminalCertificate, type IssuedCertificate, type NetworkCa } from './network-ca.js';
 
@@ -63,5 +67,32 @@ describe('My Number card signatures', () => {
     expect(await verifyCardSignature(jpkiTrust([jpki.certPem], [stale]), present(card))).toEqual({ status: 'refused', reason: 'revocation-unknown' });
     const other = await createNetworkCa({ name: 'Test JPKI User Authentication CA' });
     expect(await verifyCardSignature(jpkiTrust([jpki.certPem], [await crlOf(other, [])]), present(card))).toEqual({ status: 'refused', reason: 'revocation-unknown' });
+  });
+});
+
+describe('JPKI trust from the data directory', () => {
+  it('reads CA certificates and CRLs as PEM or DER, sees a new CRL once it reloads, and is absent without CA certificates', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'renkei-jpki-dir-'));
+    try {
+      expect(await jpkiTrustFromDirectory(dir).current()).toBeUndefined();
+      const jpki = await createNetworkCa({ name: 'Test JPKI User Authentication CA' });
+      const card = await issueTerminalCertificate(jpki, { facilityCode: '0000000000', name: 'card holder' });
+      await mkdir(path.join(dir, 'authorities'));
+      await mkdir(path.join(dir, 'crls'));
+      // The CA as DER (.cer, as J-LIS publishes it), the CRL as PEM; a stray file is ignored.
+      await writeFile(path.join(dir, 'authorities', 'jpki-user-ca.cer'), Buffer.from(new x509.X509Certificate(jpki.certPem).rawData));
+      await writeFile(path.join(dir, 'authorities', 'README.txt'), 'not a certificate');
+      await writeFile(path.join(dir, 'crls', 'current.pem'), await crlOf(jpki, []));
+      const challenge = randomBytes(32);
+      const presented = { certificate: new Uint8Array(new x509.X509Certificate(card.certPem).rawData), signature: sign('sha256', challenge, createPrivateKey(card.keyPem)), challenge };
+
+      const source = jpkiTrustFromDirectory(dir, { reloadMs: 0 });
+      expect(await verifyCardSignature((await source.current())!, presented)).toMatchObject({ status: 'valid' });
+      // The daily CRL download replaces the file: the card's revocation takes effect without a restart.
+      await writeFile(path.join(dir, 'crls', 'current.pem'), await crlOf(jpki, [card.serial]));
+      expect(await verifyCardSignature((await source.current())!, presented)).toEqual({ status: 'refused', reason: 'revoked' });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -69,6 +69,8 @@ describe.each(testEngines())('My Number cards on %s', (engine) => {
     expect((await doctor.call('GET', '/api/me')).body.myNumberCards).toBe(true);
     const challenge = await doctor.call('POST', '/api/my-number/challenge', { purpose: 'present' });
     expect(challenge.body).toMatchObject({ challenge: expect.stringMatching(/^renkei-jpki:v1:present:/), helperUrl: 'http://127.0.0.1:18411' });
+    // Scripts may reach the card helper on this PC, and no other address but the server.
+    expect(challenge.headers['content-security-policy']).toContain("connect-src 'self' http://127.0.0.1:18411;");
     const opened = await doctor.call('POST', '/api/patient-access', { myNumber: await signWith(doctor, 'patient', 'present') });
     expect(opened.status).toBe(201);
     const summary = await doctor.call('GET', `/api/patient-access/${opened.body.accessId}/summary`);
