@@ -6,7 +6,7 @@
 import { canReadHistories, canServeDesk, identifyCaller, type PatientAccess, type Session } from '@renkei/access';
 import type { AuditEntry } from '@renkei/audit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { loginRequired, passwordChangeRequired, roleForbidden, terminalRequired } from './errors.js';
+import { ApiError, loginRequired, passwordChangeRequired, roleForbidden, terminalRequired } from './errors.js';
 import type { ResolvedOptions } from './options.js';
 import { PUBLIC_PATHS } from './routes/public.js';
 import { presentedTerminal, type RequestTerminal } from './terminal.js';
@@ -22,8 +22,8 @@ declare module 'fastify' {
   }
 }
 
-/** The access id in a patient-data path; the gate checks it with the other two factors, in the same query. */
-const PATIENT_PATH = /^\/api\/patient-access\/([^/]+)\//;
+/** Routes of patient data: the gate checks their access id with the other two factors, in the same query. */
+const PATIENT_ROUTE = '/api/patient-access/:accessId/';
 
 /** Paths that answer without a terminal certificate: exact paths, never a prefix, so nothing new opens by accident. */
 const OPEN_PATHS = new Set<string>(['/api/health', ...PUBLIC_PATHS]);
@@ -36,11 +36,14 @@ export function registerGate(app: FastifyInstance, options: ResolvedOptions): vo
   app.decorateRequest('session', null);
   app.decorateRequest('patientAccess', null);
   app.addHook('onRequest', async (request) => {
-    const path = request.url.split('?')[0]!;
+    // Only "/path" targets: an absolute URL ("https://host/api/…") is routed by its path, and must not be judged by its whole text.
+    if (!request.url.startsWith('/')) throw new ApiError(400, 'bad-request', '要求が正しくありません');
+    // Judged by the route that will answer (its pattern), however the client spelled or encoded the path; unrouted paths by their text.
+    const path = request.routeOptions.url ?? request.url.split('?')[0]!;
     if (!path.startsWith('/api/') || OPEN_PATHS.has(path)) return;
     const presented = presentedTerminal(request, options);
     if (!presented) throw terminalRequired();
-    const accessId = PATIENT_PATH.exec(path)?.[1];
+    const accessId = path.startsWith(PATIENT_ROUTE) ? (request.params as { accessId?: string }).accessId : undefined;
     const caller = await identifyCaller(options.stores.identity, { terminalSerial: presented.serial, sessionToken: request.cookies[SESSION_COOKIE], accessId }, options.policy);
     if (!caller) throw terminalRequired();
     request.terminal = { ...caller.terminal, demo: presented.demo };

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createNetworkCa, issueTerminalCertificate, revokeTerminal, setCardStatus, toPkcs12 } from '@renkei/access';
 import { verifyAuditTrail } from '@renkei/audit';
 import { testEngines } from '@renkei/store/testing';
+import { connect } from 'node:tls';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, openTestNetwork, startServer, type RunningServer, type TestNetwork } from '../src/testing.js';
@@ -26,6 +27,30 @@ describe.each(testEngines())('a visit on %s', (engine) => {
     expect(login.body.error.code).toBe('terminal-required');
     expect((await browser.call('GET', '/api/patient-access/x/summary')).status).toBe(403);
     await browser.close();
+  });
+
+  it('judges the path the router answers, not its spelling: an absolute URL or an encoded path gets no further without a certificate', async () => {
+    const doctor = network.credentials.users.find((u) => u.role === 'doctor')!;
+    const body = JSON.stringify({ userId: doctor.id, password: doctor.password });
+    /** One raw HTTP/1.1 request over TLS, with no client certificate; answers the status code. */
+    const raw = (target: string) =>
+      new Promise<number>((resolve, reject) => {
+        const { port } = new URL(server.url);
+        const socket = connect({ host: '127.0.0.1', port: Number(port), ca: network.caPem, servername: 'localhost' }, () => {
+          socket.write(`POST ${target} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+        });
+        let answer = '';
+        socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+        socket.on('end', () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1])));
+        socket.on('error', reject);
+      });
+    expect(await raw('/api/login')).toBe(403);
+    expect(await raw('https://localhost/api/login')).toBe(400);
+    expect([403, 404]).toContain(await raw('/%61pi/login'));
+    expect([403, 404]).toContain(await raw('/api/%6cogin'));
+    // None of these was a login: the account's last login is untouched.
+    const { rows } = await network.stores.identity.query<{ last_login_at: Date | null; failed_logins: number }>('SELECT last_login_at, failed_logins FROM users WHERE id = $1', [doctor.id]);
+    expect(rows[0]).toEqual({ last_login_at: null, failed_logins: 0 });
   });
 
   it('refuses a certificate from another CA, and one of ours that was never registered', async () => {
