@@ -123,6 +123,10 @@ describe.each(testEngines())('network administration on %s', (engine) => {
         expect(issue.status).toBe(403);
         expect(issue.body.error.code).toBe('role-forbidden');
         expect((await client.call('POST', `/api/admin/terminals/${network.credentials.terminal.serial}/revoke`)).status).toBe(403);
+        // Whatever they send: the role is refused before the request is read.
+        expect((await client.call('POST', '/api/admin/terminals', { nonsense: true })).status).toBe(403);
+        expect((await client.call('POST', `/api/admin/terminals/${network.credentials.terminal.serial}/renew`, { password: 'x' })).status).toBe(403);
+        expect((await client.call('GET', `/api/admin/fees/2026-10/not-a-file.txt`)).status).toBe(403);
         await client.close();
       }
       expect((await Client.terminal(server, network).then((c) => c.call('GET', '/api/admin/terminals'))).status).toBe(401);
@@ -260,6 +264,7 @@ describe.each(testEngines())('network administration on %s', (engine) => {
         expect((await client.call('GET', '/api/admin/users')).status).toBe(403);
         expect((await client.call('POST', '/api/admin/users', { id: 'sneaky', displayName: 'x', role: 'operator', facilityCode: null })).status).toBe(403);
         expect((await client.call('POST', '/api/admin/users/demo-operator/deactivate')).status).toBe(403);
+        expect((await client.call('POST', '/api/admin/users', { id: '!' })).status).toBe(403);
         await client.close();
       }
       expect((await network.stores.identity.query("SELECT 1 FROM users WHERE id = 'sneaky'")).rows).toEqual([]);

@@ -7,7 +7,7 @@ import { listTerminals, issueTerminal, renewTerminal, revokeTerminalInScope, sco
 import { issueTerminalRequest, renewTerminalRequest, type FacilityChoice, type IssuedTerminalResponse, type TerminalList } from '@renkei/api';
 import type { Db } from '@renkei/store';
 import type { FastifyInstance } from 'fastify';
-import { administer, asGiven } from '../administration.js';
+import { administer, asGiven, audited, requireAdministrator } from '../administration.js';
 import { ApiError } from '../errors.js';
 import type { ResolvedOptions } from '../options.js';
 import { parseBody } from '../validation.js';
@@ -40,12 +40,14 @@ export async function adminTerminalRoutes(app: FastifyInstance, options: Resolve
   });
 
   app.post('/api/admin/terminals', async (request, reply): Promise<IssuedTerminalResponse> => {
+    // Who asks is checked before what they sent is read: a clerk gets 403 (audited) whatever the body.
+    const { session, scope } = await requireAdministrator(request, options, { action: 'terminal.issue' });
     const body = parseBody(issueTerminalRequest, request.body);
-    const issued = await administer(
+    const issued = await audited(
       request,
       options,
       { action: 'terminal.issue', detail: { facility: body.facilityCode } },
-      async ({ session, scope }) => {
+      async () => {
         if (!scopeCoversFacility(scope, body.facilityCode)) throw credentialRefusal('unknown-facility', 'facility outside scope');
         return issueTerminal(options.stores.identity, ca(), { ...body, issuedBy: session.user.id });
       },
@@ -56,12 +58,14 @@ export async function adminTerminalRoutes(app: FastifyInstance, options: Resolve
   });
 
   app.post<{ Params: { serial: string } }>('/api/admin/terminals/:serial/renew', async (request) => {
+    const action = { action: 'terminal.renew', detail: { replaced: asGiven(request.params.serial) } };
+    const { session, scope } = await requireAdministrator(request, options, action);
     const body = parseBody(renewTerminalRequest, request.body ?? {});
-    const renewed = await administer(
+    const renewed = await audited(
       request,
       options,
-      { action: 'terminal.renew', detail: { replaced: asGiven(request.params.serial) } },
-      ({ session, scope }) => renewTerminal(options.stores.identity, ca(), scope, request.params.serial, { password: body.password, issuedBy: session.user.id }),
+      action,
+      () => renewTerminal(options.stores.identity, ca(), scope, request.params.serial, { password: body.password, issuedBy: session.user.id }),
       (t) => ({ serial: t.serial, facility: t.facilityCode }),
     );
     return { ...issuedResponse(renewed, renewed.facilityCode, renewed.name), replaced: renewed.replaced };

@@ -7,7 +7,7 @@ import { ROLES } from '@renkei/access';
 import { issueUser, listUsers, resetUserPassword, scopeMayGrantRole, setUserActive } from '@renkei/admin';
 import { issueUserRequest, type IssuedPasswordResponse, type UserList } from '@renkei/api';
 import type { FastifyInstance } from 'fastify';
-import { administer, asGiven } from '../administration.js';
+import { administer, asGiven, audited, requireAdministrator } from '../administration.js';
 import type { ResolvedOptions } from '../options.js';
 import { parseBody } from '../validation.js';
 import { facilitiesInScope } from './admin-terminals.js';
@@ -27,8 +27,10 @@ export async function adminUserRoutes(app: FastifyInstance, options: ResolvedOpt
   });
 
   app.post('/api/admin/users', async (request, reply): Promise<IssuedPasswordResponse> => {
+    // Who asks is checked before what they sent is read: a clerk gets 403 (audited) whatever the body.
+    const { session, scope } = await requireAdministrator(request, options, { action: 'user.issue' });
     const body = parseBody(issueUserRequest, request.body);
-    const issued = await administer(request, options, { action: 'user.issue', detail: { user: body.id, role: body.role, facility: body.facilityCode } }, ({ session, scope }) =>
+    const issued = await audited(request, options, { action: 'user.issue', detail: { user: body.id, role: body.role, facility: body.facilityCode } }, () =>
       issueUser(options.stores.identity, scope, body, session.user.id),
     );
     reply.code(201);

@@ -40,6 +40,8 @@ export async function feeRoutes(app: FastifyInstance, options: ResolvedOptions):
   });
 
   app.get<{ Params: { month: string; file: string } }>('/api/admin/fees/:month/:file', async (request, reply) => {
+    // The role first (a clerk gets 403 whatever they asked for), then the facility in the file name (another one answers 404).
+    await requireAdministrator(request, options, { action: 'admin.fees.statement' });
     const { name: code, format } = splitFormat(request.params.file);
     await requireAdministrator(request, options, { action: 'admin.fees.statement', facility: code });
     const month = monthOf(request.params.month);
