@@ -179,6 +179,8 @@ describe.each(testEngines())('access on %s', (engine) => {
     const { challenge } = await createChallenge(db, session, 'present', now);
     expect(challenge).toMatch(/^renkei-jpki:v1:present:[A-Za-z0-9_-]{43}$/);
     expect(await consumeChallenge(db, otherSession, challenge, 'present', now)).toBe(false);
+    // Another session's attempt does not use it up: the card read it belongs to still goes through.
+    expect(await consumeChallenge(db, session, challenge, 'present', now)).toBe(true);
     const again = (await createChallenge(db, session, 'present', now)).challenge;
     expect(await consumeChallenge(db, session, again, 'bind', now)).toBe(false);
     const late = (await createChallenge(db, session, 'present', now)).challenge;

@@ -24,14 +24,17 @@ export async function createChallenge(db: Db, session: Session, purpose: Challen
   return { challenge, expiresAt };
 }
 
-/** Uses up a challenge: true only once, for the session it was made for, for its purpose, before it expires. */
+/**
+ * Uses up a challenge: true only once, for the session it was made for, for its
+ * purpose, before it expires. Another session's attempt leaves it in place, so
+ * nobody can cancel someone else's card read by replaying its challenge.
+ */
 export async function consumeChallenge(db: Db, session: Session, challenge: string, purpose: ChallengePurpose, now = new Date()): Promise<boolean> {
-  const { rows } = await db.query<{ expires_at: Date | string; session_token_hash: string; purpose: string }>(
-    'DELETE FROM my_number_challenges WHERE challenge = $1 RETURNING expires_at, session_token_hash, purpose',
-    [challenge],
+  const { rows } = await db.query(
+    'DELETE FROM my_number_challenges WHERE challenge = $1 AND session_token_hash = $2 AND purpose = $3 AND expires_at > $4 RETURNING 1',
+    [challenge, session.tokenHash, purpose, now],
   );
-  const row = rows[0];
-  return !!row && row.session_token_hash === session.tokenHash && row.purpose === purpose && new Date(row.expires_at) > now;
+  return rows.length === 1;
 }
 
 export interface VerifiedCardCertificate {

@@ -180,6 +180,8 @@ describe.each(testEngines())('My Number cards on %s', (engine) => {
     expect((await doctor.call('GET', `/api/patient-access/${opened.body.accessId}/summary`)).status).toBe(404);
     expect((await doctor.call('POST', '/api/patient-access', { myNumber: await signWith(doctor, 'patient', 'present') })).body.error.code).toBe('my-number-unbound');
     expect((await clerk.call('POST', '/api/desk/my-number/unbind', { personId: patientId })).status).toBe(404);
+    const unbinds = await network.stores.clinical.query<{ outcome: string }>("SELECT outcome FROM audit_events WHERE action = 'my-number.unbind' ORDER BY id");
+    expect(unbinds.rows.map((r) => r.outcome)).toEqual(['allowed', 'refused']);
 
     // Bound again (after the identity check), the card works again.
     expect((await clerk.call('POST', '/api/desk/my-number/bind', { personId: patientId, myNumber: await signWith(clerk, 'patient', 'bind') })).status).toBe(200);

@@ -57,7 +57,10 @@ export async function myNumberRoutes(app: FastifyInstance, options: ResolvedOpti
     const session = requireDesk(request);
     const { personId } = parseBody(deskUnbindMyNumber, request.body);
     const ended = await unbindMyNumberCards(options.stores.identity, personId, session.user.id);
-    if (ended === 0) throw new ApiError(404, 'my-number-not-bound', 'この患者に登録されたマイナンバーカードはありません');
+    if (ended === 0) {
+      await auditRequest(request, options, { action: 'my-number.unbind', pseudonym: personPseudonym(options.keys.pseudonym, personId), outcome: 'refused', detail: { reason: 'not bound' } });
+      throw new ApiError(404, 'my-number-not-bound', 'この患者に登録されたマイナンバーカードはありません');
+    }
     await auditRequest(request, options, { action: 'my-number.unbind', pseudonym: personPseudonym(options.keys.pseudonym, personId), outcome: 'allowed', detail: { bindings: ended } });
     return { personId, unbound: ended };
   });
