@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createSecureContext } from 'node:tls';
@@ -74,6 +74,17 @@ describe.each(testEngines())('renkei terminals on %s', (engine) => {
     expect(serialIn(await readFile(out), 'uketsuke-pass')).toBe(serial);
   });
 
+  it('replaces an existing file with one only its owner can read, leaving nothing else behind', async () => {
+    const out = path.join(dir, 'replaced', 'pc3.p12');
+    await mkdir(path.dirname(out));
+    await writeFile(out, 'an old export', { mode: 0o644 });
+    const result = await runCli(['terminals', 'issue', '--facility', HOSPITAL, '--name', '処置室', '--out', out, '--password', 'shochi-pass'], env);
+    expect(result.code).toBe(0);
+    expect((await stat(out)).mode & 0o777).toBe(0o600);
+    expect(serialIn(await readFile(out), 'shochi-pass')).toBe(/^serial: ([0-9a-f]+)$/m.exec(result.stdout)![1]!);
+    expect(await readdir(path.dirname(out))).toEqual(['pc3.p12']);
+  });
+
   it('revokes a terminal once; an unknown or already revoked serial is refused with one line', async () => {
     const out = path.join(dir, 'pc3.p12');
     const { serial } = JSON.parse((await runCli(['terminals', 'issue', '--facility', HOSPITAL, '--name', '病棟', '--out', out, '--json'], env)).stdout);
@@ -105,7 +116,7 @@ describe.each(testEngines())('renkei terminals on %s', (engine) => {
     expect(unwritable.code).toBe(1);
     expect(unwritable.stderr).toMatch(/^renkei: --out .*: cannot write the file \(ENOENT\)\n$/);
     // Neither refusal left a terminal behind.
-    expect(JSON.parse((await runCli(['terminals', 'list', '--json'], env)).stdout).map((t: { name: string }) => t.name).sort()).toEqual(['受付', '外来1診察室', '病棟']);
+    expect(JSON.parse((await runCli(['terminals', 'list', '--json'], env)).stdout).map((t: { name: string }) => t.name).sort()).toEqual(['処置室', '受付', '外来1診察室', '病棟']);
   });
 
   it('audits issues and revocations, allowed and refused, in an intact chain', async () => {

@@ -1,4 +1,5 @@
-import { chmod, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import path from 'node:path';
 import { loadOrCreateNetworkCa } from '@renkei/access';
@@ -78,10 +79,20 @@ export function registerTerminals(program: Command): void {
     });
 }
 
-/** The bundle holds a private key: readable by its owner only, also when it replaces an existing file (whose mode writeFile keeps). */
+/**
+ * The bundle holds a private key: it is written to a new file that only its
+ * owner can read, then moved into place, so that it is never readable by
+ * others, not even while it replaces an existing file with a looser mode.
+ */
 async function writeBundle(file: string, p12: Buffer): Promise<void> {
-  await writeFile(file, p12, { mode: 0o600 });
-  await chmod(file, 0o600);
+  const partial = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.partial`);
+  try {
+    await writeFile(partial, p12, { mode: 0o600, flag: 'wx' });
+    await rename(partial, file);
+  } catch (error) {
+    await rm(partial, { force: true });
+    throw error;
+  }
 }
 
 /** Runs an action; a refusal goes to the audit trail and becomes the command's one-line reason. */
