@@ -121,7 +121,7 @@ describe.each(testEngines())('renkei terminals on %s', (engine) => {
 
   it('audits issues and revocations, allowed and refused, in an intact chain', async () => {
     const verify = await runCli(['audit', 'verify', '--json'], env);
-    expect(JSON.parse(verify.stdout)).toMatchObject({ ok: true, checked: 8 });
+    expect(JSON.parse(verify.stdout)).toMatchObject({ ok: true, checked: 9 });
   });
 });
 
