@@ -86,7 +86,8 @@ export interface FacilityStatusEntry {
   status: ParticipantStatusValue;
   effectiveOn: string;
   recordedAt: string;
-  recordedBy: string;
+  /** The operator who recorded it; null when shown to a facility administrator (operators' IDs stay with the secretariat). */
+  recordedBy: string | null;
   reason: string;
 }
 
@@ -100,7 +101,7 @@ export interface AdminFacility {
   prefecture: string;
   /** In the network's own prefecture; one outside needs the steering committee's approval to join. */
   inPrefecture: boolean;
-  committeeApproval: { approvedOn: string; reference: string; recordedBy: string } | null;
+  committeeApproval: { approvedOn: string; reference: string; recordedBy: string | null } | null;
   history: FacilityStatusEntry[];
 }
 

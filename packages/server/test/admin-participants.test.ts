@@ -83,6 +83,9 @@ describe.each(testEngines())('network administration on %s', (engine) => {
 
     expect((await auditOf('admin.facility.add')).at(-1)).toMatchObject({ actor: 'demo-operator', role: 'operator', outcome: 'allowed', detail: { facility: code } });
     expect((await auditOf('admin.facility.status')).map((a) => a.outcome)).toEqual(['refused', 'allowed']);
+    // The reason's free text stays out of the audit trail (names get typed there); that one was given does not.
+    const statusAudit = (await auditOf('admin.facility.status')).at(-1)!;
+    expect(statusAudit.detail).toEqual({ facility: code, status: 'active', effectiveOn: '2026-10-01', reasonGiven: true });
     expect((await auditOf('admin.facility.approval')).at(-1)).toMatchObject({ actor: 'demo-operator', detail: { facility: code, reference: '第30回運営委員会' } });
   });
 
@@ -142,7 +145,11 @@ describe.each(testEngines())('network administration on %s', (engine) => {
     const admin = await signedIn('facility-admin');
     const own = await admin.call('GET', '/api/admin/facilities');
     expect(own.body.facilities.map((f: { code: string }) => f.code)).toEqual([HOSPITAL]);
-    expect((await admin.call('GET', `/api/admin/facilities/${HOSPITAL}`)).status).toBe(200);
+    const ownView = await admin.call('GET', `/api/admin/facilities/${HOSPITAL}`);
+    expect(ownView.status).toBe(200);
+    // Who recorded each change (an operator's ID) stays with the secretariat.
+    expect(ownView.body.history.length).toBeGreaterThan(0);
+    expect(ownView.body.history.every((h: { recordedBy: string | null }) => h.recordedBy === null)).toBe(true);
 
     const other = await admin.call('GET', `/api/admin/facilities/${PHARMACY}`);
     const unknown = await admin.call('GET', '/api/admin/facilities/3710100000');
@@ -161,6 +168,9 @@ describe.each(testEngines())('network administration on %s', (engine) => {
     expect((await admin.call('POST', '/api/admin/facilities', { code: '3710177777', name: 'x', kind: 'clinic' })).status).toBe(403);
     expect((await admin.call('GET', '/api/admin/fees/2026-10')).status).toBe(403);
     expect((await auditOf('admin.facility.update')).filter((a) => a.actor === 'demo-facility-admin').map((a) => a.outcome)).toEqual(['refused', 'allowed', 'refused']);
+    // Reads are audited too, allowed or not.
+    expect((await auditOf('admin.facility.list')).filter((a) => a.actor === 'demo-facility-admin').map((a) => a.outcome)).toEqual(['allowed']);
+    expect((await auditOf('admin.facility.view')).filter((a) => a.actor === 'demo-facility-admin').map((a) => a.outcome)).toEqual(['allowed', 'refused', 'refused']);
   });
 
   it('gives a facility administrator their own statement and no other facility\'s, unknown or not', async () => {

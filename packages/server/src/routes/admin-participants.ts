@@ -18,10 +18,11 @@ import {
   recordCommitteeApproval,
   updateFacility,
   updateInsurer,
+  type AdminScope,
 } from '@renkei/admin';
-import { addFacilityRequest, addInsurerRequest, committeeApprovalRequest, facilityStatusRequest, insurerStatusRequest, updateFacilityRequest, updateInsurerRequest, type AdminFacility, type Insurer } from '@renkei/api';
+import { addFacilityRequest, addInsurerRequest, committeeApprovalRequest, facilityStatusRequest, insurerStatusRequest, updateFacilityRequest, updateInsurerRequest, type AdminFacility, type Insurer, type StatusChangeRequest } from '@renkei/api';
 import type { FastifyInstance } from 'fastify';
-import { audited, requireAdministrator } from '../administration.js';
+import { asGiven, audited, requireAdministrator } from '../administration.js';
 import type { ResolvedOptions } from '../options.js';
 import { parseBody } from '../validation.js';
 
@@ -30,8 +31,9 @@ export async function adminParticipantRoutes(app: FastifyInstance, options: Reso
   const prefecture = options.networkPrefecture;
 
   app.get('/api/admin/insurers', async (request): Promise<{ insurers: Insurer[] }> => {
-    await requireAdministrator(request, options, { action: 'admin.insurer.list', operatorOnly: true });
-    return { insurers: await listInsurers(identity) };
+    const action = { action: 'admin.insurer.list', operatorOnly: true };
+    await requireAdministrator(request, options, action);
+    return audited(request, options, action, async () => ({ insurers: await listInsurers(identity) }));
   });
 
   app.post('/api/admin/insurers', async (request, reply) => {
@@ -45,25 +47,35 @@ export async function adminParticipantRoutes(app: FastifyInstance, options: Reso
   app.post<{ Params: { number: string } }>('/api/admin/insurers/:number', async (request) => {
     await requireAdministrator(request, options, { action: 'admin.insurer.update', operatorOnly: true });
     const change = parseBody(updateInsurerRequest, request.body);
-    return audited(request, options, { action: 'admin.insurer.update', detail: { insurer: request.params.number, ...change } }, () => updateInsurer(identity, request.params.number, change));
+    return audited(request, options, { action: 'admin.insurer.update', detail: { insurer: asGiven(request.params.number), fields: Object.keys(change) } }, () =>
+      updateInsurer(identity, request.params.number, change),
+    );
   });
 
   app.post<{ Params: { number: string } }>('/api/admin/insurers/:number/status', async (request) => {
     await requireAdministrator(request, options, { action: 'admin.insurer.status', operatorOnly: true });
     const change = parseBody(insurerStatusRequest, request.body);
-    return audited(request, options, { action: 'admin.insurer.status', detail: { insurer: request.params.number, ...change } }, () => changeInsurerStatus(identity, request.params.number, change));
+    return audited(request, options, { action: 'admin.insurer.status', detail: { insurer: asGiven(request.params.number), ...statusDetail(change) } }, () =>
+      changeInsurerStatus(identity, request.params.number, change),
+    );
   });
 
   app.get('/api/admin/facilities', async (request): Promise<{ facilities: AdminFacility[] }> => {
-    const { scope } = await requireAdministrator(request, options, { action: 'admin.facility.list' });
-    return { facilities: await listFacilities(identity, prefecture, scope.network ? undefined : scope.facilityCode) };
+    const action = { action: 'admin.facility.list' };
+    const { scope } = await requireAdministrator(request, options, action);
+    return audited(request, options, action, async () => ({
+      facilities: (await listFacilities(identity, prefecture, scope.network ? undefined : scope.facilityCode)).map((f) => asSeenBy(scope, f)),
+    }));
   });
 
   app.get<{ Params: { code: string } }>('/api/admin/facilities/:code', async (request): Promise<AdminFacility> => {
-    await requireAdministrator(request, options, { action: 'admin.facility.view', facility: request.params.code });
-    const facility = await readFacility(identity, request.params.code, prefecture);
-    if (!facility) throw facilityNotFound();
-    return facility;
+    const action = { action: 'admin.facility.view', detail: { facility: asGiven(request.params.code) } };
+    const { scope } = await requireAdministrator(request, options, { ...action, facility: request.params.code });
+    return audited(request, options, action, async () => {
+      const facility = await readFacility(identity, request.params.code, prefecture);
+      if (!facility) throw facilityNotFound();
+      return asSeenBy(scope, facility);
+    });
   });
 
   app.post('/api/admin/facilities', async (request, reply) => {
@@ -77,19 +89,19 @@ export async function adminParticipantRoutes(app: FastifyInstance, options: Reso
   });
 
   app.post<{ Params: { code: string } }>('/api/admin/facilities/:code', async (request) => {
-    await requireAdministrator(request, options, { action: 'admin.facility.update', facility: request.params.code });
+    const { scope } = await requireAdministrator(request, options, { action: 'admin.facility.update', facility: request.params.code });
     const change = parseBody(updateFacilityRequest, request.body);
     // The name is the contract's: only the secretariat changes it. Address and phone are the facility's own to correct.
     if (change.name !== undefined) await requireAdministrator(request, options, { action: 'admin.facility.update', operatorOnly: true });
-    return audited(request, options, { action: 'admin.facility.update', detail: { facility: request.params.code, fields: Object.keys(change) } }, () =>
-      updateFacility(identity, request.params.code, change, prefecture),
+    return audited(request, options, { action: 'admin.facility.update', detail: { facility: asGiven(request.params.code), fields: Object.keys(change) } }, async () =>
+      asSeenBy(scope, await updateFacility(identity, request.params.code, change, prefecture)),
     );
   });
 
   app.post<{ Params: { code: string } }>('/api/admin/facilities/:code/approval', async (request) => {
     const { session } = await requireAdministrator(request, options, { action: 'admin.facility.approval', operatorOnly: true });
     const approval = parseBody(committeeApprovalRequest, request.body);
-    return audited(request, options, { action: 'admin.facility.approval', detail: { facility: request.params.code, ...approval } }, () =>
+    return audited(request, options, { action: 'admin.facility.approval', detail: { facility: asGiven(request.params.code), ...approval } }, () =>
       recordCommitteeApproval(identity, request.params.code, approval, session.user.id, prefecture),
     );
   });
@@ -97,8 +109,23 @@ export async function adminParticipantRoutes(app: FastifyInstance, options: Reso
   app.post<{ Params: { code: string } }>('/api/admin/facilities/:code/status', async (request) => {
     const { session } = await requireAdministrator(request, options, { action: 'admin.facility.status', operatorOnly: true });
     const change = parseBody(facilityStatusRequest, request.body);
-    return audited(request, options, { action: 'admin.facility.status', detail: { facility: request.params.code, ...change } }, () =>
+    return audited(request, options, { action: 'admin.facility.status', detail: { facility: asGiven(request.params.code), ...statusDetail(change) } }, () =>
       changeFacilityStatus(identity, request.params.code, change, session.user.id, prefecture),
     );
   });
+}
+
+/** A status change as the audit trail keeps it: what changed and when, not the free text of its reason (people's names get typed there). */
+function statusDetail(change: StatusChangeRequest): Record<string, unknown> {
+  return { status: change.status, effectiveOn: change.effectiveOn, reasonGiven: change.reason !== '' };
+}
+
+/** Operators' IDs stay with the secretariat: a facility administrator sees who recorded a change as null. */
+function asSeenBy(scope: AdminScope, facility: AdminFacility): AdminFacility {
+  if (scope.network) return facility;
+  return {
+    ...facility,
+    history: facility.history.map((entry) => ({ ...entry, recordedBy: null })),
+    committeeApproval: facility.committeeApproval && { ...facility.committeeApproval, recordedBy: null },
+  };
 }
