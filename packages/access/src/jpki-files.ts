@@ -7,7 +7,8 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { jpkiTrust, type JpkiTrust } from './my-number.js';
+import * as x509 from '@peculiar/x509';
+import type { JpkiTrust } from './my-number.js';
 
 export interface JpkiTrustSource {
   /** The trust in force now; undefined when no JPKI CA is configured (My Number cards are then not accepted). */
@@ -18,19 +19,47 @@ export const jpkiDir = (dataDir: string, env: NodeJS.ProcessEnv = process.env) =
 
 const RELOAD_MS = 60_000;
 
-/** authorities/*.pem|.cer|.crt and crls/*.pem|.crl (PEM or DER) under `dir`, read again after `reloadMs`. */
+/**
+ * authorities/*.pem|.cer|.crt and crls/*.pem|.crl (PEM or DER) under `dir`,
+ * read again after `reloadMs`, one read at a time. A file that does not parse
+ * (a CRL half-written by the download) is left out: its issuer then has no
+ * current CRL and its cards are refused, nothing else is. If the folder cannot
+ * be read at all, the last trust read stays in force until the next attempt.
+ */
 export function jpkiTrustFromDirectory(dir: string, options: { reloadMs?: number } = {}): JpkiTrustSource {
   const reloadMs = options.reloadMs ?? RELOAD_MS;
-  let loaded: { at: number; trust: JpkiTrust | undefined } | undefined;
+  let loaded: { at: number; trust: JpkiTrust | undefined } = { at: -Infinity, trust: undefined };
+  let loading: Promise<JpkiTrust | undefined> | undefined;
+  const load = async (): Promise<JpkiTrust | undefined> => {
+    try {
+      const authorities = parsed(await readAll(path.join(dir, 'authorities'), ['.pem', '.cer', '.crt']), (f) => new x509.X509Certificate(asParsable(f)));
+      const crls = parsed(await readAll(path.join(dir, 'crls'), ['.pem', '.crl']), (f) => new x509.X509Crl(asParsable(f)));
+      loaded = { at: Date.now(), trust: authorities.length > 0 ? { authorities, crls } : undefined };
+    } catch {
+      loaded = { at: Date.now(), trust: loaded.trust };
+    }
+    return loaded.trust;
+  };
   return {
     async current() {
-      if (loaded && Date.now() - loaded.at < reloadMs) return loaded.trust;
-      const authorities = await readAll(path.join(dir, 'authorities'), ['.pem', '.cer', '.crt']);
-      const crls = await readAll(path.join(dir, 'crls'), ['.pem', '.crl']);
-      loaded = { at: Date.now(), trust: authorities.length > 0 ? jpkiTrust(authorities, crls) : undefined };
-      return loaded.trust;
+      if (Date.now() - loaded.at < reloadMs) return loaded.trust;
+      loading ??= load().finally(() => (loading = undefined));
+      return loading;
     },
   };
+}
+
+const asParsable = (file: string | Uint8Array) => (typeof file === 'string' ? file : new Uint8Array(file));
+
+/** The files that parse; the others are left out. */
+function parsed<T>(files: Array<string | Uint8Array>, parse: (file: string | Uint8Array) => T): T[] {
+  return files.flatMap((file) => {
+    try {
+      return [parse(file)];
+    } catch {
+      return [];
+    }
+  });
 }
 
 /** Trust given as it is: for tests and for callers that manage the files themselves. */
@@ -38,7 +67,7 @@ export function fixedJpkiTrust(trust: JpkiTrust | undefined): JpkiTrustSource {
   return { current: async () => trust };
 }
 
-async function readAll(dir: string, extensions: string[]): Promise<Array<string | Buffer>> {
+async function readAll(dir: string, extensions: string[]): Promise<Array<string | Uint8Array>> {
   let names: string[];
   try {
     names = await readdir(dir);

@@ -91,6 +91,14 @@ describe('JPKI trust from the data directory', () => {
       // The daily CRL download replaces the file: the card's revocation takes effect without a restart.
       await writeFile(path.join(dir, 'crls', 'current.pem'), await crlOf(jpki, [card.serial]));
       expect(await verifyCardSignature((await source.current())!, presented)).toEqual({ status: 'refused', reason: 'revoked' });
+      // A CRL cut short by its download is left out: the issuer has no current CRL, so its cards are refused; nothing fails.
+      const whole = await crlOf(jpki, []);
+      await writeFile(path.join(dir, 'crls', 'current.pem'), whole.slice(0, whole.length / 2));
+      expect(await verifyCardSignature((await source.current())!, presented)).toEqual({ status: 'refused', reason: 'revocation-unknown' });
+      // A folder that cannot be read keeps the trust last read.
+      await rm(path.join(dir, 'authorities'), { recursive: true });
+      await writeFile(path.join(dir, 'authorities'), 'not a folder');
+      expect((await source.current())?.authorities).toHaveLength(1);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
