@@ -65,6 +65,10 @@ describe.each(testEngines())('cards at the desk on %s', (engine) => {
     // Reported lost: revoked at once; a replaced card cannot be brought back.
     expect((await clerk.call('POST', '/api/desk/cards/status', { cardNumber: second.cardNumber, status: 'revoked' })).status).toBe(200);
     expect((await doctor.call('POST', '/api/patient-access', { card: secondQr })).body.error.code).toBe('card-revoked');
+    // At the desk too: the revoked card identifies nobody, and the desk is told to reissue.
+    const atDesk = await clerk.call('POST', '/api/desk/access-log', { card: secondQr });
+    expect(atDesk.status).toBe(403);
+    expect(atDesk.body.error).toMatchObject({ code: 'card-revoked', message: expect.stringContaining('再発行') });
     expect((await clerk.call('POST', '/api/desk/cards/status', { cardNumber: first.cardNumber, status: 'active' })).status).toBe(404);
     await Promise.all([clerk.close(), doctor.close()]);
 

@@ -3,16 +3,16 @@
  * card in hand, desk staff record a withdrawal of consent or its reversal, and
  * print the list of every access to the patient's history.
  */
-import { checkCard, findBoundPerson, issueCard, setCardStatus, type Session } from '@renkei/access';
+import { issueCard, setCardStatus, type Session } from '@renkei/access';
 import { renderCardPdf } from '@renkei/documents';
 import { deskCardRequest, deskCardStatus, deskConsentRequest, deskIssueCard, deskLinkPersons, deskPersonSearch, deskUndoLink, type AccessLog, type MyNumberSignature, type AccessLogEntry, type DeskCandidate } from '@renkei/api';
 import { findCandidates, linkedPersonIds, linkPersons, personPseudonym, readPersonRecord, recordConsent, undoLink } from '@renkei/identity';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { ApiError, cardNotAccepted } from '../errors.js';
+import { cardHolder, type CardRefusals } from '../card-holder.js';
+import { ApiError } from '../errors.js';
 import { auditRequest, requireDesk } from '../gate.js';
 import type { ResolvedOptions } from '../options.js';
 import { parseBody } from '../validation.js';
-import { verifyMyNumberSignature } from './my-number.js';
 
 /** Reads of a history, as the audit trail names them: what a patient asking "who looked" wants to see. */
 const HISTORY_ACCESS = `(action LIKE 'patient.%' OR action IN ('card.present', 'history.view')) AND outcome = 'allowed'`;
@@ -21,7 +21,7 @@ export async function deskRoutes(app: FastifyInstance, options: ResolvedOptions)
   app.post('/api/desk/consent', async (request) => {
     const session = requireDesk(request);
     const { withdrawn, ...key } = parseBody(deskConsentRequest, request.body);
-    const personId = await cardHolder(request, options, session, key, withdrawn ? 'consent.withdraw' : 'consent.restore');
+    const personId = await deskCardHolder(request, options, session, key, withdrawn ? 'consent.withdraw' : 'consent.restore');
     await recordConsent(options.stores.identity, { personId, withdrawn, recordedBy: session.user.id, facilityCode: session.user.facilityCode });
     await auditRequest(request, options, { action: withdrawn ? 'consent.withdraw' : 'consent.restore', pseudonym: personPseudonym(options.keys.pseudonym, personId), outcome: 'allowed' });
     return { withdrawn };
@@ -30,7 +30,7 @@ export async function deskRoutes(app: FastifyInstance, options: ResolvedOptions)
   app.post('/api/desk/access-log', async (request): Promise<AccessLog> => {
     const session = requireDesk(request);
     const key = parseBody(deskCardRequest, request.body);
-    const personId = await cardHolder(request, options, session, key, 'access-log.print');
+    const personId = await deskCardHolder(request, options, session, key, 'access-log.print');
     const pseudonym = personPseudonym(options.keys.pseudonym, personId);
     // The trail of every person linked into this one is this patient's too.
     const pseudonyms = (await linkedPersonIds(options.stores.identity, personId)).map((id) => personPseudonym(options.keys.pseudonym, id));
@@ -87,12 +87,12 @@ export async function deskCardRoutes(app: FastifyInstance, options: ResolvedOpti
     const session = requireDesk(request);
     const { personId, otherPersonId } = parseBody(deskLinkPersons, request.body);
     const result = await linkPersons(options.stores.identity, { keptPersonId: personId, mergedPersonId: otherPersonId, linkedBy: session.user.id });
-    options.persons.clear();
     const pseudonyms = { pseudonym: personPseudonym(options.keys.pseudonym, personId), detail: { merged: personPseudonym(options.keys.pseudonym, otherPersonId) } };
     if (result.status === 'refused') {
       await auditRequest(request, options, { action: 'person.link', ...pseudonyms, outcome: 'refused', detail: { ...pseudonyms.detail, reason: result.reason } });
       throw new ApiError(result.reason === 'consent-differs' ? 409 : 404, `link-${result.reason}`, LINK_REFUSALS[result.reason]);
     }
+    options.persons.clear();
     await auditRequest(request, options, { action: 'person.link', ...pseudonyms, outcome: 'allowed', detail: { ...pseudonyms.detail, link: result.linkId } });
     return { linkId: result.linkId };
   });
@@ -102,8 +102,8 @@ export async function deskCardRoutes(app: FastifyInstance, options: ResolvedOpti
     const session = requireDesk(request);
     const { linkId } = parseBody(deskUndoLink, request.body);
     const undone = await undoLink(options.stores.identity, linkId, session.user.id);
-    options.persons.clear();
     if (!undone) throw new ApiError(404, 'link-not-found', 'この統合は見つからないか、すでに取り消されています');
+    options.persons.clear();
     await auditRequest(request, options, {
       action: 'person.unlink',
       pseudonym: personPseudonym(options.keys.pseudonym, undone.keptPersonId),
@@ -133,22 +133,13 @@ const LINK_REFUSALS: Record<'same-person' | 'unknown-person' | 'consent-differs'
   'consent-differs': '二人の同意の状態が異なるため統合できません。先に患者本人と同意を確認してください',
 };
 
-/**
- * The person whose card the desk holds: a Renkei card's QR text, or a My Number
- * card's signature over an `identify` challenge. A made-up, inactive or unbound
- * card is refused (and audited).
- */
-async function cardHolder(request: FastifyRequest, options: ResolvedOptions, session: Session, key: { card?: string | undefined; myNumber?: MyNumberSignature | undefined }, action: string): Promise<string> {
-  if (key.myNumber) {
-    const certificate = await verifyMyNumberSignature(request, options, session, 'identify', key.myNumber, action);
-    const personId = await findBoundPerson(options.stores.identity, certificate.fingerprint);
-    if (personId) return personId;
-    await auditRequest(request, options, { action, outcome: 'refused', detail: { reason: 'my number card not bound', myNumberCard: certificate.fingerprint } });
-    throw new ApiError(403, 'my-number-unbound', 'このマイナンバーカードは連携に登録されていません。本人確認のうえ、登録してください');
-  }
-  const checked = await checkCard(options.stores.identity, options.keys, key.card!);
-  if (checked.status === 'valid') return checked.personId;
-  await auditRequest(request, options, { action, outcome: 'refused', detail: { reason: checked.status === 'unknown' ? 'unknown card' : `card ${checked.cardStatus}` } });
-  if (checked.status === 'unknown') throw cardNotAccepted();
-  throw new ApiError(403, `card-${checked.cardStatus}`, 'このカードは現在使用できません。本人確認のうえ、カードの再発行を行ってください');
+/** What desk staff are told of a card that cannot identify the patient. */
+const DESK_REFUSALS: CardRefusals = {
+  inactive: () => 'このカードは現在使用できません。本人確認のうえ、カードの再発行を行ってください',
+  unbound: 'このマイナンバーカードは連携に登録されていません。本人確認のうえ、登録してください',
+};
+
+/** The person whose card the desk holds: a Renkei card, or a My Number card signing an `identify` challenge. */
+async function deskCardHolder(request: FastifyRequest, options: ResolvedOptions, session: Session, key: { card?: string | undefined; myNumber?: MyNumberSignature | undefined }, action: string): Promise<string> {
+  return (await cardHolder(request, options, session, key, { action, purpose: 'identify', refusals: DESK_REFUSALS })).personId;
 }

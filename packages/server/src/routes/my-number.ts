@@ -80,12 +80,12 @@ export async function verifyMyNumberSignature(
   signed: MyNumberSignature,
   action = 'card.present',
 ): Promise<VerifiedCardCertificate> {
-  const trust = await options.jpki.current();
-  if (!trust) throw unavailable();
   const refuse = async (reason: string) => {
     await auditRequest(request, options, { action, outcome: 'refused', detail: { reason: `my number card: ${reason}` } });
-    return new ApiError(403, `my-number-${reason}`, REFUSALS[reason]!);
+    return reason === 'unavailable' ? unavailable() : new ApiError(403, `my-number-${reason}`, REFUSALS[reason]!);
   };
+  const trust = await options.jpki.current();
+  if (!trust) throw await refuse('unavailable');
   if (!(await consumeChallenge(options.stores.identity, session, signed.challenge, purpose))) throw await refuse('challenge-expired');
   const checked = await verifyCardSignature(trust, {
     certificate: Buffer.from(signed.certificate, 'base64'),

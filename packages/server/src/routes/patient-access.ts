@@ -1,57 +1,32 @@
-import { checkCard, findBoundPerson, openPatientAccess, type PatientKey, type Session } from '@renkei/access';
-import { complaintQuery, historyQuery, patientAccessRequest, type ComplaintResult, type MyNumberSignature, type DiseaseGroupResult, type PatientAccessOpened } from '@renkei/api';
+import { openPatientAccess } from '@renkei/access';
+import { complaintQuery, historyQuery, patientAccessRequest, type ComplaintResult, type DiseaseGroupResult, type PatientAccessOpened } from '@renkei/api';
 import { listDiseaseGroups, matchDiseaseGroups, searchChiefComplaint } from '@renkei/history';
 import { isConsentWithdrawn, personPseudonym } from '@renkei/identity';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { ApiError, cardNotAccepted } from '../errors.js';
+import type { FastifyInstance } from 'fastify';
+import { cardHolder, type CardRefusals } from '../card-holder.js';
+import { ApiError } from '../errors.js';
 import { auditRequest, requireClinician } from '../gate.js';
 import type { ResolvedOptions } from '../options.js';
 import { openPatientRecords } from '../patient-records.js';
 import { parseBody } from '../validation.js';
-import { verifyMyNumberSignature } from './my-number.js';
 
-const INACTIVE_CARD: Record<string, string> = {
-  replaced: 'このカードは再発行されたため使用できません。新しいカードをお使いください',
-  suspended: 'このカードは利用停止中です。窓口にお問い合わせください',
-  revoked: 'このカードは失効しています（紛失の届出など）。窓口で再発行してください',
+/** What the clinician is told of a card that cannot open the patient. */
+const CLINICIAN_REFUSALS: CardRefusals = {
+  inactive: (status) =>
+    ({
+      replaced: 'このカードは再発行されたため使用できません。新しいカードをお使いください',
+      suspended: 'このカードは利用停止中です。窓口にお問い合わせください',
+      revoked: 'このカードは失効しています（紛失の届出など）。窓口で再発行してください',
+    })[status],
+  unbound: 'このマイナンバーカードは連携に登録されていません。受付で本人確認のうえ登録してください',
 };
-
-interface CardHolder {
-  personId: string;
-  key: PatientKey;
-  /** What the audit trail says about the key: the card number, or the My Number certificate's fingerprint (never the My Number itself). */
-  detail: Record<string, string>;
-}
-
-async function renkeiCardHolder(request: FastifyRequest, options: ResolvedOptions, qrText: string): Promise<CardHolder> {
-  const checked = await checkCard(options.stores.identity, options.keys, qrText);
-  if (checked.status === 'unknown') {
-    await auditRequest(request, options, { action: 'card.present', outcome: 'refused', detail: { reason: 'unknown card' } });
-    throw cardNotAccepted();
-  }
-  if (checked.status === 'inactive') {
-    await auditRequest(request, options, { action: 'card.present', outcome: 'refused', detail: { reason: `card ${checked.cardStatus}`, card: checked.cardNumber } });
-    throw new ApiError(403, `card-${checked.cardStatus}`, INACTIVE_CARD[checked.cardStatus]!);
-  }
-  return { personId: checked.personId, key: { cardNumber: checked.cardNumber }, detail: { card: checked.cardNumber } };
-}
-
-async function myNumberCardHolder(request: FastifyRequest, options: ResolvedOptions, session: Session, signed: MyNumberSignature): Promise<CardHolder> {
-  const certificate = await verifyMyNumberSignature(request, options, session, 'present', signed);
-  const personId = await findBoundPerson(options.stores.identity, certificate.fingerprint);
-  if (!personId) {
-    await auditRequest(request, options, { action: 'card.present', outcome: 'refused', detail: { reason: 'my number card not bound', myNumberCard: certificate.fingerprint } });
-    throw new ApiError(403, 'my-number-unbound', 'このマイナンバーカードは連携に登録されていません。受付で本人確認のうえ登録してください');
-  }
-  return { personId, key: { myNumberFingerprint: certificate.fingerprint }, detail: { myNumberCard: certificate.fingerprint } };
-}
 
 export async function patientAccessRoutes(app: FastifyInstance, options: ResolvedOptions): Promise<void> {
   /** Presenting a card (a Renkei card's QR text, or a My Number card's signature): opens that one patient, for this user on this terminal, for a while. */
   app.post('/api/patient-access', async (request, reply): Promise<PatientAccessOpened> => {
     const session = requireClinician(request);
     const body = parseBody(patientAccessRequest, request.body);
-    const opened = 'card' in body ? await renkeiCardHolder(request, options, body.card) : await myNumberCardHolder(request, options, session, body.myNumber);
+    const opened = await cardHolder(request, options, session, body, { action: 'card.present', purpose: 'present', refusals: CLINICIAN_REFUSALS });
     const pseudonym = personPseudonym(options.keys.pseudonym, opened.personId);
     // Any failure to read consent fails the request: no consent answer, no access.
     if (await isConsentWithdrawn(options.stores.identity, opened.personId)) {
