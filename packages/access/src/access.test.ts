@@ -191,8 +191,8 @@ describe.each(testEngines())('access on %s', (engine) => {
 
     const certificate = { fingerprint: 'ab'.repeat(32), issuer: 'CN=Test JPKI', serial: '1234', notAfter: new Date('2030-01-01T00:00:00Z') };
     expect(await bindMyNumberCard(db, '00000000-0000-4000-8000-000000000000', certificate, 'dr.tanaka', now)).toEqual({ status: 'refused', reason: 'unknown-person' });
-    expect(await bindMyNumberCard(db, personId, certificate, 'dr.tanaka', now)).toEqual({ status: 'bound' });
-    expect(await bindMyNumberCard(db, personId, certificate, 'dr.tanaka', now)).toEqual({ status: 'bound' });
+    expect(await bindMyNumberCard(db, personId, certificate, 'dr.tanaka', now)).toMatchObject({ status: 'bound', notAfter: certificate.notAfter });
+    expect(await bindMyNumberCard(db, personId, certificate, 'dr.tanaka', now)).toMatchObject({ status: 'bound', notAfter: certificate.notAfter });
     expect(await findBoundPerson(db, certificate.fingerprint)).toBe(personId);
     const access = await openPatientAccess(db, session, { personId, key: { myNumberFingerprint: certificate.fingerprint } }, policy, now);
     expect(await findPatientAccess(db, session, access.id, minutesLater(now, 5))).toMatchObject({ personId, key: { myNumberFingerprint: certificate.fingerprint } });

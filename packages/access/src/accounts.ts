@@ -64,14 +64,6 @@ export async function authenticate(db: Db, userId: string, password: string, pol
   return { status: 'ok', user: staffUser(row) };
 }
 
-export async function findUser(db: Db, userId: string): Promise<StaffUser | undefined> {
-  const { rows } = await db.query<UserRow>(
-    'SELECT u.*, f.name AS facility_name FROM users u LEFT JOIN facilities f ON f.code = u.facility_code WHERE u.id = $1 AND u.active',
-    [userId],
-  );
-  return rows[0] && staffUser(rows[0]);
-}
-
 export interface UserRow {
   id: string;
   display_name: string;

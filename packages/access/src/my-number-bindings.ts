@@ -44,23 +44,25 @@ export interface VerifiedCardCertificate {
   notAfter: Date;
 }
 
-export type BindResult = { status: 'bound' } | { status: 'refused'; reason: 'unknown-person' | 'bound-to-another' };
+export type BindResult = { status: 'bound'; boundAt: Date; notAfter: Date } | { status: 'refused'; reason: 'unknown-person' | 'bound-to-another' };
 
 /** Binds a verified certificate to a person. Binding the same card to the same person again is a no-op; to another person, a refusal. */
 export async function bindMyNumberCard(db: Db, personId: string, certificate: VerifiedCardCertificate, boundBy: string, now = new Date()): Promise<BindResult> {
   return db.transaction(async (tx) => {
     const person = await tx.query('SELECT 1 FROM persons WHERE id = $1', [personId]);
     if (person.rows.length === 0) return { status: 'refused', reason: 'unknown-person' } as const;
-    const existing = await tx.query<{ person_id: string; unbound_at: Date | null }>('SELECT person_id, unbound_at FROM my_number_bindings WHERE fingerprint = $1 FOR UPDATE', [certificate.fingerprint]);
+    const existing = await tx.query<{ person_id: string; unbound_at: Date | null; bound_at: Date | string }>('SELECT person_id, unbound_at, bound_at FROM my_number_bindings WHERE fingerprint = $1 FOR UPDATE', [certificate.fingerprint]);
     const row = existing.rows[0];
-    if (row && !row.unbound_at) return row.person_id === personId ? ({ status: 'bound' } as const) : ({ status: 'refused', reason: 'bound-to-another' } as const);
+    if (row && !row.unbound_at) {
+      return row.person_id === personId ? ({ status: 'bound', boundAt: new Date(row.bound_at), notAfter: certificate.notAfter } as const) : ({ status: 'refused', reason: 'bound-to-another' } as const);
+    }
     await tx.query(
       `INSERT INTO my_number_bindings (fingerprint, person_id, issuer, serial, not_after, bound_at, bound_by)
        VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (fingerprint) DO UPDATE SET person_id = EXCLUDED.person_id, bound_at = EXCLUDED.bound_at, bound_by = EXCLUDED.bound_by, unbound_at = NULL, unbound_by = NULL`,
       [certificate.fingerprint, personId, certificate.issuer, certificate.serial, certificate.notAfter, now, boundBy],
     );
-    return { status: 'bound' } as const;
+    return { status: 'bound', boundAt: now, notAfter: certificate.notAfter } as const;
   });
 }
 
@@ -76,12 +78,9 @@ export async function findBoundPerson(db: Db, fingerprint: string): Promise<stri
   return rows[0]?.person_id;
 }
 
-/** The person's bound card, for the desk and the patient detail page. */
-export async function myNumberBindingOf(db: Db, personId: string): Promise<{ boundAt: Date; notAfter: Date } | undefined> {
-  const { rows } = await db.query<{ bound_at: Date | string; not_after: Date | string }>(
-    'SELECT bound_at, not_after FROM my_number_bindings WHERE person_id = $1 AND unbound_at IS NULL ORDER BY bound_at DESC LIMIT 1',
-    [personId],
-  );
+/** A card's binding as the patient detail page shows it, while it stands. */
+export async function myNumberBinding(db: Db, fingerprint: string): Promise<{ boundAt: Date; notAfter: Date } | undefined> {
+  const { rows } = await db.query<{ bound_at: Date | string; not_after: Date | string }>('SELECT bound_at, not_after FROM my_number_bindings WHERE fingerprint = $1 AND unbound_at IS NULL', [fingerprint]);
   const row = rows[0];
   return row && { boundAt: new Date(row.bound_at), notAfter: new Date(row.not_after) };
 }

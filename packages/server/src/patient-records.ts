@@ -4,7 +4,7 @@
  * not expired), by a licensed clinician; every read is audited. Routes get
  * patient data through this and nothing else.
  */
-import { findPatientAccess, myNumberBindingOf } from '@renkei/access';
+import { myNumberBinding } from '@renkei/access';
 import type { PatientDetail, PatientHistory, PatientSummary } from '@renkei/api';
 import { COVID_RISK_GROUPS, matchDiseaseGroups, readHistory, type PersonHistory } from '@renkei/history';
 import { renderSummaryPdf } from '@renkei/documents';
@@ -38,9 +38,9 @@ const SUMMARY_JSON = new WeakMap<PersonHistory, Map<string, string>>();
 
 export async function openPatientRecords(request: FastifyRequest, options: ResolvedOptions, accessId: string): Promise<PatientRecords> {
   const session = requireClinician(request);
-  // The gate has usually asked already, with the terminal and the session.
+  // The gate asked already, with the terminal and the session (patient-data routes all carry the access id).
   const checked = request.patientAccess;
-  const access = checked?.id === accessId ? checked.open : await findPatientAccess(options.stores.identity, session, accessId);
+  const access = checked?.id === accessId ? checked.open : undefined;
   if (!access) {
     await auditRequest(request, options, { action: 'patient.read', outcome: 'refused', detail: { reason: 'no open access' } });
     throw accessNotFound();
@@ -69,6 +69,9 @@ export async function openPatientRecords(request: FastifyRequest, options: Resol
   };
   const summary = async (): Promise<PatientSummary> => {
     const [h, p] = await Promise.all([history(), person()]);
+    return summaryOf(h, p);
+  };
+  const summaryOf = (h: PersonHistory, p: Person): PatientSummary => {
     const months = [...h.diagnoses.flatMap((d) => [d.firstMonth, d.lastMonth]), ...[...h.medications, ...h.procedures, ...h.tests].flatMap((i) => i.months)].sort();
     return {
       patient: p,
@@ -85,7 +88,7 @@ export async function openPatientRecords(request: FastifyRequest, options: Resol
     if (!byPerson) SUMMARY_JSON.set(h, (byPerson = new Map()));
     const personKey = JSON.stringify(p);
     let json = byPerson.get(personKey);
-    if (json === undefined) byPerson.set(personKey, (json = JSON.stringify(await summary())));
+    if (json === undefined) byPerson.set(personKey, (json = JSON.stringify(summaryOf(h, p))));
     return json;
   };
 
@@ -118,7 +121,8 @@ export async function openPatientRecords(request: FastifyRequest, options: Resol
         const { enrollments } = await personRecord();
         const key = access.key;
         const card = 'cardNumber' in key ? (await identity.query<{ status: string; issued_at: Date | string }>('SELECT status, issued_at FROM cards WHERE card_number = $1', [key.cardNumber])).rows[0] : undefined;
-        const myNumber = 'myNumberFingerprint' in key ? await myNumberBindingOf(identity, access.personId) : undefined;
+        // The card that opened this access, not whichever the person had bound last.
+        const myNumber = 'myNumberFingerprint' in key ? await myNumberBinding(identity, key.myNumberFingerprint) : undefined;
         return {
           ...p,
           enrollments,

@@ -5,7 +5,7 @@
  * after the signature, the chain to the JPKI CAs, the validity period and the
  * CRL all check out, and only for a challenge this session asked for.
  */
-import { bindMyNumberCard, consumeChallenge, createChallenge, myNumberBindingOf, unbindMyNumberCards, verifyCardSignature, type ChallengePurpose, type Session, type VerifiedCardCertificate } from '@renkei/access';
+import { bindMyNumberCard, consumeChallenge, createChallenge, unbindMyNumberCards, verifyCardSignature, type ChallengePurpose, type Session, type VerifiedCardCertificate } from '@renkei/access';
 import { deskBindMyNumber, deskUnbindMyNumber, myNumberChallengeRequest, type MyNumberChallenge, type MyNumberSignature } from '@renkei/api';
 import { personPseudonym } from '@renkei/identity';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -48,8 +48,7 @@ export async function myNumberRoutes(app: FastifyInstance, options: ResolvedOpti
         : new ApiError(409, 'my-number-bound-to-another', 'このマイナンバーカードは別の患者に登録されています。登録を解除してからやり直してください');
     }
     await auditRequest(request, options, { action: 'my-number.bind', pseudonym, outcome: 'allowed', detail: { myNumberCard: certificate.fingerprint } });
-    const bound = await myNumberBindingOf(options.stores.identity, personId);
-    return { personId, boundAt: bound!.boundAt.toISOString(), notAfter: bound!.notAfter.toISOString() };
+    return { personId, boundAt: result.boundAt.toISOString(), notAfter: result.notAfter.toISOString() };
   });
 
   /** Ends the person's binding (a renewed or lost card, or a mistake); what it opened closes at once. */
