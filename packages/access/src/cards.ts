@@ -66,8 +66,6 @@ export async function checkCard(db: Db, keys: ServerKeys, qrText: string): Promi
   return { status: 'valid', personId: row.person_id, cardNumber };
 }
 
-/** The card number as printed: 4-4-4-4. */
-export const formatCardNumber = (cardNumber: string) => cardNumber.replace(/(\d{4})(?=\d)/g, '$1 ');
 
 function secretHash(keys: ServerKeys, secret: string): string {
   return createHmac('sha256', keys.lookup).update('card secret\u0000').update(secret).digest('hex');

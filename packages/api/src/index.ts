@@ -11,6 +11,9 @@ export const loginRequest = z.object({
 });
 export type LoginRequest = z.infer<typeof loginRequest>;
 
+/** A Renkei card number as printed and shown: 4-4-4-4. */
+export const formatCardNumber = (cardNumber: string) => cardNumber.replace(/(\d{4})(?=\d)/g, '$1 ');
+
 /** What the card helper hands back: the My Number card's user-authentication certificate and its signature over the challenge, base64. */
 export const myNumberSignature = z.object({
   challenge: z.string().min(1).max(200),

@@ -29,6 +29,9 @@ export const isoDate = z
   .regex(/^\d{4}-\d{2}-\d{2}$/)
   .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), { message: 'not a date' });
 /** A month, YYYY-MM. */
+/** The network's monthly base fee per facility, in yen: a whole month whatever day it joined or left. */
+export const MONTHLY_BASE_FEE_YEN = 6_500;
+
 export const isoMonth = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/);
 
 const name = z.string().trim().min(1).max(100);

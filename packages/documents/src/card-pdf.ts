@@ -3,6 +3,7 @@
  * that opens the patient's history, the card number to read aloud, the
  * patient's name. The QR code is drawn as vector squares, sharp at any printer.
  */
+import { formatCardNumber } from '@renkei/api';
 import QRCode from 'qrcode';
 import { pdfDocument } from './pdf-document.js';
 
@@ -22,7 +23,7 @@ export function renderCardPdf(card: CardPrint): Promise<Buffer> {
   doc.fillColor('white').font('bold').fontSize(11).text('Renkei 連携カード', 4 * MM, 2.6 * MM);
   doc.fillColor('black').font('bold').fontSize(12).text(card.name ?? '', 4 * MM, 14 * MM, { width: 48 * MM });
   doc.font('body').fontSize(7).text('カード番号', 4 * MM, 26 * MM);
-  doc.font('bold').fontSize(10).text(card.cardNumber.replace(/(\d{4})(?=\d)/g, '$1 '), 4 * MM, 29.5 * MM);
+  doc.font('bold').fontSize(10).text(formatCardNumber(card.cardNumber), 4 * MM, 29.5 * MM);
   doc.font('body').fontSize(6).text(`発行日 ${card.issuedOn}`, 4 * MM, 36 * MM);
   doc.fontSize(5.5).text('医療機関で提示すると、あなたの受診歴・お薬の情報を医師が確認できます。紛失したときは窓口に届け出てください。', 4 * MM, 42 * MM, { width: 48 * MM });
 

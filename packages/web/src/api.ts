@@ -12,16 +12,27 @@ export class ApiError extends Error {
 }
 
 export async function api<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  const response = await send(method, path, body);
+  return (await response.json().catch(() => undefined)) as T;
+}
+
+/** A document the server answers (a card to print, say), with its headers. */
+export async function apiBlob(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ blob: Blob; headers: Headers }> {
+  const response = await send(method, path, body);
+  return { blob: await response.blob(), headers: response.headers };
+}
+
+/** The request; a refusal becomes an ApiError with the server's code and message. */
+async function send(method: 'GET' | 'POST', path: string, body: unknown): Promise<Response> {
   const response = await fetch(path, {
     method,
     credentials: 'same-origin',
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  const data = (await response.json().catch(() => undefined)) as T | ApiErrorBody | undefined;
   if (!response.ok) {
-    const error = (data as ApiErrorBody | undefined)?.error;
+    const error = ((await response.json().catch(() => undefined)) as ApiErrorBody | undefined)?.error;
     throw new ApiError(response.status, error?.code ?? 'network', error?.message ?? `HTTP ${response.status}`);
   }
-  return data as T;
+  return response;
 }

@@ -60,8 +60,8 @@ function TerminalApp() {
             <Route path="/settings" element={loggedIn ? <SettingsPage me={me.data!} /> : <Navigate to="/login" replace />} />
             <Route path="/admin/terminals" element={canAdminister ? <AdminTerminalsPage /> : <Navigate to="/" replace />} />
             <Route path="/admin/users" element={canAdminister ? <AdminUsersPage ownId={me.data!.user.id} /> : <Navigate to="/" replace />} />
-            <Route path="/admin/participants" element={loggedIn ? <AdminParticipantsPage me={me.data!} /> : <Navigate to="/login" replace />} />
-            <Route path="/admin/fees" element={loggedIn ? <AdminFeesPage me={me.data!} /> : <Navigate to="/login" replace />} />
+            <Route path="/admin/participants" element={canAdminister ? <AdminParticipantsPage me={me.data!} /> : <Navigate to="/" replace />} />
+            <Route path="/admin/fees" element={canAdminister ? <AdminFeesPage me={me.data!} /> : <Navigate to="/" replace />} />
             <Route path="*" element={<Navigate to={loggedIn ? '/card' : '/login'} replace />} />
           </Routes>
         )}

@@ -135,8 +135,10 @@ describe.each(testEngines())('the administration console on %s', (engine) => {
     await page.getByTestId('nav-admin').click();
     await page.getByTestId('nav-settings').waitFor();
     expect(await page.getByTestId('nav-terminals').count()).toBe(0);
-    await page.goto(`${server.url}/admin/users`);
-    await page.waitForURL('**/card', { waitUntil: 'commit' });
+    for (const path of ['/admin/users', '/admin/terminals', '/admin/participants', '/admin/fees']) {
+      await page.goto(`${server.url}${path}`);
+      await page.waitForURL('**/card', { waitUntil: 'commit' });
+    }
     await context.close();
   });
 });

@@ -90,6 +90,10 @@ describe.each(testEngines())('My Number cards in the browser on %s', (engine) =>
 
     // At the desk the same card identifies the patient: who looked at their data, and a withdrawal of consent.
     await clerk.getByTestId('desk-key-kind').getByText('マイナンバーカード').click();
+    // A PIN short of four digits never reaches the card (it locks after three wrong ones).
+    await clerk.getByLabel('暗証番号（4桁）').fill('12');
+    await clerk.getByTestId('desk-access-log').click();
+    await expect.poll(() => clerk.getByTestId('desk-message').textContent()).toContain('数字4桁');
     await clerk.getByLabel('暗証番号（4桁）').fill(TEST_CARD_PIN);
     await clerk.getByTestId('desk-access-log').click();
     await expect.poll(() => clerk.getByTestId('access-log').textContent()).toContain('サマリー閲覧');

@@ -10,9 +10,10 @@
  * takes effect at the start of its day: a facility that leaves on the 1st is
  * not a participant that month; one that joins on the 31st is.
  */
+import { MONTHLY_BASE_FEE_YEN } from '@renkei/api';
 import type { ParticipantStatus } from './status-rules.js';
 
-export const MONTHLY_BASE_FEE_YEN = 6_500;
+export { MONTHLY_BASE_FEE_YEN };
 
 const BILLED_STATUSES: ReadonlySet<ParticipantStatus> = new Set(['active', 'suspended']);
 

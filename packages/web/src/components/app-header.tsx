@@ -17,7 +17,7 @@ export function AppHeader({ terminal, me }: { terminal: TerminalInfo; me: Me | n
     // No one is logged in any more (set, not removed: the screens watching it must see it change),
     // and nothing of the last patient stays in the browser. The terminal is still this PC.
     queryClient.setQueryData(['me'], null);
-    queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== 'terminal' && query.queryKey[0] !== 'me' });
+    queryClient.removeQueries({ predicate: (query) => !(query.queryKey.length === 1 && (query.queryKey[0] === 'terminal' || query.queryKey[0] === 'me')) });
     navigate('/login', { replace: true });
   };
   return (

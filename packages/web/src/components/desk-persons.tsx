@@ -1,8 +1,8 @@
-import type { DeskCandidate } from '@renkei/api';
+import { formatCardNumber, type DeskCandidate } from '@renkei/api';
 import { Alert, Button, Card, Group, Radio, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, ApiError } from '../api.js';
+import { api, apiBlob, ApiError } from '../api.js';
 import { signWithMyNumberCard } from '../my-number.js';
 import { MyNumberPinForm } from './my-number-pin-form.js';
 
@@ -40,11 +40,16 @@ export function DeskPersons({ myNumberCards }: { myNumberCards: boolean }) {
 
   const issueCard = async (personId: string) => {
     setMessage(null);
-    const response = await fetch('/api/desk/cards', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ personId }) });
-    if (!response.ok) return failed(new ApiError(response.status, 'card', ((await response.json()) as { error: { message: string } }).error.message));
-    const url = URL.createObjectURL(await response.blob());
-    window.open(url, '_blank');
-    setMessage({ color: 'teal', text: t('desk.cardIssued', { number: response.headers.get('x-card-number')?.replace(/(\d{4})(?=\d)/g, '$1 ') }) });
+    try {
+      const { blob, headers } = await apiBlob('POST', '/api/desk/cards', { personId });
+      const url = URL.createObjectURL(blob);
+      window.open(url, '_blank');
+      // The new window has its own copy once it has loaded the document.
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+      setMessage({ color: 'teal', text: t('desk.cardIssued', { number: formatCardNumber(headers.get('x-card-number') ?? '') }) });
+    } catch (e) {
+      failed(e);
+    }
   };
 
   const link = async (otherPersonId: string) => {

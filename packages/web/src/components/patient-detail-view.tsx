@@ -1,4 +1,4 @@
-import type { PatientDetail } from '@renkei/api';
+import { formatCardNumber, type PatientDetail } from '@renkei/api';
 import { Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -39,7 +39,7 @@ export function PatientDetailView({ accessId }: { accessId: string }) {
             {d.card && (
               <>
                 <Title order={6} component="span">
-                  {d.card.number.replace(/(\d{4})(?=\d)/g, '$1 ')}
+                  {formatCardNumber(d.card.number)}
                 </Title>{' '}
                 {t(`detail.cardStatus.${d.card.status}`, { defaultValue: d.card.status })}（{t('detail.issued')} {d.card.issuedAt.slice(0, 10)}）
               </>

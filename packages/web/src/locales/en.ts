@@ -21,6 +21,7 @@ export const en: Messages = {
     title: 'Open with the My Number card',
     help: 'Place the My Number card on the card reader and ask the patient to enter their 4-digit user-authentication PIN.',
     pin: 'PIN (4 digits)',
+    pinFormat: 'Enter the 4-digit user-authentication PIN',
     open: 'Open with card',
     column: 'My Number card',
     bound: 'Registered',

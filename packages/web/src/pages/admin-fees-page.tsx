@@ -1,4 +1,4 @@
-import type { FeeList, Me } from '@renkei/api';
+import { isoMonth, MONTHLY_BASE_FEE_YEN, type FeeList, type Me } from '@renkei/api';
 import { Alert, Anchor, Button, Card, Group, Loader, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -22,7 +22,7 @@ function lastMonth(): string {
 export function AdminFeesPage({ me }: { me: Me }) {
   const { t } = useTranslation();
   const [month, setMonth] = useState(lastMonth());
-  const valid = /^\d{4}-(0[1-9]|1[0-2])$/.test(month);
+  const valid = isoMonth.safeParse(month).success;
   const operator = me.user.role === 'operator';
   const list = useQuery({ queryKey: ['fees', month], queryFn: () => api<FeeList>('GET', `/api/admin/fees/${month}`), enabled: valid && operator });
 
@@ -30,7 +30,7 @@ export function AdminFeesPage({ me }: { me: Me }) {
     <Stack maw={1100} mx="auto">
       <Title order={3}>{t('admin.fees.title')}</Title>
       <Text size="sm" c="dimmed">
-        {t('admin.fees.help', { fee: yen(6500) })}
+        {t('admin.fees.help', { fee: yen(MONTHLY_BASE_FEE_YEN) })}
       </Text>
       <Group align="end">
         <TextInput type="month" label={t('admin.fees.month')} value={month} onChange={(e) => setMonth(e.currentTarget.value)} data-testid="fee-month" />

@@ -33,6 +33,8 @@ export function DeskPage({ myNumberCards }: { myNumberCards: boolean }) {
     if (keyKind === 'card') return { card };
     const entered = pin;
     setPin('');
+    // The card locks after three wrong PINs: nothing short of four digits goes to it.
+    if (!/^\d{4}$/.test(entered)) throw new ApiError(0, 'pin-format', t('myNumber.pinFormat'));
     return { myNumber: await signWithMyNumberCard('identify', entered, t('myNumber.helperUnreachable')) };
   };
   const consent = (withdrawn: boolean) =>
