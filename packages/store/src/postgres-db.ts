@@ -10,8 +10,8 @@ import type { Db, QueryResult } from './db.js';
  * time costs as much as running them. A PGlite shared over its socket needs it
  * off: its connections share one backend, where statement names would collide.
  */
-export async function openPostgres(url: string, options: { prepare?: boolean } = {}): Promise<Db> {
-  const pool = new pg.Pool({ connectionString: url, max: 8 });
+export async function openPostgres(url: string, options: { prepare?: boolean; connections?: number } = {}): Promise<Db> {
+  const pool = new pg.Pool({ connectionString: url, max: options.connections ?? 8 });
   // An idle connection the server closed (restart, terminated backend) is dropped
   // by the pool and replaced on the next query; it must not bring the process down.
   pool.on('error', () => undefined);

@@ -27,6 +27,26 @@ describe('an embedded store held by a server', () => {
     await cli.close();
   });
 
+  it('answers many concurrent parameterized queries of the server, none taking another\'s parameters', async () => {
+    // Large parameters arrive at the socket in several reads: the queries' messages must not interleave.
+    const padding = 'x'.repeat(200_000);
+    await server.clinical.exec('CREATE TABLE concurrency_test (n integer)');
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        i % 3 === 0
+          ? server.clinical.query<{ n: number }>('SELECT $1::int AS n', [i])
+          : i % 3 === 1
+            ? server.clinical.query<{ n: number }>('SELECT $1::int + length($2::text) - $3::int AS n', [i, padding, padding.length])
+            : server.clinical.transaction(async (tx) => {
+                await tx.query('INSERT INTO concurrency_test VALUES ($1)', [i]);
+                return tx.query<{ n: number }>('SELECT $1::int + $2::int AS n', [i, 0]);
+              }),
+      ),
+    );
+    expect(answers.map((a) => a.rows[0]!.n)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    await server.clinical.exec('DROP TABLE concurrency_test');
+  });
+
   it('keeps one connection\'s transaction apart from the server\'s own queries', async () => {
     const cli = await openStores(config());
     let release!: () => void;

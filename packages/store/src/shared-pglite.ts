@@ -20,6 +20,15 @@ export const socketDirOf = (dataDir: string, store: string) => path.join(dataDir
 const socketUrl = (socketDir: string) => `postgres://postgres@/postgres?host=${encodeURIComponent(socketDir)}`;
 
 /** Opens the embedded store in `dbDir` and serves it at `socketDir`; the Db returned goes through the socket too. */
+/**
+ * How a process talks to a served PGlite: one connection, without named
+ * statements. The socket server hands each connection's messages to the one
+ * backend as they arrive, so two connections of one process could interleave
+ * one query's parse and another's bind; one connection keeps each query whole,
+ * and a transaction keeps it until it ends.
+ */
+const SERVED = { prepare: false, connections: 1 };
+
 export async function openSharedPglite(dbDir: string, socketDir: string): Promise<Db> {
   await mkdir(socketDir, { recursive: true, mode: 0o700 });
   const socketPath = path.join(socketDir, SOCKET_FILE);
@@ -28,7 +37,7 @@ export async function openSharedPglite(dbDir: string, socketDir: string): Promis
   await server.start();
   let db: Db;
   try {
-    db = servedDb(await openPostgres(socketUrl(socketDir), { prepare: false }));
+    db = servedDb(await openPostgres(socketUrl(socketDir), SERVED));
   } catch (error) {
     await server.stop();
     await pglite.close();
@@ -54,7 +63,7 @@ export async function connectToSharedPglite(socketDir: string): Promise<Db | und
     return undefined;
   }
   try {
-    return servedDb(await openPostgres(socketUrl(socketDir), { prepare: false }));
+    return servedDb(await openPostgres(socketUrl(socketDir), SERVED));
   } catch (error) {
     if (!/ECONNREFUSED|ENOENT/.test(String((error as Error).message ?? error))) throw error;
     await rm(socketPath, { force: true });
