@@ -6,6 +6,7 @@
  * are flagged for review.
  */
 import { authenticate, hashPassword, passwordProblem, type AccessPolicy, type Role } from '@renkei/access';
+import type { UserItem } from '@renkei/api';
 import type { Db } from '@renkei/store';
 import { facilityRequired, scopeCoversFacility, scopeCoversUser, scopeFacility, scopeMayGrantRole, type AdminScope } from './admin-permissions.js';
 import { AdminRefusal, credentialRefusal } from './admin-refusal.js';
@@ -41,20 +42,8 @@ export function newPasswordProblem(password: string, context: { userId: string; 
   return undefined;
 }
 
-export interface UserListing {
-  id: string;
-  displayName: string;
-  role: Role;
-  facilityCode: string | null;
-  facilityName: string | null;
-  email: string | null;
-  active: boolean;
-  mustChangePassword: boolean;
-  lastLoginAt: Date | null;
-  createdAt: Date;
-  /** Not used for the configured number of days: review whether the person still needs it. */
-  unused: boolean;
-}
+/** A user as the console lists them (`UserItem`), with dates still dates. */
+export type UserListing = Omit<UserItem, 'lastLoginAt' | 'createdAt'> & { lastLoginAt: Date | null; createdAt: Date };
 
 interface UserRow {
   id: string;

@@ -268,6 +268,11 @@ describe.each(testEngines())('network administration on %s', (engine) => {
         await client.close();
       }
       expect((await network.stores.identity.query("SELECT 1 FROM users WHERE id = 'sneaky'")).rows).toEqual([]);
+      // Personal settings ask who is logged in before reading what was sent.
+      const nobody = await Client.terminal(server, network);
+      expect((await nobody.call('POST', '/api/me/password', {})).status).toBe(401);
+      expect((await nobody.call('POST', '/api/me/email', { email: 'not an address' })).status).toBe(401);
+      await nobody.close();
     });
 
     it('flags IDs unused for the configured period', async () => {

@@ -16,10 +16,10 @@ export function registerServe(program: Command): void {
     .option('--port <port>', 'TCP port', '8443')
     .option('--host <host>', 'address to listen on (default: every address, IPv6 and IPv4)')
     .option('--demo', 'seed demo data if needed, and accept connections from this PC as the demo terminal')
-    .option('--card-helper-url <url>', 'where browsers find the card helper (renkei-card-helper) on their PC', 'http://127.0.0.1:18411')
+    .option('--card-helper-url <url>', 'where browsers find the card helper (renkei-card-helper) on their PC (default: http://127.0.0.1:18411)')
     .option('--trusted-proxy <address>', 'a fronting proxy that verifies client certificates; its X-SSL-Client-* headers are trusted from this address only')
-    .option('--prefecture <code>', "the network's prefecture (都道府県番号): facilities elsewhere join only with the steering committee's approval", process.env.RENKEI_NETWORK_PREFECTURE ?? '37')
-    .action(async (options: { port: string; host?: string; demo?: boolean; trustedProxy?: string; cardHelperUrl: string; prefecture: string }, command: Command) => {
+    .option('--prefecture <code>', "the network's prefecture (都道府県番号): facilities elsewhere join only with the steering committee's approval (default: $RENKEI_NETWORK_PREFECTURE, else 37, Kagawa)")
+    .action(async (options: { port: string; host?: string; demo?: boolean; trustedProxy?: string; cardHelperUrl?: string; prefecture?: string }, command: Command) => {
       const port = Number(options.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CommandError(`--port ${options.port} is not a port number`);
       const context = await openContext(command.optsWithGlobals().dataDir, { share: true });
@@ -41,7 +41,7 @@ export function registerServe(program: Command): void {
             cardHelperUrl: options.cardHelperUrl,
             webRoot: WEB_ROOT,
             logger: !options.demo,
-            networkPrefecture: options.prefecture,
+            networkPrefecture: options.prefecture ?? process.env.RENKEI_NETWORK_PREFECTURE,
           },
           tls,
         );

@@ -12,8 +12,8 @@ export async function settingsRoutes(app: FastifyInstance, options: ResolvedOpti
 
   /** Also the way out of a one-time password: the gate lets nothing else through until it is changed. */
   app.post('/api/me/password', async (request) => {
-    const passwords = parseBody(changePasswordRequest, request.body);
     const session = requireSession(request);
+    const passwords = parseBody(changePasswordRequest, request.body);
     await audited(request, options, { action: 'me.password', detail: {} }, () =>
       changeOwnPassword(options.stores.identity, { id: session.user.id, sessionTokenHash: session.tokenHash }, passwords, options.policy),
     );
@@ -21,9 +21,9 @@ export async function settingsRoutes(app: FastifyInstance, options: ResolvedOpti
   });
 
   app.post('/api/me/email', async (request): Promise<OwnSettings> => {
+    const session = requireSession(request);
     const { email } = parseBody(changeEmailRequest, request.body);
     // The address itself stays out of the audit trail: that it changed is enough.
-    const session = requireSession(request);
     await audited(request, options, { action: 'me.email', detail: { cleared: email === '' } }, () => changeOwnEmail(options.stores.identity, session.user.id, email === '' ? null : email));
     return { email: email === '' ? null : email };
   });
