@@ -4,7 +4,7 @@
  * nothing (ids are made here), so a file can be built while the one before it
  * is still being written.
  */
-import type { IdentityCache, PersonObservation } from '@renkei/identity';
+import type { IdentityCache, ObservationFilter, PersonObservation } from '@renkei/identity';
 import { timeOrderedId } from '@renkei/store';
 import { UkeFormatError, type ClaimFileHeader, type ClaimFileItem, type Receipt } from '@renkei/uke';
 import { eventRow, fileColumns, insurerOf, receiptRow, type FileColumns } from './copy-rows.js';
@@ -13,11 +13,14 @@ import { forEachEvent, type SectionOf } from './history-events.js';
 
 export type FileChunk =
   | { type: 'header'; header: ClaimFileHeader; fileId: string }
+  /** `observations`: what the batch's receipts show of their persons that the run has not passed on before. */
   | { type: 'batch'; receipts: number; events: number; receiptRows: Uint8Array; eventRows: Uint8Array; observations: PersonObservation[] }
   | { type: 'end'; lines: number };
 
 export interface BuildContext {
   cache: IdentityCache;
+  /** Persons go to the registry only with what it does not have from this run yet. */
+  filter: ObservationFilter;
   sectionOf: SectionOf;
   batchSize: number;
   fileName: string;
@@ -53,7 +56,7 @@ export async function* buildBatches(items: AsyncIterable<ClaimFileItem>, context
       }
       const id = CopyWriter.encode(timeOrderedId());
       const observation = observationOf(receipt, header!.facilityCode, context.cache);
-      observations.push(observation);
+      if (context.filter.passes(observation)) observations.push(observation);
       receiptRow(receiptRows, id, file!, observation.pseudonym, receipt);
       forEachEvent(receipt, context.sectionOf, (event) => eventRow(eventRows, id, event));
       if (receiptRows.rows >= context.batchSize) yield batch();
@@ -84,6 +87,7 @@ function observationOf(receipt: Receipt, facilityCode: string, cache: IdentityCa
     birthDate: patient.birthDate,
     sex: patient.sex,
     memberHash: '',
+    nameHash: '',
     pseudonym: '',
     name: patient.name,
     kana: patient.kana,
@@ -92,5 +96,7 @@ function observationOf(receipt: Receipt, facilityCode: string, cache: IdentityCa
   const { hash, pseudonym } = cache.member(observation);
   observation.memberHash = hash;
   observation.pseudonym = pseudonym;
+  const name = patient.name.trim();
+  if (name !== '') observation.nameHash = cache.nameHash(name);
   return observation;
 }

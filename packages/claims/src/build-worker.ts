@@ -9,7 +9,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
-import { IdentityCache } from '@renkei/identity';
+import { IdentityCache, ObservationFilter } from '@renkei/identity';
 import type { ServerKeys } from '@renkei/store';
 import { parseClaimFile, UkeFormatError } from '@renkei/uke';
 import { buildBatches } from './build-batches.js';
@@ -20,6 +20,7 @@ const port = parentPort!;
 // Only the keys that derive keyed hashes and pseudonyms cross to the worker.
 const keys = { lookup: Buffer.from(data.lookupKey), pseudonym: Buffer.from(data.pseudonymKey) } as ServerKeys;
 const cache = new IdentityCache(keys);
+const filter = new ObservationFilter();
 const sectionOf = (code: string) => data.sections.get(code);
 
 let credits = data.ahead;
@@ -37,7 +38,7 @@ for (const [index, filePath] of data.files.entries()) {
   try {
     const { size } = await stat(filePath);
     const items = parseClaimFile(readWithProgress(filePath, size, index), { fileName });
-    for await (const chunk of buildBatches(items, { cache, sectionOf, batchSize: data.batchSize, fileName })) {
+    for await (const chunk of buildBatches(items, { cache, filter, sectionOf, batchSize: data.batchSize, fileName })) {
       if (chunk.type !== 'batch') {
         send({ type: 'chunk', file: index, chunk });
         continue;

@@ -143,6 +143,18 @@ describe.each(testEngines())('ingest on %s', (engine) => {
     expect(await count(stores, 'identity', 'person_names')).toBe(2);
   });
 
+  it('registers in one run what later files add: the earlier month of a late receipt, a new spelling of the name', async () => {
+    const november = await writeClaims(dir, 'november.UKE', [IR('202412'), RE(1, '香川　花子', '2', '19900101'), HO('12', '35'), GO].map((l) => l.replace('202410', '202411')));
+    const again = await writeClaims(dir, 'again.UKE', [IR('202501'), RE(1, '香川　花子', '2', '19900101'), HO('12', '35'), GO].map((l) => l.replace('202410', '202412')));
+    const late = await writeClaims(dir, 'late.UKE', [IR('202501'), RE(1, '香川　花子', '2', '19900101'), HO('12', '35'), GO]);
+    const renamed = await writeClaims(dir, 'renamed.UKE', [IR('202502'), RE(1, '高松　花子', '2', '19900101'), HO('12', '35'), GO].map((l) => l.replace('202410', '202501')));
+    await ingestClaimFiles(stores, keys, [november, again, late, renamed]);
+    expect(await count(stores, 'identity', 'persons')).toBe(1);
+    const months = async (sql: string) => (await stores.identity.query<{ month: string }>(sql)).rows.map((r) => r.month);
+    expect(await months("SELECT to_char(first_service_month, 'YYYY-MM') AS month FROM enrollments")).toEqual(['2024-10']);
+    expect(await months("SELECT to_char(first_service_month, 'YYYY-MM') AS month FROM person_names ORDER BY first_service_month")).toEqual(['2024-10', '2025-01']);
+  });
+
   it('ingests a run of files in order: a file given twice is read once, and a refusal stops the run but keeps the files before it', async () => {
     const first = await writeClaims(dir, 'first.UKE', [IR('202411'), RE(1, '香川　一郎', '1', '19600101'), HO('12', '34'), SY('8833421', '20241001'), GO]);
     const second = await writeClaims(dir, 'second.UKE', [IR('202412'), RE(1, '香川　二郎', '1', '19610101'), HO('12', '36'), SY('8833421', '20241001'), GO]);

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { deriveServerKeys } from '@renkei/store';
 import { decryptField, encryptField } from './field-crypto.js';
 import { holderKeyHash, memberKeyHash } from './member-key.js';
+import { ObservationFilter } from './observation-filter.js';
+import type { PersonObservation } from './person-registry.js';
 import { enrollmentPseudonym, personPseudonym } from './pseudonym.js';
 
 const keys = deriveServerKeys(Buffer.alloc(32, 1));
@@ -53,5 +55,28 @@ describe('pseudonyms', () => {
     expect(personPseudonym(keys.pseudonym, id)).not.toContain(id.slice(0, 8));
     // An enrollment pseudonym and a person pseudonym never coincide, even for the same input.
     expect(personPseudonym(keys.pseudonym, hash)).not.toBe(p);
+  });
+});
+
+describe('observation filter', () => {
+  const seen = (memberHash: string, serviceMonth: string, nameHash: string): PersonObservation => ({
+    insurerNumber: '06370015', symbol: '12', number: '34', branch: '', birthDate: '1960-01-01', sex: 1,
+    name: nameHash === '' ? '' : '香川　一郎', kana: null, memberHash, nameHash, serviceMonth,
+  });
+
+  it('passes on what the registry does not have from the run yet: a new enrollment, a new spelling, an earlier month', () => {
+    const filter = new ObservationFilter();
+    expect(filter.passes(seen('m1', '2024-11', 'n1'))).toBe(true);
+    // The same person again, in the same or a later month: nothing new.
+    expect(filter.passes(seen('m1', '2024-11', 'n1'))).toBe(false);
+    expect(filter.passes(seen('m1', '2024-12', 'n1'))).toBe(false);
+    // A late receipt moves the enrollment's first month back; a new spelling is a new name.
+    expect(filter.passes(seen('m1', '2024-10', 'n1'))).toBe(true);
+    expect(filter.passes(seen('m1', '2024-12', 'n2'))).toBe(true);
+    expect(filter.passes(seen('m1', '2024-11', 'n2'))).toBe(true);
+    // Without a name only the enrollment counts; another card is another enrollment.
+    expect(filter.passes(seen('m1', '2024-10', ''))).toBe(false);
+    expect(filter.passes(seen('m2', '2024-12', ''))).toBe(true);
+    expect(filter.passes(seen('m2', '2024-12', 'n1'))).toBe(true);
   });
 });

@@ -1,5 +1,6 @@
 export { decryptField, encryptField } from './field-crypto.js';
 export { IdentityCache, type StoredEnrollment } from './identity-cache.js';
+export { ObservationFilter } from './observation-filter.js';
 export { findPersonByMember, type MemberQuery, type PersonMatch } from './find-person.js';
 export { birthDateHash, holderKeyHash, memberKeyHash, nameHash, normalizeKeyPart, type Member } from './member-key.js';
 export { PersonRegistry, type PersonObservation } from './person-registry.js';

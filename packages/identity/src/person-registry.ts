@@ -12,6 +12,8 @@ export interface PersonObservation extends Member {
   serviceMonth: string;
   /** memberKeyHash of the observation (the caller has it already: it derives the receipt's pseudonym). */
   memberHash: string;
+  /** nameHash of the name without surrounding blanks; '' when there is no name. */
+  nameHash: string;
 }
 
 interface Enrollment {
@@ -53,11 +55,9 @@ export class PersonRegistry {
         e.firstMonth = month;
         e.observation = o;
       }
-      const name = o.name.trim();
-      if (name !== '') {
-        const hash = this.cache.nameHash(name);
-        const seen = e.names.get(hash);
-        if (!seen || month < seen.month) e.names.set(hash, { observation: o, month });
+      if (o.nameHash !== '') {
+        const seen = e.names.get(o.nameHash);
+        if (!seen || month < seen.month) e.names.set(o.nameHash, { observation: o, month });
       }
     }
     // What this run knows to be stored already needs no query.
@@ -97,8 +97,12 @@ export class PersonRegistry {
   private async matchHolders(unmatched: Enrollment[]): Promise<Enrollment[]> {
     if (unmatched.length === 0) return [];
     const holderOf = new Map(unmatched.map((e) => [e, holderKeyHash(this.keys.lookup, e.observation)]));
+    // One index probe per card: a filter over the whole table, which the planner
+    // picks while the table is young, costs as much as the table has rows, per card.
     const { rows } = await this.db.query<{ holder_key_hash: string; person_id: string; branch: string }>(
-      'SELECT holder_key_hash, person_id, branch FROM enrollments WHERE holder_key_hash = ANY($1::text[])',
+      `SELECT e.holder_key_hash, e.person_id, e.branch
+         FROM unnest($1::text[]) AS h(hash)
+         CROSS JOIN LATERAL (SELECT holder_key_hash, person_id, branch FROM enrollments WHERE holder_key_hash = h.hash OFFSET 0) e`,
       [[...new Set(holderOf.values())]],
     );
     const byHolder = new Map<string, Array<{ personId: string; branch: string }>>();
