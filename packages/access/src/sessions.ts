@@ -33,3 +33,8 @@ export async function resumeSession(db: Db, token: string, terminalSerial: strin
 export async function closeSession(db: Db, hash: string, now = new Date()): Promise<void> {
   await db.query('UPDATE sessions SET ended_at = $2 WHERE token_hash = $1 AND ended_at IS NULL', [hash, now]);
 }
+
+/** Ends every open session of a user (deactivated, password reset or changed), except the one `keep` names. */
+export async function endSessionsOf(db: Db, userId: string, now = new Date(), keep?: string): Promise<void> {
+  await db.query('UPDATE sessions SET ended_at = $2 WHERE user_id = $1 AND ended_at IS NULL AND token_hash IS DISTINCT FROM $3', [userId, now, keep ?? null]);
+}

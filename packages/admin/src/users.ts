@@ -5,7 +5,7 @@
  * user then must choose their own at the next login. IDs unused for a while
  * are flagged for review.
  */
-import { authenticate, hashPassword, passwordProblem, type AccessPolicy, type Role } from '@renkei/access';
+import { authenticate, endSessionsOf, hashPassword, passwordProblem, type AccessPolicy, type Role } from '@renkei/access';
 import type { UserItem } from '@renkei/api';
 import type { Db } from '@renkei/store';
 import { facilityRequired, scopeCoversFacility, scopeCoversUser, scopeFacility, scopeMayGrantRole, type AdminScope } from './admin-permissions.js';
@@ -135,7 +135,7 @@ export async function setUserActive(identity: Db, scope: AdminScope, userId: str
     if (active) await tx.query('UPDATE users SET active = true, deactivated_at = NULL, failed_logins = 0, locked_until = NULL WHERE id = $1', [user.id]);
     else {
       await tx.query('UPDATE users SET active = false, deactivated_at = $2 WHERE id = $1', [user.id, now]);
-      await tx.query('UPDATE sessions SET ended_at = $2 WHERE user_id = $1 AND ended_at IS NULL', [user.id, now]);
+      await endSessionsOf(tx, user.id, now);
     }
     return { id: user.id, facilityCode: user.facilityCode };
   });
@@ -149,7 +149,7 @@ export async function resetUserPassword(identity: Db, scope: AdminScope, userId:
     const user = await userInScope(tx, scope, userId);
     if (user.id === actorId) throw credentialRefusal('own-account', 'change your own password in your personal settings');
     await tx.query('UPDATE users SET password_hash = $2, must_change_password = true, failed_logins = 0, locked_until = NULL WHERE id = $1', [user.id, passwordHash]);
-    await tx.query('UPDATE sessions SET ended_at = $2 WHERE user_id = $1 AND ended_at IS NULL', [user.id, now]);
+    await endSessionsOf(tx, user.id, now);
     return { id: user.id, facilityCode: user.facilityCode, password };
   });
 }
@@ -174,7 +174,7 @@ export async function changeOwnPassword(
   const passwordHash = await hashPassword(passwords.newPassword);
   await identity.transaction(async (tx) => {
     await tx.query('UPDATE users SET password_hash = $2, must_change_password = false, password_changed_at = $3 WHERE id = $1', [user.id, passwordHash, now]);
-    await tx.query('UPDATE sessions SET ended_at = $3 WHERE user_id = $1 AND token_hash <> $2 AND ended_at IS NULL', [user.id, user.sessionTokenHash, now]);
+    await endSessionsOf(tx, user.id, now, user.sessionTokenHash);
   });
 }
 

@@ -163,7 +163,11 @@ describe.each(testEngines())('network administration on %s', (engine) => {
       const weak = await doctor.call('POST', '/api/me/password', { currentPassword: issued.body.password, newPassword: 'short' });
       expect(weak.status).toBe(400);
       expect(weak.body.error.message).toContain('12文字以上');
+      // A second session of the same ID ends with the change; the one used for it stays.
+      const other = await Client.terminal(server, network);
+      await login(other, 'dr-sanuki', issued.body.password);
       expect((await doctor.call('POST', '/api/me/password', { currentPassword: issued.body.password, newPassword: 'Setouchi-Umi-42' })).status).toBe(200);
+      expect((await other.call('GET', '/api/me')).status).toBe(401);
       expect((await doctor.call('GET', '/api/me')).body.user.mustChangePassword).toBe(false);
       expect((await doctor.call('POST', '/api/patient-access', { card: network.credentials.cards[0]!.qr })).status).toBe(201);
 
@@ -172,7 +176,7 @@ describe.each(testEngines())('network administration on %s', (engine) => {
       expect((await login(later, 'dr-sanuki', 'Setouchi-Umi-42')).status).toBe(200);
       expect(await auditOf('user.issue')).toContainEqual(expect.objectContaining({ actor: 'demo-operator', outcome: 'allowed', detail: expect.objectContaining({ user: 'dr-sanuki', role: 'doctor', facility: clinic }) }));
       expect(await auditOf('me.password')).toContainEqual(expect.objectContaining({ actor: 'dr-sanuki', outcome: 'allowed' }));
-      await Promise.all([operator.close(), doctor.close(), later.close()]);
+      await Promise.all([operator.close(), doctor.close(), other.close(), later.close()]);
     });
 
     it('a deactivated ID cannot log in and its open session ends at once; reactivated, it can again', async () => {
