@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Db } from '@renkei/store';
+import { closePatientAccesses } from './patient-access.js';
 import type { Session } from './sessions.js';
 
 /** bind: the desk binds a card; identify: the desk identifies the patient by it (consent, access log); present: a clinician opens the patient. */
@@ -68,8 +69,15 @@ export async function bindMyNumberCard(db: Db, personId: string, certificate: Ve
 
 /** Ends every binding of a person (the card was renewed, lost, or bound by mistake); accesses it opened close with it. Returns how many ended. */
 export async function unbindMyNumberCards(db: Db, personId: string, unboundBy: string, now = new Date()): Promise<number> {
-  const { rows } = await db.query('UPDATE my_number_bindings SET unbound_at = $2, unbound_by = $3 WHERE person_id = $1 AND unbound_at IS NULL RETURNING fingerprint', [personId, now, unboundBy]);
-  return rows.length;
+  return db.transaction(async (tx) => {
+    const { rows } = await tx.query<{ fingerprint: string }>(
+      'UPDATE my_number_bindings SET unbound_at = $2, unbound_by = $3 WHERE person_id = $1 AND unbound_at IS NULL RETURNING fingerprint',
+      [personId, now, unboundBy],
+    );
+    // What the card opened stays closed, even if it is bound again.
+    for (const r of rows) await closePatientAccesses(tx, { myNumberFingerprint: r.fingerprint }, now);
+    return rows.length;
+  });
 }
 
 /** The person a certificate is bound to, if it is. */

@@ -49,9 +49,9 @@ export async function createNetworkCa(options: { name: string; years?: number })
 }
 
 /** A terminal certificate: client authentication only, naming the facility and the PC. */
-export async function issueTerminalCertificate(ca: NetworkCa, terminal: { facilityCode: string; name: string; days?: number }): Promise<IssuedCertificate> {
+export async function issueTerminalCertificate(ca: NetworkCa, terminal: { facilityCode: string | null; name: string; days?: number }): Promise<IssuedCertificate> {
   return issue(ca, {
-    subject: new x509.Name([{ CN: [terminal.name] }, { OU: [terminal.facilityCode] }, { O: ['Renkei terminal'] }]).toString(),
+    subject: new x509.Name([{ CN: [terminal.name] }, { OU: [terminal.facilityCode ?? 'secretariat'] }, { O: ['Renkei terminal'] }]).toString(),
     days: terminal.days ?? 2 * 365,
     extendedUsage: x509.ExtendedKeyUsage.clientAuth,
     extensions: [],

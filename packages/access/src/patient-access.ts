@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '@renkei/store';
 import { consentGivenSql } from '@renkei/identity';
-import { minutes, type AccessPolicy } from './policy.js';
+import { minutes, type AccessLimits } from './limits.js';
 import type { Session } from './sessions.js';
 
 /** What opened an access: a Renkei card, or a My Number card bound to the patient. */
@@ -15,7 +15,7 @@ export interface PatientAccess {
   expiresAt: Date;
 }
 
-export async function openPatientAccess(db: Db, session: Session, opened: { personId: string; key: PatientKey }, policy: AccessPolicy, now = new Date()): Promise<PatientAccess> {
+export async function openPatientAccess(db: Db, session: Session, opened: { personId: string; key: PatientKey }, policy: AccessLimits, now = new Date()): Promise<PatientAccess> {
   const id = randomBytes(18).toString('base64url');
   const expiresAt = new Date(now.getTime() + minutes(policy.patientAccessMinutes));
   const cardNumber = 'cardNumber' in opened.key ? opened.key.cardNumber : null;
@@ -29,8 +29,21 @@ export async function openPatientAccess(db: Db, session: Session, opened: { pers
 }
 
 /**
+ * Closes for good the accesses a key opened (a card suspended, revoked or
+ * replaced; a My Number card unbound) or, for a withdrawal of consent, all of
+ * the persons'. Reactivating the card or giving consent back opens nothing:
+ * the patient presents their card again.
+ */
+export async function closePatientAccesses(db: Db, opened: { cardNumber: string } | { myNumberFingerprint: string } | { personIds: readonly string[] }, now = new Date()): Promise<number> {
+  const [column, value] =
+    'cardNumber' in opened ? ['card_number = $1', opened.cardNumber] : 'myNumberFingerprint' in opened ? ['my_number_fingerprint = $1', opened.myNumberFingerprint] : ['person_id = ANY($1::uuid[])', [...opened.personIds]];
+  const { rows } = await db.query(`UPDATE patient_accesses SET closed_at = $2 WHERE ${column} AND closed_at IS NULL RETURNING id`, [value, now]);
+  return rows.length;
+}
+
+/**
  * The access behind an id, only for the session that opened it, before it
- * expires, while the key that opened it still works (a Renkei card reported
+ * expires, unless closed (see `closePatientAccesses`), while the key that opened it still works (a Renkei card reported
  * lost, or a My Number card unbound, closes what it opened), and while the
  * patient's consent stands (a withdrawal closes every open access at once).
  * `identifyCaller` asks the same question in its own query when it is given the access id.
@@ -60,7 +73,7 @@ export function openAccessSql(p: { id: string; sessionHash: string; terminal: st
   return `patient_accesses a
        LEFT JOIN cards c ON c.card_number = a.card_number
        LEFT JOIN my_number_bindings b ON b.fingerprint = a.my_number_fingerprint
-      WHERE a.id = ${p.id} AND a.session_token_hash = ${p.sessionHash} AND a.terminal_serial = ${p.terminal} AND a.expires_at > ${p.now}
+      WHERE a.id = ${p.id} AND a.session_token_hash = ${p.sessionHash} AND a.terminal_serial = ${p.terminal} AND a.expires_at > ${p.now} AND a.closed_at IS NULL
         AND (c.status = 'active' OR (b.unbound_at IS NULL AND b.person_id = a.person_id AND b.not_after > ${p.now}))
         AND ${consentGivenSql('a.person_id')}`;
 }

@@ -2,10 +2,10 @@ import type { Db } from '@renkei/store';
 import { identifyCaller } from './caller.js';
 import { normalizeSerial } from './network-ca.js';
 
-/** A registered PC of a facility, known by its certificate's serial. */
+/** A registered PC of a facility, or of the network's secretariat (no facility), known by its certificate's serial. */
 export interface Terminal {
   serial: string;
-  facilityCode: string;
+  facilityCode: string | null;
   name: string;
 }
 

@@ -1,27 +1,16 @@
+import { Refusal, type RefusalKind } from '@renkei/access';
+
 /**
  * Why an administrative action was refused: a participant, a terminal, a staff
- * ID or one's own settings alike. The edges answer by `kind` (the server: one
- * HTTP status per kind), record `code` in the audit trail, and show `answer`
- * to the user. Something outside the actor's scope is `not-found`, like one
- * that does not exist, so that another facility's IDs cannot be probed.
+ * ID or one's own settings alike (a `Refusal`, answered as every refusal is).
+ * Something outside the actor's scope is `not-found`, like one that does not
+ * exist, so that another facility's IDs cannot be probed.
  */
-export type RefusalKind = 'not-found' | 'conflict' | 'invalid' | 'forbidden';
-
-export class AdminRefusal extends Error {
-  /**
-   * @param message for the command line and the logs; it may name the id
-   * @param answer what a user is shown: Japanese, nothing personal (the message, unless given)
-   */
-  constructor(
-    readonly kind: RefusalKind,
-    readonly code: string,
-    message: string,
-    readonly answer: string = message,
-  ) {
-    super(message);
-    this.name = 'AdminRefusal';
-  }
+export class AdminRefusal extends Refusal {
+  override name = 'AdminRefusal';
 }
+
+export type { RefusalKind };
 
 /** The refusals of terminal certificates and staff IDs: each code's kind and answer, whichever terminal or ID it was. */
 const CREDENTIAL_REFUSALS = {
@@ -30,10 +19,12 @@ const CREDENTIAL_REFUSALS = {
   'unknown-facility': ['not-found', '該当する施設が見つかりません'],
   'facility-required': ['invalid', 'この職種には所属施設が必要です'],
   'role-not-allowed': ['forbidden', 'この職種のIDは発行できません（ネットワーク運用者のIDは運用者が発行します）'],
+  'licensed-role': ['forbidden', '医師・歯科医師・薬剤師・看護師のIDは、利用者申請を提出し、事務局の承認を受けて発行されます'],
+  'licensed-reset': ['forbidden', '医師・歯科医師・薬剤師・看護師のIDのパスワード再発行は事務局が行います'],
+  'application-not-found': ['not-found', '該当する利用者申請が見つからないか、すでに処理されています'],
   'id-taken': ['conflict', 'この利用者IDはすでに使われています。別のIDにしてください'],
   'own-account': ['conflict', '自分自身のIDにはこの操作はできません。パスワードは個人設定で変更してください'],
   'wrong-password': ['forbidden', '現在のパスワードが違います'],
-  'account-locked': ['forbidden', 'パスワードの誤りが続いたため、このIDは一時的にロックされています。しばらくしてからお試しください'],
 } as const satisfies Record<string, readonly [RefusalKind, string]>;
 
 export type CredentialRefusalCode = keyof typeof CREDENTIAL_REFUSALS;

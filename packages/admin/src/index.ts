@@ -1,9 +1,6 @@
-export { adminScope, facilityRequired, scopeCoversFacility, scopeCoversUser, scopeMayGrantRole, type AdminScope, type Administrator } from './admin-permissions.js';
 export { AdminRefusal, credentialRefusal, type CredentialRefusalCode, type RefusalKind } from './admin-refusal.js';
-export { seedDemoClaims } from './demo-claims.js';
-export { credentialsFile, readDemoCredentials, seedDemoNetwork, type DemoCredentials } from './demo-network.js';
 export { readablePassword } from './one-time-password.js';
-export { issueTerminal, listTerminals, renewTerminal, revokeTerminalInScope, type IssuedTerminal, type TerminalListing, type TerminalStatus } from './terminals.js';
+export { certifyTerminalOf, issueTerminal, listTerminals, registerIssuedTerminal, renewTerminal, revokeTerminalInScope, SECRETARIAT_NAME, type IssuedTerminal, type TerminalListing, type TerminalStatus } from './terminals.js';
 export {
   changeOwnEmail,
   changeOwnPassword,
@@ -20,4 +17,5 @@ export {
   type UserListing,
 } from './users.js';
 export * from './participants/index.js';
-export { seedDemoParticipants } from './demo-participants.js';
+export { applyForUser, decideUserApplication, listUserApplications, type UserApplication, type UserApplicationRequest } from './user-applications.js';
+export { listReviewItems, type ReviewItem, type ReviewKind } from './reviews.js';

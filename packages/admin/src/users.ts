@@ -5,10 +5,24 @@
  * user then must choose their own at the next login. IDs unused for a while
  * are flagged for review.
  */
-import { authenticate, endSessionsOf, hashPassword, passwordProblem, type AccessPolicy, type Role } from '@renkei/access';
 import type { UserItem } from '@renkei/api';
 import type { Db } from '@renkei/store';
-import { facilityRequired, scopeCoversFacility, scopeCoversUser, scopeFacility, scopeMayGrantRole, type AdminScope } from './admin-permissions.js';
+import {
+  authenticate,
+  endSessionsOf,
+  facilityRequired,
+  hashPassword,
+  isLicensedRole,
+  passwordProblem,
+  scopeCoversFacility,
+  scopeCoversUser,
+  scopeFacility,
+  scopeMayGrantRole,
+  scopeMayResetPassword,
+  type AccessLimits,
+  type AdminScope,
+  type Role,
+} from '@renkei/access';
 import { AdminRefusal, credentialRefusal } from './admin-refusal.js';
 import { readablePassword } from './one-time-password.js';
 
@@ -93,8 +107,12 @@ export interface NewStaffId {
 }
 
 /** Issues an ID with a one-time password, returned once; the user must change it at first login. */
-export async function issueUser(identity: Db, scope: AdminScope, user: NewStaffId, issuedBy: string): Promise<{ id: string; password: string }> {
-  if (!scopeMayGrantRole(scope, user.role)) throw credentialRefusal('role-not-allowed', `a facility administrator cannot issue the role ${user.role}`);
+export async function issueUser(identity: Db, scope: AdminScope, user: NewStaffId & { licenceNumber?: string | null; applicationId?: number }, issuedBy: string): Promise<{ id: string; password: string }> {
+  if (!scopeMayGrantRole(scope, user.role)) {
+    throw isLicensedRole(user.role)
+      ? credentialRefusal('licensed-role', `a facility administrator applies for a ${user.role} ID instead`)
+      : credentialRefusal('role-not-allowed', `a facility administrator cannot issue the role ${user.role}`);
+  }
   if (user.facilityCode === null && facilityRequired(user.role)) throw credentialRefusal('facility-required', `the role ${user.role} works at a facility: give its code`);
   // Another facility's code is refused like an unknown one.
   if (!scopeCoversFacility(scope, user.facilityCode)) throw credentialRefusal('unknown-facility', `unknown facility ${user.facilityCode}`);
@@ -106,9 +124,9 @@ export async function issueUser(identity: Db, scope: AdminScope, user: NewStaffI
       if (facility.rows.length === 0) throw credentialRefusal('unknown-facility', `unknown facility ${user.facilityCode}`);
     }
     const inserted = await tx.query(
-      `INSERT INTO users (id, display_name, role, facility_code, email, password_hash, must_change_password, issued_by)
-       VALUES ($1, $2, $3, $4, $5, $6, true, $7) ON CONFLICT (id) DO NOTHING RETURNING id`,
-      [user.id, user.displayName, user.role, user.facilityCode, user.email ?? null, passwordHash, issuedBy],
+      `INSERT INTO users (id, display_name, role, facility_code, email, password_hash, must_change_password, issued_by, licence_number, application_id)
+       VALUES ($1, $2, $3, $4, $5, $6, true, $7, $8, $9) ON CONFLICT (id) DO NOTHING RETURNING id`,
+      [user.id, user.displayName, user.role, user.facilityCode, user.email ?? null, passwordHash, issuedBy, user.licenceNumber ?? null, user.applicationId ?? null],
     );
     if (inserted.rows.length === 0) throw credentialRefusal('id-taken', `the ID ${user.id} is taken`);
   });
@@ -141,14 +159,20 @@ export async function setUserActive(identity: Db, scope: AdminScope, userId: str
   });
 }
 
-/** A new one-time password for a user who forgot theirs: their sessions end, a lockout lifts, and they choose a new one at login. */
+/**
+ * A new one-time password for a user who forgot theirs: their sessions end, a
+ * lockout lifts, and they choose a new one at login. Only the operator resets
+ * a clinician's ID (a facility administrator who could would log in as them).
+ */
 export async function resetUserPassword(identity: Db, scope: AdminScope, userId: string, actorId: string, now = new Date()): Promise<{ id: string; facilityCode: string | null; password: string }> {
   const password = readablePassword();
   const passwordHash = await hashPassword(password);
   return identity.transaction(async (tx) => {
     const user = await userInScope(tx, scope, userId);
     if (user.id === actorId) throw credentialRefusal('own-account', 'change your own password in your personal settings');
+    if (!scopeMayResetPassword(scope, user)) throw credentialRefusal('licensed-reset', `only the operator resets the password of a ${user.role} ID`);
     await tx.query('UPDATE users SET password_hash = $2, must_change_password = true, failed_logins = 0, locked_until = NULL WHERE id = $1', [user.id, passwordHash]);
+    await tx.query('DELETE FROM login_failures WHERE user_id = $1', [user.id]);
     await endSessionsOf(tx, user.id, now);
     return { id: user.id, facilityCode: user.facilityCode, password };
   });
@@ -160,19 +184,19 @@ export async function resetUserPassword(identity: Db, scope: AdminScope, userId:
  */
 export async function changeOwnPassword(
   identity: Db,
-  user: { id: string; sessionTokenHash: string },
+  user: { id: string; sessionTokenHash: string; terminalSerial: string },
   passwords: { currentPassword: string; newPassword: string },
-  policy: AccessPolicy,
+  limits: AccessLimits,
+  commit: <T>(work: (tx: Db) => Promise<T>) => Promise<T> = (work) => identity.transaction(work),
   now = new Date(),
 ): Promise<void> {
-  // The current password is checked as a login is: wrong guesses count towards the lockout, so a left-open session cannot be used to find it.
-  const proof = await authenticate(identity, user.id, passwords.currentPassword, policy, now);
-  if (proof.status === 'locked') throw credentialRefusal('account-locked', 'too many wrong passwords: the ID is locked for a while');
-  if (proof.status !== 'ok') throw credentialRefusal('wrong-password', 'the current password is wrong');
+  // The current password is checked as a login is, and counts as one: a left-open session cannot be used to find it, nor raced.
+  const proof = await authenticate(identity, { userId: user.id, password: passwords.currentPassword, terminalSerial: user.terminalSerial }, limits, now);
+  if (proof.status !== 'ok') throw credentialRefusal('wrong-password', `the current password was refused (${proof.reason})`);
   const problem = newPasswordProblem(passwords.newPassword, { userId: user.id, currentPassword: passwords.currentPassword });
   if (problem) throw new AdminRefusal('invalid', 'weak-password', problem);
   const passwordHash = await hashPassword(passwords.newPassword);
-  await identity.transaction(async (tx) => {
+  await commit(async (tx) => {
     await tx.query('UPDATE users SET password_hash = $2, must_change_password = false, password_changed_at = $3 WHERE id = $1', [user.id, passwordHash, now]);
     await endSessionsOf(tx, user.id, now, user.sessionTokenHash);
   });

@@ -4,6 +4,9 @@
  * Pure: no Node, no DOM, so both sides import it.
  */
 import { z } from 'zod';
+import { plainText } from './plain-text.js';
+
+export { PLAIN_TEXT, plainText } from './plain-text.js';
 
 export const loginRequest = z.object({
   userId: z.string().trim().min(1).max(64),
@@ -70,8 +73,17 @@ export interface DeskCandidate {
 }
 
 /** Issue a card to a person; with `replacing`, the old card stops working at once. */
+/** The identity document the desk checked before issuing a card: 保険証, マイナ保険証, 資格確認書, or another. */
+export const IDENTITY_DOCUMENTS = ['health-insurance-card', 'my-number-insurance-card', 'eligibility-certificate', 'other'] as const;
+
+/**
+ * Issue a card to a person found through the identity check: a person holds
+ * one working card, so every card before it stops at once (`replacing`, if
+ * given, must be one of them).
+ */
 export const deskIssueCard = z.object({
   personId: z.string().uuid(),
+  identityDocument: z.enum(IDENTITY_DOCUMENTS),
   replacing: z.string().regex(/^\d{16}$/).optional(),
 });
 
@@ -85,10 +97,22 @@ export const deskUndoLink = z.object({
   linkId: z.number().int().positive(),
 });
 
-export const deskCardStatus = z.object({
-  cardNumber: z.string().regex(/^\d{16}$/),
-  status: z.enum(['active', 'suspended', 'revoked']),
-});
+/**
+ * Suspend, revoke (a lost card) or reactivate a card: with the card itself in
+ * hand (its QR text, or the patient's My Number card), or, for a card that is
+ * lost, by its number for the person found through the identity check.
+ */
+export const deskCardStatus = z
+  .object({
+    status: z.enum(['active', 'suspended', 'revoked']),
+    card: z.string().min(1).max(200).optional(),
+    myNumber: myNumberSignature.optional(),
+    cardNumber: z.string().regex(/^\d{16}$/).optional(),
+    personId: z.string().uuid().optional(),
+  })
+  .refine((r) => [r.card !== undefined, r.myNumber !== undefined, r.cardNumber !== undefined && r.personId !== undefined].filter(Boolean).length === 1, {
+    message: 'give the card (QR text), the My Number card, or the card number with the person found',
+  });
 
 export const deskCardRequest = z
   .object({ card: z.string().min(1).max(200).optional(), myNumber: myNumberSignature.optional() })
@@ -140,11 +164,12 @@ export const complaintQuery = z.object({
   q: z.string().trim().min(1).max(50),
 });
 
-export type Role = 'doctor' | 'dentist' | 'pharmacist' | 'nurse' | 'clerk' | 'liaison' | 'facility-admin' | 'operator';
+export type Role = 'doctor' | 'dentist' | 'pharmacist' | 'nurse' | 'technologist' | 'clerk' | 'liaison' | 'facility-admin' | 'operator';
 
 export interface Me {
   user: { id: string; displayName: string; role: Role; facilityCode: string | null; facilityName: string | null; mustChangePassword: boolean };
-  terminal: { serial: string; name: string; facilityCode: string; demo: boolean };
+  /** facilityCode null: a terminal of the network's secretariat. */
+  terminal: { serial: string; name: string; facilityCode: string | null; demo: boolean };
   canReadHistories: boolean;
   /** Enrollment, cards, consent and the access log, at a facility desk. */
   canServeDesk: boolean;
@@ -152,6 +177,8 @@ export interface Me {
   canAdminister: boolean;
   /** My Number cards are accepted here (JPKI trust is configured): the screens offer them. */
   myNumberCards: boolean;
+  /** Answered at login only: wrong passwords typed for this ID (anywhere) since its last login, so that the user notices an attack. */
+  failedLoginsSinceLastLogin?: number;
 }
 
 export interface PatientAccessOpened {
@@ -293,9 +320,10 @@ const facilityCode = z.string().regex(/^\d{10}$/);
 const p12Password = z.string().min(8).max(128);
 
 export const issueTerminalRequest = z.object({
-  facilityCode,
+  /** Null: a PC of the network's secretariat (the operator only). */
+  facilityCode: facilityCode.nullable(),
   /** The PC, as staff call it: 「外来1診察室」. */
-  name: z.string().trim().min(1).max(80),
+  name: plainText(1, 80),
   password: p12Password.optional(),
 });
 export type IssueTerminalRequest = z.infer<typeof issueTerminalRequest>;
@@ -304,18 +332,50 @@ export const renewTerminalRequest = z.object({
   password: p12Password.optional(),
 });
 
-export const ROLE_NAMES = ['doctor', 'dentist', 'pharmacist', 'nurse', 'clerk', 'liaison', 'facility-admin', 'operator'] as const satisfies readonly Role[];
+export const ROLE_NAMES = ['doctor', 'dentist', 'pharmacist', 'nurse', 'technologist', 'clerk', 'liaison', 'facility-admin', 'operator'] as const satisfies readonly Role[];
 
 export const issueUserRequest = z.object({
   /** One ID per person, never shared. */
   id: z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{2,63}$/),
-  displayName: z.string().trim().min(1).max(80),
+  displayName: plainText(1, 80),
   role: z.enum(ROLE_NAMES),
   /** Null for an operator who works for the network rather than a facility. */
   facilityCode: facilityCode.nullable(),
   email: z.string().trim().max(254).email().nullable().optional(),
 });
 export type IssueUserRequest = z.infer<typeof issueUserRequest>;
+
+/** The licensed roles, whose IDs a facility administrator applies for and the operator issues. */
+export const LICENSED_ROLE_NAMES = ['doctor', 'dentist', 'pharmacist', 'nurse'] as const satisfies readonly Role[];
+
+/** 利用者申請: a clinician's ID, applied for by their facility's administrator with the licence (医籍・歯科医籍・薬剤師名簿・看護師籍) number. */
+export const userApplicationRequest = z.object({
+  id: issueUserRequest.shape.id,
+  displayName: plainText(1, 80),
+  role: z.enum(LICENSED_ROLE_NAMES),
+  facilityCode,
+  email: z.string().trim().max(254).email().nullable().optional(),
+  licenceNumber: z.string().trim().regex(/^[0-9A-Za-z-]{1,20}$/),
+});
+export type UserApplicationRequestBody = z.infer<typeof userApplicationRequest>;
+
+export const userApplicationDecision = z.object({ approve: z.boolean(), note: plainText(0, 200).optional() });
+
+export interface UserApplicationItem {
+  applicationId: number;
+  id: string;
+  displayName: string;
+  role: Role;
+  facilityCode: string;
+  email: string | null;
+  licenceNumber: string;
+  appliedBy: string;
+  appliedAt: string;
+  status: 'pending' | 'approved' | 'refused';
+  decidedBy: string | null;
+  decidedAt: string | null;
+  decisionNote: string | null;
+}
 
 export const changePasswordRequest = z.object({
   currentPassword: z.string().min(1).max(256),
@@ -336,7 +396,8 @@ export interface FacilityChoice {
 
 export interface TerminalItem {
   serial: string;
-  facilityCode: string;
+  /** null: the secretariat's. */
+  facilityCode: string | null;
   facilityName: string;
   name: string;
   status: 'active' | 'revoked' | 'renewed' | 'expired';
@@ -355,7 +416,7 @@ export interface TerminalList {
 /** Answered once: the PKCS#12 (base64) and its password are not kept by the server. */
 export interface IssuedTerminalResponse {
   serial: string;
-  facilityCode: string;
+  facilityCode: string | null;
   name: string;
   notAfter: string;
   password: string;

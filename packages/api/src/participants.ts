@@ -4,6 +4,7 @@
  * public directory.
  */
 import { z } from 'zod';
+import { plainText } from './plain-text.js';
 
 export const PARTICIPANT_STATUS_VALUES = ['applied', 'active', 'suspended', 'left'] as const;
 export type ParticipantStatusValue = (typeof PARTICIPANT_STATUS_VALUES)[number];
@@ -34,7 +35,7 @@ export const MONTHLY_BASE_FEE_YEN = 6_500;
 
 export const isoMonth = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/);
 
-const name = z.string().trim().min(1).max(100);
+const name = plainText(1, 100);
 const statusChange = {
   status: z.enum(PARTICIPANT_STATUS_VALUES),
   effectiveOn: isoDate,
@@ -56,7 +57,7 @@ export const addFacilityRequest = z.object({
   code: z.string().trim().regex(/^\d{10}$/),
   name,
   kind: z.enum(FACILITY_KIND_VALUES),
-  address: z.string().trim().max(200).default(''),
+  address: plainText(0, 200).default(''),
   phone: z.string().trim().regex(/^[0-9-]{0,15}$/).default(''),
   /** The day the application was received; today if not given. */
   appliedOn: isoDate.optional(),
@@ -66,7 +67,7 @@ export type AddFacilityRequest = z.infer<typeof addFacilityRequest>;
 /** What may be edited of a facility; a facility administrator may edit only address and phone of their own. */
 export const updateFacilityRequest = z.object({
   name: name.optional(),
-  address: z.string().trim().max(200).optional(),
+  address: plainText(0, 200).optional(),
   phone: z.string().trim().regex(/^[0-9-]{0,15}$/).optional(),
 });
 export type UpdateFacilityRequest = z.infer<typeof updateFacilityRequest>;

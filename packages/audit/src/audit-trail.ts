@@ -15,6 +15,8 @@ export interface AuditEntry {
   pseudonym?: string | null;
   outcome: 'allowed' | 'refused' | 'failed';
   detail?: Record<string, unknown>;
+  /** When it happened, if not now: a record that waited in the outbox keeps the time of its change. */
+  at?: Date;
 }
 
 export interface AuditVerification {
@@ -36,42 +38,46 @@ export async function appendAudit(db: Db, auditKey: Buffer, entry: AuditEntry): 
 /** Appends records in order, in one transaction: the chain head is locked once for all of them. */
 export async function appendAuditBatch(db: Db, auditKey: Buffer, entries: readonly AuditEntry[]): Promise<Array<{ id: number; hash: string }>> {
   if (entries.length === 0) return [];
-  return db.transaction(async (tx) => {
-    const head = await tx.query<{ last_id: string; last_hash: string }>('SELECT last_id, last_hash FROM audit_chain_head FOR UPDATE');
-    let id = Number(head.rows[0]!.last_id);
-    let previousHash = head.rows[0]!.last_hash;
-    const at = new Date();
-    const records = entries.map((entry) => {
-      id++;
-      const record = normalize(id, at, entry);
-      const hash = chainHash(auditKey, previousHash, record);
-      const row = { record, prevHash: previousHash, hash };
-      previousHash = hash;
-      return row;
-    });
-    const column = <T>(pick: (r: (typeof records)[number]) => T) => records.map(pick);
-    await tx.query(
-      `INSERT INTO audit_events (id, at, actor, actor_kind, role, facility, terminal, action, pseudonym, outcome, detail, prev_hash, hash)
-       SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::uuid[], $10::text[], $11::jsonb[], $12::text[], $13::text[])`,
-      [
-        column((r) => r.record.id),
-        column((r) => r.record.at),
-        column((r) => r.record.actor),
-        column((r) => r.record.actorKind),
-        column((r) => r.record.role),
-        column((r) => r.record.facility),
-        column((r) => r.record.terminal),
-        column((r) => r.record.action),
-        column((r) => r.record.pseudonym),
-        column((r) => r.record.outcome),
-        column((r) => JSON.stringify(r.record.detail)),
-        column((r) => r.prevHash),
-        column((r) => r.hash),
-      ],
-    );
-    await tx.query('UPDATE audit_chain_head SET last_id = $1, last_hash = $2', [id, previousHash]);
-    return records.map((r) => ({ id: r.record.id, hash: r.hash }));
+  return db.transaction((tx) => appendAuditInTransaction(tx, auditKey, entries));
+}
+
+/** Appends records inside the caller's transaction of the clinical store: they commit, or not, with the caller's change. */
+export async function appendAuditInTransaction(tx: Db, auditKey: Buffer, entries: readonly AuditEntry[]): Promise<Array<{ id: number; hash: string }>> {
+  if (entries.length === 0) return [];
+  const head = await tx.query<{ last_id: string; last_hash: string }>('SELECT last_id, last_hash FROM audit_chain_head FOR UPDATE');
+  let id = Number(head.rows[0]!.last_id);
+  let previousHash = head.rows[0]!.last_hash;
+  const at = new Date();
+  const records = entries.map((entry) => {
+    id++;
+    const record = normalize(id, entry.at ?? at, entry);
+    const hash = chainHash(auditKey, previousHash, record);
+    const row = { record, prevHash: previousHash, hash };
+    previousHash = hash;
+    return row;
   });
+  const column = <T>(pick: (r: (typeof records)[number]) => T) => records.map(pick);
+  await tx.query(
+    `INSERT INTO audit_events (id, at, actor, actor_kind, role, facility, terminal, action, pseudonym, outcome, detail, prev_hash, hash)
+     SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::uuid[], $10::text[], $11::jsonb[], $12::text[], $13::text[])`,
+    [
+      column((r) => r.record.id),
+      column((r) => r.record.at),
+      column((r) => r.record.actor),
+      column((r) => r.record.actorKind),
+      column((r) => r.record.role),
+      column((r) => r.record.facility),
+      column((r) => r.record.terminal),
+      column((r) => r.record.action),
+      column((r) => r.record.pseudonym),
+      column((r) => r.record.outcome),
+      column((r) => JSON.stringify(r.record.detail)),
+      column((r) => r.prevHash),
+      column((r) => r.hash),
+    ],
+  );
+  await tx.query('UPDATE audit_chain_head SET last_id = $1, last_hash = $2', [id, previousHash]);
+  return records.map((r) => ({ id: r.record.id, hash: r.hash }));
 }
 
 /** Walks the whole chain in id order, in pages: every record must follow from the one before. */
@@ -126,7 +132,7 @@ interface AuditRow {
   hash: string;
 }
 
-type NormalizedRecord = Required<{ [K in keyof AuditEntry]: Exclude<AuditEntry[K], undefined> }> & { id: number; at: string };
+type NormalizedRecord = Required<{ [K in keyof Omit<AuditEntry, 'at'>]: Exclude<AuditEntry[K], undefined> }> & { id: number; at: string };
 
 function normalize(id: number, at: Date, entry: AuditEntry): NormalizedRecord {
   return {

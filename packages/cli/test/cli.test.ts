@@ -155,8 +155,8 @@ describe('renkei generate, then ingest and demo', () => {
 
     const credentials = JSON.parse(await readFile(path.join(dir, 'demo-data', 'demo', 'credentials.json'), 'utf8'));
     expect(credentials).toMatchObject({ caCert: expect.any(String), terminal: { p12: expect.any(String), password: expect.any(String) } });
-    expect(new Set(credentials.users.map((u: { role: string }) => u.role))).toEqual(new Set(['doctor', 'dentist', 'pharmacist', 'nurse', 'clerk', 'liaison', 'facility-admin', 'operator']));
-    for (const user of credentials.users) expect(user).toEqual({ id: expect.any(String), password: expect.any(String), role: expect.any(String), facility: expect.stringMatching(/^\d{10}$/) });
+    expect(new Set(credentials.users.map((u: { role: string }) => u.role))).toEqual(new Set(['doctor', 'dentist', 'pharmacist', 'nurse', 'technologist', 'clerk', 'liaison', 'facility-admin', 'operator']));
+    for (const user of credentials.users) expect(user).toEqual({ id: expect.any(String), password: expect.any(String), role: expect.any(String), facility: user.role === 'operator' ? null : expect.stringMatching(/^\d{10}$/) });
     for (const card of credentials.cards) expect(card).toEqual({ qr: expect.stringMatching(/^RKC1-/), label: expect.any(String) });
     expect(credentials.cards.length).toBeGreaterThan(0);
     await expect(readFile(path.resolve(path.join(dir, 'demo-data'), credentials.terminal.p12))).resolves.toBeInstanceOf(Buffer);

@@ -47,3 +47,13 @@ export async function readEvents(clinical: Db, pseudonyms: readonly string[]): P
   for (const row of rows) row.dates = row.dates ? (row.dates as unknown as string).split(',') : [];
   return rows;
 }
+
+/** Whether any current receipt of these pseudonyms (a person's enrollments) comes from the facility: whether the facility has treated the person. */
+export async function hasClaimsFrom(clinical: Db, pseudonyms: readonly string[], facilityCode: string): Promise<boolean> {
+  if (pseudonyms.length === 0) return false;
+  const { rows } = await clinical.query(
+    'SELECT 1 FROM receipts WHERE pseudonym = ANY($1::uuid[]) AND (facility_code = $2 OR prescriber_code = $2) AND superseded_by IS NULL LIMIT 1',
+    [[...pseudonyms], facilityCode],
+  );
+  return rows.length > 0;
+}

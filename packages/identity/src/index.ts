@@ -7,5 +7,6 @@ export { PersonRegistry, type PersonObservation } from './person-registry.js';
 export { enrollmentPseudonym, personPseudonym, pseudonymsOfPerson } from './pseudonym.js';
 export { readPersonRecord, type PersonRecord } from './person-record.js';
 export { findCandidates, type Candidate, type CandidateQuery } from './find-candidates.js';
-export { linkedPersonIds, linkPersons, undoLink, type LinkResult } from './person-links.js';
+export { identifyingDifferences, linkedPersonIds, linkPersons, undoLink, type LinkResult } from './person-links.js';
+export { decidePersonLinkRequest, listPersonLinkRequests, requestPersonLink, type PersonLinkRequest } from './person-link-requests.js';
 export { consentGivenSql, isConsentWithdrawn, recordConsent } from './consent.js';

@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { seedDemoClaims, seedDemoNetwork } from '@renkei/admin';
+import { seedDemoClaims, seedDemoNetwork } from '@renkei/demo';
 import { loadServerKeys, openStores, resolveConfig } from '@renkei/store';
 import { Agent, request } from 'undici';
 

@@ -4,18 +4,18 @@
  * clinician opening a patient and for the desk identifying one; a made-up,
  * inactive or unbound card is refused and the refusal audited.
  */
-import { checkCard, findBoundPerson, type ChallengePurpose, type PatientKey, type Session } from '@renkei/access';
+import { cardReference, checkCard, findBoundPerson, myNumberCardReference, type ChallengePurpose, type PatientKey, type Session } from '@renkei/access';
 import type { MyNumberSignature } from '@renkei/api';
 import type { FastifyRequest } from 'fastify';
 import { ApiError, cardNotAccepted } from './errors.js';
-import { auditRequest } from './gate.js';
+import { auditRequest } from './request-audit.js';
 import type { ResolvedOptions } from './options.js';
 import { verifyMyNumberSignature } from './routes/my-number.js';
 
 export interface CardHolder {
   personId: string;
   key: PatientKey;
-  /** What the audit trail says about the key: the card number, or the My Number certificate's fingerprint (never the My Number itself). */
+  /** What the audit trail says about the key: keyed hashes of the card number or of the My Number certificate's fingerprint (never the My Number itself). */
   detail: Record<string, string>;
 }
 
@@ -37,10 +37,10 @@ export async function cardHolder(
     const certificate = await verifyMyNumberSignature(request, options, session, use.purpose, key.myNumber, use.action);
     const personId = await findBoundPerson(options.stores.identity, certificate.fingerprint);
     if (!personId) {
-      await refuse({ reason: 'my number card not bound', myNumberCard: certificate.fingerprint });
+      await refuse({ reason: 'my number card not bound', myNumberCard: myNumberCardReference(options.keys, certificate.fingerprint) });
       throw new ApiError(403, 'my-number-unbound', use.refusals.unbound);
     }
-    return { personId, key: { myNumberFingerprint: certificate.fingerprint }, detail: { myNumberCard: certificate.fingerprint } };
+    return { personId, key: { myNumberFingerprint: certificate.fingerprint }, detail: { myNumberCard: myNumberCardReference(options.keys, certificate.fingerprint) } };
   }
   const checked = await checkCard(options.stores.identity, options.keys, key.card!);
   if (checked.status === 'unknown') {
@@ -48,8 +48,8 @@ export async function cardHolder(
     throw cardNotAccepted();
   }
   if (checked.status === 'inactive') {
-    await refuse({ reason: `card ${checked.cardStatus}`, card: checked.cardNumber });
+    await refuse({ reason: `card ${checked.cardStatus}`, card: cardReference(options.keys, checked.cardNumber) });
     throw new ApiError(403, `card-${checked.cardStatus}`, use.refusals.inactive(checked.cardStatus));
   }
-  return { personId: checked.personId, key: { cardNumber: checked.cardNumber }, detail: { card: checked.cardNumber } };
+  return { personId: checked.personId, key: { cardNumber: checked.cardNumber }, detail: { card: cardReference(options.keys, checked.cardNumber) } };
 }

@@ -1,89 +1,103 @@
 /**
- * The three-factor gate, in one place. Every /api request but /api/health needs
- * a registered terminal; routes then ask for a session (`requireSession`) or
- * for an open patient access (`patient-records.ts`), never check on their own.
+ * The gate, in one place. Every route declares who may call it in its route
+ * options (`{ config: { access: 'desk' } }`, the kinds are the policy's
+ * `RouteAccess`); the gate enforces the declaration before the handler runs,
+ * and refuses a route that declares nothing. Handlers then find the caller on
+ * the request (`request.caller`), already checked: they never check roles
+ * themselves.
  */
-import { canReadHistories, canServeDesk, identifyCaller, type PatientAccess, type Session } from '@renkei/access';
-import type { AuditEntry } from '@renkei/audit';
+import { identifyCaller, isRouteAccess, mayCall, routeNeedsSession, type PatientAccess, type RouteAccess, type Session } from '@renkei/access';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiError, loginRequired, passwordChangeRequired, roleForbidden, terminalRequired } from './errors.js';
 import type { ResolvedOptions } from './options.js';
-import { PUBLIC_PATHS } from './routes/public.js';
 import { presentedTerminal, type RequestTerminal } from './terminal.js';
 
 export const SESSION_COOKIE = '__Host-renkei-session';
 
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Who may call this route (see `RouteAccess`); a route without one is refused. */
+    access?: RouteAccess;
+    /** Also answered while the user's password is a one-time one (changing it, leaving). */
+    whileOneTimePassword?: boolean;
+    /** The action as the audit trail names it, for refusals made before the handler runs. */
+    action?: string;
+  }
   interface FastifyRequest {
     terminal: RequestTerminal | null;
     session: Session | null;
-    /** For /api/patient-access/{id}/…: that access as the gate found it (open, or not: undefined). */
+    /** For `patient` routes: the access in the URL as the gate found it (open, or not: undefined). */
     patientAccess: { id: string; open: PatientAccess | undefined } | null;
   }
 }
 
-/** Routes of patient data: the gate checks their access id with the other two factors, in the same query. */
-const PATIENT_ROUTE = '/api/patient-access/:accessId/';
-
-/** Paths that answer without a terminal certificate: exact paths, never a prefix, so nothing new opens by accident. */
-const OPEN_PATHS = new Set<string>(['/api/health', ...PUBLIC_PATHS]);
-
-/** All a user whose password is a one-time one (first login, or reset) may do: change it, or leave. */
-const BEFORE_PASSWORD_CHANGE = new Set(['/api/terminal', '/api/login', '/api/logout', '/api/me', '/api/me/password']);
+/** A route that declares no access, found at start: the server refuses to run with one. */
+export class UndeclaredRouteError extends Error {}
 
 export function registerGate(app: FastifyInstance, options: ResolvedOptions): void {
   app.decorateRequest('terminal', null);
   app.decorateRequest('session', null);
   app.decorateRequest('patientAccess', null);
+
+  // Deny by default, twice: at start, any route without a declaration stops the server from starting; at run time, one answers nothing.
+  const routes: Array<{ method: string | string[]; url: string; config?: { access?: unknown } }> = [];
+  app.addHook('onRoute', (route) => void routes.push(route));
+  app.addHook('onReady', async () => {
+    const undeclared = routes.filter((r) => !isRouteAccess(r.config?.access)).map((r) => `${[r.method].flat().join(',')} ${r.url}`);
+    if (undeclared.length > 0) throw new UndeclaredRouteError(`routes without an access declaration: ${undeclared.join('; ')}`);
+  });
+
   app.addHook('onRequest', async (request) => {
     // Only "/path" targets: an absolute URL ("https://host/api/…") is routed by its path, and must not be judged by its whole text.
     if (!request.url.startsWith('/')) throw new ApiError(400, 'bad-request', '要求が正しくありません');
-    // Judged by the route that will answer (its pattern), however the client spelled or encoded the path; unrouted paths by their text.
-    const path = request.routeOptions.url ?? request.url.split('?')[0]!;
-    if (!path.startsWith('/api/') || OPEN_PATHS.has(path)) return;
+    const access = declaredAccess(request);
+    if (access === 'open') return;
     const presented = presentedTerminal(request, options);
     if (!presented) throw terminalRequired();
-    const accessId = path.startsWith(PATIENT_ROUTE) ? (request.params as { accessId?: string }).accessId : undefined;
-    const caller = await identifyCaller(options.stores.identity, { terminalSerial: presented.serial, sessionToken: request.cookies[SESSION_COOKIE], accessId }, options.policy);
+    const accessId = access === 'patient' ? (request.params as { accessId?: string }).accessId : undefined;
+    const caller = await identifyCaller(options.stores.identity, { terminalSerial: presented.serial, sessionToken: request.cookies[SESSION_COOKIE], accessId }, options.limits);
     if (!caller) throw terminalRequired();
     request.terminal = { ...caller.terminal, demo: presented.demo };
     request.session = caller.session ?? null;
-    if (accessId !== undefined && caller.session) request.patientAccess = { id: accessId, open: caller.patientAccess };
-    if (request.session?.user.mustChangePassword && !BEFORE_PASSWORD_CHANGE.has(path)) throw passwordChangeRequired();
+    if (!routeNeedsSession(access)) return;
+    if (!request.session) throw loginRequired();
+    if (request.session.user.mustChangePassword && !request.routeOptions.config.whileOneTimePassword) throw passwordChangeRequired();
+    if (!mayCall(access, request.session.user)) throw roleForbidden();
+    if (accessId !== undefined) request.patientAccess = { id: accessId, open: caller.patientAccess };
   });
 }
 
-export function requireSession(request: FastifyRequest): Session {
+/**
+ * What the route that answers declares. A path no route answers is the web
+ * app's page, unless it looks like the API (it is then judged as one needing
+ * a terminal, so that an unknown API path tells nothing without one).
+ */
+function declaredAccess(request: FastifyRequest): RouteAccess {
+  const config = request.routeOptions.config;
+  if (request.routeOptions.url === undefined) return isApiPath(request.url) ? 'terminal' : 'open';
+  if (!isRouteAccess(config.access)) throw new ApiError(500, 'route-undeclared', 'この操作は利用できません');
+  return config.access;
+}
+
+/** /api/… and /dicomweb/…, however the client encoded the path. */
+export function isApiPath(url: string): boolean {
+  let path = url.split('?')[0]!;
+  try {
+    path = decodeURIComponent(path);
+  } catch {
+    return true;
+  }
+  return path.startsWith('/api/') || path.startsWith('/dicomweb/');
+}
+
+/** The session of a route declared to need one: the gate has checked it. */
+export function sessionOf(request: FastifyRequest): Session {
   if (!request.session) throw loginRequired();
   return request.session;
 }
 
-/** A session whose user may read patients' histories (licensed clinicians). */
-export function requireClinician(request: FastifyRequest): Session {
-  const session = requireSession(request);
-  if (!canReadHistories(session.user.role)) throw roleForbidden();
-  return session;
-}
-
-/** Desk staff (clerk, liaison, facility administrator): enrollment, cards, consent, the access log. */
-export function requireDesk(request: FastifyRequest): Session {
-  const session = requireSession(request);
-  if (!canServeDesk(session.user.role)) throw roleForbidden();
-  return session;
-}
-
-/** Writes an audit record for this request (who, from which facility and terminal), and waits until it is committed. */
-export async function auditRequest(request: FastifyRequest, options: ResolvedOptions, entry: Omit<AuditEntry, 'actor' | 'actorKind' | 'role' | 'facility' | 'terminal'> & { actor?: string }): Promise<void> {
-  const user = request.session?.user;
-  await options.audit.append({
-    actor: entry.actor ?? user?.id ?? 'anonymous',
-    actorKind: 'person',
-    role: user?.role ?? null,
-    facility: user?.facilityCode ?? request.terminal?.facilityCode ?? null,
-    terminal: request.terminal?.serial ?? null,
-    action: entry.action,
-    pseudonym: entry.pseudonym ?? null,
-    outcome: entry.outcome,
-    detail: { ...entry.detail, ...(request.terminal?.demo ? { demoTerminal: true } : {}) },
-  });
+/** The terminal of a route declared to need one: the gate has checked it. */
+export function terminalOf(request: FastifyRequest): RequestTerminal {
+  if (!request.terminal) throw terminalRequired();
+  return request.terminal;
 }

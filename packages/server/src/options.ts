@@ -1,25 +1,28 @@
-import { DEFAULT_ACCESS_POLICY, fixedJpkiTrust, type AccessPolicy, type JpkiTrustSource, type NetworkCa } from '@renkei/access';
+import { DEFAULT_ACCESS_LIMITS, fixedJpkiTrust, type AccessLimits, type JpkiTrustSource, type NetworkCa } from '@renkei/access';
 import { unusedAccountDays } from '@renkei/admin';
-import { AuditWriter } from '@renkei/audit';
+import { AuditLog } from '@renkei/audit';
 import { createCachingMasterLookup, type MasterLookup } from '@renkei/masters';
 import type { ServerKeys, Stores } from '@renkei/store';
-import { HistoryCache } from './history-cache.js';
-import { PersonCache } from './person-cache.js';
+import { PatientRecords } from '@renkei/records';
 
 export interface ServerOptions {
   stores: Stores;
   keys: ServerKeys;
   /** Production never accepts a connection without a terminal certificate; demo accepts loopback as the demo terminal. */
   mode: 'production' | 'demo';
-  /** The registered terminal that loopback connections stand for, in demo mode only. */
-  demoTerminalSerial?: string;
+  /**
+   * The registered terminals that loopback connections stand for, in demo mode
+   * only: the first until someone logs in, then the one of the user's facility
+   * (or the secretariat's, for an operator).
+   */
+  demoTerminals?: Array<{ serial: string; facilityCode: string | null; name: string }>;
   /**
    * A fronting proxy that checks client certificates itself and passes the result
    * in X-SSL-Client-Verify and X-SSL-Client-Serial. Those headers are believed
    * from this address only.
    */
   trustedProxyAddress?: string;
-  policy?: AccessPolicy;
+  limits?: AccessLimits;
   /** The JPKI CAs and CRLs My Number cards are checked against; without them, My Number cards are not accepted. */
   jpki?: JpkiTrustSource;
   /** Where the web app finds the card helper on the terminal PC (default http://127.0.0.1:18411). */
@@ -43,35 +46,36 @@ const DEFAULT_CARD_HELPER_URL = 'http://127.0.0.1:18411';
 export type ResolvedOptions = ServerOptions & {
   networkPrefecture: string;
   networkName: string;
-  policy: AccessPolicy;
+  limits: AccessLimits;
   unusedAccountDays: number;
   jpki: JpkiTrustSource;
   cardHelperUrl: string;
-  audit: AuditWriter;
+  audit: AuditLog;
   masters: MasterLookup;
-  histories: HistoryCache;
-  persons: PersonCache;
+  records: PatientRecords;
 };
 
 /** Fails at start, not on the first request, when the options do not fit together. */
 export function resolveOptions(options: ServerOptions): ResolvedOptions {
-  if (options.mode === 'demo' && !options.demoTerminalSerial) throw new Error('demo mode needs the demo terminal (demoTerminalSerial)');
-  if (options.mode === 'production' && options.demoTerminalSerial) throw new Error('production mode never stands in a demo terminal for loopback connections');
+  if (options.mode === 'demo' && !options.demoTerminals?.length) throw new Error('demo mode needs the demo terminals (demoTerminals)');
+  if (options.mode === 'production' && options.demoTerminals) throw new Error('production mode never stands in a demo terminal for loopback connections');
   const networkPrefecture = options.networkPrefecture ?? '37';
   if (!/^\d{2}$/.test(networkPrefecture) || Number(networkPrefecture) < 1 || Number(networkPrefecture) > 47) {
     throw new Error(`the network's prefecture must be a 都道府県番号 01–47, not "${networkPrefecture}"`);
   }
+  const limits = options.limits ?? DEFAULT_ACCESS_LIMITS;
+  const audit = new AuditLog(options.stores, options.keys);
+  const masters = createCachingMasterLookup(options.stores.clinical);
   return {
     ...options,
     networkPrefecture,
     networkName: options.networkName ?? 'Renkei 地域医療連携ネットワーク',
-    policy: options.policy ?? DEFAULT_ACCESS_POLICY,
+    limits,
     jpki: options.jpki ?? fixedJpkiTrust(undefined),
     cardHelperUrl: options.cardHelperUrl ?? DEFAULT_CARD_HELPER_URL,
     unusedAccountDays: options.unusedAccountDays ?? unusedAccountDays(),
-    audit: new AuditWriter(options.stores.clinical, options.keys.audit),
-    masters: createCachingMasterLookup(options.stores.clinical),
-    histories: new HistoryCache(options.stores.clinical),
-    persons: new PersonCache(options.stores.identity, options.keys),
+    audit,
+    masters,
+    records: new PatientRecords({ stores: options.stores, keys: options.keys, audit, masters, limits }),
   };
 }

@@ -10,17 +10,23 @@ export interface RequestTerminal extends Terminal {
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
+/** In demo mode, which demo terminal this browser stands for (set at login to the one of the user's facility). */
+export const DEMO_TERMINAL_COOKIE = 'renkei-demo-terminal';
+
 /**
  * The terminal certificate a request presents: verified in TLS against the
  * network CA, or by the trusted proxy; in demo mode, a loopback connection
- * without one stands for the demo terminal. Whether it is registered and
+ * without one stands for a demo terminal. Whether it is registered and
  * unrevoked is asked on every request (`identifyCaller`), so that a revoked
  * terminal is refused at once.
  */
 export function presentedTerminal(request: FastifyRequest, options: ResolvedOptions): { serial: string; demo: boolean } | undefined {
   const serial = certificateSerial(request, options);
   if (serial) return { serial, demo: false };
-  if (options.mode === 'demo' && LOOPBACK.has(request.socket.remoteAddress ?? '')) return { serial: options.demoTerminalSerial!, demo: true };
+  if (options.mode === 'demo' && LOOPBACK.has(request.socket.remoteAddress ?? '')) {
+    const chosen = options.demoTerminals!.find((t) => t.serial === request.cookies[DEMO_TERMINAL_COOKIE]);
+    return { serial: (chosen ?? options.demoTerminals![0]!).serial, demo: true };
+  }
   return undefined;
 }
 

@@ -6,7 +6,7 @@
 import { facilities } from '@renkei/synthetic';
 import { testEngines } from '@renkei/store/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, openTestNetwork, startServer, type RunningServer, type TestNetwork } from '../src/testing.js';
+import { Client, openTestNetwork, startServer, type RunningServer, type TestNetwork } from '@renkei/demo/testing';
 
 const hospital = facilities.find((f) => f.kind === 'hospital')!.code;
 const clinic = facilities.find((f) => f.kind === 'clinic')!.code;
@@ -24,7 +24,7 @@ describe.each(testEngines())('network administration on %s', (engine) => {
   });
 
   const signedIn = (role: string) => Client.signedIn(server, network, role);
-  const terminalClient = (issued: { p12: string; password: string }) => new Client(server.url, { caPem: network.caPem, pfx: Buffer.from(issued.p12, 'base64'), passphrase: issued.password });
+  const terminalClient = (issued: { p12: string; password: string }) => Client.tls(server.url, { caPem: network.caPem, pfx: Buffer.from(issued.p12, 'base64'), passphrase: issued.password });
   const auditOf = async (action: string) =>
     (await network.stores.clinical.query<{ actor: string; role: string; outcome: string; detail: Record<string, unknown> }>('SELECT actor, role, outcome, detail FROM audit_events WHERE action = $1 ORDER BY id', [action])).rows;
 
@@ -150,7 +150,10 @@ describe.each(testEngines())('network administration on %s', (engine) => {
       expect(rows[0]!.password_hash).toMatch(/^\$argon2id\$/);
       expect((await operator.call('POST', '/api/admin/users', { id: 'dr-sanuki', displayName: 'x', role: 'clerk', facilityCode: clinic })).status).toBe(409);
 
-      const doctor = await Client.terminal(server, network);
+      const doctor = await Client.terminal(server, network, clinic);
+      // Only at their own facility.
+      const elsewhere = await Client.terminal(server, network, hospital);
+      expect((await login(elsewhere, 'dr-sanuki', issued.body.password)).body.error.code).toBe('terminal-not-yours');
       const first = await login(doctor, 'dr-sanuki', issued.body.password);
       expect(first.body.user).toMatchObject({ id: 'dr-sanuki', mustChangePassword: true });
       expect((await doctor.call('GET', '/api/me')).status).toBe(200);
@@ -163,20 +166,20 @@ describe.each(testEngines())('network administration on %s', (engine) => {
       const weak = await doctor.call('POST', '/api/me/password', { currentPassword: issued.body.password, newPassword: 'short' });
       expect(weak.status).toBe(400);
       expect(weak.body.error.message).toContain('12文字以上');
-      // A second session of the same ID ends with the change; the one used for it stays.
-      const other = await Client.terminal(server, network);
-      await login(other, 'dr-sanuki', issued.body.password);
       expect((await doctor.call('POST', '/api/me/password', { currentPassword: issued.body.password, newPassword: 'Setouchi-Umi-42' })).status).toBe(200);
-      expect((await other.call('GET', '/api/me')).status).toBe(401);
       expect((await doctor.call('GET', '/api/me')).body.user.mustChangePassword).toBe(false);
       expect((await doctor.call('POST', '/api/patient-access', { card: network.credentials.cards[0]!.qr })).status).toBe(201);
+      // One session per ID: a new login ends the one before.
+      const other = await Client.terminal(server, network, clinic);
+      expect((await login(other, 'dr-sanuki', 'Setouchi-Umi-42')).status).toBe(200);
+      expect((await doctor.call('GET', '/api/me')).status).toBe(401);
 
-      const later = await Client.terminal(server, network);
+      const later = await Client.terminal(server, network, clinic);
       expect((await login(later, 'dr-sanuki', issued.body.password)).status).toBe(401);
       expect((await login(later, 'dr-sanuki', 'Setouchi-Umi-42')).status).toBe(200);
       expect(await auditOf('user.issue')).toContainEqual(expect.objectContaining({ actor: 'demo-operator', outcome: 'allowed', detail: expect.objectContaining({ user: 'dr-sanuki', role: 'doctor', facility: clinic }) }));
       expect(await auditOf('me.password')).toContainEqual(expect.objectContaining({ actor: 'dr-sanuki', outcome: 'allowed' }));
-      await Promise.all([operator.close(), doctor.close(), other.close(), later.close()]);
+      await Promise.all([operator.close(), doctor.close(), other.close(), later.close(), elsewhere.close()]);
     });
 
     it('a deactivated ID cannot log in and its open session ends at once; reactivated, it can again', async () => {
@@ -244,21 +247,21 @@ describe.each(testEngines())('network administration on %s', (engine) => {
       await Promise.all([operator.close(), admin.close()]);
     });
 
-    it('counts wrong current passwords in a password change towards the lockout, as logins do', async () => {
+    it('counts wrong current passwords in a password change towards the terminal\'s back-off, as logins do', async () => {
       const operator = await signedIn('operator');
       const { password } = (await operator.call('POST', '/api/admin/users', { id: 'ph-naoshima', displayName: '直島 薬局', role: 'pharmacist', facilityCode: clinic })).body;
-      const pharmacist = await Client.terminal(server, network);
+      const pharmacist = await Client.terminal(server, network, clinic);
       await login(pharmacist, 'ph-naoshima', password);
-      for (let i = 1; i < 5; i++) expect((await pharmacist.call('POST', '/api/me/password', { currentPassword: `guess ${i}`, newPassword: 'Naoshima-Art-2026' })).body.error.code).toBe('wrong-password');
-      const locked = await pharmacist.call('POST', '/api/me/password', { currentPassword: 'guess 5', newPassword: 'Naoshima-Art-2026' });
-      expect(locked.status).toBe(403);
-      expect(locked.body.error.code).toBe('account-locked');
-      expect((await pharmacist.call('POST', '/api/me/password', { currentPassword: password, newPassword: 'Naoshima-Art-2026' })).body.error.code).toBe('account-locked');
-      expect((await login(await Client.terminal(server, network), 'ph-naoshima', password)).body.error.code).toBe('account-locked');
-      // A reset by an administrator lifts the lock.
+      for (let i = 1; i <= 5; i++) expect((await pharmacist.call('POST', '/api/me/password', { currentPassword: `guess ${i}`, newPassword: 'Naoshima-Art-2026' })).body.error.code).toBe('wrong-password');
+      // The terminal now waits: even the right password is refused, in the same words.
+      const backingOff = await pharmacist.call('POST', '/api/me/password', { currentPassword: password, newPassword: 'Naoshima-Art-2026' });
+      expect(backingOff.status).toBe(403);
+      expect(backingOff.body.error.code).toBe('wrong-password');
+      expect((await login(await Client.terminal(server, network, clinic), 'ph-naoshima', password)).body.error.code).toBe('login-failed');
+      // A reset by an administrator lifts the wait.
       const reset = (await operator.call('POST', '/api/admin/users/ph-naoshima/reset-password')).body;
       expect((await login(pharmacist, 'ph-naoshima', reset.password)).status).toBe(200);
-      expect(await auditOf('me.password')).toContainEqual(expect.objectContaining({ actor: 'ph-naoshima', outcome: 'refused', detail: expect.objectContaining({ reason: 'account-locked' }) }));
+      expect(await auditOf('me.password')).toContainEqual(expect.objectContaining({ actor: 'ph-naoshima', outcome: 'refused', detail: expect.objectContaining({ reason: 'wrong-password' }) }));
       await Promise.all([operator.close(), pharmacist.close()]);
     });
 

@@ -1,13 +1,13 @@
 import { testEngines } from '@renkei/store/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, openTestNetwork, startServer, type RunningServer, type TestNetwork } from '../src/testing.js';
+import { Client, openTestNetwork, startInjectedServer, type RunningServer, type TestNetwork } from '@renkei/demo/testing';
 
 describe.each(testEngines())('the facility desk on %s', (engine) => {
   let network: TestNetwork;
   let server: RunningServer;
   beforeAll(async () => {
     network = await openTestNetwork(engine);
-    server = await startServer(network);
+    server = await startInjectedServer(network);
   });
   afterAll(async () => {
     await server?.close();

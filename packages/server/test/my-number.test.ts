@@ -2,7 +2,7 @@ import { jpkiTrust, type JpkiTrust } from '@renkei/access';
 import { createTestJpki, startCardHelper, TEST_CARD_PIN, type TestCard, type TestJpki } from '@renkei/card-helper/testing';
 import { testEngines } from '@renkei/store/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, openTestNetwork, startServer, type RunningServer, type TestNetwork } from '../src/testing.js';
+import { Client, identifyAtDesk, openTestNetwork, startServer, type RunningServer, type TestNetwork } from '@renkei/demo/testing';
 
 type Helper = Awaited<ReturnType<typeof startCardHelper>>;
 
@@ -45,6 +45,12 @@ describe.each(testEngines())('My Number cards on %s', (engine) => {
   });
 
   const login = (role: string) => Client.signedIn(server, network, role);
+  /** The desk, having found both test persons through the identity check. */
+  const desk = async () => {
+    const clerk = await login('clerk');
+    for (const id of [patientId, otherPersonId]) await identifyAtDesk(clerk, network, id);
+    return clerk;
+  };
 
   /** What the web app does: ask the server for a challenge, have the card helper sign it with the card, hand both back. */
   const signWith = async (client: Client, card: keyof typeof cards, purpose: 'bind' | 'identify' | 'present', pin = TEST_CARD_PIN) => {
@@ -60,7 +66,7 @@ describe.each(testEngines())('My Number cards on %s', (engine) => {
   };
 
   it('binds a card at the desk, then the card alone (no Renkei card) opens that patient for a doctor', async () => {
-    const clerk = await login('clerk');
+    const clerk = await desk();
     const bound = await clerk.call('POST', '/api/desk/my-number/bind', { personId: patientId, myNumber: await signWith(clerk, 'patient', 'bind') });
     expect(bound.status).toBe(200);
     expect(bound.body).toMatchObject({ personId: patientId, notAfter: expect.any(String) });
@@ -84,11 +90,15 @@ describe.each(testEngines())('My Number cards on %s', (engine) => {
       "SELECT action, outcome, detail FROM audit_events WHERE action IN ('my-number.bind', 'card.present') AND outcome = 'allowed' ORDER BY id",
     );
     expect(trail.rows.map((r) => r.action)).toEqual(['my-number.bind', 'card.present']);
-    expect(trail.rows[1]!.detail.myNumberCard).toMatch(/^[0-9a-f]{64}$/);
+    // The trail names the card by a keyed hash, not by its certificate's fingerprint (the identity store's key for the binding).
+    const bindings = await network.stores.identity.query<{ fingerprint: string }>('SELECT fingerprint FROM my_number_bindings WHERE person_id = $1', [patientId]);
+    expect(trail.rows[1]!.detail.myNumberCard).toMatch(/^[\w-]{22}$/);
+    expect(trail.rows[0]!.detail.myNumberCard).toBe(trail.rows[1]!.detail.myNumberCard);
+    expect(JSON.stringify(trail.rows)).not.toContain(bindings.rows[0]!.fingerprint);
   });
 
   it('identifies the patient at the desk by the card: consent withdrawn and given back, the access log printed; an unbound card refused', async () => {
-    const clerk = await login('clerk');
+    const clerk = await desk();
     const doctor = await login('doctor');
     expect((await clerk.call('POST', '/api/desk/consent', { myNumber: await signWith(clerk, 'patient', 'identify'), withdrawn: true })).status).toBe(200);
     const refused = await doctor.call('POST', '/api/patient-access', { myNumber: await signWith(doctor, 'patient', 'present') });
@@ -116,7 +126,7 @@ describe.each(testEngines())('My Number cards on %s', (engine) => {
 
     const other = await login('nurse');
     expect((await other.call('POST', '/api/patient-access', { myNumber: await signWith(doctor, 'patient', 'present') })).body.error.code).toBe('my-number-challenge-expired');
-    const clerk = await login('clerk');
+    const clerk = await desk();
     const doctorsChallenge = await signWith(doctor, 'patient', 'present');
     expect((await clerk.call('POST', '/api/desk/my-number/bind', { personId: patientId, myNumber: doctorsChallenge })).body.error.code).toBe('my-number-challenge-expired');
 
@@ -147,7 +157,7 @@ describe.each(testEngines())('My Number cards on %s', (engine) => {
   });
 
   it('keeps roles apart: clinicians present, the desk binds; without JPKI configured, no card is accepted', async () => {
-    const clerk = await login('clerk');
+    const clerk = await desk();
     expect((await clerk.call('POST', '/api/my-number/challenge', { purpose: 'present' })).status).toBe(403);
     const doctor = await login('doctor');
     expect((await doctor.call('POST', '/api/my-number/challenge', { purpose: 'bind' })).status).toBe(403);
@@ -166,7 +176,7 @@ describe.each(testEngines())('My Number cards on %s', (engine) => {
   });
 
   it('refuses to bind a card already bound to someone else; unbinding closes what the card opened', async () => {
-    const clerk = await login('clerk');
+    const clerk = await desk();
     const taken = await clerk.call('POST', '/api/desk/my-number/bind', { personId: otherPersonId, myNumber: await signWith(clerk, 'patient', 'bind') });
     expect(taken.status).toBe(409);
     expect(taken.body.error.code).toBe('my-number-bound-to-another');

@@ -3,9 +3,8 @@ import { createNetworkCa, issueTerminalCertificate, revokeTerminal, setCardStatu
 import { verifyAuditTrail } from '@renkei/audit';
 import { testEngines } from '@renkei/store/testing';
 import { connect } from 'node:tls';
-import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, openTestNetwork, startServer, type RunningServer, type TestNetwork } from '../src/testing.js';
+import { Client, openTestNetwork, startServer, type RunningServer, type TestNetwork } from '@renkei/demo/testing';
 
 describe.each(testEngines())('a visit on %s', (engine) => {
   let network: TestNetwork;
@@ -56,14 +55,14 @@ describe.each(testEngines())('a visit on %s', (engine) => {
   it('refuses a certificate from another CA, and one of ours that was never registered', async () => {
     const foreignCa = await createNetworkCa({ name: 'Someone else' });
     const foreign = await issueTerminalCertificate(foreignCa, { facilityCode: network.credentials.users[0]!.facility, name: 'stranger' });
-    const stranger = new Client(server.url, { caPem: network.caPem, pfx: toPkcs12(foreign, foreignCa, 'pw', 'x'), passphrase: 'pw' });
+    const stranger = Client.tls(server.url, { caPem: network.caPem, pfx: toPkcs12(foreign, foreignCa, 'pw', 'x'), passphrase: 'pw' });
     expect((await stranger.login(network, 'doctor')).status).toBe(403);
     await stranger.close();
 
     const { loadOrCreateNetworkCa } = await import('@renkei/access');
     const ours = await loadOrCreateNetworkCa(network.dataDir);
     const unregistered = await issueTerminalCertificate(ours, { facilityCode: network.credentials.users[0]!.facility, name: 'not registered' });
-    const walkIn = new Client(server.url, { caPem: network.caPem, pfx: toPkcs12(unregistered, ours, 'pw', 'x'), passphrase: 'pw' });
+    const walkIn = Client.tls(server.url, { caPem: network.caPem, pfx: toPkcs12(unregistered, ours, 'pw', 'x'), passphrase: 'pw' });
     const refused = await walkIn.login(network, 'doctor');
     expect(refused.status).toBe(403);
     expect(refused.body.error.code).toBe('terminal-required');
@@ -101,10 +100,10 @@ describe.each(testEngines())('a visit on %s', (engine) => {
       expect(d.status).toBe(d.suspected ? 'suspected' : d.outcome === 'continuing' ? 'active' : 'ended');
     }
 
-    const pdf = await request(`${server.url}/api/patient-access/${accessId}/summary.pdf`, { dispatcher: browser.agent, headers: { cookie: browser.cookieHeader() } });
-    expect(pdf.statusCode).toBe(200);
+    const pdf = await browser.call('GET', `/api/patient-access/${accessId}/summary.pdf`);
+    expect(pdf.status).toBe(200);
     expect(pdf.headers['content-type']).toBe('application/pdf');
-    const bytes = Buffer.from(await pdf.body.arrayBuffer());
+    const bytes = pdf.raw;
     expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
     expect(bytes.toString('latin1')).toMatch(/\/BaseFont \/[A-Z]{6}\+BIZUDGothic/);
 
@@ -134,8 +133,7 @@ describe.each(testEngines())('a visit on %s', (engine) => {
   });
 
   it('runs both searches: disease groups (with operators\' own groups) and chief complaints, audited', async () => {
-    const operator = await Client.terminal(server, network);
-    await operator.login(network, 'operator');
+    const operator = await Client.signedIn(server, network, 'operator');
     const group = { id: 'all-ages', name: '全年齢（テスト用）', minAge: 0 };
     expect((await operator.call('POST', '/api/disease-groups', group)).status).toBe(201);
     expect((await operator.call('POST', '/api/disease-groups', group)).status).toBe(409);
@@ -181,9 +179,9 @@ describe.each(testEngines())('a visit on %s', (engine) => {
   });
 
   it('lets no clerk, liaison or administrator open a history', async () => {
-    for (const role of ['clerk', 'liaison', 'facility-admin', 'operator']) {
-      const browser = await Client.terminal(server, network);
-      expect((await browser.login(network, role)).body.canReadHistories).toBe(false);
+    for (const role of ['clerk', 'liaison', 'facility-admin', 'technologist', 'operator']) {
+      const browser = await Client.signedIn(server, network, role);
+      expect((await browser.call('GET', '/api/me')).body.canReadHistories).toBe(false);
       const refused = await browser.call('POST', '/api/patient-access', { card: network.credentials.cards[0]!.qr });
       expect(refused.status).toBe(403);
       expect(refused.body.error.code).toBe('role-forbidden');
@@ -191,18 +189,24 @@ describe.each(testEngines())('a visit on %s', (engine) => {
     }
   });
 
-  it('says clearly that a replaced or revoked card no longer works, and closes what it opened', async () => {
-    const browser = await Client.terminal(server, network);
-    await browser.login(network, 'doctor');
+  it('says clearly that a revoked card no longer works, and closes what it opened for good', async () => {
+    const browser = await Client.signedIn(server, network, 'doctor');
     const card = network.credentials.cards[2]!;
     const { accessId } = (await browser.call('POST', '/api/patient-access', { card: card.qr })).body;
     const cardNumber = card.qr.split('-')[1]!;
-    await setCardStatus(network.stores.identity, cardNumber, 'revoked');
+    const { rows } = await network.stores.identity.query<{ person_id: string }>('SELECT person_id FROM cards WHERE card_number = $1', [cardNumber]);
+    const held = { cardNumber, personId: rows[0]!.person_id };
+    await setCardStatus(network.stores.identity, held, 'revoked');
     const refused = await browser.call('POST', '/api/patient-access', { card: card.qr });
     expect(refused.status).toBe(403);
     expect(refused.body.error).toMatchObject({ code: 'card-revoked', message: expect.stringContaining('失効') });
     expect((await browser.call('GET', `/api/patient-access/${accessId}/summary`)).status).toBe(404);
-    await setCardStatus(network.stores.identity, cardNumber, 'active');
+    // Reactivating the card opens nothing it had opened: the card is presented again.
+    await setCardStatus(network.stores.identity, held, 'active');
+    expect((await browser.call('GET', `/api/patient-access/${accessId}/summary`)).status).toBe(404);
+    const again = await browser.call('POST', '/api/patient-access', { card: card.qr });
+    expect(again.status).toBe(201);
+    expect((await browser.call('GET', `/api/patient-access/${again.body.accessId}/summary`)).status).toBe(200);
     await browser.close();
   });
 
@@ -217,13 +221,18 @@ describe.each(testEngines())('a visit on %s', (engine) => {
     await browser.close();
   });
 
-  it('treats loopback as the demo terminal in demo mode only, and says so', async () => {
-    const demo = await startServer(network, { mode: 'demo', demoTerminalSerial: network.credentials.terminal.serial });
-    const browser = Client.anonymous(demo, network);
-    const login = await browser.login(network, 'doctor');
+  it('treats loopback as the demo terminals in demo mode only, the one of the user\'s own workplace, and says so', async () => {
+    const demoTerminals = network.credentials.terminals.map((t) => ({ serial: t.serial, facilityCode: t.facility, name: t.name }));
+    const demo = await startServer(network, { mode: 'demo', demoTerminals });
+    const doctor = Client.anonymous(demo, network);
+    const login = await doctor.login(network, 'doctor');
     expect(login.status).toBe(200);
     expect(login.body.terminal).toMatchObject({ demo: true, serial: network.credentials.terminal.serial });
-    await browser.close();
+    const operator = Client.anonymous(demo, network);
+    const asOperator = await operator.login(network, 'operator');
+    expect(asOperator.body.terminal).toMatchObject({ demo: true, facilityCode: null });
+    expect((await operator.call('GET', '/api/admin/reviews')).status).toBe(200);
+    await Promise.all([doctor.close(), operator.close()]);
     await demo.close();
   });
 
@@ -244,8 +253,23 @@ describe.each(testEngines())('a visit on %s', (engine) => {
   });
 
   it('refuses to start in production mode with a demo terminal, or in demo mode without one', async () => {
-    await expect(startServer(network, { mode: 'production', demoTerminalSerial: 'abc' })).rejects.toThrow(/production/);
+    await expect(startServer(network, { mode: 'production', demoTerminals: [{ serial: 'abc', facilityCode: null, name: 'x' }] })).rejects.toThrow(/production/);
     await expect(startServer(network, { mode: 'demo' })).rejects.toThrow(/demo/);
+  });
+
+  it('offers TLS 1.2 only with forward secrecy and authenticated encryption (ECDHE with GCM or ChaCha20), and TLS 1.3', async () => {
+    const { port } = new URL(server.url);
+    const handshake = (options: { maxVersion: 'TLSv1.2' | 'TLSv1.3'; ciphers?: string }) =>
+      new Promise<string>((resolve) => {
+        const socket = connect({ host: '127.0.0.1', port: Number(port), ca: network.caPem, servername: 'localhost', minVersion: 'TLSv1.2', ...options }, () => {
+          resolve(`${socket.getProtocol()} ${socket.getCipher().name}`);
+          socket.end();
+        });
+        socket.on('error', () => resolve('refused'));
+      });
+    expect(await handshake({ maxVersion: 'TLSv1.2', ciphers: 'AES128-SHA:AES256-SHA256:ECDHE-RSA-AES128-SHA256:DHE-RSA-AES128-GCM-SHA256' })).toBe('refused');
+    expect(await handshake({ maxVersion: 'TLSv1.2' })).toMatch(/^TLSv1\.2 ECDHE-(RSA|ECDSA)-(AES(128|256)-GCM-SHA(256|384)|CHACHA20-POLY1305)$/);
+    expect(await handshake({ maxVersion: 'TLSv1.3' })).toMatch(/^TLSv1\.3 TLS_/);
   });
 
   it('keeps the p12 password-protected and the credentials file private', async () => {

@@ -24,11 +24,13 @@ export async function apiBlob(method: 'GET' | 'POST', path: string, body?: unkno
 
 /** The request; a refusal becomes an ApiError with the server's code and message. */
 async function send(method: 'GET' | 'POST', path: string, body: unknown): Promise<Response> {
+  // The server takes state-changing requests as JSON only (a cross-site form cannot send it): a POST always carries a body.
+  const json = body ?? (method === 'POST' ? {} : undefined);
   const response = await fetch(path, {
     method,
     credentials: 'same-origin',
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
+    headers: json === undefined ? {} : { 'content-type': 'application/json' },
+    body: json === undefined ? undefined : JSON.stringify(json),
   });
   if (!response.ok) {
     const error = ((await response.json().catch(() => undefined)) as ApiErrorBody | undefined)?.error;

@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { createSecureContext } from 'node:tls';
-import { Client, type RunningServer, type TestNetwork } from '@renkei/server/testing';
+import { Client, type RunningServer, type TestNetwork } from '@renkei/demo/testing';
 import { testEngines } from '@renkei/store/testing';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -50,7 +50,7 @@ describe.each(testEngines())('the administration console on %s', (engine) => {
     expect(() => createSecureContext({ pfx: p12, passphrase: password })).not.toThrow();
 
     // The downloaded bundle is a working terminal until it is revoked.
-    const pc = new Client(server.url, { caPem: network.caPem, pfx: p12, passphrase: password });
+    const pc = Client.tls(server.url, { caPem: network.caPem, pfx: p12, passphrase: password });
     expect((await pc.call('GET', '/api/terminal')).body.name).toBe('外来3診察室');
     await page.getByRole('button', { name: '閉じる' }).click();
     const row = page.getByTestId(`terminal-${serial}`);

@@ -8,7 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { pdfText } from '@renkei/documents/testing';
-import type { RunningServer } from '@renkei/server/testing';
+import type { RunningServer } from '@renkei/demo/testing';
 import { testEngines } from '@renkei/store/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -5,7 +5,7 @@
  * present the terminal's real client certificate.
  */
 import { fileURLToPath } from 'node:url';
-import { openTestNetwork, startServer, type RunningServer, type TestNetwork } from '@renkei/server/testing';
+import { openTestNetwork, startServer, type RunningServer, type TestNetwork } from '@renkei/demo/testing';
 import type { ServerOptions } from '@renkei/server';
 import type { Engine } from '@renkei/store/testing';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
@@ -33,14 +33,22 @@ export class BrowserRig {
     return new BrowserRig(network, server, browser);
   }
 
-  /** A browser profile on the registered terminal: its certificate, Japanese, a laptop's screen. */
-  terminalContext(options: BrowserContextOptions = {}, browser: Browser = this.browser): Promise<BrowserContext> {
+  /**
+   * A browser profile on a registered terminal: its certificate, Japanese, a
+   * laptop's screen. The hospital's terminal unless `facility` names another
+   * workplace (null: the secretariat's); `forRole` picks the terminal of that
+   * demo user's own workplace, where alone they may log in.
+   */
+  terminalContext(options: BrowserContextOptions & { facility?: string | null; forRole?: string } = {}, browser: Browser = this.browser): Promise<BrowserContext> {
+    const { facility, forRole, ...contextOptions } = options;
+    const place = forRole !== undefined ? this.network.credentials.users.find((u) => u.role === forRole || u.id === forRole)!.facility : facility;
+    const terminal = place === undefined ? this.network.credentials.terminal : this.network.credentials.terminals.find((t) => t.facility === place)!;
     return browser.newContext({
-      clientCertificates: [{ origin: this.server.url, pfxPath: this.network.credentials.terminal.p12, passphrase: this.network.credentials.terminal.password }],
+      clientCertificates: [{ origin: this.server.url, pfxPath: terminal.p12, passphrase: terminal.password }],
       ignoreHTTPSErrors: true,
       locale: 'ja-JP',
       viewport: { width: 1280, height: 900 },
-      ...options,
+      ...contextOptions,
     });
   }
 

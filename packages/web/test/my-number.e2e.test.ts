@@ -7,7 +7,7 @@
 import { jpkiTrust, type JpkiTrust } from '@renkei/access';
 import { createTestJpki, freePort, startCardHelper, TEST_CARD_PIN, type TestCard, type TestJpki } from '@renkei/card-helper/testing';
 import { decryptField } from '@renkei/identity';
-import type { RunningServer, TestNetwork } from '@renkei/server/testing';
+import type { RunningServer, TestNetwork } from '@renkei/demo/testing';
 import { testEngines } from '@renkei/store/testing';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

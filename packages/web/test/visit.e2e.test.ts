@@ -7,7 +7,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Client, type RunningServer, type TestNetwork } from '@renkei/server/testing';
+import { Client, type RunningServer, type TestNetwork } from '@renkei/demo/testing';
 import { decryptField } from '@renkei/identity';
 import { testEngines } from '@renkei/store/testing';
 import type { Page } from 'playwright-core';

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { credentialsFile, seedDemoClaims, seedDemoNetwork, type DemoCredentials } from '@renkei/admin';
+import { credentialsFile, seedDemoClaims, seedDemoNetwork, type DemoCredentials } from '@renkei/demo';
 import { readHistory } from '@renkei/history';
 import { decryptField, enrollmentPseudonym, pseudonymsOfPerson } from '@renkei/identity';
 import type { Db, ServerKeys } from '@renkei/store';

@@ -1,9 +1,9 @@
-import { userInfo } from 'node:os';
-import { appendAudit } from '@renkei/audit';
-import { readHistory } from '@renkei/history';
-import { findPersonByMember, personPseudonym, pseudonymsOfPerson } from '@renkei/identity';
+import { DEFAULT_ACCESS_LIMITS, Refusal } from '@renkei/access';
+import { findPersonByMember } from '@renkei/identity';
+import { createCachingMasterLookup } from '@renkei/masters';
+import { PatientRecords } from '@renkei/records';
 import type { Command } from 'commander';
-import { withContext } from '../context.js';
+import { operatorContext, withContext } from '../context.js';
 import { CommandError } from '../errors.js';
 import { formatHistory } from '../format-history.js';
 
@@ -17,16 +17,18 @@ export function registerHistory(program: Command): void {
     .action(async (options: { member: string; birth: string; json?: boolean }, command: Command) => {
       const member = parseMember(options.member);
       if (!/^\d{4}-\d{2}-\d{2}$/.test(options.birth) || Number.isNaN(Date.parse(options.birth))) throw new CommandError(`--birth ${options.birth}: give the birth date as YYYY-MM-DD`);
-      await withContext(command.optsWithGlobals().dataDir, async ({ stores, keys }) => {
-        const actor = { actor: `os:${userInfo().username}`, actorKind: 'person' as const, role: 'operator', action: 'history.view' };
+      await withContext(command.optsWithGlobals().dataDir, async ({ stores, keys, audit }) => {
+        const context = operatorContext();
         const match = await findPersonByMember(stores.identity, keys, { ...member, birthDate: options.birth });
         if (match.status !== 'found') {
-          await appendAudit(stores.clinical, keys.audit, { ...actor, outcome: 'refused', detail: { via: 'cli', reason: match.status } });
+          await audit.record(context.actor, { action: 'history.view', outcome: 'refused', detail: { via: 'cli', reason: match.status } });
           throw new CommandError(match.status === 'ambiguous' ? 'more than one person holds this card with this birth date: give the 枝番 (INSURER:SYMBOL:NUMBER:BRANCH)' : 'no person with this card and birth date');
         }
-        const pseudonym = personPseudonym(keys.pseudonym, match.personId);
-        await appendAudit(stores.clinical, keys.audit, { ...actor, pseudonym, outcome: 'allowed', detail: { via: 'cli' } });
-        const history = await readHistory(stores.clinical, await pseudonymsOfPerson(stores.identity, keys, match.personId));
+        // Through the records service, as every reader: consent and the audit are its to check.
+        const records = new PatientRecords({ stores, keys, audit, masters: createCachingMasterLookup(stores.clinical), limits: DEFAULT_ACCESS_LIMITS });
+        const history = await records.historyForOperator(context, match.personId, { via: 'cli' }).catch((error: unknown) => {
+          throw error instanceof Refusal ? new CommandError(error.message) : error;
+        });
         console.log(options.json ? JSON.stringify(history) : formatHistory(history));
       });
     });

@@ -25,7 +25,7 @@ export function registerServe(program: Command): void {
       const context = await openContext(command.optsWithGlobals().dataDir, { share: true });
       const { config, stores, keys } = context;
       try {
-        const demoTerminalSerial = options.demo ? (await seedDemo(context)).terminal.serial : undefined;
+        const demoTerminals = options.demo ? (await seedDemo(context)).terminals.map((t) => ({ serial: t.serial, facilityCode: t.facility, name: t.name })) : undefined;
         const ca = await loadOrCreateNetworkCa(config.dataDir);
         const tls = await loadOrCreateServerTls(config.dataDir, ca);
         const app = await buildApp(
@@ -33,7 +33,7 @@ export function registerServe(program: Command): void {
             stores,
             keys,
             mode: options.demo ? 'demo' : 'production',
-            demoTerminalSerial,
+            demoTerminals,
             trustedProxyAddress: options.trustedProxy,
             networkCa: ca,
             // JPKI CA certificates and CRLs for My Number cards: DATA/jpki/{authorities,crls} (or RENKEI_JPKI_DIR).

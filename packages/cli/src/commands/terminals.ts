@@ -1,17 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { rename, rm, writeFile } from 'node:fs/promises';
-import { userInfo } from 'node:os';
 import path from 'node:path';
-import { loadOrCreateNetworkCa } from '@renkei/access';
-import { AdminRefusal, issueTerminal, listTerminals, revokeTerminalInScope, type AdminScope } from '@renkei/admin';
-import { appendAudit, type AuditEntry } from '@renkei/audit';
+import { loadOrCreateNetworkCa, Refusal, type AdminScope } from '@renkei/access';
+import { certifyTerminalOf, listTerminals, registerIssuedTerminal, revokeTerminalInScope } from '@renkei/admin';
+import type { AuditEvent } from '@renkei/audit';
 import type { Command } from 'commander';
-import { withContext, type CommandContext } from '../context.js';
+import { operatorContext, withContext, type CommandContext } from '../context.js';
 import { CommandError } from '../errors.js';
 
-/** The CLI runs on the server machine: its user is the network operator, for permissions and the audit trail. */
+/** The CLI acts as the network operator: the whole network. */
 const NETWORK: AdminScope = { network: true };
-const operator = () => ({ actor: `os:${userInfo().username}`, actorKind: 'person' as const, role: 'operator' });
 
 export function registerTerminals(program: Command): void {
   const terminals = program.command('terminals').description('Terminal certificates of the network CA: one per registered PC of a facility');
@@ -19,28 +17,34 @@ export function registerTerminals(program: Command): void {
   terminals
     .command('issue')
     .description('Issue a terminal certificate for a named PC of a facility, as a password-protected PKCS#12 file; prints its serial and, unless --password was given, the generated password')
-    .requiredOption('--facility <CODE>', 'the facility (10-digit 医療機関コード)')
+    .option('--facility <CODE>', 'the facility (10-digit 医療機関コード)')
+    .option('--secretariat', "a PC of the network's secretariat (the operators log in there, and only there)")
     .requiredOption('--name <NAME>', 'the PC, as staff call it (e.g. 外来1診察室)')
     .requiredOption('--out <FILE.p12>', 'where to write the PKCS#12 file (mode 0600)')
     .option('--password <PW>', 'the PKCS#12 password (default: a generated one, printed once)')
     .option('--json', 'print {"serial","password","p12"} as JSON (p12: the path written)')
-    .action(async (options: { facility: string; name: string; out: string; password?: string; json?: boolean }, command: Command) => {
-      if (!/^\d{10}$/.test(options.facility)) throw new CommandError(`--facility ${options.facility}: give the facility's 10-digit code`);
+    .action(async (options: { facility?: string; secretariat?: boolean; name: string; out: string; password?: string; json?: boolean }, command: Command) => {
+      if ((options.facility === undefined) === (options.secretariat !== true)) throw new CommandError('give --facility CODE, or --secretariat for a PC of the secretariat');
+      if (options.facility !== undefined && !/^\d{10}$/.test(options.facility)) throw new CommandError(`--facility ${options.facility}: give the facility's 10-digit code`);
+      const facilityCode = options.facility ?? null;
       if (options.name.trim() === '') throw new CommandError('--name: give the PC a name');
       if (options.password === '') throw new CommandError('--password: an empty password would leave the key unprotected');
       const out = path.resolve(options.out);
       await withContext(command.optsWithGlobals().dataDir, async (context) => {
         const ca = await loadOrCreateNetworkCa(context.config.dataDir);
-        const detail = { via: 'cli', facility: options.facility };
-        const issued = await refusedAudited(context, { ...operator(), action: 'terminal.issue', detail }, () =>
+        const detail = { via: 'cli', facility: facilityCode };
+        const terminal = { facilityCode, name: options.name.trim(), password: options.password, issuedBy: operatorContext().actor.actor };
+        const issued = await refusedAudited(context, { action: 'terminal.issue', detail }, async () => {
+          const certified = await certifyTerminalOf(context.stores.identity, ca, terminal);
           // The file is written before the terminal is registered: a terminal is never registered without its bundle.
-          issueTerminal(context.stores.identity, ca, { facilityCode: options.facility, name: options.name.trim(), password: options.password, issuedBy: operator().actor }, (terminal) =>
-            writeBundle(out, terminal.p12).catch((error: NodeJS.ErrnoException) => {
-              throw new CommandError(`--out ${options.out}: cannot write the file (${error.code ?? error.message})`);
-            }),
-          ),
-        );
-        await appendAudit(context.stores.clinical, context.keys.audit, { ...operator(), action: 'terminal.issue', outcome: 'allowed', detail: { ...detail, serial: issued.serial } });
+          await writeBundle(out, certified.p12).catch((error: NodeJS.ErrnoException) => {
+            throw new CommandError(`--out ${options.out}: cannot write the file (${error.code ?? error.message})`);
+          });
+          return context.audit.changeIdentity(operatorContext().actor, async (tx) => {
+            await registerIssuedTerminal(tx, certified, terminal);
+            return certified;
+          }, { action: 'terminal.issue', outcome: 'allowed', detail: { ...detail, serial: certified.serial } });
+        });
         if (options.json) console.log(JSON.stringify({ serial: issued.serial, password: issued.password, p12: out }));
         else {
           console.log(`serial: ${issued.serial}`);
@@ -58,8 +62,11 @@ export function registerTerminals(program: Command): void {
     .action(async (serial: string, options: { json?: boolean }, command: Command) => {
       await withContext(command.optsWithGlobals().dataDir, async (context) => {
         const detail = { via: 'cli', serial };
-        const revoked = await refusedAudited(context, { ...operator(), action: 'terminal.revoke', detail }, () => revokeTerminalInScope(context.stores.identity, NETWORK, serial));
-        await appendAudit(context.stores.clinical, context.keys.audit, { ...operator(), action: 'terminal.revoke', outcome: 'allowed', detail: { ...detail, facility: revoked.facilityCode } });
+        const revoked = await refusedAudited(context, { action: 'terminal.revoke', detail }, () =>
+          context.audit.changeIdentity(operatorContext().actor, (tx) =>
+            revokeTerminalInScope(tx, NETWORK, serial), (r) => ({ action: 'terminal.revoke', outcome: 'allowed', detail: { ...detail, facility: r.facilityCode } }),
+          ),
+        );
         console.log(options.json ? JSON.stringify({ serial: revoked.serial, status: 'revoked' }) : `revoked: ${revoked.serial}`);
       });
     });
@@ -74,7 +81,7 @@ export function registerTerminals(program: Command): void {
         const scope: AdminScope = options.facility ? { network: false, facilityCode: options.facility } : NETWORK;
         const list = await listTerminals(stores.identity, scope);
         if (options.json) return console.log(JSON.stringify(list));
-        for (const t of list) console.log([t.serial, t.facilityCode, t.status.padEnd(7), t.notAfter.toISOString().slice(0, 10), t.name].join('  '));
+        for (const t of list) console.log([t.serial, t.facilityCode ?? 'secretariat', t.status.padEnd(7), t.notAfter.toISOString().slice(0, 10), t.name].join('  '));
       });
     });
 }
@@ -96,12 +103,12 @@ async function writeBundle(file: string, p12: Buffer): Promise<void> {
 }
 
 /** Runs an action; a refusal goes to the audit trail and becomes the command's one-line reason. */
-async function refusedAudited<T>(context: CommandContext, entry: Omit<AuditEntry, 'outcome'>, work: () => Promise<T>): Promise<T> {
+async function refusedAudited<T>(context: CommandContext, event: Omit<AuditEvent, 'outcome'>, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    if (!(error instanceof AdminRefusal || error instanceof CommandError)) throw error;
-    await appendAudit(context.stores.clinical, context.keys.audit, { ...entry, outcome: 'refused', detail: { ...entry.detail, reason: error instanceof AdminRefusal ? error.code : 'output' } });
+    if (!(error instanceof Refusal || error instanceof CommandError)) throw error;
+    await context.audit.record(operatorContext().actor, { ...event, outcome: 'refused', detail: { ...event.detail, reason: error instanceof Refusal ? error.code : 'output' } });
     throw new CommandError(error.message);
   }
 }

@@ -1,129 +1,160 @@
 /**
- * The facility desk (受付・地域連携室): with the patient in front of them and their
- * card in hand, desk staff record a withdrawal of consent or its reversal, and
- * print the list of every access to the patient's history.
+ * The facility desk (受付・地域連携室). The desk acts on a person only once it
+ * has found them: by the card in the patient's hand (a Renkei card's QR text,
+ * or their My Number card), or through the identity check at this facility
+ * (the person search, by insurance card or kana name with the birth date),
+ * which lets this session act on the persons found for a while. Every action
+ * records the facility, and commits with its audit record.
  */
-import { issueCard, setCardStatus, type Session } from '@renkei/access';
+import { cardReference, cardsOfPerson, checkCard, closePatientAccesses, identityChecked, issueCard, recordIdentityCheck, setCardStatus, workingCardOf, type Session } from '@renkei/access';
 import { renderCardPdf } from '@renkei/documents';
-import { deskCardRequest, deskCardStatus, deskConsentRequest, deskIssueCard, deskLinkPersons, deskPersonSearch, deskUndoLink, type AccessLog, type MyNumberSignature, type AccessLogEntry, type DeskCandidate } from '@renkei/api';
-import { findCandidates, linkedPersonIds, linkPersons, personPseudonym, readPersonRecord, recordConsent, undoLink } from '@renkei/identity';
+import { deskCardRequest, deskCardStatus, deskConsentRequest, deskIssueCard, deskLinkPersons, deskPersonSearch, deskUndoLink, type AccessLog, type DeskCandidate, type MyNumberSignature } from '@renkei/api';
+import { findCandidates, identifyingDifferences, linkedPersonIds, linkPersons, personPseudonym, readPersonRecord, recordConsent, requestPersonLink, undoLink } from '@renkei/identity';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { cardHolder, type CardRefusals } from '../card-holder.js';
 import { ApiError } from '../errors.js';
-import { auditRequest, requireDesk } from '../gate.js';
+import { sessionOf } from '../gate.js';
 import type { ResolvedOptions } from '../options.js';
+import { auditRequest, changeIdentity, contextOf } from '../request-audit.js';
 import { parseBody } from '../validation.js';
 
-/** Reads of a history, as the audit trail names them: what a patient asking "who looked" wants to see. */
-const HISTORY_ACCESS = `(action LIKE 'patient.%' OR action IN ('card.present', 'history.view')) AND outcome = 'allowed'`;
+/** At most this many candidates a search answers (and the session may then act on). */
+const MAX_CANDIDATES = 20;
+
+const personNotFound = () => new ApiError(404, 'person-not-found', '該当する患者が見つかりません。保険証などで本人確認（患者検索）をしてからやり直してください');
 
 export async function deskRoutes(app: FastifyInstance, options: ResolvedOptions): Promise<void> {
-  app.post('/api/desk/consent', async (request) => {
-    const session = requireDesk(request);
+  const desk = (action: string, extra: { rateLimit?: 'desk-search' } = {}) => ({ config: { access: 'desk', action, ...extra } }) as const;
+
+  app.post('/api/desk/consent', desk('consent.change'), async (request) => {
+    const session = sessionOf(request);
     const { withdrawn, ...key } = parseBody(deskConsentRequest, request.body);
-    const personId = await deskCardHolder(request, options, session, key, withdrawn ? 'consent.withdraw' : 'consent.restore');
-    await recordConsent(options.stores.identity, { personId, withdrawn, recordedBy: session.user.id, facilityCode: session.user.facilityCode });
-    await auditRequest(request, options, { action: withdrawn ? 'consent.withdraw' : 'consent.restore', pseudonym: personPseudonym(options.keys.pseudonym, personId), outcome: 'allowed' });
+    const action = withdrawn ? 'consent.withdraw' : 'consent.restore';
+    const personId = await deskCardHolder(request, options, session, key, action);
+    await changeIdentity(request, options, async (tx) => {
+      await recordConsent(tx, { personId, withdrawn, recordedBy: session.user.id, facilityCode: session.user.facilityCode });
+      // A withdrawal closes every open access for good; giving consent back opens none of them again.
+      return withdrawn ? closePatientAccesses(tx, { personIds: await linkedPersonIds(tx, personId) }) : 0;
+    }, (closed: number) => ({ action, pseudonym: pseudonymOf(options, personId), outcome: 'allowed', detail: { closedAccesses: closed } }));
     return { withdrawn };
   });
 
-  app.post('/api/desk/access-log', async (request): Promise<AccessLog> => {
-    const session = requireDesk(request);
+  app.post('/api/desk/access-log', desk('access-log.print'), async (request): Promise<AccessLog> => {
+    const session = sessionOf(request);
     const key = parseBody(deskCardRequest, request.body);
     const personId = await deskCardHolder(request, options, session, key, 'access-log.print');
-    const pseudonym = personPseudonym(options.keys.pseudonym, personId);
-    // The trail of every person linked into this one is this patient's too.
-    const pseudonyms = (await linkedPersonIds(options.stores.identity, personId)).map((id) => personPseudonym(options.keys.pseudonym, id));
-    const { rows } = await options.stores.clinical.query<{ at: Date | string; facility: string | null; role: string | null; terminal: string | null; actor_kind: 'person' | 'process'; action: string }>(
-      `SELECT at, facility, role, terminal, actor_kind, action FROM audit_events WHERE pseudonym = ANY($1::uuid[]) AND ${HISTORY_ACCESS} ORDER BY at DESC, id DESC LIMIT 5000`,
-      [pseudonyms],
-    );
-    const codes = [...new Set(rows.map((r) => r.facility).filter((c): c is string => c !== null))];
-    const names = new Map(
-      (await options.stores.identity.query<{ code: string; name: string }>('SELECT code, name FROM facilities WHERE code = ANY($1::text[])', [codes])).rows.map((f) => [f.code, f.name]),
-    );
-    await auditRequest(request, options, { action: 'access-log.print', pseudonym, outcome: 'allowed', detail: { entries: rows.length } });
-    const entries: AccessLogEntry[] = rows.map((r) => ({
-      at: new Date(r.at).toISOString(),
-      facilityCode: r.facility,
-      facilityName: r.facility ? (names.get(r.facility) ?? null) : null,
-      role: r.role,
-      terminal: r.terminal,
-      actorKind: r.actor_kind,
-      action: r.action,
-    }));
-    return { entries };
+    return options.records.accessLog(contextOf(request), personId);
   });
-}
 
-export async function deskCardRoutes(app: FastifyInstance, options: ResolvedOptions): Promise<void> {
-  /** Candidates for the person in front of the desk: enough to confirm who it is, nothing of their history. */
-  app.post('/api/desk/persons/search', async (request): Promise<{ candidates: DeskCandidate[] }> => {
-    requireDesk(request);
+  /** Candidates for the person in front of the desk: enough to confirm who it is, nothing of their history. The session may then act on them. */
+  app.post('/api/desk/persons/search', desk('desk.person.search', { rateLimit: 'desk-search' }), async (request): Promise<{ candidates: DeskCandidate[] }> => {
+    const session = sessionOf(request);
     const q = parseBody(deskPersonSearch, request.body);
-    const found = await findCandidates(options.stores.identity, options.keys, { ...q, sex: q.sex === undefined ? undefined : q.sex === 'male' ? 1 : 2 });
-    await auditRequest(request, options, { action: 'desk.person.search', outcome: 'allowed', detail: { candidates: found.length, by: q.kana ? 'kana' : 'insurance card' } });
+    const found = (await findCandidates(options.stores.identity, options.keys, { ...q, sex: q.sex === undefined ? undefined : q.sex === 'male' ? 1 : 2 })).slice(0, MAX_CANDIDATES);
+    await changeIdentity(request, options, (tx) =>
+      recordIdentityCheck(tx, { sessionTokenHash: session.tokenHash, personIds: found.map((c) => c.personId), facilityCode: deskFacility(session) }), { action: 'desk.person.search', outcome: 'allowed', detail: { candidates: found.length, by: q.kana ? 'kana' : 'insurance card' } },
+    );
     return { candidates: found.map((c) => ({ ...c, sex: c.sex === 1 ? 'male' : 'female' })) };
   });
 
-  /** Issues (or reissues) a card and answers with it as a card-sized PDF: the secret is printed, never stored. */
-  app.post('/api/desk/cards', async (request, reply) => {
-    const session = requireDesk(request);
-    const { personId, replacing } = parseBody(deskIssueCard, request.body);
+  /**
+   * Issues a card and answers with it as a card-sized PDF (the secret is
+   * printed, never stored). The person holds one working card: every card
+   * before it stops at once, so a card made behind the patient's back stops
+   * theirs, and they notice.
+   */
+  app.post('/api/desk/cards', desk('card.issue'), async (request, reply) => {
+    const session = sessionOf(request);
+    const { personId, replacing, identityDocument } = parseBody(deskIssueCard, request.body);
+    await requireIdentityChecked(request, options, session, personId, 'card.issue');
     const person = await readPersonRecord(options.stores.identity, options.keys, personId);
-    if (!person) throw new ApiError(404, 'person-not-found', '該当する患者が見つかりません');
-    if (replacing) {
-      const owned = await options.stores.identity.query('SELECT 1 FROM cards WHERE card_number = $1 AND person_id = $2', [replacing, personId]);
-      if (owned.rows.length === 0) throw new ApiError(404, 'card-not-found', '再発行するカードが見つかりません');
-    }
-    const card = await issueCard(options.stores.identity, options.keys, personId, { replacing, label: session.user.facilityCode ?? undefined });
-    await auditRequest(request, options, { action: replacing ? 'card.reissue' : 'card.issue', pseudonym: personPseudonym(options.keys.pseudonym, personId), outcome: 'allowed', detail: { card: card.cardNumber, ...(replacing ? { replaced: replacing } : {}) } });
+    if (!person) throw personNotFound();
+    const working = await workingCardOf(options.stores.identity, personId);
+    if (replacing !== undefined && working?.cardNumber !== replacing) throw new ApiError(404, 'card-not-found', '再発行するカードが見つかりません');
+    const facilityCode = deskFacility(session);
+    const card = await changeIdentity(
+      request,
+      options,
+      (tx) => issueCard(tx, options.keys, personId, { label: facilityCode, issue: { issuedBy: session.user.id, facilityCode, identityDocument } }),
+      (issued) => ({
+        action: issued.replaced.length > 0 ? 'card.reissue' : 'card.issue',
+        pseudonym: pseudonymOf(options, personId),
+        outcome: 'allowed',
+        detail: { card: cardReference(options.keys, issued.cardNumber), replaced: issued.replaced.map((c) => cardReference(options.keys, c)), identityDocument },
+      }),
+    );
     const pdf = await renderCardPdf({ qr: card.qr, cardNumber: card.cardNumber, name: person.name, issuedOn: new Date(Date.now() + 9 * 3_600_000).toISOString().slice(0, 10) });
     return reply.type('application/pdf').header('X-Card-Number', card.cardNumber).header('Content-Disposition', 'inline; filename="card.pdf"').send(pdf);
   });
 
-  /** The patient changed insurer or job: two persons as the claims saw them are one, and the history continues across them. */
-  app.post('/api/desk/persons/link', async (request) => {
-    const session = requireDesk(request);
+  /** Suspends, revokes (a lost card) or reactivates a card, at once: with the card in hand, or a lost one by its number for a person found through the identity check. */
+  app.post('/api/desk/cards/status', desk('card.status'), async (request) => {
+    const session = sessionOf(request);
+    const body = parseBody(deskCardStatus, request.body);
+    const action = `card.${body.status === 'active' ? 'reactivate' : body.status === 'suspended' ? 'suspend' : 'revoke'}`;
+    const card = await cardForStatusChange(request, options, session, body, action);
+    const changed = await changeIdentity(request, options, (tx) =>
+      setCardStatus(tx, card, body.status, { userId: session.user.id, facilityCode: deskFacility(session) }), { action, pseudonym: pseudonymOf(options, card.personId), outcome: 'allowed', detail: { card: cardReference(options.keys, card.cardNumber) } },
+    );
+    if (!changed) throw new ApiError(409, 'card-status-unchanged', 'このカードはすでにその状態か、再発行済みです');
+    return { cardNumber: card.cardNumber, status: body.status };
+  });
+
+  /**
+   * The patient changed insurer or job: two persons as the claims saw them are
+   * one, and the history continues across them. Both must be found through the
+   * identity check; if their names or birth dates differ, the desk cannot link
+   * them: the request goes to the network's operator.
+   */
+  app.post('/api/desk/persons/link', desk('person.link'), async (request, reply) => {
+    const session = sessionOf(request);
     const { personId, otherPersonId } = parseBody(deskLinkPersons, request.body);
-    const result = await linkPersons(options.stores.identity, { keptPersonId: personId, mergedPersonId: otherPersonId, linkedBy: session.user.id });
-    const pseudonyms = { pseudonym: personPseudonym(options.keys.pseudonym, personId), detail: { merged: personPseudonym(options.keys.pseudonym, otherPersonId) } };
+    const pseudonyms = { pseudonym: pseudonymOf(options, personId), detail: { merged: pseudonymOf(options, otherPersonId) } };
+    for (const id of [personId, otherPersonId]) await requireIdentityChecked(request, options, session, id, 'person.link');
+    const [kept, merged] = await Promise.all([personId, otherPersonId].map((id) => readPersonRecord(options.stores.identity, options.keys, id)));
+    if (!kept || !merged) throw personNotFound();
+    const differs = identifyingDifferences(kept, merged);
+    if (personId !== otherPersonId && differs.length > 0) {
+      const requestId = await changeIdentity(request, options, (tx) =>
+        requestPersonLink(tx, { keptPersonId: personId, mergedPersonId: otherPersonId, differs, requestedBy: session.user.id, facilityCode: deskFacility(session) }), (id: number) => ({ action: 'person.link.request', ...pseudonyms, outcome: 'allowed', detail: { ...pseudonyms.detail, differs, request: id } }),
+      );
+      reply.code(202);
+      return { requestId, status: 'pending-approval', differs };
+    }
+    const result = await changeIdentity(
+      request,
+      options,
+      async (tx) => {
+        const linked = await linkPersons(tx, { keptPersonId: personId, mergedPersonId: otherPersonId, linkedBy: session.user.id, facilityCode: deskFacility(session) });
+        if (linked.status === 'linked') for (const cardNumber of linked.replacedCards) await closePatientAccesses(tx, { cardNumber });
+        return linked;
+      },
+      (r) => ({ action: 'person.link', ...pseudonyms, outcome: r.status === 'linked' ? 'allowed' : 'refused', detail: { ...pseudonyms.detail, ...(r.status === 'linked' ? { link: r.linkId } : { reason: r.reason }) } }),
+    );
     if (result.status === 'refused') {
-      await auditRequest(request, options, { action: 'person.link', ...pseudonyms, outcome: 'refused', detail: { ...pseudonyms.detail, reason: result.reason } });
+      request.refusalAudited = true;
       throw new ApiError(result.reason === 'consent-differs' ? 409 : 404, `link-${result.reason}`, LINK_REFUSALS[result.reason]);
     }
-    options.persons.clear();
-    await auditRequest(request, options, { action: 'person.link', ...pseudonyms, outcome: 'allowed', detail: { ...pseudonyms.detail, link: result.linkId } });
+    options.records.personsChanged();
     return { linkId: result.linkId };
   });
 
-  /** A wrong link undone: exactly what moved moves back. */
-  app.post('/api/desk/persons/unlink', async (request) => {
-    const session = requireDesk(request);
+  /** A wrong link undone: exactly what moved moves back. The kept person must be found through the identity check. */
+  app.post('/api/desk/persons/unlink', desk('person.unlink'), async (request) => {
+    const session = sessionOf(request);
     const { linkId } = parseBody(deskUndoLink, request.body);
-    const undone = await undoLink(options.stores.identity, linkId, session.user.id);
-    if (!undone) throw new ApiError(404, 'link-not-found', 'この統合は見つからないか、すでに取り消されています');
-    options.persons.clear();
-    await auditRequest(request, options, {
-      action: 'person.unlink',
-      pseudonym: personPseudonym(options.keys.pseudonym, undone.keptPersonId),
-      outcome: 'allowed',
-      detail: { merged: personPseudonym(options.keys.pseudonym, undone.mergedPersonId), link: linkId },
-    });
-    return { linkId };
-  });
-
-  /** Suspends, revokes (a lost card) or reactivates a card, at once. */
-  app.post('/api/desk/cards/status', async (request) => {
-    requireDesk(request);
-    const { cardNumber, status } = parseBody(deskCardStatus, request.body);
-    const owner = await options.stores.identity.query<{ person_id: string; status: string }>('SELECT person_id, status FROM cards WHERE card_number = $1', [cardNumber]);
-    const row = owner.rows[0];
-    // A replaced card stays replaced: the newer card is the patient's.
-    if (!row || row.status === 'replaced') throw new ApiError(404, 'card-not-found', 'このカード番号は見つからないか、再発行済みです');
-    await setCardStatus(options.stores.identity, cardNumber, status);
-    await auditRequest(request, options, { action: `card.${status === 'active' ? 'reactivate' : status === 'suspended' ? 'suspend' : 'revoke'}`, pseudonym: personPseudonym(options.keys.pseudonym, row.person_id), outcome: 'allowed', detail: { card: cardNumber } });
-    return { cardNumber, status };
+    const undone = await changeIdentity(
+      request,
+      options,
+      async (tx) => {
+        const link = await undoLink(tx, linkId, session.user.id, async (keptPersonId) => identityChecked(tx, { sessionTokenHash: session.tokenHash, personId: keptPersonId, facilityCode: deskFacility(session) }));
+        if (!link) throw new ApiError(404, 'link-not-found', 'この統合は見つからないか、すでに取り消されています（統合した患者の本人確認が必要です）');
+        return link;
+      },
+      (u) => ({ action: 'person.unlink', pseudonym: pseudonymOf(options, u.keptPersonId), outcome: 'allowed', detail: { merged: pseudonymOf(options, u.mergedPersonId), link: linkId } }),
+    );
+    options.records.personsChanged();
+    return { linkId, keptPersonId: undone.keptPersonId };
   });
 }
 
@@ -139,7 +170,62 @@ const DESK_REFUSALS: CardRefusals = {
   unbound: 'このマイナンバーカードは連携に登録されていません。本人確認のうえ、登録してください',
 };
 
+/** The desk's facility: desk roles always work at one. */
+function deskFacility(session: Session): string {
+  if (!session.user.facilityCode) throw new ApiError(403, 'role-forbidden', 'この操作はあなたの職種では利用できません');
+  return session.user.facilityCode;
+}
+
+const pseudonymOf = (options: ResolvedOptions, personId: string) => personPseudonym(options.keys.pseudonym, personId);
+
 /** The person whose card the desk holds: a Renkei card, or a My Number card signing an `identify` challenge. */
 async function deskCardHolder(request: FastifyRequest, options: ResolvedOptions, session: Session, key: { card?: string | undefined; myNumber?: MyNumberSignature | undefined }, action: string): Promise<string> {
   return (await cardHolder(request, options, session, key, { action, purpose: 'identify', refusals: DESK_REFUSALS })).personId;
+}
+
+/** This session found the person through the identity check at this facility, a short while ago; else refused (audited) as an unknown person is. */
+export async function requireIdentityChecked(request: FastifyRequest, options: ResolvedOptions, session: Session, personId: string, action: string): Promise<void> {
+  if (await identityChecked(options.stores.identity, { sessionTokenHash: session.tokenHash, personId, facilityCode: deskFacility(session) })) return;
+  await auditRequest(request, options, { action, pseudonym: pseudonymOf(options, personId), outcome: 'refused', detail: { reason: 'identity not checked at this desk' } });
+  throw personNotFound();
+}
+
+/**
+ * The card a status change is for: the Renkei card presented (active, or one
+ * suspended: the patient is holding it), the working card of the My Number
+ * card's holder, or a card of a person found through the identity check.
+ */
+async function cardForStatusChange(
+  request: FastifyRequest,
+  options: ResolvedOptions,
+  session: Session,
+  body: { card?: string | undefined; myNumber?: MyNumberSignature | undefined; cardNumber?: string | undefined; personId?: string | undefined },
+  action: string,
+): Promise<{ cardNumber: string; personId: string }> {
+  const notFound = () => new ApiError(404, 'card-not-found', 'このカードは見つからないか、再発行済みです');
+  if (body.cardNumber !== undefined && body.personId !== undefined) {
+    await requireIdentityChecked(request, options, session, body.personId, action);
+    const cards = await cardsOfPerson(options.stores.identity, body.personId);
+    if (!cards.includes(body.cardNumber)) throw notFound();
+    return { cardNumber: body.cardNumber, personId: body.personId };
+  }
+  if (body.myNumber !== undefined) {
+    const personId = await deskCardHolder(request, options, session, { myNumber: body.myNumber }, action);
+    const working = await workingCardOf(options.stores.identity, personId);
+    if (!working) throw notFound();
+    return { cardNumber: working.cardNumber, personId };
+  }
+  const presented = await presentedCard(options, body.card!);
+  if (!presented) {
+    await auditRequest(request, options, { action, outcome: 'refused', detail: { reason: 'unknown card' } });
+    throw notFound();
+  }
+  return presented;
+}
+
+/** A Renkei card held at the desk, working or not (a suspended card is still the patient's, to reactivate); not a replaced or made-up one. */
+async function presentedCard(options: ResolvedOptions, qr: string): Promise<{ cardNumber: string; personId: string } | undefined> {
+  const checked = await checkCard(options.stores.identity, options.keys, qr);
+  if (checked.status === 'valid' || (checked.status === 'inactive' && checked.cardStatus !== 'replaced')) return { cardNumber: checked.cardNumber, personId: checked.personId };
+  return undefined;
 }

@@ -7,9 +7,9 @@ import { feeList, feeListCsv, feeStatement, feeStatementCsv } from '@renkei/admi
 import { isoMonth } from '@renkei/api';
 import { renderFeeListPdf, renderFeeStatementPdf } from '@renkei/documents';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { requireAdministrator } from '../administration.js';
+import { administrator } from '../administration.js';
 import { ApiError } from '../errors.js';
-import { auditRequest } from '../gate.js';
+import { auditRequest } from '../request-audit.js';
 import type { ResolvedOptions } from '../options.js';
 
 type Format = 'json' | 'csv' | 'pdf';
@@ -29,8 +29,7 @@ function monthOf(text: string): string {
 export async function feeRoutes(app: FastifyInstance, options: ResolvedOptions): Promise<void> {
   const printContext = () => ({ printedAt: new Date(), networkName: options.networkName });
 
-  app.get<{ Params: { file: string } }>('/api/admin/fees/:file', async (request, reply) => {
-    await requireAdministrator(request, options, { action: 'admin.fees.list', operatorOnly: true });
+  app.get<{ Params: { file: string } }>('/api/admin/fees/:file', { config: { access: 'operator', action: 'admin.fees.list' } }, async (request, reply) => {
     const { name, format } = splitFormat(request.params.file);
     const list = await feeList(options.stores.identity, monthOf(name));
     await auditRequest(request, options, { action: 'admin.fees.list', outcome: 'allowed', detail: { month: list.month, format, facilities: list.rows.length, totalYen: list.totalYen } });
@@ -39,11 +38,10 @@ export async function feeRoutes(app: FastifyInstance, options: ResolvedOptions):
     return sendPdf(reply, await renderFeeListPdf(list, printContext()), `renkei-fees-${list.month}.pdf`);
   });
 
-  app.get<{ Params: { month: string; file: string } }>('/api/admin/fees/:month/:file', async (request, reply) => {
-    // The role first (a clerk gets 403 whatever they asked for), then the facility in the file name (another one answers 404).
-    await requireAdministrator(request, options, { action: 'admin.fees.statement' });
+  app.get<{ Params: { month: string; file: string } }>('/api/admin/fees/:month/:file', { config: { access: 'administrator', action: 'admin.fees.statement' } }, async (request, reply) => {
+    // The role first (the gate: a clerk gets 403 whatever they asked for), then the facility in the file name (another one answers 404).
     const { name: code, format } = splitFormat(request.params.file);
-    await requireAdministrator(request, options, { action: 'admin.fees.statement', facility: code });
+    await administrator(request, options, { action: 'admin.fees.statement', facility: code });
     const month = monthOf(request.params.month);
     const statement = await feeStatement(options.stores.identity, month, code);
     if (!statement) {

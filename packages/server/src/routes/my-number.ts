@@ -5,13 +5,15 @@
  * after the signature, the chain to the JPKI CAs, the validity period and the
  * CRL all check out, and only for a challenge this session asked for.
  */
-import { bindMyNumberCard, consumeChallenge, createChallenge, unbindMyNumberCards, verifyCardSignature, type ChallengePurpose, type Session, type VerifiedCardCertificate } from '@renkei/access';
+import { bindMyNumberCard, consumeChallenge, createChallenge, mayAskChallenge, myNumberCardReference, unbindMyNumberCards, verifyCardSignature, type ChallengePurpose, type Session, type VerifiedCardCertificate } from '@renkei/access';
 import { deskBindMyNumber, deskUnbindMyNumber, myNumberChallengeRequest, type MyNumberChallenge, type MyNumberSignature } from '@renkei/api';
 import { personPseudonym } from '@renkei/identity';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { ApiError } from '../errors.js';
-import { auditRequest, requireClinician, requireDesk } from '../gate.js';
+import { ApiError, roleForbidden } from '../errors.js';
+import { sessionOf } from '../gate.js';
 import type { ResolvedOptions } from '../options.js';
+import { auditRequest, changeIdentity } from '../request-audit.js';
+import { requireIdentityChecked } from './desk.js';
 import { parseBody } from '../validation.js';
 
 const REFUSALS: Record<string, string> = {
@@ -26,41 +28,49 @@ const REFUSALS: Record<string, string> = {
 
 export async function myNumberRoutes(app: FastifyInstance, options: ResolvedOptions): Promise<void> {
   /** A challenge for the card to sign: a clinician opening a patient; the desk binding a card or identifying its holder. */
-  app.post('/api/my-number/challenge', async (request): Promise<MyNumberChallenge> => {
+  app.post('/api/my-number/challenge', { config: { access: 'session', action: 'my-number.challenge' } }, async (request): Promise<MyNumberChallenge> => {
+    const session = sessionOf(request);
     const { purpose } = parseBody(myNumberChallengeRequest, request.body);
-    const session = purpose === 'present' ? requireClinician(request) : requireDesk(request);
+    if (!mayAskChallenge(purpose, session.user.role)) throw roleForbidden();
     if (!(await options.jpki.current())) throw unavailable();
     const { challenge, expiresAt } = await createChallenge(options.stores.identity, session, purpose);
     return { challenge, expiresAt: expiresAt.toISOString(), helperUrl: options.cardHelperUrl };
   });
 
   /** At the desk, the patient's identity checked: their card's certificate is bound to the person found, so the card opens their history. */
-  app.post('/api/desk/my-number/bind', async (request) => {
-    const session = requireDesk(request);
+  app.post('/api/desk/my-number/bind', { config: { access: 'desk', action: 'my-number.bind' } }, async (request) => {
+    const session = sessionOf(request);
     const { personId, myNumber } = parseBody(deskBindMyNumber, request.body);
+    await requireIdentityChecked(request, options, session, personId, 'my-number.bind');
     const certificate = await verifyMyNumberSignature(request, options, session, 'bind', myNumber, 'my-number.bind');
     const pseudonym = personPseudonym(options.keys.pseudonym, personId);
-    const result = await bindMyNumberCard(options.stores.identity, personId, certificate, session.user.id);
+    const reference = myNumberCardReference(options.keys, certificate.fingerprint);
+    const result = await changeIdentity(
+      request,
+      options,
+      (tx) => bindMyNumberCard(tx, personId, certificate, session.user.id),
+      (r) => ({ action: 'my-number.bind', pseudonym, outcome: r.status === 'bound' ? 'allowed' : 'refused', detail: { myNumberCard: reference, ...(r.status === 'refused' ? { reason: r.reason } : {}) } }),
+    );
     if (result.status === 'refused') {
-      await auditRequest(request, options, { action: 'my-number.bind', pseudonym, outcome: 'refused', detail: { reason: result.reason, myNumberCard: certificate.fingerprint } });
+      request.refusalAudited = true;
       throw result.reason === 'unknown-person'
         ? new ApiError(404, 'person-not-found', '該当する患者が見つかりません')
         : new ApiError(409, 'my-number-bound-to-another', 'このマイナンバーカードは別の患者に登録されています。登録を解除してからやり直してください');
     }
-    await auditRequest(request, options, { action: 'my-number.bind', pseudonym, outcome: 'allowed', detail: { myNumberCard: certificate.fingerprint } });
     return { personId, boundAt: result.boundAt.toISOString(), notAfter: result.notAfter.toISOString() };
   });
 
   /** Ends the person's binding (a renewed or lost card, or a mistake); what it opened closes at once. */
-  app.post('/api/desk/my-number/unbind', async (request) => {
-    const session = requireDesk(request);
+  app.post('/api/desk/my-number/unbind', { config: { access: 'desk', action: 'my-number.unbind' } }, async (request) => {
+    const session = sessionOf(request);
     const { personId } = parseBody(deskUnbindMyNumber, request.body);
-    const ended = await unbindMyNumberCards(options.stores.identity, personId, session.user.id);
-    if (ended === 0) {
-      await auditRequest(request, options, { action: 'my-number.unbind', pseudonym: personPseudonym(options.keys.pseudonym, personId), outcome: 'refused', detail: { reason: 'not bound' } });
-      throw new ApiError(404, 'my-number-not-bound', 'この患者に登録されたマイナンバーカードはありません');
-    }
-    await auditRequest(request, options, { action: 'my-number.unbind', pseudonym: personPseudonym(options.keys.pseudonym, personId), outcome: 'allowed', detail: { bindings: ended } });
+    await requireIdentityChecked(request, options, session, personId, 'my-number.unbind');
+    const pseudonym = personPseudonym(options.keys.pseudonym, personId);
+    const ended = await changeIdentity(request, options, async (tx) => {
+      const n = await unbindMyNumberCards(tx, personId, session.user.id);
+      if (n === 0) throw new ApiError(404, 'my-number-not-bound', 'この患者に登録されたマイナンバーカードはありません');
+      return n;
+    }, (n) => ({ action: 'my-number.unbind', pseudonym, outcome: 'allowed', detail: { bindings: n } }));
     return { personId, unbound: ended };
   });
 }

@@ -8,10 +8,8 @@ import type { PublicFacility, PublicInsurer } from '@renkei/api';
 import type { FastifyInstance } from 'fastify';
 import type { ResolvedOptions } from '../options.js';
 
-/** The paths the gate lets through without a terminal (see gate.ts). */
-export const PUBLIC_PATHS = ['/api/public/insurers', '/api/public/facilities'] as const;
-
 export async function publicRoutes(app: FastifyInstance, options: ResolvedOptions): Promise<void> {
-  app.get(PUBLIC_PATHS[0], async (): Promise<{ insurers: PublicInsurer[] }> => ({ insurers: await listPublicInsurers(options.stores.identity) }));
-  app.get(PUBLIC_PATHS[1], async (): Promise<{ facilities: PublicFacility[] }> => ({ facilities: await listPublicFacilities(options.stores.identity) }));
+  const route = { config: { access: 'open', rateLimit: 'public-directory' } } as const;
+  app.get('/api/public/insurers', route, async (): Promise<{ insurers: PublicInsurer[] }> => ({ insurers: await listPublicInsurers(options.stores.identity) }));
+  app.get('/api/public/facilities', route, async (): Promise<{ facilities: PublicFacility[] }> => ({ facilities: await listPublicFacilities(options.stores.identity) }));
 }

@@ -106,7 +106,7 @@ export const en: Messages = {
     cardIssued: 'Card {{number}} issued. Print it and hand it over.',
     linked: 'Linked (link {{linkId}}). It can be undone if wrong.',
   },
-  roles: { doctor: 'Doctor', dentist: 'Dentist', pharmacist: 'Pharmacist', nurse: 'Nurse', clerk: 'Clerk', liaison: 'Liaison office', 'facility-admin': 'Facility admin', operator: 'Network operator' },
+  roles: { doctor: 'Doctor', dentist: 'Dentist', pharmacist: 'Pharmacist', nurse: 'Nurse', technologist: 'Radiological technologist', clerk: 'Clerk', liaison: 'Liaison office', 'facility-admin': 'Facility admin', operator: 'Network operator' },
   actions: {
     card_present: 'Card presented',
     patient_summary: 'Summary viewed',

@@ -142,7 +142,7 @@ export const ja = {
     cardIssued: 'カード {{number}} を発行しました。印刷してお渡しください。',
     linked: '統合しました（統合番号 {{linkId}}）。誤りの場合は取り消せます。',
   },
-  roles: { doctor: '医師', dentist: '歯科医師', pharmacist: '薬剤師', nurse: '看護師', clerk: '事務員', liaison: '地域連携室', 'facility-admin': '施設管理者', operator: 'ネットワーク運用' },
+  roles: { doctor: '医師', dentist: '歯科医師', pharmacist: '薬剤師', nurse: '看護師', technologist: '診療放射線技師', clerk: '事務員', liaison: '地域連携室', 'facility-admin': '施設管理者', operator: 'ネットワーク運用' },
   actions: {
     card_present: 'カード提示',
     patient_summary: 'サマリー閲覧',

@@ -6,7 +6,7 @@
  */
 import type { Db } from '@renkei/store';
 import { facilities } from '@renkei/synthetic';
-import { KAGAWA_INSURERS } from './participants/kagawa-insurers.js';
+import { KAGAWA_INSURERS } from '@renkei/admin';
 
 const DEMO_JOINED_ON = '2024-04-01';
 

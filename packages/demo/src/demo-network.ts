@@ -1,7 +1,10 @@
 /**
  * The demo network: the synthetic claims' facilities as participants, one user
- * of each role, one terminal certificate, and cards for some of the synthetic
- * patients. Everything it needs to log in is written to DATA/demo/credentials.json.
+ * of each role (and a doctor at a clinic, who sends reading requests to the
+ * hospital), a terminal certificate for each place they work (the hospital,
+ * the clinic, the pharmacy, the secretariat), and cards for some of the
+ * synthetic patients. Everything it needs to log in is written to
+ * DATA/demo/credentials.json.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -10,13 +13,25 @@ import { decryptField } from '@renkei/identity';
 import type { ServerKeys, Stores } from '@renkei/store';
 import { facilities } from '@renkei/synthetic';
 import { seedDemoParticipants } from './demo-participants.js';
-import { readablePassword } from './one-time-password.js';
-import { issueTerminal } from './terminals.js';
+import { issueTerminal, readablePassword } from '@renkei/admin';
+
+export interface DemoTerminal {
+  p12: string;
+  password: string;
+  serial: string;
+  name: string;
+  /** null: the secretariat's. */
+  facility: string | null;
+}
 
 export interface DemoCredentials {
   caCert: string;
-  terminal: { p12: string; password: string; serial: string; name: string };
-  users: Array<{ id: string; password: string; role: Role; facility: string }>;
+  /** The hospital's terminal. */
+  terminal: DemoTerminal;
+  /** One terminal for each place the demo's users work; a user logs in only at their own. */
+  terminals: DemoTerminal[];
+  /** facility null: the operator, who works for the network. */
+  users: Array<{ id: string; password: string; role: Role; facility: string | null }>;
   cards: Array<{ qr: string; label: string }>;
 }
 
@@ -31,15 +46,19 @@ export async function readDemoCredentials(dataDir: string): Promise<DemoCredenti
   }
 }
 
-const USERS: Array<{ id: string; role: Role; displayName: string; at: 'hospital' | 'clinic' | 'pharmacy' }> = [
+type Place = 'hospital' | 'clinic' | 'pharmacy' | 'secretariat';
+
+const USERS: Array<{ id: string; role: Role; displayName: string; at: Place }> = [
   { id: 'demo-doctor', role: 'doctor', displayName: '香川 太郎（医師）', at: 'hospital' },
   { id: 'demo-dentist', role: 'dentist', displayName: '讃岐 花子（歯科医師）', at: 'hospital' },
   { id: 'demo-pharmacist', role: 'pharmacist', displayName: '高松 次郎（薬剤師）', at: 'pharmacy' },
   { id: 'demo-nurse', role: 'nurse', displayName: '丸亀 さくら（看護師）', at: 'hospital' },
+  { id: 'demo-technologist', role: 'technologist', displayName: '宇多津 光（診療放射線技師）', at: 'hospital' },
   { id: 'demo-clerk', role: 'clerk', displayName: '坂出 一郎（事務員）', at: 'hospital' },
   { id: 'demo-liaison', role: 'liaison', displayName: '善通寺 恵（地域連携室）', at: 'hospital' },
   { id: 'demo-facility-admin', role: 'facility-admin', displayName: '観音寺 誠（施設管理者）', at: 'hospital' },
-  { id: 'demo-operator', role: 'operator', displayName: '三豊 明（ネットワーク運用）', at: 'hospital' },
+  { id: 'demo-operator', role: 'operator', displayName: '三豊 明（ネットワーク運用）', at: 'secretariat' },
+  { id: 'demo-clinic-doctor', role: 'doctor', displayName: '綾川 健（診療所医師）', at: 'clinic' },
 ];
 
 /** Seeds the demo network once; later calls return the credentials written the first time. */
@@ -48,7 +67,8 @@ export async function seedDemoNetwork(stores: Stores, keys: ServerKeys, dataDir:
   if (existing) {
     // A demo seeded before the participants were administered gets them now.
     await seedDemoParticipants(stores.identity);
-    return existing;
+    // A demo seeded before each place had its own terminal has the hospital's only.
+    return { ...existing, terminals: existing.terminals ?? [{ ...existing.terminal, facility: existing.users.find((u) => u.role === 'doctor')?.facility ?? null }] };
   }
   const demoDir = path.join(dataDir, 'demo');
   await mkdir(demoDir, { recursive: true, mode: 0o700 });
@@ -59,19 +79,25 @@ export async function seedDemoNetwork(stores: Stores, keys: ServerKeys, dataDir:
   }
   await seedDemoParticipants(stores.identity);
   const hospital = facilities.find((f) => f.kind === 'hospital')!;
-  const placeOf = { hospital, clinic: facilities.find((f) => f.kind === 'clinic')!, pharmacy: facilities.find((f) => f.kind === 'pharmacy')! };
+  const clinic = facilities.find((f) => f.kind === 'clinic')!;
+  const pharmacy = facilities.find((f) => f.kind === 'pharmacy')!;
+  const places: Record<Place, { code: string | null; name: string }> = { hospital, clinic, pharmacy, secretariat: { code: null, name: '連携事務局' } };
 
   const users: DemoCredentials['users'] = [];
   for (const u of USERS) {
     const password = readablePassword();
-    await createUser(stores.identity, { id: u.id, displayName: u.displayName, role: u.role, facilityCode: placeOf[u.at].code, password });
-    users.push({ id: u.id, password, role: u.role, facility: placeOf[u.at].code });
+    await createUser(stores.identity, { id: u.id, displayName: u.displayName, role: u.role, facilityCode: places[u.at].code, password });
+    users.push({ id: u.id, password, role: u.role, facility: places[u.at].code });
   }
 
-  const terminalName = `${hospital.name} デモ端末`;
-  const terminal = await issueTerminal(stores.identity, ca, { facilityCode: hospital.code, name: terminalName });
-  const p12 = path.join(demoDir, 'terminal.p12');
-  await writeFile(p12, terminal.p12, { mode: 0o600 });
+  const terminals: DemoTerminal[] = [];
+  for (const [place, { code, name }] of Object.entries(places)) {
+    const terminalName = `${name} デモ端末`;
+    const issued = await issueTerminal(stores.identity, ca, { facilityCode: code, name: terminalName });
+    const p12 = path.join(demoDir, place === 'hospital' ? 'terminal.p12' : `terminal-${place}.p12`);
+    await writeFile(p12, issued.p12, { mode: 0o600 });
+    terminals.push({ p12, password: issued.password, serial: issued.serial, name: terminalName, facility: code });
+  }
 
   const cards: DemoCredentials['cards'] = [];
   for (const person of await oldestPatients(stores, keys, options.cards ?? 10)) {
@@ -82,7 +108,8 @@ export async function seedDemoNetwork(stores: Stores, keys: ServerKeys, dataDir:
 
   const credentials: DemoCredentials = {
     caCert: path.join(pkiDir(dataDir), 'network-ca.pem'),
-    terminal: { p12, password: terminal.password, serial: terminal.serial, name: terminalName },
+    terminal: terminals[0]!,
+    terminals,
     users,
     cards,
   };

@@ -1,0 +1,3 @@
+export { seedDemoClaims } from './demo-claims.js';
+export { credentialsFile, readDemoCredentials, seedDemoNetwork, type DemoCredentials } from './demo-network.js';
+export { seedDemoParticipants } from './demo-participants.js';
