@@ -18,7 +18,11 @@ export const RATE_LIMITS = {
   'public-directory': { address: { hits: 120, seconds: 60 } },
 } as const satisfies Record<string, Partial<Record<'terminal' | 'user' | 'address', RateLimit>>>;
 
+
 export type RateLimitName = keyof typeof RATE_LIMITS;
+
+/** The limits of each name, by what they count per (a server may be given others, e.g. in tests). */
+export type RateLimits = Record<RateLimitName, Partial<Record<'terminal' | 'user' | 'address', RateLimit>>>;
 
 /**
  * Counts one hit for each key in its current window, in the database so that

@@ -7,7 +7,7 @@
  * routes that declare a rate limit keep to it, counted in the database so
  * that the limit holds across server processes.
  */
-import { hitRateLimits, RATE_LIMITS, type RateLimit, type RateLimitName } from '@renkei/access';
+import { hitRateLimits, type RateLimit, type RateLimitName } from '@renkei/access';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { crossSiteRefused, invalidText, jsonRequired, tooManyRequests } from './errors.js';
 import type { ResolvedOptions } from './options.js';
@@ -16,7 +16,7 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The body types a state-changing route accepts (default: JSON only). */
     accepts?: readonly string[];
-    /** The rate limit the route keeps to (see `RATE_LIMITS`). */
+    /** The rate limit the route keeps to (`RATE_LIMITS`, or the server's own). */
     rateLimit?: RateLimitName;
   }
 }
@@ -54,7 +54,7 @@ export function registerEdge(app: FastifyInstance, options: ResolvedOptions): vo
   app.addHook('preHandler', async (request) => {
     const name = request.routeOptions.config.rateLimit;
     if (!name) return;
-    const limits: Partial<Record<'terminal' | 'user' | 'address', RateLimit>> = RATE_LIMITS[name];
+    const limits = options.rateLimits[name];
     const keys: Array<{ key: string; limit: RateLimit }> = [];
     const userId = request.session?.user.id ?? typedUserId(request);
     if (limits.terminal && request.terminal) keys.push({ key: `${name}:terminal:${request.terminal.serial}`, limit: limits.terminal });

@@ -34,13 +34,28 @@ declare module 'fastify' {
 /** A route that declares no access, found at start: the server refuses to run with one. */
 export class UndeclaredRouteError extends Error {}
 
+/** A registered route as the gate saw it. */
+export interface RouteDeclaration {
+  method: string | string[];
+  url: string;
+  config?: { access?: unknown };
+}
+
+const DECLARATIONS = new WeakMap<FastifyInstance, RouteDeclaration[]>();
+
+/** Every route the app registered, with what it declares: for the tests that hold the whole surface to the rules. */
+export function routeDeclarations(app: FastifyInstance): readonly RouteDeclaration[] {
+  return DECLARATIONS.get(app) ?? [];
+}
+
 export function registerGate(app: FastifyInstance, options: ResolvedOptions): void {
   app.decorateRequest('terminal', null);
   app.decorateRequest('session', null);
   app.decorateRequest('patientAccess', null);
 
   // Deny by default, twice: at start, any route without a declaration stops the server from starting; at run time, one answers nothing.
-  const routes: Array<{ method: string | string[]; url: string; config?: { access?: unknown } }> = [];
+  const routes: RouteDeclaration[] = [];
+  DECLARATIONS.set(app, routes);
   app.addHook('onRoute', (route) => void routes.push(route));
   app.addHook('onReady', async () => {
     const undeclared = routes.filter((r) => !isRouteAccess(r.config?.access)).map((r) => `${[r.method].flat().join(',')} ${r.url}`);

@@ -1,4 +1,4 @@
-import { DEFAULT_ACCESS_LIMITS, fixedJpkiTrust, type AccessLimits, type JpkiTrustSource, type NetworkCa } from '@renkei/access';
+import { DEFAULT_ACCESS_LIMITS, fixedJpkiTrust, RATE_LIMITS, type AccessLimits, type RateLimits, type JpkiTrustSource, type NetworkCa } from '@renkei/access';
 import { unusedAccountDays } from '@renkei/admin';
 import { AuditLog } from '@renkei/audit';
 import { createCachingMasterLookup, type MasterLookup } from '@renkei/masters';
@@ -23,6 +23,8 @@ export interface ServerOptions {
    */
   trustedProxyAddress?: string;
   limits?: AccessLimits;
+  /** Requests allowed per terminal, user or address and minute, by kind (RATE_LIMITS unless given). */
+  rateLimits?: RateLimits;
   /** The JPKI CAs and CRLs My Number cards are checked against; without them, My Number cards are not accepted. */
   jpki?: JpkiTrustSource;
   /** Where the web app finds the card helper on the terminal PC (default http://127.0.0.1:18411). */
@@ -47,6 +49,7 @@ export type ResolvedOptions = ServerOptions & {
   networkPrefecture: string;
   networkName: string;
   limits: AccessLimits;
+  rateLimits: RateLimits;
   unusedAccountDays: number;
   jpki: JpkiTrustSource;
   cardHelperUrl: string;
@@ -71,6 +74,7 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     networkPrefecture,
     networkName: options.networkName ?? 'Renkei 地域医療連携ネットワーク',
     limits,
+    rateLimits: options.rateLimits ?? RATE_LIMITS,
     jpki: options.jpki ?? fixedJpkiTrust(undefined),
     cardHelperUrl: options.cardHelperUrl ?? DEFAULT_CARD_HELPER_URL,
     unusedAccountDays: options.unusedAccountDays ?? unusedAccountDays(),
