@@ -1,3 +1,7 @@
 export { appendAudit, appendAuditBatch, canonicalJson, readChainHead, verifyAuditTrail, type AuditEntry, type AuditVerification } from './audit-trail.js';
 export { assertStorableEntry, InvalidAuditText } from './audit-text.js';
 export { AuditWriter } from './audit-writer.js';
+export { AuditCheckpoints, type AuditCheckpointsOptions } from './audit-checkpoints.js';
+export { type AuditCheckpoint } from './checkpoint.js';
+export { auditCheckpointFile } from './checkpoint-file.js';
+export { verifyAnchoredAuditTrail, type AnchoredAuditOptions, type AnchoredAuditVerification } from './verify-checkpoints.js';
