@@ -24,8 +24,10 @@ export interface AuditCheckpointsOptions {
  * an interval while the chain moves, and at stop, a signed checkpoint of the
  * chain's head goes to the checkpoint file (first, on disk) and then to the
  * identity store. Each process is a writer of its own, numbering its checkpoints
- * without gaps, and starts a checkpoint only once the one before is in both places,
- * so that a verification can tell a removed checkpoint from a crash between the two writes.
+ * without gaps. The file goes on while the identity store is out of reach; the
+ * stored copies follow in order once it is back, and each checkpoint says how
+ * many of the writer's were stored when it was made, so that a verification can
+ * tell rows removed from the identity store from rows not yet written there.
  */
 export class AuditCheckpoints {
   /** This process's writer id. */
@@ -35,8 +37,12 @@ export class AuditCheckpoints {
   private file: CheckpointFile | undefined;
   private timer: NodeJS.Timeout | undefined;
   private seq = 0;
+  private stored = 0;
   private anchored: { id: number; hash: string } = { id: 0, hash: 'genesis' };
-  private pending: { checkpoint: AuditCheckpoint; inFile: boolean } | undefined;
+  /** Made, but not yet on disk (the file write failed): written before anything else. */
+  private unwritten: AuditCheckpoint | undefined;
+  /** In the file, not yet in the identity store, in seq order. */
+  private unstored: AuditCheckpoint[] = [];
   private running: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: AuditCheckpointsOptions) {
@@ -83,25 +89,26 @@ export class AuditCheckpoints {
   private async checkpointNow(): Promise<AuditCheckpoint | undefined> {
     const file = this.file;
     if (!file) throw new Error('the audit checkpoints are not started');
-    // A checkpoint whose second write failed is finished before the next is begun.
-    if (this.pending) await this.finish(file);
+    if (this.unwritten) await this.write(file, this.unwritten);
     const head = await readChainHead(this.options.clinical);
-    if (head.id === this.anchored.id && head.hash === this.anchored.hash) return undefined;
-    const checkpoint = signCheckpoint(this.key, { writer: this.writer, seq: ++this.seq, id: head.id, hash: head.hash, at: new Date().toISOString(), log: this.log });
-    this.pending = { checkpoint, inFile: false };
-    this.anchored = head;
-    await this.finish(file);
-    return checkpoint;
+    let made: AuditCheckpoint | undefined;
+    if (head.id !== this.anchored.id || head.hash !== this.anchored.hash) {
+      made = signCheckpoint(this.key, { writer: this.writer, seq: ++this.seq, id: head.id, hash: head.hash, at: new Date().toISOString(), log: this.log, stored: this.stored });
+      this.anchored = head;
+      await this.write(file, made);
+    }
+    // The file first: a row in the identity store then always has its line in the file.
+    while (this.unstored.length > 0) {
+      await insertCheckpoint(this.options.identity, this.unstored[0]!);
+      this.stored = this.unstored.shift()!.seq;
+    }
+    return made;
   }
 
-  private async finish(file: CheckpointFile): Promise<void> {
-    const pending = this.pending!;
-    // The file first: a row in the identity store then always has its line in the file.
-    if (!pending.inFile) {
-      await file.append(pending.checkpoint);
-      pending.inFile = true;
-    }
-    await insertCheckpoint(this.options.identity, pending.checkpoint);
-    this.pending = undefined;
+  private async write(file: CheckpointFile, checkpoint: AuditCheckpoint): Promise<void> {
+    this.unwritten = checkpoint;
+    await file.append(checkpoint);
+    this.unwritten = undefined;
+    this.unstored.push(checkpoint);
   }
 }

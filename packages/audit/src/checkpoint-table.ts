@@ -6,9 +6,9 @@ import type { AuditCheckpoint } from './checkpoint.js';
 /** Stores a checkpoint; storing the same one again (a retry after a lost answer) changes nothing. */
 export async function insertCheckpoint(identity: Db, c: AuditCheckpoint): Promise<void> {
   await identity.query(
-    `INSERT INTO audit_checkpoints (writer, seq, chain_id, chain_hash, at, log, hmac) VALUES ($1, $2, $3, $4, $5, $6, $7)
+    `INSERT INTO audit_checkpoints (writer, seq, chain_id, chain_hash, at, log, stored, hmac) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
      ON CONFLICT (writer, seq) DO NOTHING`,
-    [c.writer, c.seq, c.id, c.hash, c.at, c.log, c.hmac],
+    [c.writer, c.seq, c.id, c.hash, c.at, c.log, c.stored, c.hmac],
   );
 }
 
@@ -36,7 +36,7 @@ export async function* readStoredCheckpoints(identity: Db, end: number, pageSize
   for (;;) {
     const { rows } = await identity.query<StoredCheckpointRow>('SELECT * FROM audit_checkpoints WHERE n > $1 AND n <= $2 ORDER BY n LIMIT $3', [after, end, pageSize]);
     for (const r of rows) {
-      yield { writer: r.writer, seq: Number(r.seq), id: Number(r.chain_id), hash: r.chain_hash, at: new Date(r.at).toISOString(), log: r.log, hmac: r.hmac };
+      yield { writer: r.writer, seq: Number(r.seq), id: Number(r.chain_id), hash: r.chain_hash, at: new Date(r.at).toISOString(), log: r.log, stored: Number(r.stored), hmac: r.hmac };
     }
     if (rows.length < pageSize) return;
     after = Number(rows[rows.length - 1]!.n);
@@ -51,5 +51,6 @@ interface StoredCheckpointRow {
   chain_hash: string;
   at: Date | string;
   log: string;
+  stored: number;
   hmac: string;
 }

@@ -18,6 +18,8 @@ export interface AuditCheckpoint {
   at: string;
   /** host:path of the checkpoint file the writer wrote to. */
   log: string;
+  /** The writer's checkpoints 1 to `stored` were in the identity store when this one was made. */
+  stored: number;
   hmac: string;
 }
 
@@ -38,8 +40,8 @@ export function checkpointVerifies(key: Buffer, checkpoint: AuditCheckpoint): bo
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-function checkpointHmac(key: Buffer, { writer, seq, id, hash, at, log }: UnsignedCheckpoint): string {
-  return createHmac('sha256', key).update(canonicalJson({ writer, seq, id, hash, at, log })).digest('hex');
+function checkpointHmac(key: Buffer, { writer, seq, id, hash, at, log, stored }: UnsignedCheckpoint): string {
+  return createHmac('sha256', key).update(canonicalJson({ writer, seq, id, hash, at, log, stored })).digest('hex');
 }
 
 /** One line of the checkpoint file as a checkpoint, or undefined if it is not one. */
@@ -62,12 +64,13 @@ export function parseCheckpointLine(line: string): AuditCheckpoint | undefined {
     typeof c.hash === 'string' &&
     typeof c.at === 'string' &&
     typeof c.log === 'string' &&
+    Number.isSafeInteger(c.stored) &&
     typeof c.hmac === 'string';
-  return isCheckpoint ? { writer: c.writer!, seq: c.seq!, id: c.id!, hash: c.hash!, at: c.at!, log: c.log!, hmac: c.hmac! } : undefined;
+  return isCheckpoint ? { writer: c.writer!, seq: c.seq!, id: c.id!, hash: c.hash!, at: c.at!, log: c.log!, stored: c.stored!, hmac: c.hmac! } : undefined;
 }
 
 /** A checkpoint as one line of the checkpoint file (newline included). */
 export function checkpointLine(checkpoint: AuditCheckpoint): string {
-  const { writer, seq, id, hash, at, log, hmac } = checkpoint;
-  return JSON.stringify({ writer, seq, id, hash, at, log, hmac }) + '\n';
+  const { writer, seq, id, hash, at, log, stored, hmac } = checkpoint;
+  return JSON.stringify({ writer, seq, id, hash, at, log, stored, hmac }) + '\n';
 }

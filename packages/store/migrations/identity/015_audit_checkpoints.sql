@@ -12,6 +12,7 @@ CREATE TABLE audit_checkpoints (
   chain_hash text NOT NULL,
   at timestamptz NOT NULL,
   log text NOT NULL,                   -- host:path of the checkpoint file the writer wrote it to first
+  stored integer NOT NULL,             -- the writer's checkpoints 1 to this one were stored here when it was made
   hmac text NOT NULL,
   UNIQUE (writer, seq)
 );
