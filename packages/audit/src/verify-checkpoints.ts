@@ -68,6 +68,7 @@ export async function verifyAnchoredAuditTrail(options: AnchoredAuditOptions): P
   let badLines = 0;
   const lastInFile = new Map<string, AuditCheckpoint>();
   for await (const { line, text } of readCheckpointLines(file, fileSize)) {
+    if (text === '') continue; // two servers starting at once may both end a torn line
     const c = parseCheckpointLine(text);
     if (!c || !checkpointVerifies(key, c)) {
       if (badLines++ === 0) problems.push(`line ${line} of ${file} is not a checkpoint that verifies: it was forged or altered`);
