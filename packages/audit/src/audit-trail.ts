@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { Db } from '@renkei/store';
+import { assertStorableEntry } from './audit-text.js';
 
 /** One thing that happened, as the audit trail keeps it. */
 export interface AuditEntry {
@@ -35,7 +36,10 @@ export async function appendAudit(db: Db, auditKey: Buffer, entry: AuditEntry): 
   return (await appendAuditBatch(db, auditKey, [entry]))[0]!;
 }
 
-/** Appends records in order, in one transaction: the chain head is locked once for all of them. */
+/**
+ * Appends records in order, in one transaction: the chain head is locked once for all of them.
+ * Text the trail cannot store is refused (InvalidAuditText) before anything is written.
+ */
 export async function appendAuditBatch(db: Db, auditKey: Buffer, entries: readonly AuditEntry[]): Promise<Array<{ id: number; hash: string }>> {
   if (entries.length === 0) return [];
   return db.transaction((tx) => appendAuditInTransaction(tx, auditKey, entries));
@@ -44,6 +48,7 @@ export async function appendAuditBatch(db: Db, auditKey: Buffer, entries: readon
 /** Appends records inside the caller's transaction of the clinical store: they commit, or not, with the caller's change. */
 export async function appendAuditInTransaction(tx: Db, auditKey: Buffer, entries: readonly AuditEntry[]): Promise<Array<{ id: number; hash: string }>> {
   if (entries.length === 0) return [];
+  for (const entry of entries) assertStorableEntry(entry);
   const head = await tx.query<{ last_id: string; last_hash: string }>('SELECT last_id, last_hash FROM audit_chain_head FOR UPDATE');
   let id = Number(head.rows[0]!.last_id);
   let previousHash = head.rows[0]!.last_hash;
@@ -80,8 +85,14 @@ export async function appendAuditInTransaction(tx: Db, auditKey: Buffer, entries
   return records.map((r) => ({ id: r.record.id, hash: r.hash }));
 }
 
-/** Walks the whole chain in id order, in pages: every record must follow from the one before. */
+/**
+ * Walks the whole chain in id order, in pages: every record must follow from the one before,
+ * and the chain must end where its head says. Appends may go on meanwhile: the head is read
+ * before the walk (every record up to it is committed) and again after it (it cannot be
+ * behind a record already read, unless someone moved it back).
+ */
 export async function verifyAuditTrail(db: Db, auditKey: Buffer, pageSize = 5000): Promise<AuditVerification> {
+  const headBefore = await readChainHead(db);
   let previousHash = 'genesis';
   let expectedId = 1;
   let checked = 0;
@@ -103,17 +114,25 @@ export async function verifyAuditTrail(db: Db, auditKey: Buffer, pageSize = 5000
         detail: typeof row.detail === 'string' ? JSON.parse(row.detail) : row.detail,
       });
       if (chainHash(auditKey, previousHash, record) !== row.hash) return { checked, ok: false, problem: `record ${id} was altered` };
+      if (id === headBefore.id && row.hash !== headBefore.hash) return { checked, ok: false, problem: `record ${id} is not the one the chain head names` };
       previousHash = row.hash;
       expectedId++;
       checked++;
     }
     if (rows.length < pageSize) break;
   }
-  const head = (await db.query<{ last_id: string; last_hash: string }>('SELECT last_id, last_hash FROM audit_chain_head')).rows[0]!;
-  if (Number(head.last_id) !== checked || head.last_hash !== previousHash) {
-    return { checked, ok: false, problem: `the chain ends at record ${checked} but its head says ${head.last_id}: records were removed` };
+  if (checked < headBefore.id) {
+    return { checked, ok: false, problem: `the chain ends at record ${checked} but its head says ${headBefore.id}: records were removed` };
   }
+  const headAfter = await readChainHead(db);
+  if (headAfter.id < checked) return { checked, ok: false, problem: `the chain runs to record ${checked} but its head says ${headAfter.id}: the head was moved back` };
   return { checked, ok: true };
+}
+
+/** The last record of the chain as its head names it (id 0, hash `genesis` before the first). */
+export async function readChainHead(db: Db): Promise<{ id: number; hash: string }> {
+  const head = (await db.query<{ last_id: string; last_hash: string }>('SELECT last_id, last_hash FROM audit_chain_head')).rows[0]!;
+  return { id: Number(head.last_id), hash: head.last_hash };
 }
 
 interface AuditRow {

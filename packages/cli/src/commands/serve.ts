@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { jpkiDir, jpkiTrustFromDirectory, loadOrCreateNetworkCa, loadOrCreateServerTls } from '@renkei/access';
+import { AuditCheckpoints, auditCheckpointFile } from '@renkei/audit';
 import { buildApp } from '@renkei/server';
 import type { Command } from 'commander';
 import type { FastifyInstance } from 'fastify';
@@ -24,7 +25,16 @@ export function registerServe(program: Command): void {
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CommandError(`--port ${options.port} is not a port number`);
       const context = await openContext(command.optsWithGlobals().dataDir, { share: true });
       const { config, stores, keys } = context;
+      // The audit chain, anchored outside its table while this process appends to it.
+      const checkpoints = new AuditCheckpoints({
+        clinical: stores.clinical,
+        identity: stores.identity,
+        auditKey: keys.audit,
+        file: auditCheckpointFile(config.dataDir),
+        onError: (error) => console.error(`renkei: audit checkpoint failed, tried again in a minute: ${error instanceof Error ? error.message : String(error)}`),
+      });
       try {
+        await checkpoints.start();
         const demoTerminals = options.demo ? (await seedDemo(context)).terminals.map((t) => ({ serial: t.serial, facilityCode: t.facility, name: t.name })) : undefined;
         const ca = await loadOrCreateNetworkCa(config.dataDir);
         const tls = await loadOrCreateServerTls(config.dataDir, ca);
@@ -54,12 +64,18 @@ export function registerServe(program: Command): void {
         }
         console.log(`Renkei: ${url}`);
         const stop = async () => {
-          await app.close();
-          await stores.close();
+          try {
+            await app.close();
+            await checkpoints.stop(); // the final checkpoint, once the last request's audit is written
+          } finally {
+            await stores.close();
+          }
         };
-        process.once('SIGINT', () => void stop());
-        process.once('SIGTERM', () => void stop());
+        const stopOnSignal = () => void stop().catch((error) => console.error(`renkei: ${error instanceof Error ? error.message : String(error)}`));
+        process.once('SIGINT', stopOnSignal);
+        process.once('SIGTERM', stopOnSignal);
       } catch (error) {
+        await checkpoints.stop().catch(() => undefined);
         await stores.close();
         throw error;
       }
