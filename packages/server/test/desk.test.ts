@@ -30,6 +30,8 @@ describe.each(testEngines())('the facility desk on %s', (engine) => {
     expect(refused.body.error).toMatchObject({ code: 'consent-withdrawn', message: expect.stringContaining('同意を撤回') });
 
     await clerk.call('POST', '/api/desk/consent', { card, withdrawn: false });
+    // Consent given back opens nothing that was open before: the card is presented again.
+    expect((await doctor.call('GET', `/api/patient-access/${accessId}/summary`)).status).toBe(404);
     const reopened = await doctor.call('POST', '/api/patient-access', { card });
     expect(reopened.status).toBe(201);
     expect((await doctor.call('GET', `/api/patient-access/${reopened.body.accessId}/summary`)).status).toBe(200);
