@@ -1,25 +1,32 @@
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import woff from 'woff2sfnt-sfnt2woff';
-
-const require = createRequire(import.meta.url);
-
-/** BIZ UDGothic (Japanese subset), as @fontsource ships it: WOFF files. */
-export const BIZ_UD_GOTHIC = require.resolve('@fontsource/biz-udgothic/files/biz-udgothic-japanese-400-normal.woff');
-export const BIZ_UD_GOTHIC_BOLD = require.resolve('@fontsource/biz-udgothic/files/biz-udgothic-japanese-700-normal.woff');
-
-const fonts = new Map<string, Buffer>();
+import path from 'node:path';
 
 /**
- * The font as a plain TrueType file, converted once per process: pdfkit reads
- * WOFF too, but inflates its tables again (in JavaScript) on every use, which
- * makes one page take half a minute.
+ * BIZ UDGothic, the complete TrueType fonts of Debian's
+ * fonts-morisawa-bizud-gothic: every character the masters and the receipts
+ * use (Greek, half-width kana, ①, ℃, ㎎, 髙, 﨑), which web subsets of the
+ * font lack. `RENKEI_FONT_DIR` names another folder holding the same files.
  */
-export function trueTypeOf(woffFile: string): Buffer {
-  let font = fonts.get(woffFile);
-  if (!font) {
-    font = Buffer.from(woff.toSfnt(readFileSync(woffFile)));
-    fonts.set(woffFile, font);
+export const FONT_DIR = process.env.RENKEI_FONT_DIR ?? '/usr/share/fonts/truetype/bizud-gothic';
+export const FONT_FILES = { body: 'BIZUDGothic-Regular.ttf', bold: 'BIZUDGothic-Bold.ttf' } as const;
+
+let fonts: Record<keyof typeof FONT_FILES, Buffer> | undefined;
+
+/** The fonts, read once per process; a missing file is named with the package that installs it. */
+export function documentFonts(): Record<keyof typeof FONT_FILES, Buffer> {
+  fonts ??= {
+    body: readFont(FONT_FILES.body),
+    bold: readFont(FONT_FILES.bold),
+  };
+  return fonts;
+}
+
+function readFont(file: string): Buffer {
+  const full = path.join(FONT_DIR, file);
+  try {
+    return readFileSync(full);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    throw new Error(`the PDF font ${full} is missing: install Debian's fonts-morisawa-bizud-gothic (apt-get install fonts-morisawa-bizud-gothic), or set RENKEI_FONT_DIR to a folder holding ${FONT_FILES.body} and ${FONT_FILES.bold}`);
   }
-  return font;
 }

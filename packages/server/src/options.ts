@@ -1,6 +1,7 @@
 import { DEFAULT_ACCESS_LIMITS, fixedJpkiTrust, RATE_LIMITS, type AccessLimits, type RateLimits, type JpkiTrustSource, type NetworkCa } from '@renkei/access';
 import { unusedAccountDays } from '@renkei/admin';
 import { AuditLog } from '@renkei/audit';
+import { documentFonts } from '@renkei/documents';
 import { createCachingMasterLookup, type MasterLookup } from '@renkei/masters';
 import type { ServerKeys, Stores } from '@renkei/store';
 import { PatientRecords } from '@renkei/records';
@@ -66,6 +67,8 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
   if (!/^\d{2}$/.test(networkPrefecture) || Number(networkPrefecture) < 1 || Number(networkPrefecture) > 47) {
     throw new Error(`the network's prefecture must be a 都道府県番号 01–47, not "${networkPrefecture}"`);
   }
+  // Every document is a PDF in BIZ UDGothic: without the font the server would fail on the first one.
+  documentFonts();
   const limits = options.limits ?? DEFAULT_ACCESS_LIMITS;
   const audit = new AuditLog(options.stores, options.keys);
   const masters = createCachingMasterLookup(options.stores.clinical);
