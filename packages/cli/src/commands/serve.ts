@@ -1,7 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { jpkiDir, jpkiTrustFromDirectory, loadOrCreateNetworkCa, loadOrCreateServerTls } from '@renkei/access';
 import { AuditCheckpoints, auditCheckpointFile } from '@renkei/audit';
-import { buildApp } from '@renkei/server';
 import type { Command } from 'commander';
 import type { FastifyInstance } from 'fastify';
 import { openContext } from '../context.js';
@@ -23,6 +21,8 @@ export function registerServe(program: Command): void {
     .action(async (options: { port: string; host?: string; demo?: boolean; trustedProxy?: string; cardHelperUrl?: string; prefecture?: string }, command: Command) => {
       const port = Number(options.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CommandError(`--port ${options.port} is not a port number`);
+      // Loaded here, not at the top: every other command starts without the server's modules (seconds on a busy machine).
+      const [{ jpkiDir, jpkiTrustFromDirectory, loadOrCreateNetworkCa, loadOrCreateServerTls }, { buildApp }] = await Promise.all([import('@renkei/access'), import('@renkei/server')]);
       const context = await openContext(command.optsWithGlobals().dataDir, { share: true });
       const { config, stores, keys } = context;
       // The audit chain, anchored outside its table while this process appends to it.
