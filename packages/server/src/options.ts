@@ -5,6 +5,7 @@ import { documentFonts } from '@renkei/documents';
 import { createCachingMasterLookup, type MasterLookup } from '@renkei/masters';
 import type { ServerKeys, Stores } from '@renkei/store';
 import { PatientRecords } from '@renkei/records';
+import { AnonymousRefusalSampler } from './request-audit.js';
 
 export interface ServerOptions {
   stores: Stores;
@@ -57,6 +58,7 @@ export type ResolvedOptions = ServerOptions & {
   audit: AuditLog;
   masters: MasterLookup;
   records: PatientRecords;
+  anonymousRefusals: AnonymousRefusalSampler;
 };
 
 /** Fails at start, not on the first request, when the options do not fit together. */
@@ -84,5 +86,6 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     audit,
     masters,
     records: new PatientRecords({ stores: options.stores, keys: options.keys, audit, masters, limits }),
+    anonymousRefusals: new AnonymousRefusalSampler(),
   };
 }
