@@ -18,6 +18,10 @@ export interface TestTemplates {
   pgliteDataDir: string;
   /** A migrated database of each store on the RENKEI_TEST_POSTGRES server, to be copied with CREATE DATABASE … TEMPLATE. */
   postgres?: Record<StoreName, string>;
+  /** A directory of the run's own, for fixtures built once per run on first use (see openTestSnapshot). */
+  scratchDir: string;
+  /** Every database of this run on the server starts with this prefix, so that the end of the run drops them all. */
+  postgresPrefix: string;
 }
 
 const stores: StoreName[] = ['identity', 'clinical'];
@@ -27,17 +31,23 @@ export async function buildTestTemplates(serverUrl: string | undefined): Promise
   const dir = await mkdtemp(path.join(tmpdir(), 'renkei-test-templates-'));
   // Unique to this run: other runs against the same server keep their own templates.
   const prefix = `renkei_template_${randomBytes(4).toString('hex')}`;
-  const built: string[] = [];
   const drop = async () => {
     await rm(dir, { recursive: true, force: true });
-    if (serverUrl && built.length > 0) await onServer(serverUrl, built.map((name) => `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    if (!serverUrl) return;
+    // The templates, and the snapshots that test files made from them (openTestSnapshot).
+    const client = new pg.Client({ connectionString: serverUrl });
+    await client.connect();
+    const made = await client.query<{ datname: string }>('SELECT datname FROM pg_database WHERE starts_with(datname, $1)', [prefix]).finally(() => client.end());
+    await onServer(serverUrl, made.rows.map((row) => `DROP DATABASE IF EXISTS ${row.datname} WITH (FORCE)`));
   };
   try {
     const [pglite, postgres] = await Promise.all([
       pgliteTemplates(dir),
-      serverUrl ? eachStore((store) => postgresTemplate(serverUrl, `${prefix}_${store}`, store, built)) : undefined,
+      serverUrl ? eachStore((store) => postgresTemplate(serverUrl, `${prefix}_${store}`, store)) : undefined,
     ]);
-    return { templates: { ...pglite, ...(postgres ? { postgres } : {}) }, drop };
+    const scratchDir = path.join(dir, 'scratch');
+    await mkdir(scratchDir);
+    return { templates: { ...pglite, ...(postgres ? { postgres } : {}), scratchDir, postgresPrefix: prefix }, drop };
   } catch (error) {
     await drop();
     throw error;
@@ -75,9 +85,8 @@ async function pgliteTemplates(dir: string): Promise<Pick<TestTemplates, 'pglite
   return { pglite: { ...migrated, empty: await write('empty', emptyDump) }, pgliteDataDir };
 }
 
-async function postgresTemplate(serverUrl: string, name: string, store: StoreName, built: string[]): Promise<string> {
+async function postgresTemplate(serverUrl: string, name: string, store: StoreName): Promise<string> {
   await onServer(serverUrl, [`CREATE DATABASE ${name}`]);
-  built.push(name);
   const db = await openPostgres(databaseUrl(serverUrl, name));
   try {
     await migrate(db, store);
