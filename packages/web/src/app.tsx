@@ -1,4 +1,5 @@
 import { Alert, Anchor, AppShell, Center, Loader } from '@mantine/core';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Route, Routes, useLocation } from 'react-router';
 import { AppHeader } from './components/app-header.js';
@@ -22,6 +23,7 @@ function TerminalApp() {
   const { t } = useTranslation();
   const terminal = useTerminal();
   const me = useMe();
+  const [failedLogins, setFailedLogins] = useState(0);
   if (terminal.isError) {
     return (
       <Center h="100vh" p="md">
@@ -50,11 +52,16 @@ function TerminalApp() {
         <AppHeader terminal={terminal.data} me={me.data ?? null} />
       </AppShell.Header>
       <AppShell.Main>
+        {loggedIn && failedLogins > 0 && (
+          <Alert color="orange" withCloseButton onClose={() => setFailedLogins(0)} mb="sm" className="no-print" data-testid="login-failures">
+            {t('login.failuresSinceLast', { failures: failedLogins })}
+          </Alert>
+        )}
         {mustChangePassword ? (
           <SettingsPage me={me.data!} forced />
         ) : (
           <Routes>
-            <Route path="/login" element={loggedIn ? <Navigate to="/card" replace /> : <LoginPage />} />
+            <Route path="/login" element={loggedIn ? <Navigate to="/card" replace /> : <LoginPage onLoggedIn={setFailedLogins} />} />
             <Route path="/card" element={loggedIn ? <CardPage me={me.data!} /> : <Navigate to="/login" replace />} />
             <Route path="/patients/:accessId/:tab?" element={loggedIn ? <PatientPage /> : <Navigate to="/login" replace />} />
             <Route path="/settings" element={loggedIn ? <SettingsPage me={me.data!} /> : <Navigate to="/login" replace />} />

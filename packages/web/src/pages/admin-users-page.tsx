@@ -5,6 +5,7 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../api.js';
 import { ShownOnce } from '../components/shown-once.js';
+import { errorText } from '../refusal-text.js';
 
 /**
  * 利用者管理: staff IDs of the facilities this administrator looks after, the
@@ -34,7 +35,7 @@ export function AdminUsersPage({ ownId }: { ownId: string }) {
       await work();
       await queryClient.invalidateQueries({ queryKey: ['admin', 'users'] });
     } catch (e) {
-      setMessage({ color: 'red', text: e instanceof ApiError ? e.message : String(e) });
+      setMessage({ color: 'red', text: errorText(e) });
     } finally {
       setBusy(false);
     }
@@ -90,7 +91,7 @@ export function AdminUsersPage({ ownId }: { ownId: string }) {
         </form>
       </Card>
       <Card withBorder p="sm">
-        {list.isError && <Alert color="red">{list.error.message}</Alert>}
+        {list.isError && <Alert color="red">{errorText(list.error)}</Alert>}
         {list.data && (
           <Table striped className="dense-table" data-testid="user-table">
             <Table.Thead>
