@@ -5,6 +5,7 @@ import { Navigate, Route, Routes, useLocation } from 'react-router';
 import { AppHeader } from './components/app-header.js';
 import { AdminFeesPage } from './pages/admin-fees-page.js';
 import { AdminParticipantsPage } from './pages/admin-participants-page.js';
+import { AdminReviewsPage } from './pages/admin-reviews-page.js';
 import { AdminTerminalsPage } from './pages/admin-terminals-page.js';
 import { AdminUsersPage } from './pages/admin-users-page.js';
 import { CardPage } from './pages/card-page.js';
@@ -66,8 +67,9 @@ function TerminalApp() {
             <Route path="/patients/:accessId/:tab?" element={loggedIn ? <PatientPage /> : <Navigate to="/login" replace />} />
             <Route path="/settings" element={loggedIn ? <SettingsPage me={me.data!} /> : <Navigate to="/login" replace />} />
             <Route path="/admin/terminals" element={canAdminister ? <AdminTerminalsPage /> : <Navigate to="/" replace />} />
-            <Route path="/admin/users" element={canAdminister ? <AdminUsersPage ownId={me.data!.user.id} /> : <Navigate to="/" replace />} />
+            <Route path="/admin/users" element={canAdminister ? <AdminUsersPage ownId={me.data!.user.id} operator={me.data!.user.role === 'operator'} /> : <Navigate to="/" replace />} />
             <Route path="/admin/participants" element={canAdminister ? <AdminParticipantsPage me={me.data!} /> : <Navigate to="/" replace />} />
+            <Route path="/admin/reviews" element={me.data?.user.role === 'operator' ? <AdminReviewsPage /> : <Navigate to="/" replace />} />
             <Route path="/admin/fees" element={canAdminister ? <AdminFeesPage me={me.data!} /> : <Navigate to="/" replace />} />
             <Route path="*" element={<Navigate to={loggedIn ? '/card' : '/login'} replace />} />
           </Routes>
