@@ -72,7 +72,7 @@ describe.each(testEngines())('the administration console on %s', (engine) => {
     await page.getByRole('button', { name: 'English' }).click();
     const operator = network.credentials.users.find((u) => u.role === 'operator')!;
     await page.getByLabel('User ID').fill(operator.id);
-    await page.getByLabel('Password').fill(operator.password);
+    await page.locator('input[name=password]').fill(operator.password);
     await page.getByRole('button', { name: 'Log in' }).click();
     await expect.poll(() => page.getByTestId('login-error').textContent()).toContain('Log in on a terminal of your own facility');
     expect(await page.getByTestId('login-error').textContent()).not.toMatch(/[ぁ-んァ-ン一-龯]/);
