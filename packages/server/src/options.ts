@@ -5,6 +5,7 @@ import { documentFonts } from '@renkei/documents';
 import { createCachingMasterLookup, type MasterLookup } from '@renkei/masters';
 import type { ServerKeys, Stores } from '@renkei/store';
 import { PatientRecords } from '@renkei/records';
+import { ImageArchive, type BlobStore } from '@renkei/imaging';
 
 export interface ServerOptions {
   stores: Stores;
@@ -41,6 +42,8 @@ export interface ServerOptions {
   networkPrefecture?: string;
   /** The network's name as printed on statements. */
   networkName?: string;
+  /** Where image blobs are kept (encrypted); without it the DICOMweb routes answer that images are not set up. */
+  imageBlobs?: BlobStore;
 }
 
 /** The card helper's default port (see @renkei/card-helper). */
@@ -57,6 +60,7 @@ export type ResolvedOptions = ServerOptions & {
   audit: AuditLog;
   masters: MasterLookup;
   records: PatientRecords;
+  images: ImageArchive | undefined;
 };
 
 /** Fails at start, not on the first request, when the options do not fit together. */
@@ -84,5 +88,6 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     audit,
     masters,
     records: new PatientRecords({ stores: options.stores, keys: options.keys, audit, masters, limits }),
+    images: options.imageBlobs ? new ImageArchive(options.stores, options.keys, options.imageBlobs) : undefined,
   };
 }

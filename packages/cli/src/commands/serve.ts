@@ -1,6 +1,8 @@
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { jpkiDir, jpkiTrustFromDirectory, loadOrCreateNetworkCa, loadOrCreateServerTls } from '@renkei/access';
 import { AuditCheckpoints, auditCheckpointFile } from '@renkei/audit';
+import { FileBlobStore } from '@renkei/imaging';
 import { buildApp } from '@renkei/server';
 import type { Command } from 'commander';
 import type { FastifyInstance } from 'fastify';
@@ -52,6 +54,8 @@ export function registerServe(program: Command): void {
             webRoot: WEB_ROOT,
             logger: !options.demo,
             networkPrefecture: options.prefecture ?? process.env.RENKEI_NETWORK_PREFECTURE,
+            // Image blobs, encrypted with the server's image key, in DATA/images.
+            imageBlobs: new FileBlobStore(path.join(config.dataDir, 'images')),
           },
           tls,
         );

@@ -10,7 +10,7 @@
  * other content is refused, never overwritten.
  */
 import { createHash, createHmac } from 'node:crypto';
-import { gzipSync } from 'node:zlib';
+import { crc32, gzipSync } from 'node:zlib';
 import { appendAuditInTransaction, type AuditActor } from '@renkei/audit';
 import { encryptField } from '@renkei/identity';
 import type { Db, ServerKeys, Stores } from '@renkei/store';
@@ -70,7 +70,7 @@ export class ImageArchive {
     const stored = await this.stores.clinical.transaction((clinical) =>
       this.stores.identity.transaction(async (identity) => {
         const pseudonym = await this.registerPatient(identity, parsed, source.facilityCode);
-        return this.index(clinical, parsed, { pseudonym, blobName, sha256: sha256.toString('hex'), size: bytes.length, source });
+        return this.index(clinical, parsed, { pseudonym, blobName, sha256: sha256.toString('hex'), size: bytes.length, crc32: crc32(bytes), source });
       }),
     );
     await this.onStep?.('indexed');
@@ -120,7 +120,7 @@ export class ImageArchive {
     return pseudonym;
   }
 
-  private async index(clinical: Db, parsed: ParsedInstance, stored: { pseudonym: string; blobName: string; sha256: string; size: number; source: ImageSource }): Promise<StoredInstance> {
+  private async index(clinical: Db, parsed: ParsedInstance, stored: { pseudonym: string; blobName: string; sha256: string; size: number; crc32: number; source: ImageSource }): Promise<StoredInstance> {
     const { metadata } = parsed;
     const text = (tag: string) => {
       const value = metadata[tag]?.Value?.[0];
@@ -146,8 +146,8 @@ export class ImageArchive {
     if (series.rows[0]?.study_uid !== parsed.studyUid) throw new DicomRefusal('conflict', `the series ${parsed.seriesUid} is stored already, in another study`);
     const inserted = await clinical.query(
       `INSERT INTO imaging_instances (sop_instance_uid, series_uid, study_uid, sop_class_uid, transfer_syntax_uid, instance_number, number_of_frames,
-                                      blob_name, content_sha256, size, frames, attributes, metadata_gz)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (sop_instance_uid) DO NOTHING`,
+                                      blob_name, content_sha256, size, crc32, frames, attributes, metadata_gz)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT (sop_instance_uid) DO NOTHING`,
       [
         parsed.sopInstanceUid,
         parsed.seriesUid,
@@ -159,6 +159,7 @@ export class ImageArchive {
         stored.blobName,
         stored.sha256,
         stored.size,
+        stored.crc32,
         parsed.frames === null ? null : JSON.stringify(parsed.frames),
         JSON.stringify(pick(metadata, INSTANCE_TAGS)),
         gzipSync(JSON.stringify(metadata), { level: 6 }),

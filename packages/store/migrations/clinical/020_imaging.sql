@@ -40,6 +40,7 @@ CREATE TABLE imaging_instances (
   blob_name text NOT NULL,
   content_sha256 text NOT NULL,         -- refuses the same UID with other content
   size bigint NOT NULL,
+  crc32 bigint NOT NULL,                -- of the file, for ZIP downloads laid out before they are sent
   frames jsonb,                         -- per frame, its [offset, length] runs in the file
   attributes jsonb NOT NULL,            -- instance-level attributes for QIDO-RS
   metadata_gz bytea NOT NULL,           -- the instance's DICOM JSON, gzip, without the patient's identifiers
