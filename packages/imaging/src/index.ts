@@ -9,3 +9,6 @@ export { mediaType, MultipartError, readMultipart, type BodyPart } from './dicom
 export { QidoError, searchInstances, searchSeries, searchStudies, tagOf, type QueryParams, type SearchContext } from './dicomweb/qido.js';
 export { patientElements, searchableFacilities, visibleStudy, type VisibleStudy } from './dicomweb/study-access.js';
 export { frameBytes, frameMediaType, metadataOf, multipartFrames, multipartInstances, newBoundary, selectInstances, type Selection, type StoredInstanceRow } from './dicomweb/wado.js';
+export { buildDicomdir, type DirectoryStudy } from './download/dicomdir.js';
+export { studyDownload, type StudyDownload } from './download/study-download.js';
+export { StudyZip, type ZipEntry } from './download/study-zip.js';

@@ -86,6 +86,8 @@ export async function buildApp(serverOptions: ServerOptions, tls: TlsMaterial): 
     return reply.code(500).send({ error: { code: 'internal', message: 'サーバーでエラーが発生しました。しばらくしてからお試しください' } });
   });
 
+  // Blobs of image stores a crash cut short (written, never indexed) are removed before anything is served.
+  await options.images?.recover();
   options.audit.start();
   app.addHook('onClose', () => options.audit.stop());
   await app.register(fastifyCookie);

@@ -222,4 +222,72 @@ describe.each(testEngines())('DICOMweb on %s', (engine) => {
     const anonymous = Client.anonymous(server, network);
     expect((await anonymous.call('GET', '/dicomweb/studies')).status).toBe(403);
   });
+  const zipStudy = newUid();
+  const [zipCt, zipMr] = [newUid(), newUid()];
+  const zipFiles = [
+    ...[1, 2, 3].map((n) => syntheticSlice({ studyUid: zipStudy, seriesUid: zipCt, instanceNumber: n, patientName: 'Kagawa^Taro', patientId: 'KARTE-0777', accessionNumber: 'ACC-77', studyDate: '20260501' })),
+    syntheticSlice({ studyUid: zipStudy, seriesUid: zipMr, instanceNumber: 1, modality: 'MR', seriesNumber: 2, patientName: 'Kagawa^Taro', patientId: 'KARTE-0777', accessionNumber: 'ACC-77', studyDate: '20260501' }),
+  ];
+
+  it('is a file-set a PACS imports: the DICOM files and a DICOMDIR dcmtk reads, with Content-Length and resumable ranges', async () => {
+    const technologist = await Client.signedIn(server, network, 'technologist');
+    const user = demoUser(network, 'technologist');
+    const terminal = network.credentials.terminals.find((t) => t.facility === user.facility)!;
+    const get = (url: string, headers: Record<string, string> = {}) =>
+      server.app.inject({ method: 'GET', url, headers: { 'x-ssl-client-verify': 'SUCCESS', 'x-ssl-client-serial': terminal.serial, cookie: technologist.cookieHeader(), ...headers }, remoteAddress: '127.0.0.1' });
+    const body = multipart(zipFiles.map((bytes) => ({ bytes })));
+    const stored = await server.app.inject({
+      method: 'POST',
+      url: '/dicomweb/studies',
+      headers: { 'x-ssl-client-verify': 'SUCCESS', 'x-ssl-client-serial': terminal.serial, cookie: technologist.cookieHeader(), 'content-type': `multipart/related; type="application/dicom"; boundary=${BOUNDARY}` },
+      payload: body,
+      remoteAddress: '127.0.0.1',
+    });
+    expect(stored.statusCode).toBe(200);
+
+    const whole = await get(`/api/images/studies/${zipStudy}/download`);
+    expect(whole.statusCode).toBe(200);
+    expect(whole.headers['content-type']).toBe('application/zip');
+    expect(whole.headers['content-disposition']).toBe('attachment; filename="20260501-ACC-77.zip"');
+    expect(Number(whole.headers['content-length'])).toBe(whole.rawPayload.length);
+    const zipFile = folder.file('study.zip');
+    await writeFile(zipFile, whole.rawPayload);
+    const out = folder.file('unzipped');
+    const { execFile } = await import('node:child_process');
+    const run = (cmd: string, args: string[]) => new Promise<string>((resolve, reject) => execFile(cmd, args, (error, stdout, stderr) => (error ? reject(new Error(stderr || error.message)) : resolve(stdout))));
+    expect(await run('unzip', ['-t', zipFile])).toMatch(/No errors detected/);
+    await run('unzip', ['-q', zipFile, '-d', out]);
+    const { readFile } = await import('node:fs/promises');
+    expect(await readFile(path.join(out, 'DICOM/S001/I00002'))).toEqual(zipFiles[1]);
+    expect(await readFile(path.join(out, 'DICOM/S002/I00001'))).toEqual(zipFiles[3]);
+    const dump = await run('dcmdump', ['+P', '0004,1500', '+P', '0004,1430', '+P', '0010,0010', path.join(out, 'DICOMDIR')]);
+    expect(dump.match(/\(0004,1430\) CS \[(\w+)/g)!.map((l) => l.split('[')[1])).toEqual(['PATIENT', 'STUDY', 'SERIES', 'IMAGE', 'IMAGE', 'IMAGE', 'SERIES', 'IMAGE']);
+    expect(dump).toContain('DICOM\\S001\\I00003');
+    expect(dump).toContain('Kagawa^Taro');
+    // dcmtk's DICOMDIR tool reads it as a file-set (following the records' offsets) and finds every file already listed.
+    const appended = await new Promise<string>((resolve, reject) =>
+      execFile('dcmmkdir', ['+A', '-Pgp', '+r', 'DICOM'], { cwd: out }, (error, stdout, stderr) => (error ? reject(new Error(stderr)) : resolve(stdout + stderr))),
+    );
+    expect(appended.match(/directory record for this SOP instance already exists/g)).toHaveLength(4);
+    // A download broken after 1000 bytes resumes where it stopped, and the halves make the whole.
+    const etag = String(whole.headers.etag);
+    const rest = await get(`/api/images/studies/${zipStudy}/download`, { range: 'bytes=1000-', 'if-range': etag });
+    expect(rest.statusCode).toBe(206);
+    expect(rest.headers['content-range']).toBe(`bytes 1000-${whole.rawPayload.length - 1}/${whole.rawPayload.length}`);
+    expect(Buffer.concat([whole.rawPayload.subarray(0, 1000), rest.rawPayload])).toEqual(whole.rawPayload);
+    const middle = await get(`/api/images/studies/${zipStudy}/download`, { range: 'bytes=5000-5099' });
+    expect(middle.rawPayload).toEqual(whole.rawPayload.subarray(5000, 5100));
+    expect((await get(`/api/images/studies/${zipStudy}/download`, { range: `bytes=${whole.rawPayload.length}-` })).statusCode).toBe(416);
+    // A stale If-Range gets the whole archive again.
+    expect((await get(`/api/images/studies/${zipStudy}/download`, { range: 'bytes=10-', 'if-range': '"stale"' })).statusCode).toBe(200);
+
+    const mrOnly = await get(`/api/images/studies/${zipStudy}/download?series=${zipMr}`);
+    await writeFile(zipFile, mrOnly.rawPayload);
+    expect(await run('unzip', ['-Z1', zipFile])).toBe('DICOMDIR\nDICOM/S001/I00001\n');
+    expect((await get(`/api/images/studies/${newUid()}/download`)).statusCode).toBe(404);
+    await technologist.close();
+
+    const { rows } = await network.stores.clinical.query<{ n: string }>("SELECT count(*) AS n FROM audit_events WHERE action = 'images.download' AND outcome = 'allowed' AND detail->>'study' = $1", [zipStudy]);
+    expect(Number(rows[0]!.n)).toBe(5);
+  });
 });

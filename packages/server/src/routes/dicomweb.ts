@@ -23,6 +23,7 @@ import {
   searchSeries,
   searchStudies,
   selectInstances,
+  studyDownload,
   type ImageArchive,
   type QueryParams,
   type SearchContext,
@@ -212,4 +213,54 @@ export async function dicomwebRoutes(app: FastifyInstance, options: ResolvedOpti
       .header('Cache-Control', 'no-store')
       .send(multipartFrames(frames, instance.transferSyntaxUid, boundary));
   });
+
+  // The study as a ZIP (DICOM files and a DICOMDIR), with its length up front and byte ranges, so that a broken download resumes.
+  app.get<{ Params: { study: string }; Querystring: { series?: string } }>('/api/images/studies/:study/download', { config: { access: 'images', action: 'images.download' } }, async (request, reply) => {
+    const archive = archiveOf();
+    const series = request.query.series ? request.query.series.split(',').map((s) => s.trim()) : undefined;
+    const download = await studyDownload(searchContext(request), request.params.study, series);
+    if (!download) throw notFound();
+    const { zip } = download;
+    const range = byteRange(request.headers.range, zip.length, [request.headers['if-range']].flat()[0], download.etag);
+    if (range === 'unsatisfiable') return reply.code(416).header('Content-Range', `bytes */${zip.length}`).send();
+    await auditRequest(request, options, {
+      action: 'images.download',
+      outcome: 'allowed',
+      pseudonym: download.study.pseudonym,
+      detail: { study: request.params.study, ...(series ? { series } : {}), instances: download.instances, bytes: zip.length, ...(range ? { range: `${range.start}-${range.end - 1}` } : {}) },
+    });
+    reply
+      .type('application/zip')
+      .header('Content-Disposition', `attachment; filename="${download.fileName}"`)
+      .header('Accept-Ranges', 'bytes')
+      .header('ETag', download.etag)
+      .header('Cache-Control', 'no-store');
+    if (range) {
+      return reply
+        .code(206)
+        .header('Content-Range', `bytes ${range.start}-${range.end - 1}/${zip.length}`)
+        .header('Content-Length', range.end - range.start)
+        .send(zip.stream(archive.blobs, range.start, range.end));
+    }
+    return reply.header('Content-Length', zip.length).send(zip.stream(archive.blobs));
+  });
+}
+
+/** One byte range of a Range header (`bytes=a-b`, `bytes=a-`, `bytes=-n`) as [start, end); undefined: the whole; a stale If-Range also means the whole. */
+function byteRange(header: string | undefined, length: number, ifRange: string | undefined, etag: string): { start: number; end: number } | 'unsatisfiable' | undefined {
+  if (!header) return undefined;
+  if (ifRange !== undefined && ifRange !== etag) return undefined;
+  const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!match || (match[1] === '' && match[2] === '')) return undefined;
+  let start: number;
+  let end: number;
+  if (match[1] === '') {
+    start = Math.max(0, length - Number(match[2]));
+    end = length;
+  } else {
+    start = Number(match[1]);
+    end = match[2] === '' ? length : Math.min(length, Number(match[2]) + 1);
+  }
+  if (start >= length || start >= end) return 'unsatisfiable';
+  return { start, end };
 }
