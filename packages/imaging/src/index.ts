@@ -12,3 +12,5 @@ export { frameBytes, frameMediaType, metadataOf, multipartFrames, multipartInsta
 export { buildDicomdir, type DirectoryStudy } from './download/dicomdir.js';
 export { studyDownload, type StudyDownload } from './download/study-download.js';
 export { StudyZip, type ZipEntry } from './download/study-zip.js';
+export { GATEWAY_AE_TITLE, startCStoreGateway, type CStoreGateway } from './gateway/cstore-gateway.js';
+export { findDicomPeer, registerDicomPeer, type DicomPeer } from './gateway/dicom-peers.js';

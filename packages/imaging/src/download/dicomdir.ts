@@ -36,38 +36,9 @@ export interface DirectoryStudy {
   series: DirectorySeries[];
 }
 
-const EXPLICIT_LE = '1.2.840.10008.1.2.1';
+import { element, EXPLICIT_LE, fileMeta, text, ul, us } from '../parse/part10-writer.js';
+
 const MEDIA_STORAGE_DIRECTORY = '1.2.840.10008.1.3.10';
-const IMPLEMENTATION_CLASS = '1.2.392.200119.9.1';
-
-function pad(bytes: Buffer, vr: string): Buffer {
-  if (bytes.length % 2 === 0) return bytes;
-  return Buffer.concat([bytes, Buffer.from([vr === 'UI' ? 0 : 0x20])]);
-}
-
-/** One element, explicit VR little endian. */
-function element(group: number, elementNumber: number, vr: string, value: Buffer): Buffer {
-  const long = ['OB', 'OW', 'SQ', 'UN', 'UT', 'UC', 'UR'].includes(vr);
-  const header = Buffer.alloc(long ? 12 : 8);
-  header.writeUInt16LE(group, 0);
-  header.writeUInt16LE(elementNumber, 2);
-  header.write(vr, 4, 'latin1');
-  if (long) header.writeUInt32LE(value.length, 8);
-  else header.writeUInt16LE(value.length, 6);
-  return Buffer.concat([header, value]);
-}
-
-const text = (group: number, n: number, vr: string, value: string) => element(group, n, vr, pad(Buffer.from(value, 'utf8'), vr));
-const ul = (group: number, n: number, value: number) => {
-  const b = Buffer.alloc(4);
-  b.writeUInt32LE(value, 0);
-  return element(group, n, 'UL', b);
-};
-const us = (group: number, n: number, value: number) => {
-  const b = Buffer.alloc(2);
-  b.writeUInt16LE(value, 0);
-  return element(group, n, 'US', b);
-};
 
 interface Record {
   type: 'PATIENT' | 'STUDY' | 'SERIES' | 'IMAGE';
@@ -153,22 +124,14 @@ export function buildDicomdir(study: DirectoryStudy): Buffer {
   }
 
   const sopInstanceUid = derivedUid(`dicomdir\u0000${study.studyUid}\u0000${records.length}`);
-  const metaBody = Buffer.concat([
-    element(0x0002, 0x0001, 'OB', Buffer.from([0, 1])),
-    text(0x0002, 0x0002, 'UI', MEDIA_STORAGE_DIRECTORY),
-    text(0x0002, 0x0003, 'UI', sopInstanceUid),
-    text(0x0002, 0x0010, 'UI', EXPLICIT_LE),
-    text(0x0002, 0x0012, 'UI', IMPLEMENTATION_CLASS),
-  ]);
-  const meta = Buffer.concat([ul(0x0002, 0x0000, metaBody.length), metaBody]);
-  const preamble = Buffer.concat([Buffer.alloc(128), Buffer.from('DICM')]);
+  const meta = fileMeta({ sopClassUid: MEDIA_STORAGE_DIRECTORY, sopInstanceUid, transferSyntaxUid: EXPLICIT_LE });
   const head = (first: number, last: number) =>
     Buffer.concat([text(0x0004, 0x1130, 'CS', 'RENKEI'), ul(0x0004, 0x1200, first), ul(0x0004, 0x1202, last), us(0x0004, 0x1212, 0)]);
 
   // Offsets do not change the sizes (each is a UL): lay the items out once with zeros, then again with the offsets.
   const zeros = records.map(() => 0);
   const sizes = records.map((r) => item(r, zeros).length);
-  const sequenceStart = preamble.length + meta.length + head(0, 0).length + 12;
+  const sequenceStart = meta.length + head(0, 0).length + 12;
   const offsets: number[] = [];
   let at = sequenceStart;
   for (const size of sizes) {
@@ -177,5 +140,5 @@ export function buildDicomdir(study: DirectoryStudy): Buffer {
   }
   const items = Buffer.concat(records.map((r) => item(r, offsets)));
   const sequence = element(0x0004, 0x1220, 'SQ', items);
-  return Buffer.concat([preamble, meta, head(offsets[patient]!, offsets[patient]!), sequence]);
+  return Buffer.concat([meta, head(offsets[patient]!, offsets[patient]!), sequence]);
 }
