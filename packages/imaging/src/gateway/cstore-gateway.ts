@@ -169,6 +169,8 @@ export interface CStoreGateway {
 
 /** Starts the gateway on `port` (0: any free port). */
 export async function startCStoreGateway(archive: ImageArchive, port: number, log: (message: string) => void = () => undefined): Promise<CStoreGateway> {
+  // The library's own log would name every association on stdout; the gateway says what matters through `log`.
+  (dimse as unknown as { log: { setLevel(level: string): void } }).log.setLevel('warn');
   const server = new Server(StoreScp as unknown as typeof Scp);
   server.on('networkError', (error: Error) => log(`DICOM network error: ${error.message}`));
   server.listen(port, { customOptions: { gateway: { archive, log } } } as never);
