@@ -6,6 +6,7 @@ import { createCachingMasterLookup, type MasterLookup } from '@renkei/masters';
 import type { ServerKeys, Stores } from '@renkei/store';
 import { PatientRecords } from '@renkei/records';
 import { AnonymousRefusalSampler } from './request-audit.js';
+import { ImageArchive, type BlobStore } from '@renkei/imaging';
 
 export interface ServerOptions {
   stores: Stores;
@@ -42,6 +43,8 @@ export interface ServerOptions {
   networkPrefecture?: string;
   /** The network's name as printed on statements. */
   networkName?: string;
+  /** Where image blobs are kept (encrypted); without it the DICOMweb routes answer that images are not set up. */
+  imageBlobs?: BlobStore;
 }
 
 /** The card helper's default port (see @renkei/card-helper). */
@@ -59,6 +62,7 @@ export type ResolvedOptions = ServerOptions & {
   masters: MasterLookup;
   records: PatientRecords;
   anonymousRefusals: AnonymousRefusalSampler;
+  images: ImageArchive | undefined;
 };
 
 /** Fails at start, not on the first request, when the options do not fit together. */
@@ -87,5 +91,6 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     masters,
     records: new PatientRecords({ stores: options.stores, keys: options.keys, audit, masters, limits }),
     anonymousRefusals: new AnonymousRefusalSampler(),
+    images: options.imageBlobs ? new ImageArchive(options.stores, options.keys, options.imageBlobs) : undefined,
   };
 }
