@@ -456,3 +456,4 @@ export interface IssuedPasswordResponse {
 export interface OwnSettings {
   email: string | null;
 }
+export * from './exchanges.js';

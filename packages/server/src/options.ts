@@ -5,6 +5,7 @@ import { documentFonts } from '@renkei/documents';
 import { createCachingMasterLookup, type MasterLookup } from '@renkei/masters';
 import type { ServerKeys, Stores } from '@renkei/store';
 import { PatientRecords } from '@renkei/records';
+import { ExchangeService, retentionDays, type ExchangeStudies } from '@renkei/exchange';
 
 export interface ServerOptions {
   stores: Stores;
@@ -41,6 +42,10 @@ export interface ServerOptions {
   networkPrefecture?: string;
   /** The network's name as printed on statements. */
   networkName?: string;
+  /** Exchange items are kept this many days from sending (default: RENKEI_RETENTION_DAYS, else 365). */
+  retentionDays?: number;
+  /** The image store, once wired in: releases the studies of deleted exchange items. */
+  studies?: ExchangeStudies;
 }
 
 /** The card helper's default port (see @renkei/card-helper). */
@@ -57,6 +62,8 @@ export type ResolvedOptions = ServerOptions & {
   audit: AuditLog;
   masters: MasterLookup;
   records: PatientRecords;
+  exchange: ExchangeService;
+  retentionDays: number;
 };
 
 /** Fails at start, not on the first request, when the options do not fit together. */
@@ -72,10 +79,13 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
   const limits = options.limits ?? DEFAULT_ACCESS_LIMITS;
   const audit = new AuditLog(options.stores, options.keys);
   const masters = createCachingMasterLookup(options.stores.clinical);
+  const networkName = options.networkName ?? 'Renkei 地域医療連携ネットワーク';
+  const retention = options.retentionDays ?? retentionDays();
   return {
     ...options,
     networkPrefecture,
-    networkName: options.networkName ?? 'Renkei 地域医療連携ネットワーク',
+    networkName,
+    retentionDays: retention,
     limits,
     rateLimits: options.rateLimits ?? RATE_LIMITS,
     jpki: options.jpki ?? fixedJpkiTrust(undefined),
@@ -84,5 +94,6 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     audit,
     masters,
     records: new PatientRecords({ stores: options.stores, keys: options.keys, audit, masters, limits }),
+    exchange: new ExchangeService({ stores: options.stores, keys: options.keys, audit, retentionDays: retention, networkName, ...(options.studies ? { studies: options.studies } : {}) }),
   };
 }
