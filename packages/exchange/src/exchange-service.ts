@@ -285,7 +285,7 @@ export class ExchangeService {
       }
       await tx.query('UPDATE exchange_items SET to_user = $2, received_at = COALESCE(received_at, $3), status = CASE WHEN status = \'sent\' THEN \'received\' ELSE status END WHERE id = $1', [id, userId, this.now()]);
       await this.step(tx, id, 'assigned', actor, { to: userId, before: row.to_user });
-      await queueNotices(tx, [userId], 'assignment', row.kind);
+      await queueNotices(tx, [userId], 'assignment', row.kind, this.now());
     });
   }
 
@@ -319,7 +319,7 @@ export class ExchangeService {
       );
       await tx.query('UPDATE exchange_items SET status = $2, answered_at = CASE WHEN $2 = \'interim\' THEN answered_at ELSE $3::timestamptz END WHERE id = $1', [id, final, signedAt]);
       await this.step(tx, id, final, actor, { sha256 });
-      await queueNotices(tx, [row.from_user], final === 'declined' ? 'decline' : 'report', row.kind);
+      await queueNotices(tx, [row.from_user], final === 'declined' ? 'decline' : 'report', row.kind, this.now());
     }, { kind: final });
     return { sha256 };
   }
@@ -350,7 +350,7 @@ export class ExchangeService {
       );
       await this.step(tx, id, 'addendum', actor, { side });
       const otherSide = side === 'sender' ? (locked.to_user ? [locked.to_user] : await this.liaisonsOf(locked.to_facility)) : [locked.from_user];
-      await queueNotices(tx, otherSide, 'addendum', locked.kind);
+      await queueNotices(tx, otherSide, 'addendum', locked.kind, this.now());
     });
   }
 
@@ -429,7 +429,7 @@ export class ExchangeService {
       JSON.stringify(letterParties),
     ]);
     await this.step(tx, id, 'sent', actor, { consent: true, urgency: row.urgency });
-    await queueNotices(tx, row.to_user ? [row.to_user] : await this.liaisonsOf(row.to_facility), 'request', row.kind);
+    await queueNotices(tx, row.to_user ? [row.to_user] : await this.liaisonsOf(row.to_facility), 'request', row.kind, this.now());
   }
 
   /**

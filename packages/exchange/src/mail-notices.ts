@@ -13,11 +13,11 @@ import nodemailer, { type Transporter } from 'nodemailer';
 
 export type NoticeKind = 'request' | 'report' | 'decline' | 'addendum' | 'assignment';
 
-/** Writes notices for `userIds` in the caller's transaction. */
-export async function queueNotices(tx: Db, userIds: readonly string[], notice: NoticeKind, itemKind: ExchangeKind): Promise<void> {
+/** Writes notices for `userIds` in the caller's transaction, due at once (`at`, the change's time). */
+export async function queueNotices(tx: Db, userIds: readonly string[], notice: NoticeKind, itemKind: ExchangeKind, at = new Date()): Promise<void> {
   const unique = [...new Set(userIds)];
   if (unique.length === 0) return;
-  await tx.query('INSERT INTO exchange_mail_outbox (user_id, notice, item_kind) SELECT u, $2, $3 FROM unnest($1::text[]) AS u', [unique, notice, itemKind]);
+  await tx.query('INSERT INTO exchange_mail_outbox (user_id, notice, item_kind, created_at, next_attempt_at) SELECT u, $2, $3, $4, $4 FROM unnest($1::text[]) AS u', [unique, notice, itemKind, at]);
 }
 
 /** The mail of a notice: the kind of news and where to read it. */

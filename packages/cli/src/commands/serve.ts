@@ -1,10 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import { jpkiDir, jpkiTrustFromDirectory, loadOrCreateNetworkCa, loadOrCreateServerTls } from '@renkei/access';
 import { AuditCheckpoints, auditCheckpointFile } from '@renkei/audit';
+import { ExchangeMailer, runRetention, scheduleRetention } from '@renkei/exchange';
 import { buildApp } from '@renkei/server';
 import type { Command } from 'commander';
 import type { FastifyInstance } from 'fastify';
-import { openContext } from '../context.js';
+import { openContext, operatorContext } from '../context.js';
 import { CommandError } from '../errors.js';
 import { seedDemo } from './demo.js';
 
@@ -57,6 +58,17 @@ export function registerServe(program: Command): void {
         );
         await listen(app, port, options.host);
         const url = `https://localhost:${(app.server.address() as { port: number }).port}/`;
+        // The exchange's daily retention run, and its e-mail notices when a mail server is configured.
+        const retention = scheduleRetention(
+          // Until the image store is wired in (its ExchangeStudies), items carry their studies' UIDs only and release nothing.
+          () => runRetention({ stores, audit: context.audit }, operatorContext()),
+          (error) => console.error(`renkei: retention run failed, tried again tomorrow: ${error instanceof Error ? error.message : String(error)}`),
+        );
+        const smtpUrl = process.env.RENKEI_SMTP_URL;
+        const mailer = smtpUrl
+          ? new ExchangeMailer(stores, { smtpUrl, from: process.env.RENKEI_MAIL_FROM || 'renkei@localhost', inboxUrl: new URL('exchanges', process.env.RENKEI_PUBLIC_URL || url).toString() })
+          : undefined;
+        mailer?.start();
         if (options.demo) {
           console.log('*** デモモード / DEMO MODE: このPC（ループバック接続）はデモ端末として扱われます。本番では使用しないでください。');
           console.log('*** Loopback connections act as the demo terminal. Never run this in production.');
@@ -65,6 +77,8 @@ export function registerServe(program: Command): void {
         console.log(`Renkei: ${url}`);
         const stop = async () => {
           try {
+            await retention.stop();
+            await mailer?.stop();
             await app.close();
             await checkpoints.stop(); // the final checkpoint, once the last request's audit is written
           } finally {
