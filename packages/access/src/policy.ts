@@ -285,3 +285,6 @@ export function exchangeStatsScope(actor: Actor): AdminScope | undefined {
   if ((takesPartInExchange(actor.role) || actor.role === 'facility-admin') && actor.facilityCode) return { network: false, facilityCode: actor.facilityCode.trim() };
   return undefined;
 }
+
+/** Deletion requests (様式2) are the secretariat's: it finds the patient's items across the network and deletes them. */
+export const carriesOutDeletionRequests = (actor: Actor) => actor.role === 'operator';

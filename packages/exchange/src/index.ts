@@ -3,3 +3,4 @@ export { ExchangeMailer, noticeMail, queueNotices, retryDelayMs, type MailerOpti
 export { studiesNotStored, type ExchangeStudies } from './studies.js';
 export { exchangeStats, exchangeStatsCsv } from './statistics.js';
 export { deleteItems, runRetention, scheduleRetention, type RetentionDeps } from './retention.js';
+export { carryOutDeletion, deletionNoticePdf, previewDeletion, type DeletionDeps, type DeletionPreview } from './deletion-requests.js';

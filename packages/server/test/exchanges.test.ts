@@ -215,4 +215,34 @@ describe.each(testEngines())('consultations between facilities on %s', (engine) 
     expect(pdfText((await clerk.call('GET', `/api/exchanges/stats?month=${month}&format=pdf`)).raw)).toContain('読影件数の集計');
     expect((await clerk.call('GET', '/api/exchanges/stats?month=2026-13')).status).toBe(400);
   });
+
+  it('deletes a patient\'s items on request (様式2) for the operator, keeps that it happened without contents, and issues the completion notice', async () => {
+    const clinicDoctor = await as('demo-clinic-doctor');
+    const other = { ...patient, name: '詫間 一郎', kana: 'タクマ イチロウ', sex: 'male', patientId: 'C-777', birthDate: '1960-01-02' };
+    const first = (await clinicDoctor.call('POST', '/api/exchanges', readingRequest({ patient: other }))).body.id;
+    const second = (await clinicDoctor.call('POST', '/api/exchanges', readingRequest({ patient: other, kind: 'share' }))).body.id;
+    await clinicDoctor.call('POST', '/api/exchanges', readingRequest());
+    const operator = await as('demo-operator');
+    const lookup = { facility: clinic, patientId: 'C-777' };
+    expect((await clinicDoctor.call('POST', '/api/admin/exchange-deletions/preview', { lookup })).status).toBe(403);
+    const preview = await operator.call('POST', '/api/admin/exchange-deletions/preview', { lookup: { facility: hospital, name: 'タクマ イチロウ', birthDate: '1960-01-02' } });
+    expect(preview.body.items.map((i: { id: string }) => i.id).sort()).toEqual([first, second].sort());
+
+    const done = await operator.call('POST', '/api/admin/exchange-deletions', { lookup, receivedOn: '2026-12-01', reference: '様式2-0042' });
+    expect(done.status).toBe(201);
+    expect(done.body).toMatchObject({ deletedItems: 2, deletedInstances: 0, deletedBytes: 0, noticeSha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect((await clinicDoctor.call('GET', `/api/exchanges/${first}`)).status).toBe(404);
+    expect((await network.stores.identity.query('SELECT 1 FROM exchange_patients WHERE item_id = ANY($1::uuid[])', [[first, second]])).rows).toHaveLength(0);
+    // The first patient's items stay.
+    expect((await operator.call('POST', '/api/admin/exchange-deletions/preview', { lookup: { facility: clinic, patientId: patient.patientId } })).body.items.length).toBeGreaterThan(0);
+
+    const notice = await operator.call('GET', `/api/admin/exchange-deletions/${done.body.id}/notice.pdf`);
+    expect(createHash('sha256').update(notice.raw).digest('hex')).toBe(done.body.noticeSha256);
+    const text = pdfText(notice.raw);
+    for (const shown of ['データ削除完了通知', '様式2-0042', '2 件', '貴施設にて削除']) expect(text).toContain(shown);
+    expect(text).not.toContain('詫間');
+    const trail = (await network.stores.clinical.query<{ detail: Record<string, unknown> }>("SELECT detail FROM audit_events WHERE action = 'exchange.deletion-request' AND outcome = 'allowed'")).rows;
+    expect(trail).toEqual([{ detail: expect.objectContaining({ request: done.body.id, items: 2, foundBy: 'patient-id' }) }]);
+    expect(JSON.stringify(trail)).not.toMatch(/詫間|タクマ|C-777|1960-01-02/);
+  });
 });

@@ -11,13 +11,15 @@ import {
   createExchangeRequest,
   exchangeAddendumRequest,
   exchangeBoxQuery,
+  exchangeDeletionLookup,
+  exchangeDeletionRequest,
   exchangeReportRequest,
   exchangeStatsQuery,
   exchangeWithdrawRequest,
   sendExchangeRequest,
 } from '@renkei/api';
 import { renderExchangeConsentFormPdf, renderExchangeStatsPdf } from '@renkei/documents';
-import { exchangeStats, exchangeStatsCsv } from '@renkei/exchange';
+import { carryOutDeletion, deletionNoticePdf, exchangeStats, exchangeStatsCsv, previewDeletion } from '@renkei/exchange';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ResolvedOptions } from '../options.js';
 import { auditRequest, contextOf } from '../request-audit.js';
@@ -117,6 +119,27 @@ export async function exchangeRoutes(app: FastifyInstance, options: ResolvedOpti
   app.get<{ Params: { id: string; attachmentId: string } }>('/api/exchanges/:id/attachments/:attachmentId', route('exchange.attachment'), async (request, reply) => {
     const file = await audited(request, () => exchange.attachment(contextOf(request), request.params.id, request.params.attachmentId));
     return download(reply, file.mediaType, file.name).send(file.content);
+  });
+}
+
+/** Deletion on request (様式2): the operator's. */
+export async function exchangeDeletionRoutes(app: FastifyInstance, options: ResolvedOptions): Promise<void> {
+  const deps = { stores: options.stores, keys: options.keys, audit: options.audit, networkName: options.networkName, ...(options.studies ? { studies: options.studies } : {}) };
+  const route = (action: string) => ({ config: { access: 'operator', action } }) as const;
+
+  app.post('/api/admin/exchange-deletions/preview', route('exchange.deletion-preview'), async (request) => {
+    const { lookup } = parseBody(exchangeDeletionRequest.pick({ lookup: true }), request.body);
+    return previewDeletion(deps, contextOf(request), parseBody(exchangeDeletionLookup, lookup));
+  });
+
+  app.post('/api/admin/exchange-deletions', route('exchange.deletion-request'), async (request, reply) => {
+    const body = parseBody(exchangeDeletionRequest, request.body);
+    return reply.code(201).send(await carryOutDeletion(deps, contextOf(request), body));
+  });
+
+  app.get<WithId>('/api/admin/exchange-deletions/:id/notice.pdf', route('exchange.deletion-notice'), async (request, reply) => {
+    const { pdf, sha256 } = await deletionNoticePdf(deps, contextOf(request), request.params.id);
+    return download(reply, 'application/pdf', `renkei-deletion-${request.params.id}.pdf`).header('X-Renkei-SHA256', sha256).send(pdf);
   });
 }
 

@@ -34,6 +34,8 @@ CREATE INDEX exchange_patients_delete_on ON exchange_patients (delete_on);
 CREATE TABLE exchange_deletion_requests (
   id uuid PRIMARY KEY,
   facility_code char(10) NOT NULL REFERENCES facilities (code),
+  facility_name text NOT NULL,              -- as the notice printed it
+  network_name text NOT NULL,
   received_on date NOT NULL,
   reference text NOT NULL DEFAULT '',
   found_by text NOT NULL CHECK (found_by IN ('patient-id', 'name-and-birth-date')),
