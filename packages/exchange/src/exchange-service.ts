@@ -234,12 +234,12 @@ export class ExchangeService {
   }
 
   /** A clinician's or the liaison's boxes, newest first. */
-  async list(ctx: RequestContext, box: ExchangeBox, limit = 200): Promise<ExchangeListItem[]> {
+  async list(ctx: RequestContext, box: ExchangeBox, limit = 100): Promise<ExchangeListItem[]> {
     const actor = this.actorOf(ctx);
     const scope = exchangeBoxScope(actor, box);
     const where = boxWhere(scope);
     const rows = where
-      ? (await this.deps.stores.clinical.query<ItemRow>(`SELECT ${ITEM_COLUMNS} FROM exchange_items WHERE ${where.sql} ORDER BY COALESCE(sent_at, created_at) DESC, id LIMIT $${where.params.length + 1}`, [...where.params, limit])).rows
+      ? (await this.deps.stores.clinical.query<ItemRow>(`SELECT ${ITEM_COLUMNS} FROM exchange_items WHERE ${where.sql} ORDER BY ${where.order} DESC, id LIMIT $${where.params.length + 1}`, [...where.params, limit])).rows
       : [];
     const visible = rows.filter((r) => mayViewExchange(actor, parties(r)));
     const items = await this.listItems(visible);
@@ -702,8 +702,19 @@ function looksLike(mediaType: 'image/jpeg' | 'image/png', content: Buffer): bool
   return content.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
 }
 
-/** A box's scope as SQL over exchange_items. Drafts are their sender's and preparer's only, which mayViewExchange holds again per row. */
-function boxWhere(scope: ExchangeBoxScope): { sql: string; params: unknown[] } | undefined {
+/**
+ * A box's scope as SQL over exchange_items, newest first along the index that
+ * serves it (received items by sending time, one's own by creation). Drafts
+ * are their sender's and preparer's only, which mayViewExchange holds again per row.
+ */
+function boxWhere(scope: ExchangeBoxScope): { sql: string; params: unknown[]; order: 'sent_at' | 'created_at' } | undefined {
+  const where = boxFilter(scope);
+  if (!where) return undefined;
+  const incoming = (scope.by === 'user' || scope.by === 'facility') && scope.direction === 'in';
+  return { ...where, order: incoming || scope.by === 'liaison' ? 'sent_at' : 'created_at' };
+}
+
+function boxFilter(scope: ExchangeBoxScope): { sql: string; params: unknown[] } | undefined {
   const sent = "status <> 'draft'";
   switch (scope.by) {
     case 'nothing':
