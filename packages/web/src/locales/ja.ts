@@ -1,3 +1,4 @@
+import { exchangeJa } from './exchange-ja.js';
 import { adminJa } from './admin-ja.js';
 
 export const ja = {
@@ -154,6 +155,7 @@ export const ja = {
     history_view: '運用者による照会',
   },
   admin: adminJa,
+  exchange: exchangeJa,
   settings: {
     title: '個人設定',
     forcedTitle: '新しいパスワードの設定',
