@@ -74,6 +74,8 @@ describe('who may call which route', () => {
       desk: ['clerk', 'liaison', 'facility-admin'],
       administrator: ['facility-admin', 'operator'],
       operator: ['operator'],
+      exchange: ['doctor', 'dentist', 'technologist', 'clerk', 'liaison'],
+      'exchange-stats': ['doctor', 'dentist', 'technologist', 'clerk', 'liaison', 'facility-admin', 'operator'],
     });
   });
 

@@ -25,8 +25,10 @@ export interface Actor {
  * - `desk`: the facility desk (cards, consent, the patient's access log)
  * - `administrator`: the operator, or a facility administrator within their facility
  * - `operator`: the network's secretariat only
+ * - `exchange`: the staff who take part in consultations between facilities (clinicians who send and read, technologists, clerks, liaison)
+ * - `exchange-stats`: the exchange's staff, facility administrators and the operator (reading statistics)
  */
-export const ROUTE_ACCESS = ['open', 'terminal', 'session', 'clinician', 'patient', 'images', 'desk', 'administrator', 'operator'] as const;
+export const ROUTE_ACCESS = ['open', 'terminal', 'session', 'clinician', 'patient', 'images', 'desk', 'administrator', 'operator', 'exchange', 'exchange-stats'] as const;
 export type RouteAccess = (typeof ROUTE_ACCESS)[number];
 
 export function isRouteAccess(value: unknown): value is RouteAccess {
@@ -54,6 +56,10 @@ export function mayCall(access: RouteAccess, actor: Actor): boolean {
       return adminScope(actor) !== undefined;
     case 'operator':
       return actor.role === 'operator';
+    case 'exchange':
+      return takesPartInExchange(actor.role);
+    case 'exchange-stats':
+      return exchangeStatsScope(actor) !== undefined;
   }
 }
 
@@ -171,3 +177,131 @@ export function facilityRequired(role: Role): boolean {
 export function scopeFacility(scope: AdminScope): string | null {
   return scope.network ? null : scope.facilityCode;
 }
+
+/*
+ * Consultations between facilities (exchange): reading requests, referrals,
+ * progress reports and sharing. Clinicians (医師ID: doctor, dentist) send and
+ * answer, and see only what they sent or what was addressed (or assigned) to
+ * them; clerks see their facility's items read-only; the liaison (地域連携室)
+ * sees as a clerk does, and receives the items addressed to the facility and
+ * assigns each to a clinician of their facility; a radiological
+ * technologist prepares a request for a clinician of their facility, who
+ * sends it.
+ */
+
+/** Who sends and answers exchange items. */
+const EXCHANGE_CLINICIANS: ReadonlySet<Role> = new Set(['doctor', 'dentist']);
+const EXCHANGE_ROLES: ReadonlySet<Role> = new Set(['doctor', 'dentist', 'technologist', 'clerk', 'liaison']);
+
+export const takesPartInExchange = (role: Role) => EXCHANGE_ROLES.has(role);
+export const sendsExchanges = (role: Role) => EXCHANGE_CLINICIANS.has(role);
+
+/** A staff member as the exchange rules need to know them. */
+export interface ExchangeActor extends Actor {
+  id: string;
+}
+
+/** Who an item is between, and where it stands. */
+export interface ExchangeParties {
+  fromFacility: string;
+  fromUser: string;
+  preparedBy: string | null;
+  toFacility: string;
+  /** The addressee, or the clinician the liaison assigned; null: not yet assigned. */
+  toUser: string | null;
+  /** Addressed to the facility's liaison rather than to a named user. */
+  toLiaison: boolean;
+  status: string;
+}
+
+/** What someone does to an item. */
+export type ExchangeAction =
+  /** send a draft, withdraw, add an addendum to the request */
+  | 'sender'
+  /** open first (received), accept, report, decline, add an addendum to the report */
+  | 'reader'
+  /** assign an item addressed to the facility to one of its clinicians */
+  | 'assign';
+
+const same = (a: string | null | undefined, b: string | null | undefined) => a != null && b != null && a.trim() === b.trim();
+
+/**
+ * Whether `actor` may see `item` at all. A draft is its sender's and its
+ * preparer's only (and their facility's clerks'); nothing reaches the
+ * receiving side before it is sent.
+ */
+export function mayViewExchange(actor: ExchangeActor, item: ExchangeParties): boolean {
+  const sent = item.status !== 'draft';
+  if (EXCHANGE_CLINICIANS.has(actor.role)) return actor.id === item.fromUser || (sent && actor.id === item.toUser);
+  if (actor.role === 'technologist') return actor.id === item.preparedBy;
+  if (actor.role === 'clerk' || actor.role === 'liaison') return same(actor.facilityCode, item.fromFacility) || (sent && same(actor.facilityCode, item.toFacility));
+  return false;
+}
+
+/** Whether `actor` may do `action` to `item` (seeing it is `mayViewExchange`; whether the item's status allows it is the lifecycle's). */
+export function mayActOnExchange(actor: ExchangeActor, item: ExchangeParties, action: ExchangeAction): boolean {
+  switch (action) {
+    case 'sender':
+      return EXCHANGE_CLINICIANS.has(actor.role) && actor.id === item.fromUser;
+    case 'reader':
+      return EXCHANGE_CLINICIANS.has(actor.role) && item.status !== 'draft' && actor.id === item.toUser;
+    case 'assign':
+      return actor.role === 'liaison' && item.toLiaison && item.status !== 'draft' && same(actor.facilityCode, item.toFacility);
+  }
+}
+
+/** Whether opening `item` is its receipt (the first open by whoever receives it: the addressee, or the liaison for the facility). */
+export function opensAsReceiver(actor: ExchangeActor, item: ExchangeParties): boolean {
+  if (item.status === 'draft') return false;
+  if (item.toUser !== null) return mayActOnExchange(actor, item, 'reader');
+  return mayActOnExchange(actor, item, 'assign');
+}
+
+/** Whether a technologist (or the clinician themself) may prepare an item for `clinician`. */
+export function mayPrepareExchangeFor(actor: ExchangeActor, clinician: { id: string; role: Role; facilityCode: string | null }): boolean {
+  if (!sendsExchanges(clinician.role) || !same(actor.facilityCode, clinician.facilityCode)) return false;
+  return actor.role === 'technologist' || (sendsExchanges(actor.role) && actor.id === clinician.id);
+}
+
+/** Whom the liaison may assign an item to: an exchange clinician of the same facility. */
+export function mayBeAssignedExchange(actor: ExchangeActor, clinician: { role: Role; facilityCode: string | null }): boolean {
+  return sendsExchanges(clinician.role) && same(actor.facilityCode, clinician.facilityCode);
+}
+
+/** Who may be named as an item's addressee at the receiving facility: a clinician who answers. */
+export const receivesExchanges = (role: Role) => EXCHANGE_CLINICIANS.has(role);
+
+export type ExchangeBox = 'inbox' | 'outbox' | 'facility';
+
+/**
+ * The items a box lists for `actor`, as data for the store's query: by user
+ * (to them, from them, either), prepared by them, addressed to the
+ * facility's liaison, or the facility's items in a direction.
+ */
+export type ExchangeBoxScope =
+  | { by: 'user'; user: string; direction: 'in' | 'out' | 'both' }
+  | { by: 'preparer'; user: string }
+  | { by: 'liaison'; facility: string }
+  | { by: 'facility'; facility: string; direction: 'in' | 'out' | 'both' }
+  | { by: 'nothing' };
+
+export function exchangeBoxScope(actor: ExchangeActor, box: ExchangeBox): ExchangeBoxScope {
+  const direction = box === 'inbox' ? 'in' : box === 'outbox' ? 'out' : 'both';
+  if (EXCHANGE_CLINICIANS.has(actor.role)) return { by: 'user', user: actor.id, direction };
+  if (actor.role === 'technologist') return box === 'inbox' ? { by: 'nothing' } : { by: 'preparer', user: actor.id };
+  const facility = actor.facilityCode?.trim();
+  if (!facility) return { by: 'nothing' };
+  if (actor.role === 'liaison' && box === 'inbox') return { by: 'liaison', facility };
+  if (actor.role === 'clerk' || actor.role === 'liaison') return { by: 'facility', facility, direction };
+  return { by: 'nothing' };
+}
+
+/** Whose reading statistics `actor` reads: the network's (operator), their facility's (its staff), or none. */
+export function exchangeStatsScope(actor: Actor): AdminScope | undefined {
+  if (actor.role === 'operator') return { network: true };
+  if ((takesPartInExchange(actor.role) || actor.role === 'facility-admin') && actor.facilityCode) return { network: false, facilityCode: actor.facilityCode.trim() };
+  return undefined;
+}
+
+/** Deletion requests (様式2) are the secretariat's: it finds the patient's items across the network and deletes them. */
+export const carriesOutDeletionRequests = (actor: Actor) => actor.role === 'operator';

@@ -466,3 +466,4 @@ export interface IssuedPasswordResponse {
 export interface OwnSettings {
   email: string | null;
 }
+export * from './exchanges.js';

@@ -7,6 +7,7 @@ import { registerGenerate } from './commands/generate.js';
 import { registerHistory } from './commands/history.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerMasters } from './commands/masters.js';
+import { registerRetention } from './commands/retention.js';
 import { registerServe } from './commands/serve.js';
 import { registerTerminals } from './commands/terminals.js';
 
@@ -25,6 +26,7 @@ registerAudit(program);
 registerServe(program);
 registerTerminals(program);
 registerDicomPeers(program);
+registerRetention(program);
 
 try {
   await program.parseAsync();

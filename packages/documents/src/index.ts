@@ -2,3 +2,16 @@ export { documentFonts, FONT_DIR, FONT_FILES } from './fonts.js';
 export { renderSummaryPdf, type SummaryPrintContext } from './summary-pdf.js';
 export { renderCardPdf, type CardPrint } from './card-pdf.js';
 export { formatYen, renderFeeListPdf, renderFeeStatementPdf, type FeePrintContext } from './fee-pdf.js';
+export {
+  formatJstMinute,
+  renderDeletionNoticePdf,
+  renderExchangeConsentFormPdf,
+  renderExchangeLetterPdf,
+  renderExchangeReportPdf,
+  renderExchangeStatsPdf,
+  type DeletionNotice,
+  type ExchangeDocumentParty,
+  type ExchangeDocumentPatient,
+  type ExchangeLetter,
+  type ExchangeReportDocument,
+} from './exchange-pdf.js';

@@ -23,6 +23,7 @@ import { authRoutes } from './routes/auth.js';
 import { deskRoutes } from './routes/desk.js';
 import { dicomwebRoutes } from './routes/dicomweb.js';
 import { searchTableRoutes } from './routes/disease-groups.js';
+import { exchangeDeletionRoutes, exchangeRoutes } from './routes/exchanges.js';
 import { feeRoutes } from './routes/fees.js';
 import { healthRoutes } from './routes/health.js';
 import { myNumberRoutes } from './routes/my-number.js';
@@ -109,6 +110,8 @@ export async function buildApp(serverOptions: ServerOptions, tls: TlsMaterial): 
   await app.register(adminReviewRoutes, options);
   await app.register(feeRoutes, options);
   await app.register(dicomwebRoutes, options);
+  await app.register(exchangeRoutes, options);
+  await app.register(exchangeDeletionRoutes, options);
   const web = options.webRoot && existsSync(options.webRoot) ? options.webRoot : undefined;
   if (web) await app.register(webAppFiles, { root: web });
   // The web app routes on the client: any other path that is not the API's gets its page.

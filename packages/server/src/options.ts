@@ -7,6 +7,7 @@ import type { ServerKeys, Stores } from '@renkei/store';
 import { PatientRecords } from '@renkei/records';
 import { AnonymousRefusalSampler } from './request-audit.js';
 import { ImageArchive, type BlobStore } from '@renkei/imaging';
+import { ExchangeService, retentionDays, type ExchangeStudies } from '@renkei/exchange';
 
 export interface ServerOptions {
   stores: Stores;
@@ -45,6 +46,10 @@ export interface ServerOptions {
   networkName?: string;
   /** Where image blobs are kept (encrypted); without it the DICOMweb routes answer that images are not set up. */
   imageBlobs?: BlobStore;
+  /** Exchange items are kept this many days from sending (default: RENKEI_RETENTION_DAYS, else 365). */
+  retentionDays?: number;
+  /** The image store, once wired in: releases the studies of deleted exchange items. */
+  studies?: ExchangeStudies;
 }
 
 /** The card helper's default port (see @renkei/card-helper). */
@@ -63,6 +68,8 @@ export type ResolvedOptions = ServerOptions & {
   records: PatientRecords;
   anonymousRefusals: AnonymousRefusalSampler;
   images: ImageArchive | undefined;
+  exchange: ExchangeService;
+  retentionDays: number;
 };
 
 /** Fails at start, not on the first request, when the options do not fit together. */
@@ -78,10 +85,13 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
   const limits = options.limits ?? DEFAULT_ACCESS_LIMITS;
   const audit = new AuditLog(options.stores, options.keys);
   const masters = createCachingMasterLookup(options.stores.clinical);
+  const networkName = options.networkName ?? 'Renkei 地域医療連携ネットワーク';
+  const retention = options.retentionDays ?? retentionDays();
   return {
     ...options,
     networkPrefecture,
-    networkName: options.networkName ?? 'Renkei 地域医療連携ネットワーク',
+    networkName,
+    retentionDays: retention,
     limits,
     rateLimits: options.rateLimits ?? RATE_LIMITS,
     jpki: options.jpki ?? fixedJpkiTrust(undefined),
@@ -92,5 +102,6 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     records: new PatientRecords({ stores: options.stores, keys: options.keys, audit, masters, limits }),
     anonymousRefusals: new AnonymousRefusalSampler(),
     images: options.imageBlobs ? new ImageArchive(options.stores, options.keys, options.imageBlobs) : undefined,
+    exchange: new ExchangeService({ stores: options.stores, keys: options.keys, audit, retentionDays: retention, networkName, ...(options.studies ? { studies: options.studies } : {}) }),
   };
 }

@@ -9,6 +9,7 @@ import { AdminReviewsPage } from './pages/admin-reviews-page.js';
 import { AdminTerminalsPage } from './pages/admin-terminals-page.js';
 import { AdminUsersPage } from './pages/admin-users-page.js';
 import { CardPage } from './pages/card-page.js';
+import { ExchangeComposePage, ExchangeDetailPage, ExchangeListPage } from './pages/exchange-page.js';
 import { LoginPage } from './pages/login-page.js';
 import { PatientPage } from './pages/patient-page.js';
 import { PublicPage } from './pages/public-page.js';
@@ -65,6 +66,9 @@ function TerminalApp() {
             <Route path="/login" element={loggedIn ? <Navigate to="/card" replace /> : <LoginPage onLoggedIn={setFailedLogins} />} />
             <Route path="/card" element={loggedIn ? <CardPage me={me.data!} /> : <Navigate to="/login" replace />} />
             <Route path="/patients/:accessId/:tab?" element={loggedIn ? <PatientPage /> : <Navigate to="/login" replace />} />
+            <Route path="/exchanges" element={loggedIn ? <ExchangeListPage me={me.data!} /> : <Navigate to="/login" replace />} />
+            <Route path="/exchanges/new" element={loggedIn ? <ExchangeComposePage me={me.data!} /> : <Navigate to="/login" replace />} />
+            <Route path="/exchanges/:id" element={loggedIn ? <ExchangeDetailPage me={me.data!} /> : <Navigate to="/login" replace />} />
             <Route path="/settings" element={loggedIn ? <SettingsPage me={me.data!} /> : <Navigate to="/login" replace />} />
             <Route path="/admin/terminals" element={canAdminister ? <AdminTerminalsPage /> : <Navigate to="/" replace />} />
             <Route path="/admin/users" element={canAdminister ? <AdminUsersPage ownId={me.data!.user.id} operator={me.data!.user.role === 'operator'} /> : <Navigate to="/" replace />} />

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { AuditCheckpoints, auditCheckpointFile } from '@renkei/audit';
 import type { Command } from 'commander';
 import type { FastifyInstance } from 'fastify';
-import { openContext } from '../context.js';
+import { openContext, operatorContext } from '../context.js';
 import { CommandError } from '../errors.js';
 import { seedDemo } from './demo.js';
 
@@ -24,10 +24,11 @@ export function registerServe(program: Command): void {
       const port = Number(options.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CommandError(`--port ${options.port} is not a port number`);
       // Loaded here, not at the top: every other command starts without the server's modules (seconds on a busy machine).
-      const [{ jpkiDir, jpkiTrustFromDirectory, loadOrCreateNetworkCa, loadOrCreateServerTls }, { buildApp }, { FileBlobStore, GATEWAY_AE_TITLE, ImageArchive, startCStoreGateway }] = await Promise.all([
+      const [{ jpkiDir, jpkiTrustFromDirectory, loadOrCreateNetworkCa, loadOrCreateServerTls }, { buildApp }, { FileBlobStore, GATEWAY_AE_TITLE, ImageArchive, startCStoreGateway }, { ExchangeMailer, runRetention, scheduleRetention }] = await Promise.all([
         import('@renkei/access'),
         import('@renkei/server'),
         import('@renkei/imaging'),
+        import('@renkei/exchange'),
       ]);
       const dicomPort = options.dicomPort === undefined ? undefined : Number(options.dicomPort);
       if (dicomPort !== undefined && (!Number.isInteger(dicomPort) || dicomPort < 0 || dicomPort > 65535)) throw new CommandError(`--dicom-port ${options.dicomPort} is not a port number`);
@@ -73,6 +74,17 @@ export function registerServe(program: Command): void {
             : await startCStoreGateway(new ImageArchive(stores, keys, imageBlobs), dicomPort, (message) => console.error(`renkei: ${message}`));
         if (gateway) console.log(`Renkei DICOM C-STORE: AE title ${GATEWAY_AE_TITLE}, port ${gateway.port}`);
         const url = `https://localhost:${(app.server.address() as { port: number }).port}/`;
+        // The exchange's daily retention run, and its e-mail notices when a mail server is configured.
+        const retention = scheduleRetention(
+          // Until the image store is wired in (its ExchangeStudies), items carry their studies' UIDs only and release nothing.
+          () => runRetention({ stores, audit: context.audit }, operatorContext()),
+          (error) => console.error(`renkei: retention run failed, tried again tomorrow: ${error instanceof Error ? error.message : String(error)}`),
+        );
+        const smtpUrl = process.env.RENKEI_SMTP_URL;
+        const mailer = smtpUrl
+          ? new ExchangeMailer(stores, { smtpUrl, from: process.env.RENKEI_MAIL_FROM || 'renkei@localhost', inboxUrl: new URL('exchanges', process.env.RENKEI_PUBLIC_URL || url).toString() })
+          : undefined;
+        mailer?.start();
         if (options.demo) {
           console.log('*** デモモード / DEMO MODE: このPC（ループバック接続）はデモ端末として扱われます。本番では使用しないでください。');
           console.log('*** Loopback connections act as the demo terminal. Never run this in production.');
@@ -82,6 +94,8 @@ export function registerServe(program: Command): void {
         const stop = async () => {
           try {
             await gateway?.close();
+            await retention.stop();
+            await mailer?.stop();
             await app.close();
             await checkpoints.stop(); // the final checkpoint, once the last request's audit is written
           } finally {

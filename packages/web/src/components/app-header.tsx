@@ -8,6 +8,9 @@ import { AdminMenu } from './admin-menu.js';
 import { toggleLanguage } from '../i18n.js';
 import type { TerminalInfo } from '../session.js';
 
+/** Who works with exchange items (the server's policy decides what each sees). */
+const EXCHANGE_ROLES = new Set(['doctor', 'dentist', 'technologist', 'clerk', 'liaison']);
+
 export function AppHeader({ terminal, me }: { terminal: TerminalInfo; me: Me | null }) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
@@ -48,6 +51,11 @@ export function AppHeader({ terminal, me }: { terminal: TerminalInfo; me: Me | n
                   {(me.canReadHistories || me.canServeDesk) && (
                     <Button size="xs" variant="default" onClick={() => navigate('/card')}>
                       {t('header.newPatient')}
+                    </Button>
+                  )}
+                  {EXCHANGE_ROLES.has(me.user.role) && (
+                    <Button size="xs" variant="default" onClick={() => navigate('/exchanges')} data-testid="nav-exchanges">
+                      {t('exchange.nav')}
                     </Button>
                   )}
                   <AdminMenu me={me} />

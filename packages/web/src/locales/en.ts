@@ -1,3 +1,4 @@
+import { exchangeEn } from './exchange-en.js';
 import { adminEn } from './admin-en.js';
 import { refusalsEn } from './refusals-en.js';
 import type { Messages } from './ja.js';
@@ -138,6 +139,7 @@ export const en: Messages = {
     history_view: 'Operator query',
   },
   admin: adminEn,
+  exchange: exchangeEn,
   settings: {
     title: 'Personal settings',
     forcedTitle: 'Choose a new password',

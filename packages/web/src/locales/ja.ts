@@ -1,4 +1,5 @@
 import { refusalsJa } from './refusals-ja.js';
+import { exchangeJa } from './exchange-ja.js';
 import { adminJa } from './admin-ja.js';
 
 export const ja = {
@@ -175,6 +176,7 @@ export const ja = {
     history_view: '運用者による照会',
   },
   admin: adminJa,
+  exchange: exchangeJa,
   settings: {
     title: '個人設定',
     forcedTitle: '新しいパスワードの設定',

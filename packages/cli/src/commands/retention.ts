@@ -1,0 +1,20 @@
+import { retentionDays, runRetention } from '@renkei/exchange';
+import type { Command } from 'commander';
+import { operatorContext, withContext } from '../context.js';
+
+export function registerRetention(program: Command): void {
+  const retention = program.command('retention').description('Retention of exchange items (RENKEI_RETENTION_DAYS from sending, default 365)');
+  retention
+    .command('run')
+    .description('Delete the exchange items whose retention has ended, with their studies, files and patient; idempotent, and a run cut short is finished by the next')
+    .option('--dry-run', 'count what would be deleted, delete nothing')
+    .option('--json', 'print {"deletedItems","deletedInstances","deletedBytes"} as JSON')
+    .action(async (options: { dryRun?: boolean; json?: boolean }, command: Command) => {
+      retentionDays(); // a bad RENKEI_RETENTION_DAYS fails here, before anything is deleted
+      await withContext(command.optsWithGlobals().dataDir, async ({ stores, audit }) => {
+        const result = await runRetention({ stores, audit }, operatorContext(), { dryRun: options.dryRun ?? false });
+        if (options.json) console.log(JSON.stringify(result));
+        else console.log(`${options.dryRun ? 'would delete' : 'deleted'}: ${result.deletedItems} items, ${result.deletedInstances} image instances, ${result.deletedBytes} bytes`);
+      });
+    });
+}

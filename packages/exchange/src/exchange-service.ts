@@ -1,0 +1,735 @@
+/**
+ * Consultations between facilities, as one caller may see and change them:
+ * the service checks the policy (packages/access), the lifecycle and consent,
+ * and audits every read and refusal itself; every change commits with its
+ * audit record, its steps and its e-mail notices in one transaction of the
+ * clinical store. The patient is written to the identity store first (a
+ * failure after it leaves an orphan row, which expires on the same day the
+ * item would have); the clinical contents follow.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  exchangeBoxScope,
+  mayActOnExchange,
+  mayBeAssignedExchange,
+  mayPrepareExchangeFor,
+  mayViewExchange,
+  opensAsReceiver,
+  receivesExchanges,
+  Refusal,
+  type ExchangeAction,
+  type ExchangeActor,
+  type ExchangeBox,
+  type ExchangeBoxScope,
+  type ExchangeParties,
+  type RequestContext,
+  type Role,
+} from '@renkei/access';
+import type {
+  ExchangeConsent,
+  ExchangeDetail,
+  ExchangeKind,
+  ExchangeListItem,
+  ExchangeParty,
+  ExchangeReportRequest,
+  ExchangeStatus,
+  ExchangeText,
+  createExchangeRequest,
+  exchangeReportRequest,
+} from '@renkei/api';
+import type { AuditEvent, AuditLog } from '@renkei/audit';
+import { renderExchangeLetterPdf, renderExchangeReportPdf, type ExchangeLetter } from '@renkei/documents';
+import type { Db, ServerKeys, Stores } from '@renkei/store';
+import type { z } from 'zod';
+import { blobKey, openBlob, sealBlob, sha256Hex } from './blob-crypto.js';
+import { markExchangePatientSent, readExchangePatients, storeExchangePatient } from './exchange-patients.js';
+import { queueNotices, type NoticeKind } from './mail-notices.js';
+import { studiesNotStored, type ExchangeStudies } from './studies.js';
+
+export interface ExchangeServiceDeps {
+  stores: Stores;
+  keys: ServerKeys;
+  audit: AuditLog;
+  /** Items are kept this many days from sending (RENKEI_RETENTION_DAYS, default 365). */
+  retentionDays: number;
+  networkName: string;
+  studies?: ExchangeStudies;
+  now?: () => Date;
+}
+
+/** RENKEI_RETENTION_DAYS, else 365; anything but a whole number of days of at least one fails at start. */
+export function retentionDays(env: NodeJS.ProcessEnv = process.env): number {
+  const text = env.RENKEI_RETENTION_DAYS;
+  if (text === undefined || text === '') return 365;
+  const days = Number(text);
+  if (!Number.isInteger(days) || days < 1) throw new Error(`RENKEI_RETENTION_DAYS must be a whole number of days (1 or more), not "${text}"`);
+  return days;
+}
+
+/** One answer for an item that does not exist and one the caller may not see. */
+export const exchangeNotFound = () => new Refusal('not-found', 'exchange-not-found', 'no such exchange item', '該当する連携が見つかりません');
+const wrongStatus = (status: string) =>
+  new Refusal('conflict', 'exchange-status', `the item is ${status}: not possible now`, 'この連携の現在の状態では、この操作はできません（画面を更新してください）');
+export const consentRequired = () =>
+  new Refusal('invalid', 'consent-required', 'the patient\'s consent must be recorded before sending', '送信する前に、患者（未成年の場合は保護者）の同意を記録してください');
+
+type CreateRequest = z.output<typeof createExchangeRequest>;
+type ReportRequest = z.output<typeof exchangeReportRequest>;
+
+/** Days the item list marks as due for deletion. */
+const DELETION_DUE_DAYS = 30;
+const OPEN_STATUSES: readonly ExchangeStatus[] = ['sent', 'received', 'accepted', 'interim'];
+
+interface ItemRow {
+  id: string;
+  kind: ExchangeKind;
+  status: ExchangeStatus;
+  from_facility: string;
+  from_user: string;
+  prepared_by: string | null;
+  to_facility: string;
+  to_user: string | null;
+  to_liaison: boolean;
+  in_reply_to: string | null;
+  department: string;
+  subject: string;
+  body: string;
+  urgency: 'normal' | 'urgent';
+  reply_by: Date | null;
+  studies: string[];
+  created_at: Date;
+  sent_at: Date | null;
+  received_at: Date | null;
+  delete_on: string;
+  letter_sha256: string | null;
+  letter_parties: LetterParties | null;
+}
+
+interface TextRow {
+  id: string;
+  kind: ExchangeText['kind'];
+  author: string;
+  author_facility: string;
+  author_name: string;
+  author_facility_name: string;
+  findings: string;
+  impression: string;
+  reason: string;
+  signed_at: Date;
+  pdf_sha256: string | null;
+}
+
+/** The names a letter printed, kept with it. */
+interface LetterParties {
+  from: { facilityName: string; userName: string | null };
+  to: { facilityName: string; userName: string | null };
+  networkName: string;
+}
+
+const ITEM_COLUMNS = `id, kind, status, from_facility, from_user, prepared_by, to_facility, to_user, to_liaison, in_reply_to, department, subject, body, urgency,
+  reply_by, studies, created_at, sent_at, received_at, delete_on::text AS delete_on, letter_sha256, letter_parties`;
+
+const parties = (r: ItemRow): ExchangeParties => ({
+  fromFacility: r.from_facility.trim(),
+  fromUser: r.from_user,
+  preparedBy: r.prepared_by,
+  toFacility: r.to_facility.trim(),
+  toUser: r.to_user,
+  toLiaison: r.to_liaison,
+  status: r.status,
+});
+
+export class ExchangeService {
+  private readonly studies: ExchangeStudies;
+  private readonly blobKey: Buffer;
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: ExchangeServiceDeps) {
+    this.studies = deps.studies ?? studiesNotStored;
+    this.blobKey = blobKey(deps.keys.encryption);
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  /** A new item: sent at once (consent required), or kept as a draft for its clinician to send. */
+  async create(ctx: RequestContext, request: CreateRequest): Promise<{ id: string; status: ExchangeStatus }> {
+    const actor = this.actorOf(ctx);
+    const { identity } = this.deps.stores;
+    return this.refusalsAudited(ctx, 'exchange.create', { kind: request.kind }, async () => {
+      const senderId = request.for ?? actor.id;
+      const sender = await this.user(senderId);
+      if (!sender || !mayPrepareExchangeFor(actor, sender)) {
+        throw new Refusal('invalid', 'sender-not-allowed', 'the item must be sent by a clinician of your facility', '送信者には自施設の医師・歯科医師を指定してください');
+      }
+      const draft = request.draft || actor.id !== sender.id;
+      if (!draft && !request.consent) throw consentRequired();
+      const to = await this.addressee(sender.facilityCode!, request.to);
+      if (request.inReplyTo) {
+        const earlier = await this.readItem(this.deps.stores.clinical, request.inReplyTo);
+        if (!earlier || !mayViewExchange(actor, parties(earlier))) throw exchangeNotFound();
+      }
+      const attachments = request.attachments.map((a) => {
+        const content = Buffer.from(a.content, 'base64');
+        if (a.mediaType === 'application/pdf' ? !content.subarray(0, 5).equals(Buffer.from('%PDF-')) : !looksLike(a.mediaType, content)) {
+          throw new Refusal('invalid', 'attachment-type', `${a.name} is not a ${a.mediaType}`, `添付ファイル「${a.name}」の中身が種類（${a.mediaType}）と一致しません`);
+        }
+        return { id: randomUUID(), name: a.name, mediaType: a.mediaType, content };
+      });
+      const id = randomUUID();
+      const now = this.now();
+      const draftDeleteOn = this.deleteOn(now);
+      await storeExchangePatient(identity, this.deps.keys, { itemId: id, facility: sender.facilityCode!, patient: request.patient, consent: request.consent, deleteOn: draftDeleteOn });
+      try {
+        return await this.deps.audit.changeClinical(
+          ctx.actor,
+          async (tx) => {
+            await tx.query(
+              `INSERT INTO exchange_items (id, kind, status, from_facility, from_user, prepared_by, to_facility, to_user, to_liaison, in_reply_to, department,
+                                           subject, body, urgency, reply_by, studies, created_at, delete_on)
+               VALUES ($1, $2, 'draft', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
+              [
+                id,
+                request.kind,
+                sender.facilityCode,
+                sender.id,
+                actor.id === sender.id ? null : actor.id,
+                to.facility,
+                to.userId,
+                to.userId === null,
+                request.inReplyTo ?? null,
+                request.department,
+                request.subject,
+                request.body,
+                request.urgency,
+                request.replyBy ? new Date(request.replyBy) : null,
+                request.studies,
+                now,
+                draftDeleteOn,
+              ],
+            );
+            for (const a of attachments) {
+              await tx.query(
+                'INSERT INTO exchange_attachments (id, item_id, name, media_type, size_bytes, sha256, content, added_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
+                [a.id, id, a.name, a.mediaType, a.content.length, sha256Hex(a.content), sealBlob(this.blobKey, a.content), actor.id],
+              );
+            }
+            await this.step(tx, id, 'created', actor, { draft, attachments: attachments.length, studies: request.studies.length });
+            if (draft) return { id, status: 'draft' as const };
+            await this.sendInTransaction(tx, ctx, id, request.consent);
+            return { id, status: 'sent' as const };
+          },
+          (result) => ({ action: 'exchange.create', outcome: 'allowed', detail: { item: id, kind: request.kind, status: result.status, to: to.facility } }),
+        );
+      } catch (error) {
+        await identity.query('DELETE FROM exchange_patients WHERE item_id = $1', [id]).catch(() => undefined);
+        throw error;
+      }
+    });
+  }
+
+  /** The clinician sends their draft (prepared by a technologist, or kept by themself). */
+  async send(ctx: RequestContext, id: string, consent: ExchangeConsent | undefined): Promise<void> {
+    await this.change(ctx, id, 'exchange.send', 'sender', ['draft'], async (tx) => {
+      await this.sendInTransaction(tx, ctx, id, consent);
+    });
+  }
+
+  /** A clinician's or the liaison's boxes, newest first. */
+  async list(ctx: RequestContext, box: ExchangeBox, limit = 100): Promise<ExchangeListItem[]> {
+    const actor = this.actorOf(ctx);
+    const scope = exchangeBoxScope(actor, box);
+    const where = boxWhere(scope);
+    const rows = where
+      ? (await this.deps.stores.clinical.query<ItemRow>(`SELECT ${ITEM_COLUMNS} FROM exchange_items WHERE ${where.sql} ORDER BY ${where.order} DESC, id LIMIT $${where.params.length + 1}`, [...where.params, limit])).rows
+      : [];
+    const visible = rows.filter((r) => mayViewExchange(actor, parties(r)));
+    const items = await this.listItems(visible);
+    await this.audit(ctx, { action: 'exchange.list', outcome: 'allowed', detail: { box, items: items.length } });
+    return items;
+  }
+
+  /** One item with its patient, steps and texts. The first open by whoever receives it is its receipt. */
+  async open(ctx: RequestContext, id: string): Promise<ExchangeDetail> {
+    const actor = this.actorOf(ctx);
+    let row = await this.visibleItem(ctx, id, 'exchange.open');
+    if (row.status === 'sent' && opensAsReceiver(actor, parties(row))) {
+      await this.deps.audit.changeClinical(
+        ctx.actor,
+        async (tx) => {
+          const { affectedRows } = await tx.query("UPDATE exchange_items SET status = 'received', received_at = $2 WHERE id = $1 AND status = 'sent'", [id, this.now()]);
+          if (affectedRows > 0) await this.step(tx, id, 'received', actor, {});
+        },
+        { action: 'exchange.receive', outcome: 'allowed', detail: { item: id } },
+      );
+      row = (await this.readItem(this.deps.stores.clinical, id))!;
+    }
+    const detail = await this.detailOf(row);
+    await this.audit(ctx, { action: 'exchange.open', outcome: 'allowed', detail: { item: id } });
+    return detail;
+  }
+
+  async accept(ctx: RequestContext, id: string): Promise<void> {
+    await this.change(ctx, id, 'exchange.accept', 'reader', ['sent', 'received'], async (tx, row, actor) => {
+      await tx.query("UPDATE exchange_items SET status = 'accepted', received_at = COALESCE(received_at, $2) WHERE id = $1", [id, this.now()]);
+      await this.step(tx, id, 'accepted', actor, {});
+      void row;
+    });
+  }
+
+  /** The liaison gives an item addressed to the facility to one of its clinicians, who then owns it. */
+  async assign(ctx: RequestContext, id: string, userId: string): Promise<void> {
+    const actor = this.actorOf(ctx);
+    await this.change(ctx, id, 'exchange.assign', 'assign', OPEN_STATUSES, async (tx, row) => {
+      const clinician = await this.user(userId);
+      if (!clinician || !mayBeAssignedExchange(actor, clinician)) {
+        throw new Refusal('invalid', 'assignee-not-allowed', 'assign to an active clinician of your facility', '自施設の医師・歯科医師（有効な ID）を選んでください');
+      }
+      await tx.query('UPDATE exchange_items SET to_user = $2, received_at = COALESCE(received_at, $3), status = CASE WHEN status = \'sent\' THEN \'received\' ELSE status END WHERE id = $1', [id, userId, this.now()]);
+      await this.step(tx, id, 'assigned', actor, { to: userId, before: row.to_user });
+      await queueNotices(tx, [userId], 'assignment', row.kind, this.now());
+    });
+  }
+
+  /** A report (interim or final) or a decline (読影しない), signed now; its PDF's SHA-256 is kept. */
+  async report(ctx: RequestContext, id: string, request: ReportRequest): Promise<{ sha256: string }> {
+    const final = 'decline' in request ? 'declined' : request.interim ? 'interim' : 'final';
+    let sha256 = '';
+    await this.change(ctx, id, `exchange.report`, 'reader', ['sent', 'received', 'accepted', 'interim'], async (tx, row, actor) => {
+      if (row.kind === 'share' || row.kind === 'progress') {
+        throw new Refusal('conflict', 'no-answer-expected', `a ${row.kind} item expects no report`, 'この種類の連携には報告を返しません');
+      }
+      const signedAt = this.now();
+      const author = await this.user(actor.id);
+      const authorFacilityName = (await this.facilityNames([actor.facilityCode!])).get(actor.facilityCode!.trim()) ?? actor.facilityCode!;
+      const text = {
+        kind: final,
+        author_name: author?.displayName ?? actor.id,
+        author_facility_name: authorFacilityName,
+        author_facility: actor.facilityCode!,
+        findings: 'decline' in request ? '' : request.findings,
+        impression: 'decline' in request ? '' : request.impression,
+        reason: 'decline' in request ? request.reason : '',
+        signed_at: signedAt,
+      } as const;
+      const pdf = await this.renderReport(tx, row, { ...text, id: '', author: actor.id, pdf_sha256: null });
+      sha256 = sha256Hex(pdf);
+      await tx.query(
+        `INSERT INTO exchange_texts (item_id, kind, author, author_facility, author_name, author_facility_name, findings, impression, reason, signed_at, pdf_sha256)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+        [id, final, actor.id, text.author_facility, text.author_name, text.author_facility_name, text.findings, text.impression, text.reason, signedAt, sha256],
+      );
+      await tx.query('UPDATE exchange_items SET status = $2, answered_at = CASE WHEN $2 = \'interim\' THEN answered_at ELSE $3::timestamptz END WHERE id = $1', [id, final, signedAt]);
+      await this.step(tx, id, final, actor, { sha256 });
+      await queueNotices(tx, [row.from_user], final === 'declined' ? 'decline' : 'report', row.kind, this.now());
+    }, { kind: final });
+    return { sha256 };
+  }
+
+  /** The sender takes back an item not yet answered. */
+  async withdraw(ctx: RequestContext, id: string, reason: string): Promise<void> {
+    await this.change(ctx, id, 'exchange.withdraw', 'sender', OPEN_STATUSES, async (tx, _row, actor) => {
+      await tx.query("UPDATE exchange_items SET status = 'withdrawn' WHERE id = $1", [id]);
+      await this.step(tx, id, 'withdrawn', actor, reason ? { reason } : {});
+    });
+  }
+
+  /** A correction or addition to what was sent or reported: kept beside the first version, which stays as it was. */
+  async addendum(ctx: RequestContext, id: string, text: string): Promise<void> {
+    const actor = this.actorOf(ctx);
+    const row = await this.visibleItem(ctx, id, 'exchange.addendum');
+    const side: ExchangeAction | undefined = mayActOnExchange(actor, parties(row), 'sender') ? 'sender' : mayActOnExchange(actor, parties(row), 'reader') ? 'reader' : undefined;
+    if (!side) {
+      await this.audit(ctx, { action: 'exchange.addendum', outcome: 'refused', detail: { item: id, reason: 'read-only' } });
+      throw new Refusal('forbidden', 'exchange-read-only', 'only the sender or the reader adds to an item', 'この連携は閲覧のみできます');
+    }
+    await this.change(ctx, id, 'exchange.addendum', side, ['sent', 'received', 'accepted', 'interim', 'final', 'declined'], async (tx, locked) => {
+      const author = await this.user(actor.id);
+      const facilityName = (await this.facilityNames([actor.facilityCode!])).get(actor.facilityCode!.trim()) ?? actor.facilityCode!;
+      await tx.query(
+        `INSERT INTO exchange_texts (item_id, kind, author, author_facility, author_name, author_facility_name, findings, signed_at) VALUES ($1, 'addendum', $2, $3, $4, $5, $6, $7)`,
+        [id, actor.id, actor.facilityCode, author?.displayName ?? actor.id, facilityName, text, this.now()],
+      );
+      await this.step(tx, id, 'addendum', actor, { side });
+      const otherSide = side === 'sender' ? (locked.to_user ? [locked.to_user] : await this.liaisonsOf(locked.to_facility)) : [locked.from_user];
+      await queueNotices(tx, otherSide, 'addendum', locked.kind, this.now());
+    });
+  }
+
+  /** The request as sent, as A4 PDF, rendered from the stored record and checked against the SHA-256 kept when it was sent. */
+  async letterPdf(ctx: RequestContext, id: string): Promise<{ pdf: Buffer; sha256: string }> {
+    const row = await this.visibleItem(ctx, id, 'exchange.letter-pdf');
+    if (!row.sent_at || !row.letter_sha256) {
+      await this.audit(ctx, { action: 'exchange.letter-pdf', outcome: 'refused', detail: { item: id, reason: 'not sent' } });
+      throw new Refusal('conflict', 'exchange-not-sent', 'a draft has no letter yet', '下書きは送信後に PDF になります');
+    }
+    const pdf = await renderExchangeLetterPdf(await this.letterOf(this.deps.stores.clinical, row, row.sent_at, row.letter_parties!));
+    return this.checkedDocument(ctx, 'exchange.letter-pdf', id, pdf, row.letter_sha256);
+  }
+
+  /** The latest report (final, decline, else interim) as A4 PDF, checked against the SHA-256 kept at signing. */
+  async reportPdf(ctx: RequestContext, id: string): Promise<{ pdf: Buffer; sha256: string }> {
+    const row = await this.visibleItem(ctx, id, 'exchange.report-pdf');
+    const texts = await this.texts(row.id);
+    const report = [...texts].reverse().find((t) => t.kind === 'final' || t.kind === 'declined') ?? [...texts].reverse().find((t) => t.kind === 'interim');
+    if (!report || !report.pdf_sha256) {
+      await this.audit(ctx, { action: 'exchange.report-pdf', outcome: 'refused', detail: { item: id, reason: 'no report' } });
+      throw new Refusal('not-found', 'report-not-found', 'no report yet', 'まだ報告はありません');
+    }
+    return this.checkedDocument(ctx, 'exchange.report-pdf', id, await this.renderReport(this.deps.stores.clinical, row, report), report.pdf_sha256);
+  }
+
+  /** An attached file, decrypted, for someone who sees the item. */
+  async attachment(ctx: RequestContext, id: string, attachmentId: string): Promise<{ name: string; mediaType: string; content: Buffer }> {
+    await this.visibleItem(ctx, id, 'exchange.attachment');
+    const { rows } = await this.deps.stores.clinical.query<{ name: string; media_type: string; content: Uint8Array }>(
+      'SELECT name, media_type, content FROM exchange_attachments WHERE id = $1 AND item_id = $2',
+      [attachmentId, id],
+    );
+    const file = rows[0];
+    if (!file) {
+      await this.audit(ctx, { action: 'exchange.attachment', outcome: 'refused', detail: { item: id, reason: 'no such attachment' } });
+      throw exchangeNotFound();
+    }
+    await this.audit(ctx, { action: 'exchange.attachment', outcome: 'allowed', detail: { item: id, attachment: attachmentId } });
+    return { name: file.name, mediaType: file.media_type, content: openBlob(this.blobKey, file.content) };
+  }
+
+  /**
+   * Whether the caller sees an item carrying this study: the image store asks
+   * before it answers a DICOMweb call on an attached study (one answer, 404,
+   * for a study nobody attached and one the caller may not see).
+   */
+  async mayViewStudy(ctx: RequestContext, studyUid: string): Promise<boolean> {
+    const actor = this.actorOf(ctx);
+    const { rows } = await this.deps.stores.clinical.query<ItemRow>(`SELECT ${ITEM_COLUMNS} FROM exchange_items WHERE $1 = ANY(studies) LIMIT 100`, [studyUid]);
+    const allowed = rows.some((r) => mayViewExchange(actor, parties(r)));
+    await this.audit(ctx, { action: 'exchange.study', outcome: allowed ? 'allowed' : 'refused', detail: { study: studyUid } });
+    return allowed;
+  }
+
+  // --- the lifecycle ---
+
+  private async sendInTransaction(tx: Db, ctx: RequestContext, id: string, consent: ExchangeConsent | undefined): Promise<void> {
+    const actor = this.actorOf(ctx);
+    const row = (await this.readItem(tx, id, true))!;
+    const stored = (await readExchangePatients(this.deps.stores.identity, this.deps.keys, [id])).get(id);
+    if (!stored) throw exchangeNotFound();
+    if (!consent && !stored.consent) throw consentRequired();
+    const sentAt = this.now();
+    const deleteOn = this.deleteOn(sentAt);
+    // The identity row's date first: should the rest fail, it is later than the item's, never earlier.
+    await markExchangePatientSent(this.deps.stores.identity, id, consent, deleteOn);
+    const names = await this.partyNames(row);
+    const letterParties: LetterParties = { from: names.from, to: names.to, networkName: this.deps.networkName };
+    const pdf = await renderExchangeLetterPdf(await this.letterOf(tx, { ...row, sent_at: sentAt }, sentAt, letterParties, consent));
+    await tx.query("UPDATE exchange_items SET status = 'sent', sent_at = $2, delete_on = $3, letter_sha256 = $4, letter_parties = $5 WHERE id = $1", [
+      id,
+      sentAt,
+      deleteOn,
+      sha256Hex(pdf),
+      JSON.stringify(letterParties),
+    ]);
+    await this.step(tx, id, 'sent', actor, { consent: true, urgency: row.urgency });
+    await queueNotices(tx, row.to_user ? [row.to_user] : await this.liaisonsOf(row.to_facility), 'request', row.kind, this.now());
+  }
+
+  /**
+   * A change to one item: locked, seen and allowed for `action`, in one of
+   * `statuses`; `work` then changes it in the transaction that records it.
+   * Refusals are audited; an item the caller may not see answers as unknown.
+   */
+  private async change(
+    ctx: RequestContext,
+    id: string,
+    auditAction: string,
+    action: ExchangeAction,
+    statuses: readonly ExchangeStatus[],
+    work: (tx: Db, row: ItemRow, actor: ExchangeActor) => Promise<void>,
+    detail: Record<string, unknown> = {},
+  ): Promise<void> {
+    const actor = this.actorOf(ctx);
+    await this.refusalsAudited(ctx, auditAction, { item: id, ...detail }, () =>
+      this.deps.audit.changeClinical(
+        ctx.actor,
+        async (tx) => {
+          const row = isUuid(id) ? await this.readItem(tx, id, true) : undefined;
+          if (!row || !mayViewExchange(actor, parties(row))) throw exchangeNotFound();
+          if (!mayActOnExchange(actor, parties(row), action)) {
+            throw new Refusal('forbidden', 'exchange-read-only', `${auditAction} is not yours to do on this item`, 'この連携ではこの操作はできません（閲覧のみ）');
+          }
+          if (!statuses.includes(row.status)) throw wrongStatus(row.status);
+          await work(tx, row, actor);
+        },
+        { action: auditAction, outcome: 'allowed', detail: { item: id, ...detail } },
+      ),
+    );
+  }
+
+  /** Runs `work`; a refusal it throws is recorded on the trail before it goes on. */
+  private async refusalsAudited<T>(ctx: RequestContext, action: string, detail: Record<string, unknown>, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof Refusal) await this.audit(ctx, { action, outcome: 'refused', detail: { ...detail, reason: error.code } });
+      throw error;
+    }
+  }
+
+  private async visibleItem(ctx: RequestContext, id: string, action: string): Promise<ItemRow> {
+    const actor = this.actorOf(ctx);
+    const row = isUuid(id) ? await this.readItem(this.deps.stores.clinical, id) : undefined;
+    if (!row || !mayViewExchange(actor, parties(row))) {
+      await this.audit(ctx, { action, outcome: 'refused', detail: { item: id, reason: 'exchange-not-found' } });
+      throw exchangeNotFound();
+    }
+    return row;
+  }
+
+  private async checkedDocument(ctx: RequestContext, action: string, id: string, pdf: Buffer, kept: string): Promise<{ pdf: Buffer; sha256: string }> {
+    const sha256 = sha256Hex(pdf);
+    if (sha256 !== kept) {
+      await this.audit(ctx, { action, outcome: 'failed', detail: { item: id, reason: 'document-altered', kept, rendered: sha256 } });
+      throw new Refusal('unavailable', 'document-altered', `the stored record of ${id} no longer renders the document signed`, '保存された記録が署名時と一致しないため、PDF を出力できません。事務局に連絡してください');
+    }
+    await this.audit(ctx, { action, outcome: 'allowed', detail: { item: id, sha256 } });
+    return { pdf, sha256 };
+  }
+
+  // --- reading ---
+
+  private async readItem(db: Db, id: string, forUpdate = false): Promise<ItemRow | undefined> {
+    const { rows } = await db.query<ItemRow>(`SELECT ${ITEM_COLUMNS} FROM exchange_items WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`, [id]);
+    return rows[0];
+  }
+
+  private async texts(itemId: string): Promise<TextRow[]> {
+    const { rows } = await this.deps.stores.clinical.query<TextRow>(
+      'SELECT id, kind, author, author_facility, author_name, author_facility_name, findings, impression, reason, signed_at, pdf_sha256 FROM exchange_texts WHERE item_id = $1 ORDER BY id',
+      [itemId],
+    );
+    return rows;
+  }
+
+  private async listItems(rows: ItemRow[]): Promise<ExchangeListItem[]> {
+    const users = await this.userNames(rows.flatMap((r) => [r.from_user, r.to_user]).filter((u): u is string => u !== null));
+    const facilities = await this.facilityNames(rows.flatMap((r) => [r.from_facility, r.to_facility]));
+    const today = this.today();
+    return rows.map((r) => {
+      const party = (facility: string, user: string | null): ExchangeParty => ({
+        facility: facility.trim(),
+        facilityName: facilities.get(facility.trim()) ?? facility.trim(),
+        userId: user,
+        userName: user ? (users.get(user) ?? null) : null,
+      });
+      return {
+        id: r.id,
+        kind: r.kind,
+        status: r.status,
+        from: party(r.from_facility, r.from_user),
+        to: party(r.to_facility, r.to_user),
+        subject: r.subject,
+        urgency: r.urgency,
+        replyBy: r.reply_by?.toISOString() ?? null,
+        createdAt: r.created_at.toISOString(),
+        sentAt: r.sent_at?.toISOString() ?? null,
+        unread: r.status === 'sent',
+        deleteOn: r.delete_on,
+        deletionDue: daysBetween(today, r.delete_on) <= DELETION_DUE_DAYS,
+      };
+    });
+  }
+
+  private async detailOf(row: ItemRow): Promise<ExchangeDetail> {
+    const [item] = await this.listItems([row]);
+    const stored = (await readExchangePatients(this.deps.stores.identity, this.deps.keys, [row.id])).get(row.id);
+    if (!stored) throw exchangeNotFound();
+    const { clinical } = this.deps.stores;
+    const steps = (await clinical.query<{ step: string; actor: string; actor_facility: string | null; at: Date; detail: Record<string, unknown> }>(
+      'SELECT step, actor, actor_facility, at, detail FROM exchange_events WHERE item_id = $1 ORDER BY id',
+      [row.id],
+    )).rows;
+    const attachments = (await clinical.query<{ id: string; name: string; media_type: string; size_bytes: number; sha256: string }>(
+      'SELECT id, name, media_type, size_bytes, sha256 FROM exchange_attachments WHERE item_id = $1 ORDER BY added_at, id',
+      [row.id],
+    )).rows;
+    const texts = await this.texts(row.id);
+    return {
+      ...item!,
+      patient: stored.patient,
+      consent: stored.consent,
+      department: row.department,
+      body: row.body,
+      studies: row.studies,
+      attachments: attachments.map((a) => ({ id: a.id, name: a.name, mediaType: a.media_type, sizeBytes: a.size_bytes, sha256: a.sha256 })),
+      inReplyTo: row.in_reply_to,
+      preparedBy: row.prepared_by,
+      steps: steps.map((s) => ({ step: s.step, actor: s.actor, actorFacility: s.actor_facility?.trim() ?? null, at: s.at.toISOString(), detail: s.detail })),
+      texts: texts.map((t) => ({
+        kind: t.kind,
+        author: t.author,
+        authorName: t.author_name,
+        authorFacility: t.author_facility.trim(),
+        findings: t.findings,
+        impression: t.impression,
+        reason: t.reason,
+        signedAt: t.signed_at.toISOString(),
+        pdfSha256: t.pdf_sha256,
+      })),
+      letterSha256: row.letter_sha256,
+    };
+  }
+
+  private async letterOf(db: Db, row: ItemRow, sentAt: Date, names: LetterParties, consentGiven?: ExchangeConsent): Promise<ExchangeLetter> {
+    const stored = (await readExchangePatients(this.deps.stores.identity, this.deps.keys, [row.id])).get(row.id);
+    if (!stored) throw exchangeNotFound();
+    const attachments = (await db.query<{ name: string; sha256: string }>('SELECT name, sha256 FROM exchange_attachments WHERE item_id = $1 ORDER BY added_at, id', [row.id])).rows;
+    return {
+      id: row.id,
+      kind: row.kind,
+      from: { facilityCode: row.from_facility.trim(), ...names.from },
+      to: { facilityCode: row.to_facility.trim(), ...names.to },
+      patient: stored.patient,
+      consent: consentGiven ?? stored.consent,
+      department: row.department,
+      subject: row.subject,
+      body: row.body,
+      urgency: row.urgency,
+      replyBy: row.reply_by,
+      studies: row.studies,
+      attachments: attachments.map((a) => `${a.name}（SHA-256 ${a.sha256.slice(0, 16)}…）`),
+      sentAt,
+      networkName: names.networkName,
+    };
+  }
+
+  private async renderReport(db: Db, row: ItemRow, text: Omit<TextRow, 'kind'> & { kind: TextRow['kind'] }): Promise<Buffer> {
+    if (text.kind === 'addendum') throw new Error('an addendum is not a report');
+    const names = row.letter_parties!;
+    return renderExchangeReportPdf({
+      letter: await this.letterOf(db, row, row.sent_at!, names),
+      kind: text.kind,
+      author: { facilityCode: text.author_facility.trim(), facilityName: text.author_facility_name, userName: text.author_name },
+      findings: text.findings,
+      impression: text.impression,
+      reason: text.reason,
+      signedAt: text.signed_at,
+    });
+  }
+
+  // --- people and places (identity store) ---
+
+  private actorOf(ctx: RequestContext): ExchangeActor {
+    const user = ctx.session?.user;
+    if (!user) throw exchangeNotFound();
+    return { id: user.id, role: user.role, facilityCode: user.facilityCode };
+  }
+
+  private async user(id: string): Promise<{ id: string; role: Role; facilityCode: string | null; displayName: string } | undefined> {
+    const { rows } = await this.deps.stores.identity.query<{ id: string; role: Role; facility_code: string | null; display_name: string }>(
+      'SELECT id, role, facility_code, display_name FROM users WHERE id = $1 AND active',
+      [id],
+    );
+    const r = rows[0];
+    return r ? { id: r.id, role: r.role, facilityCode: r.facility_code?.trim() ?? null, displayName: r.display_name } : undefined;
+  }
+
+  /** The receiving side: another active participant, and a clinician of it who answers, if named. */
+  private async addressee(senderFacility: string, to: { facility: string; userId?: string | undefined }): Promise<{ facility: string; userId: string | null }> {
+    const unknown = () => new Refusal('invalid', 'addressee-unknown', 'address an active participating facility other than yours, or a clinician there', '宛先には参加中の他の医療機関（またはその医師・歯科医師）を指定してください');
+    if (to.facility === senderFacility.trim()) throw unknown();
+    const { rows } = await this.deps.stores.identity.query<{ status: string }>('SELECT status FROM facilities WHERE code = $1', [to.facility]);
+    if (rows[0]?.status !== 'active') throw unknown();
+    if (to.userId === undefined) return { facility: to.facility, userId: null };
+    const user = await this.user(to.userId);
+    if (!user || user.facilityCode !== to.facility || !receivesExchanges(user.role)) throw unknown();
+    return { facility: to.facility, userId: user.id };
+  }
+
+  private async liaisonsOf(facility: string): Promise<string[]> {
+    const { rows } = await this.deps.stores.identity.query<{ id: string }>("SELECT id FROM users WHERE facility_code = $1 AND role = 'liaison' AND active", [facility]);
+    return rows.map((r) => r.id);
+  }
+
+  private async userNames(ids: string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const { rows } = await this.deps.stores.identity.query<{ id: string; display_name: string }>('SELECT id, display_name FROM users WHERE id = ANY($1::text[])', [[...new Set(ids)]]);
+    return new Map(rows.map((r) => [r.id, r.display_name]));
+  }
+
+  private async facilityNames(codes: string[]): Promise<Map<string, string>> {
+    if (codes.length === 0) return new Map();
+    const { rows } = await this.deps.stores.identity.query<{ code: string; name: string }>('SELECT code, name FROM facilities WHERE code = ANY($1::text[])', [[...new Set(codes.map((c) => c.trim()))]]);
+    return new Map(rows.map((r) => [r.code.trim(), r.name]));
+  }
+
+  private async partyNames(row: ItemRow): Promise<{ from: LetterParties['from']; to: LetterParties['to'] }> {
+    const users = await this.userNames([row.from_user, ...(row.to_user ? [row.to_user] : [])]);
+    const facilities = await this.facilityNames([row.from_facility, row.to_facility]);
+    return {
+      from: { facilityName: facilities.get(row.from_facility.trim()) ?? row.from_facility.trim(), userName: users.get(row.from_user) ?? row.from_user },
+      to: { facilityName: facilities.get(row.to_facility.trim()) ?? row.to_facility.trim(), userName: row.to_user ? (users.get(row.to_user) ?? row.to_user) : null },
+    };
+  }
+
+  private async step(tx: Db, itemId: string, step: string, actor: ExchangeActor, detail: Record<string, unknown>): Promise<void> {
+    await tx.query('INSERT INTO exchange_events (item_id, step, actor, actor_facility, at, detail) VALUES ($1, $2, $3, $4, $5, $6)', [itemId, step, actor.id, actor.facilityCode, this.now(), JSON.stringify(detail)]);
+  }
+
+  private audit(ctx: RequestContext, event: AuditEvent): Promise<void> {
+    return this.deps.audit.record(ctx.actor, event);
+  }
+
+  /** Today in Japan. */
+  private today(): string {
+    return jstDate(this.now());
+  }
+
+  private deleteOn(from: Date): string {
+    const day = new Date(`${jstDate(from)}T00:00:00Z`);
+    day.setUTCDate(day.getUTCDate() + this.deps.retentionDays);
+    return day.toISOString().slice(0, 10);
+  }
+}
+
+export const jstDate = (at: Date) => new Date(at.getTime() + 9 * 3_600_000).toISOString().slice(0, 10);
+
+const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+
+const isUuid = (id: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
+
+/** JPEG starts FF D8 FF, PNG with its eight-byte signature. */
+function looksLike(mediaType: 'image/jpeg' | 'image/png', content: Buffer): boolean {
+  if (mediaType === 'image/jpeg') return content[0] === 0xff && content[1] === 0xd8 && content[2] === 0xff;
+  return content.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+}
+
+/**
+ * A box's scope as SQL over exchange_items, newest first along the index that
+ * serves it (received items by sending time, one's own by creation). Drafts
+ * are their sender's and preparer's only, which mayViewExchange holds again per row.
+ */
+function boxWhere(scope: ExchangeBoxScope): { sql: string; params: unknown[]; order: 'sent_at' | 'created_at' } | undefined {
+  const where = boxFilter(scope);
+  if (!where) return undefined;
+  const incoming = (scope.by === 'user' || scope.by === 'facility') && scope.direction === 'in';
+  return { ...where, order: incoming || scope.by === 'liaison' ? 'sent_at' : 'created_at' };
+}
+
+function boxFilter(scope: ExchangeBoxScope): { sql: string; params: unknown[] } | undefined {
+  const sent = "status <> 'draft'";
+  switch (scope.by) {
+    case 'nothing':
+      return undefined;
+    case 'user':
+      if (scope.direction === 'in') return { sql: `to_user = $1 AND ${sent}`, params: [scope.user] };
+      if (scope.direction === 'out') return { sql: 'from_user = $1', params: [scope.user] };
+      return { sql: `(from_user = $1 OR (to_user = $1 AND ${sent}))`, params: [scope.user] };
+    case 'preparer':
+      return { sql: 'prepared_by = $1', params: [scope.user] };
+    case 'liaison':
+      return { sql: `to_facility = $1 AND to_liaison AND ${sent}`, params: [scope.facility] };
+    case 'facility':
+      if (scope.direction === 'in') return { sql: `to_facility = $1 AND ${sent}`, params: [scope.facility] };
+      if (scope.direction === 'out') return { sql: 'from_facility = $1', params: [scope.facility] };
+      return { sql: `(from_facility = $1 OR (to_facility = $1 AND ${sent}))`, params: [scope.facility] };
+  }
+}

@@ -1,0 +1,21 @@
+/**
+ * The seam to the image store. An exchange item keeps the StudyInstanceUIDs
+ * it carries; the image store (packages/imaging) implements this interface to
+ * let go of them when the item is deleted, and asks `ExchangeService.mayViewStudy`
+ * before it answers a DICOMweb call on an attached study.
+ */
+export interface ExchangeStudies {
+  /**
+   * The item no longer holds these studies: delete what no other item holds
+   * (or, with `dryRun`, only measure it). Idempotent: a retention run killed
+   * half-way releases again, and what was already deleted counts nothing.
+   */
+  release(itemId: string, studyUids: readonly string[], options: { dryRun: boolean }): Promise<{ instances: number; bytes: number }>;
+}
+
+/** Until the image store is wired in: items carry the UIDs only, and releasing them deletes nothing. */
+export const studiesNotStored: ExchangeStudies = {
+  async release() {
+    return { instances: 0, bytes: 0 };
+  },
+};
