@@ -38,8 +38,8 @@ describe.each(testEngines())('cards at the desk on %s', (engine) => {
     expect((await issue(clerk, { personId: patient.personId, identityDocument: 'health-insurance-card' })).status).toBe(404);
     const byCard = await clerk.call('POST', '/api/desk/persons/search', { insurerNumber: patient.insurerNumber, symbol: patient.symbol, number: patient.number, birthDate: patient.birthDate });
     expect(byCard.body.candidates).toEqual([expect.objectContaining({ personId: patient.personId, name: patient.name, birthDate: patient.birthDate, activeCards: 0 })]);
-    // Candidates carry who the person is, never what is in their history.
-    expect(Object.keys(byCard.body.candidates[0]).sort()).toEqual(['activeCards', 'birthDate', 'insurers', 'kana', 'myNumberBound', 'name', 'personId', 'sex']);
+    // Candidates carry who the person is and the card that works for them (to stop a lost one), never what is in their history.
+    expect(Object.keys(byCard.body.candidates[0]).sort()).toEqual(['activeCards', 'birthDate', 'insurers', 'kana', 'myNumberBound', 'name', 'personId', 'sex', 'workingCard']);
     const hiragana = patient.kana.replace(/[\u30a1-\u30f6]/g, (k) => String.fromCharCode(k.charCodeAt(0) - 0x60));
     expect((await clerk.call('POST', '/api/desk/persons/search', { kana: hiragana, birthDate: patient.birthDate })).body.candidates.map((c: { personId: string }) => c.personId)).toContain(patient.personId);
     expect((await clerk.call('POST', '/api/desk/persons/search', { insurerNumber: patient.insurerNumber, symbol: patient.symbol, number: patient.number, birthDate: '1900-01-01' })).body.candidates).toEqual([]);
