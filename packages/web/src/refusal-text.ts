@@ -3,14 +3,14 @@ import i18n from './i18n.js';
 
 /**
  * What the user is shown for a failure: a server refusal in the user's
- * language, by its code. In Japanese a code with no entry keeps the server's
- * own wording (it may name the field at fault); in English it is a generic
- * refusal naming the code, never the server's Japanese.
+ * language. Japanese screens show the server's own wording (it may name the
+ * field at fault); another language words it by its code from its refusal
+ * table, or as a generic refusal naming the code, never in the server's Japanese.
  */
 export function errorText(error: unknown): string {
   if (!(error instanceof ApiError)) return error instanceof Error ? error.message : String(error);
-  const key = `refusals.${error.code}`;
-  if (i18n.exists(key)) return i18n.t(key);
+  // Status 0: refused here, before the request (a PIN short of four digits), already in the screen's language.
   if (i18n.language === 'ja' || error.status === 0) return error.message;
-  return i18n.t('refusal', { code: error.code, status: error.status });
+  const key = `refusals.${error.code}`;
+  return i18n.exists(key) ? i18n.t(key) : i18n.t('refusal', { code: error.code, status: error.status });
 }

@@ -1,4 +1,3 @@
-import { refusalsJa } from './refusals-ja.js';
 import { exchangeJa } from './exchange-ja.js';
 import { adminJa } from './admin-ja.js';
 
@@ -194,7 +193,8 @@ export const ja = {
     saveEmail: '保存',
     emailSaved: 'メールアドレスを保存しました',
   },
-  refusals: refusalsJa,
+  /** Japanese screens show a refusal as the server words it (Japanese, naming the field at fault); other languages word it by its code. */
+  refusals: {} as Record<string, string>,
   refusal: 'サーバーが要求を受け付けませんでした（{{code}}）',
   unknownCode: '不明なコード',
   loading: '読み込み中…',

@@ -12,7 +12,8 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
-import { api, ApiError } from '../api.js';
+import { api } from '../api.js';
+import { errorText } from '../refusal-text.js';
 
 type Box = 'inbox' | 'outbox' | 'facility';
 const CLINICIANS = new Set(['doctor', 'dentist']);
@@ -50,7 +51,7 @@ export function ExchangeListPage({ me }: { me: Me }) {
         <SegmentedControl value={box} onChange={(v) => setBox(v as Box)} data={(['inbox', 'outbox', 'facility'] as const).map((b) => ({ value: b, label: t(`exchange.boxes.${b}`) }))} data-testid="exchange-box" />
         <TextInput placeholder={t('exchange.search')} value={filter} onChange={(e) => setFilter(e.currentTarget.value)} w={280} />
       </Group>
-      {list.isError && <Alert color="red">{(list.error as Error).message}</Alert>}
+      {list.isError && <Alert color="red">{errorText(list.error)}</Alert>}
       <Table striped highlightOnHover withTableBorder verticalSpacing={4} fz="sm" data-testid="exchange-list">
         <Table.Thead>
           <Table.Tr>
@@ -191,7 +192,7 @@ export function ExchangeComposePage({ me }: { me: Me }) {
             <Textarea label={t('exchange.form.studies')} {...input('studies')} autosize minRows={2} />
           </Stack>
         </Card>
-        {create.isError && <Alert color="red" data-testid="exchange-error">{(create.error as Error).message}</Alert>}
+        {create.isError && <Alert color="red" data-testid="exchange-error">{errorText(create.error)}</Alert>}
         <Group justify="flex-end">
           {!technologist && (
             <Button variant="default" onClick={() => submit(true)()} loading={create.isPending}>
@@ -223,7 +224,7 @@ export function ExchangeDetailPage({ me }: { me: Me }) {
   const [reason, setReason] = useState('');
   const [assignee, setAssignee] = useState('');
   const [addendum, setAddendum] = useState('');
-  if (item.isError) return <Alert color="red" data-testid="exchange-error">{(item.error as ApiError).message}</Alert>;
+  if (item.isError) return <Alert color="red" data-testid="exchange-error">{errorText(item.error)}</Alert>;
   if (!item.data) return null;
   const d = item.data;
   const mine = me.user.id === d.from.userId;
@@ -295,7 +296,7 @@ export function ExchangeDetailPage({ me }: { me: Me }) {
           <Text size="xs" c="dimmed" mt="xs">{t('exchange.detail.responsibility')}</Text>
         </Card>
       )}
-      {act.isError && <Alert color="red" data-testid="exchange-error">{(act.error as Error).message}</Alert>}
+      {act.isError && <Alert color="red" data-testid="exchange-error">{errorText(act.error)}</Alert>}
       <Group>
         {reader && (d.status === 'sent' || d.status === 'received') && (
           <Button onClick={() => act.mutate({ path: 'accept' })} data-testid="exchange-accept">{t('exchange.detail.accept')}</Button>
