@@ -4,7 +4,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTestDatabase, createTestDataDir, type Engine } from '@renkei/store/testing';
-import { afterEach, onTestFinished } from 'vitest';
+import { afterEach, onTestFinished, vi } from 'vitest';
+
+// Every test of the command line starts the CLI as processes, a few per test, each
+// opening its stores; on a busy 2-core machine one start can take ten seconds or more.
+vi.setConfig({ testTimeout: 180_000 });
 
 /** The built command (npm test builds before it tests). */
 export const cliPath = fileURLToPath(new URL('../dist/main.js', import.meta.url));
