@@ -76,6 +76,8 @@ export const consentRequired = () =>
 type CreateRequest = z.output<typeof createExchangeRequest>;
 type ReportRequest = z.output<typeof exchangeReportRequest>;
 
+/** Rendered PDFs kept in memory, newest used last. */
+const RENDERED_DOCUMENTS = 256;
 /** Days the item list marks as due for deletion. */
 const DELETION_DUE_DAYS = 30;
 const OPEN_STATUSES: readonly ExchangeStatus[] = ['sent', 'received', 'accepted', 'interim'];
@@ -143,6 +145,7 @@ export class ExchangeService {
   private readonly studies: ExchangeStudies;
   private readonly blobKey: Buffer;
   private readonly now: () => Date;
+  private readonly documents = new Map<string, Buffer>();
 
   constructor(private readonly deps: ExchangeServiceDeps) {
     this.studies = deps.studies ?? studiesNotStored;
@@ -361,7 +364,7 @@ export class ExchangeService {
       await this.audit(ctx, { action: 'exchange.letter-pdf', outcome: 'refused', detail: { item: id, reason: 'not sent' } });
       throw new Refusal('conflict', 'exchange-not-sent', 'a draft has no letter yet', '下書きは送信後に PDF になります');
     }
-    const pdf = await renderExchangeLetterPdf(await this.letterOf(this.deps.stores.clinical, row, row.sent_at, row.letter_parties!));
+    const pdf = await this.rendered(await this.letterOf(this.deps.stores.clinical, row, row.sent_at, row.letter_parties!), renderExchangeLetterPdf);
     return this.checkedDocument(ctx, 'exchange.letter-pdf', id, pdf, row.letter_sha256);
   }
 
@@ -420,7 +423,7 @@ export class ExchangeService {
     await markExchangePatientSent(this.deps.stores.identity, id, consent, deleteOn);
     const names = await this.partyNames(row);
     const letterParties: LetterParties = { from: names.from, to: names.to, networkName: this.deps.networkName };
-    const pdf = await renderExchangeLetterPdf(await this.letterOf(tx, { ...row, sent_at: sentAt }, sentAt, letterParties, consent));
+    const pdf = await this.rendered(await this.letterOf(tx, { ...row, sent_at: sentAt }, sentAt, letterParties, consent), renderExchangeLetterPdf);
     await tx.query("UPDATE exchange_items SET status = 'sent', sent_at = $2, delete_on = $3, letter_sha256 = $4, letter_parties = $5 WHERE id = $1", [
       id,
       sentAt,
@@ -604,7 +607,7 @@ export class ExchangeService {
   private async renderReport(db: Db, row: ItemRow, text: Omit<TextRow, 'kind'> & { kind: TextRow['kind'] }): Promise<Buffer> {
     if (text.kind === 'addendum') throw new Error('an addendum is not a report');
     const names = row.letter_parties!;
-    return renderExchangeReportPdf({
+    return this.rendered({
       letter: await this.letterOf(db, row, row.sent_at!, names),
       kind: text.kind,
       author: { facilityCode: text.author_facility.trim(), facilityName: text.author_facility_name, userName: text.author_name },
@@ -612,7 +615,28 @@ export class ExchangeService {
       impression: text.impression,
       reason: text.reason,
       signedAt: text.signed_at,
-    });
+    }, renderExchangeReportPdf);
+  }
+
+  /**
+   * A document rendered from `input`, the whole of what it shows. Rendering
+   * is deterministic, so the same input gives the same bytes: those are kept
+   * (a few hundred, by the input's digest) and handed out again, while any
+   * change to the stored record changes the input and renders afresh, which
+   * the SHA-256 kept at signing then catches.
+   */
+  private async rendered<T>(input: T, render: (input: T) => Promise<Buffer>): Promise<Buffer> {
+    const key = sha256Hex(Buffer.from(JSON.stringify(input)));
+    const kept = this.documents.get(key);
+    if (kept) {
+      this.documents.delete(key);
+      this.documents.set(key, kept);
+      return kept;
+    }
+    const pdf = await render(input);
+    this.documents.set(key, pdf);
+    if (this.documents.size > RENDERED_DOCUMENTS) this.documents.delete(this.documents.keys().next().value!);
+    return pdf;
   }
 
   // --- people and places (identity store) ---
