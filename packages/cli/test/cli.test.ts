@@ -11,7 +11,7 @@ import { cliEnvironment, cliPath, runCli, sharedDir } from './run-cli.js';
 const sample = path.join(sharedDir, 'uke-samples/receiptisan/RECEIPTC_GAIRAI_SAMPLE.UKE');
 
 describe('renkei --help', () => {
-  it.each([[], ['ingest'], ['history'], ['masters'], ['masters', 'import'], ['generate'], ['demo'], ['audit'], ['audit', 'verify'], ['serve']])('renkei %s --help', async (...command) => {
+  it.each([[], ['ingest'], ['history'], ['masters'], ['masters', 'import'], ['generate'], ['demo'], ['audit'], ['audit', 'verify'], ['serve'], ['retention'], ['retention', 'run']])('renkei %s --help', async (...command) => {
     const { code, stdout } = await runCli([...command.flat(), '--help']);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^Usage: renkei/);
