@@ -76,6 +76,11 @@ describe.each(testEngines())('the exchange screens on %s', (engine) => {
     expect(createHash('sha256').update(pdf).digest('hex')).toBe(shown);
     expect(pdfText(pdf)).toContain('肺癌の疑い');
     expect(download.suggestedFilename()).toBe(`renkei-${id}-report.pdf`);
+
+    // The month's reading statistics count the radiologist's report.
+    await radiologist.getByTestId('nav-exchanges').click();
+    await radiologist.getByTestId('exchange-stats-link').click();
+    await expect.poll(() => radiologist.getByTestId('exchange-stats').textContent()).toContain('香川 太郎（医師）');
   });
 
   it('refuses to send without consent and shows why; another doctor of the hospital gets the same answer as for an unknown item', async () => {
