@@ -513,8 +513,10 @@ export class ExchangeService {
   }
 
   private async listItems(rows: ItemRow[]): Promise<ExchangeListItem[]> {
-    const users = await this.userNames(rows.flatMap((r) => [r.from_user, r.to_user]).filter((u): u is string => u !== null));
-    const facilities = await this.facilityNames(rows.flatMap((r) => [r.from_facility, r.to_facility]));
+    const [users, facilities] = await Promise.all([
+      this.userNames(rows.flatMap((r) => [r.from_user, r.to_user]).filter((u): u is string => u !== null)),
+      this.facilityNames(rows.flatMap((r) => [r.from_facility, r.to_facility])),
+    ]);
     const today = this.today();
     return rows.map((r) => {
       const party = (facility: string, user: string | null): ExchangeParty => ({
@@ -542,19 +544,23 @@ export class ExchangeService {
   }
 
   private async detailOf(row: ItemRow): Promise<ExchangeDetail> {
-    const [item] = await this.listItems([row]);
-    const stored = (await readExchangePatients(this.deps.stores.identity, this.deps.keys, [row.id])).get(row.id);
-    if (!stored) throw exchangeNotFound();
     const { clinical } = this.deps.stores;
-    const steps = (await clinical.query<{ step: string; actor: string; actor_facility: string | null; at: Date; detail: Record<string, unknown> }>(
-      'SELECT step, actor, actor_facility, at, detail FROM exchange_events WHERE item_id = $1 ORDER BY id',
-      [row.id],
-    )).rows;
-    const attachments = (await clinical.query<{ id: string; name: string; media_type: string; size_bytes: number; sha256: string }>(
-      'SELECT id, name, media_type, size_bytes, sha256 FROM exchange_attachments WHERE item_id = $1 ORDER BY added_at, id',
-      [row.id],
-    )).rows;
-    const texts = await this.texts(row.id);
+    // Independent reads, side by side (on PostgreSQL each takes a connection of its own).
+    const [[item], patients, { rows: steps }, { rows: attachments }, texts] = await Promise.all([
+      this.listItems([row]),
+      readExchangePatients(this.deps.stores.identity, this.deps.keys, [row.id]),
+      clinical.query<{ step: string; actor: string; actor_facility: string | null; at: Date; detail: Record<string, unknown> }>(
+        'SELECT step, actor, actor_facility, at, detail FROM exchange_events WHERE item_id = $1 ORDER BY id',
+        [row.id],
+      ),
+      clinical.query<{ id: string; name: string; media_type: string; size_bytes: number; sha256: string }>(
+        'SELECT id, name, media_type, size_bytes, sha256 FROM exchange_attachments WHERE item_id = $1 ORDER BY added_at, id',
+        [row.id],
+      ),
+      this.texts(row.id),
+    ]);
+    const stored = patients.get(row.id);
+    if (!stored) throw exchangeNotFound();
     return {
       ...item!,
       patient: stored.patient,
