@@ -15,6 +15,8 @@ import {
   mayPrepareExchangeFor,
   mayViewExchange,
   opensAsReceiver,
+  preparesExchanges,
+  sendsExchanges,
   receivesExchanges,
   Refusal,
   type ExchangeAction,
@@ -158,6 +160,9 @@ export class ExchangeService {
     const actor = this.actorOf(ctx);
     const { identity } = this.deps.stores;
     return this.refusalsAudited(ctx, 'exchange.create', { kind: request.kind }, async () => {
+      if (!sendsExchanges(actor.role) && !preparesExchanges(actor.role)) {
+        throw new Refusal('forbidden', 'exchange-read-only', `a ${actor.role} follows items, and sends none`, 'この職種では連携を作成できません（閲覧のみ）');
+      }
       const senderId = request.for ?? actor.id;
       const sender = await this.user(senderId);
       if (!sender || !mayPrepareExchangeFor(actor, sender)) {
