@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ROLES, type Role } from './roles.js';
-import { adminScope, facilityRequired, mayApplyForRole, mayCall, mayLogInAt, ROUTE_ACCESS, scopeCoversFacility, scopeCoversUser, scopeMayGrantRole, scopeMayResetPassword } from './policy.js';
+import { adminScope, facilityRequired, mayApplyForRole, mayCall, mayLogInAt, maySeeStudy, ROUTE_ACCESS, scopeCoversFacility, scopeCoversUser, scopeMayGrantRole, scopeMayResetPassword } from './policy.js';
 
 const HOSPITAL = '3710100001';
 const CLINIC = '3710100002';
@@ -70,12 +70,22 @@ describe('who may call which route', () => {
       session: [...ROLES],
       clinician: ['doctor', 'dentist', 'pharmacist', 'nurse'],
       patient: ['doctor', 'dentist', 'pharmacist', 'nurse'],
+      images: ['doctor', 'dentist', 'pharmacist', 'nurse', 'technologist'],
       desk: ['clerk', 'liaison', 'facility-admin'],
       administrator: ['facility-admin', 'operator'],
       operator: ['operator'],
       exchange: ['doctor', 'dentist', 'technologist', 'clerk', 'liaison'],
       'exchange-stats': ['doctor', 'dentist', 'technologist', 'clerk', 'liaison', 'facility-admin', 'operator'],
     });
+  });
+
+  it('shows a study to the image staff of the facility that stored it, and to nobody else', () => {
+    const study = { facilityCode: HOSPITAL };
+    expect(maySeeStudy(at('doctor'), study)).toBe(true);
+    expect(maySeeStudy(at('technologist'), study)).toBe(true);
+    expect(maySeeStudy({ role: 'doctor', facilityCode: CLINIC }, study)).toBe(false);
+    expect(maySeeStudy(at('clerk'), study)).toBe(false);
+    expect(maySeeStudy(at('operator'), study)).toBe(false);
   });
 
   it('lets staff log in on their own facility\'s terminals, and operators on the secretariat\'s only', () => {

@@ -21,13 +21,14 @@ export interface Actor {
  * - `session`: any logged-in user
  * - `clinician`: a licensed clinician (opening a patient with their card)
  * - `patient`: a licensed clinician with an open access to the patient in the URL
+ * - `images`: who stores and reads images (DICOMweb): licensed clinicians and technologists
  * - `desk`: the facility desk (cards, consent, the patient's access log)
  * - `administrator`: the operator, or a facility administrator within their facility
  * - `operator`: the network's secretariat only
  * - `exchange`: the staff who take part in consultations between facilities (clinicians who send and read, technologists, clerks, liaison)
  * - `exchange-stats`: the exchange's staff, facility administrators and the operator (reading statistics)
  */
-export const ROUTE_ACCESS = ['open', 'terminal', 'session', 'clinician', 'patient', 'desk', 'administrator', 'operator', 'exchange', 'exchange-stats'] as const;
+export const ROUTE_ACCESS = ['open', 'terminal', 'session', 'clinician', 'patient', 'images', 'desk', 'administrator', 'operator', 'exchange', 'exchange-stats'] as const;
 export type RouteAccess = (typeof ROUTE_ACCESS)[number];
 
 export function isRouteAccess(value: unknown): value is RouteAccess {
@@ -47,6 +48,8 @@ export function mayCall(access: RouteAccess, actor: Actor): boolean {
     case 'clinician':
     case 'patient':
       return readsHistories(actor.role);
+    case 'images':
+      return worksWithImages(actor.role);
     case 'desk':
       return servesDesk(actor.role);
     case 'administrator':
@@ -68,6 +71,20 @@ export const isLicensedRole = (role: Role) => LICENSED_ROLES.has(role);
 /** Licensed clinicians read histories; clerks, liaison staff, technologists and administrators do not. */
 export function readsHistories(role: Role): boolean {
   return LICENSED_ROLES.has(role);
+}
+
+/** Who sends and reads images: the licensed clinicians, and the technologists who take them. */
+export function worksWithImages(role: Role): boolean {
+  return readsHistories(role) || role === 'technologist';
+}
+
+/**
+ * Whether `actor` may see a stored study: for now, the staff who work with
+ * images at the facility that stored it. Reading requests and referrals
+ * (the exchange) will widen this to the facilities a study was sent to.
+ */
+export function maySeeStudy(actor: Actor, study: { facilityCode: string }): boolean {
+  return worksWithImages(actor.role) && actor.facilityCode !== null && actor.facilityCode.trim() === study.facilityCode.trim();
 }
 
 /** The facility desk: enrollment, cards, consent, the patient's access log. */

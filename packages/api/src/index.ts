@@ -70,6 +70,16 @@ export interface DeskCandidate {
   insurers: string[];
   activeCards: number;
   myNumberBound: boolean;
+  /** The card that works for this person now (active or suspended), if any. */
+  workingCard: { cardNumber: string; status: 'active' | 'suspended' } | null;
+}
+
+/** The holder of the card presented at the desk, to confirm with the patient before acting. */
+export interface DeskCardHolder {
+  name: string | null;
+  kana: string | null;
+  birthDate: string;
+  sex: 'male' | 'female';
 }
 
 /** Issue a card to a person; with `replacing`, the old card stops working at once. */

@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerAudit } from './commands/audit.js';
 import { registerDemo } from './commands/demo.js';
+import { registerDicomPeers } from './commands/dicom-peers.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerHistory } from './commands/history.js';
 import { registerIngest } from './commands/ingest.js';
@@ -24,6 +25,7 @@ registerDemo(program);
 registerAudit(program);
 registerServe(program);
 registerTerminals(program);
+registerDicomPeers(program);
 registerRetention(program);
 
 try {

@@ -27,8 +27,9 @@ describe.runIf(process.env.RENKEI_TEST_POSTGRES)('two servers behind nginx on on
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'renkei-two-'));
-    const dataDir = path.join(dir, 'data');
-    ({ env, drop } = await cliEnvironment('postgres', dataDir));
+    const environment = await cliEnvironment('postgres');
+    ({ env, drop } = environment);
+    const dataDir = environment.dataDir;
     env.RENKEI_SECRET = 'two servers, one network: a test secret of the right length';
     const config = resolveConfig({}, env);
     const stores = await openStores(config);
@@ -204,18 +205,22 @@ http {
   const child = spawn('nginx', ['-c', conf, '-p', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   child.stderr!.on('data', (d) => (err += d));
-  // Ready once it answers.
-  for (let i = 0; i < 100; i++) {
+  // Ready once it answers through to a server; on a busy machine that can take a while.
+  const deadline = Date.now() + 60_000;
+  let last: unknown;
+  while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`nginx exited: ${err}`);
     try {
       const probe = Client.tls(`https://127.0.0.1:${port}`, { caPem: await readFile(`${pki}/network-ca.pem`, 'utf8') });
       const reply = await probe.call('GET', '/api/health');
       await probe.close();
       if (reply.status === 200) return { child, url: `https://127.0.0.1:${port}` };
-    } catch {
-      // not yet listening
+      last = `${reply.status} ${JSON.stringify(reply.body)}`;
+    } catch (failure) {
+      last = failure; // not yet listening
     }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  throw new Error(`nginx did not answer: ${err}`);
+  child.kill();
+  throw new Error(`nginx did not answer within 60 s: ${String(last)} ${err}`);
 }

@@ -4,14 +4,13 @@
  * present a terminal certificate (over real HTTPS, or injected as the
  * TLS-verifying proxy would pass it on), or none.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadOrCreateNetworkCa, loadOrCreateServerTls } from '@renkei/access';
 import { buildApp, type ServerOptions } from '@renkei/server';
 import { decryptField } from '@renkei/identity';
 import { deriveServerKeys, type ServerKeys, type Stores } from '@renkei/store';
-import { openTestStores, type Engine } from '@renkei/store/testing';
+import { openTestSnapshot, type Engine } from '@renkei/store/testing';
 import type { FastifyInstance } from 'fastify';
 import { Agent, request } from 'undici';
 import { seedDemoClaims } from './demo-claims.js';
@@ -26,22 +25,24 @@ export interface TestNetwork {
   close(): Promise<void>;
 }
 
+const keys = deriveServerKeys(Buffer.alloc(32, 3));
+
+/**
+ * A copy of the test network, seeded once per run (openTestSnapshot): 40
+ * persons' claims over six months, and the demo network on them.
+ */
 export async function openTestNetwork(engine: Engine): Promise<TestNetwork> {
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'renkei-server-'));
-  const stores = await openTestStores(engine);
-  const keys = deriveServerKeys(Buffer.alloc(32, 3));
-  await seedDemoClaims(stores, keys, path.join(dataDir, 'claims'), { persons: 40, months: 6, seed: 11 });
-  const credentials = await seedDemoNetwork(stores, keys, dataDir, { cards: 3 });
+  const snapshot = await openTestSnapshot(engine, 'test-network', async (stores, dataDir) => {
+    await seedDemoClaims(stores, keys, path.join(dataDir, 'claims'), { persons: 40, months: 6, seed: 11 });
+    return seedDemoNetwork(stores, keys, dataDir, { cards: 3 });
+  });
   return {
-    stores,
+    stores: snapshot.stores,
     keys,
-    dataDir,
-    credentials,
-    caPem: (await loadOrCreateNetworkCa(dataDir)).certPem,
-    async close() {
-      await stores.close();
-      await rm(dataDir, { recursive: true, force: true });
-    },
+    dataDir: snapshot.dataDir,
+    credentials: snapshot.value,
+    caPem: (await loadOrCreateNetworkCa(snapshot.dataDir)).certPem,
+    close: () => snapshot.close(),
   };
 }
 

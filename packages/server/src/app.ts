@@ -21,6 +21,7 @@ import { adminTerminalRoutes } from './routes/admin-terminals.js';
 import { adminUserRoutes } from './routes/admin-users.js';
 import { authRoutes } from './routes/auth.js';
 import { deskRoutes } from './routes/desk.js';
+import { dicomwebRoutes } from './routes/dicomweb.js';
 import { searchTableRoutes } from './routes/disease-groups.js';
 import { exchangeDeletionRoutes, exchangeRoutes } from './routes/exchanges.js';
 import { feeRoutes } from './routes/fees.js';
@@ -86,6 +87,8 @@ export async function buildApp(serverOptions: ServerOptions, tls: TlsMaterial): 
     return reply.code(500).send({ error: { code: 'internal', message: 'サーバーでエラーが発生しました。しばらくしてからお試しください' } });
   });
 
+  // Blobs of image stores a crash cut short (written, never indexed) are removed before anything is served.
+  await options.images?.recover();
   options.audit.start();
   app.addHook('onClose', () => options.audit.stop());
   await app.register(fastifyCookie);
@@ -106,6 +109,7 @@ export async function buildApp(serverOptions: ServerOptions, tls: TlsMaterial): 
   await app.register(adminParticipantRoutes, options);
   await app.register(adminReviewRoutes, options);
   await app.register(feeRoutes, options);
+  await app.register(dicomwebRoutes, options);
   await app.register(exchangeRoutes, options);
   await app.register(exchangeDeletionRoutes, options);
   const web = options.webRoot && existsSync(options.webRoot) ? options.webRoot : undefined;

@@ -5,6 +5,8 @@ import { documentFonts } from '@renkei/documents';
 import { createCachingMasterLookup, type MasterLookup } from '@renkei/masters';
 import type { ServerKeys, Stores } from '@renkei/store';
 import { PatientRecords } from '@renkei/records';
+import { AnonymousRefusalSampler } from './request-audit.js';
+import { ImageArchive, type BlobStore } from '@renkei/imaging';
 import { ExchangeService, retentionDays, type ExchangeStudies } from '@renkei/exchange';
 
 export interface ServerOptions {
@@ -42,6 +44,8 @@ export interface ServerOptions {
   networkPrefecture?: string;
   /** The network's name as printed on statements. */
   networkName?: string;
+  /** Where image blobs are kept (encrypted); without it the DICOMweb routes answer that images are not set up. */
+  imageBlobs?: BlobStore;
   /** Exchange items are kept this many days from sending (default: RENKEI_RETENTION_DAYS, else 365). */
   retentionDays?: number;
   /** The image store, once wired in: releases the studies of deleted exchange items. */
@@ -62,6 +66,8 @@ export type ResolvedOptions = ServerOptions & {
   audit: AuditLog;
   masters: MasterLookup;
   records: PatientRecords;
+  anonymousRefusals: AnonymousRefusalSampler;
+  images: ImageArchive | undefined;
   exchange: ExchangeService;
   retentionDays: number;
 };
@@ -94,6 +100,8 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     audit,
     masters,
     records: new PatientRecords({ stores: options.stores, keys: options.keys, audit, masters, limits }),
+    anonymousRefusals: new AnonymousRefusalSampler(),
+    images: options.imageBlobs ? new ImageArchive(options.stores, options.keys, options.imageBlobs) : undefined,
     exchange: new ExchangeService({ stores: options.stores, keys: options.keys, audit, retentionDays: retention, networkName, ...(options.studies ? { studies: options.studies } : {}) }),
   };
 }

@@ -56,11 +56,33 @@ export function changeClinical<T>(request: FastifyRequest, options: ResolvedOpti
 const ANONYMOUS_REFUSALS_PER_MINUTE = 10;
 
 /**
- * Noise from callers without a terminal, per address and minute. Kept in this
- * process only: it decides how much noise is written, not who gets in, so a
- * limit per process is enough (and costs no database write per request).
+ * Noise from callers without a terminal, per address and minute, for one server.
+ * Kept in the process only: it decides how much noise is written, not who gets
+ * in, so a limit per process is enough (and costs no database write per request).
  */
-const anonymousRefusals = new Map<string, { minute: number; recorded: number; suppressed: number }>();
+export class AnonymousRefusalSampler {
+  private readonly seen = new Map<string, { minute: number; recorded: number; suppressed: number }>();
+
+  /** Whether to record this refusal; `suppressedBefore` counts the ones of the address's previous minute left out. */
+  admit(address: string, now = Date.now()): { record: boolean; suppressedBefore?: number } {
+    const minute = Math.floor(now / 60_000);
+    let seen = this.seen.get(address);
+    let suppressedBefore: number | undefined;
+    if (!seen || seen.minute !== minute) {
+      if (seen?.suppressed) suppressedBefore = seen.suppressed;
+      seen = { minute, recorded: 0, suppressed: 0 };
+      this.seen.delete(address);
+      this.seen.set(address, seen);
+      if (this.seen.size > 10_000) this.seen.delete(this.seen.keys().next().value!);
+    }
+    if (seen.recorded >= ANONYMOUS_REFUSALS_PER_MINUTE) {
+      seen.suppressed++;
+      return { record: false };
+    }
+    seen.recorded++;
+    return { record: true, ...(suppressedBefore ? { suppressedBefore } : {}) };
+  }
+}
 
 /** Records a refusal the handler did not record; for callers without a terminal, sampled per address. */
 export async function auditRefusal(request: FastifyRequest, options: ResolvedOptions, code: string, status: number): Promise<void> {
@@ -68,21 +90,10 @@ export async function auditRefusal(request: FastifyRequest, options: ResolvedOpt
   const route = request.routeOptions.url;
   const detail: Record<string, unknown> = { reason: code, status, method: request.method, ...(route ? { route } : {}) };
   if (!request.terminal) {
-    const address = request.ip;
-    const minute = Math.floor(Date.now() / 60_000);
-    let seen = anonymousRefusals.get(address);
-    if (!seen || seen.minute !== minute) {
-      if (seen?.suppressed) detail.suppressedBefore = seen.suppressed;
-      seen = { minute, recorded: 0, suppressed: 0 };
-      anonymousRefusals.set(address, seen);
-      if (anonymousRefusals.size > 10_000) anonymousRefusals.delete(anonymousRefusals.keys().next().value!);
-    }
-    if (seen.recorded >= ANONYMOUS_REFUSALS_PER_MINUTE) {
-      seen.suppressed++;
-      return;
-    }
-    seen.recorded++;
-    detail.address = address;
+    const admitted = options.anonymousRefusals.admit(request.ip);
+    if (!admitted.record) return;
+    if (admitted.suppressedBefore) detail.suppressedBefore = admitted.suppressedBefore;
+    detail.address = request.ip;
   }
   await auditRequest(request, options, { action: request.routeOptions.config.action ?? 'request', outcome: 'refused', detail });
 }

@@ -17,6 +17,8 @@ export interface ServerKeys {
   encryption: Buffer;
   /** Chains the audit trail. */
   audit: Buffer;
+  /** Encrypts image blobs at rest (AES-256-GCM, a key per blob derived from it) and names them. */
+  images: Buffer;
 }
 
 export const KEY_FILE = 'renkei.key';
@@ -35,6 +37,7 @@ export function deriveServerKeys(secret: Buffer): ServerKeys {
     lookup: derive('lookup v1'),
     encryption: derive('encryption v1'),
     audit: derive('audit v1'),
+    images: derive('images v1'),
   };
 }
 

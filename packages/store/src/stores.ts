@@ -21,24 +21,21 @@ export interface Stores {
  */
 export async function openStores(config: RenkeiConfig, options: { share?: boolean } = {}): Promise<Stores> {
   const open = (url: string | undefined, store: 'identity' | 'clinical') => openStore(url, config.dataDir, store, options.share ?? false);
-  const identity = await open(config.identityDatabaseUrl, 'identity');
-  let clinical: Db;
-  try {
-    clinical = await open(config.clinicalDatabaseUrl, 'clinical');
-  } catch (error) {
-    await identity.close();
-    throw error;
+  // Both at once: an embedded store takes a second or more to start.
+  const [identity, clinical] = await Promise.allSettled([open(config.identityDatabaseUrl, 'identity'), open(config.clinicalDatabaseUrl, 'clinical')]);
+  if (identity.status === 'rejected' || clinical.status === 'rejected') {
+    await Promise.allSettled([identity, clinical].map((opened) => (opened.status === 'fulfilled' ? opened.value.close() : undefined)));
+    throw identity.status === 'rejected' ? identity.reason : (clinical as PromiseRejectedResult).reason;
   }
   const stores: Stores = {
-    identity,
-    clinical,
+    identity: identity.value,
+    clinical: clinical.value,
     async close() {
-      await Promise.allSettled([identity.close(), clinical.close()]);
+      await Promise.allSettled([identity.value.close(), clinical.value.close()]);
     },
   };
   try {
-    await migrate(identity, 'identity');
-    await migrate(clinical, 'clinical');
+    await Promise.all([migrate(identity.value, 'identity'), migrate(clinical.value, 'clinical')]);
   } catch (error) {
     await stores.close();
     throw error;

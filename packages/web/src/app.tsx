@@ -1,9 +1,11 @@
 import { Alert, Anchor, AppShell, Center, Loader } from '@mantine/core';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Route, Routes, useLocation } from 'react-router';
 import { AppHeader } from './components/app-header.js';
 import { AdminFeesPage } from './pages/admin-fees-page.js';
 import { AdminParticipantsPage } from './pages/admin-participants-page.js';
+import { AdminReviewsPage } from './pages/admin-reviews-page.js';
 import { AdminTerminalsPage } from './pages/admin-terminals-page.js';
 import { AdminUsersPage } from './pages/admin-users-page.js';
 import { CardPage } from './pages/card-page.js';
@@ -23,6 +25,7 @@ function TerminalApp() {
   const { t } = useTranslation();
   const terminal = useTerminal();
   const me = useMe();
+  const [failedLogins, setFailedLogins] = useState(0);
   if (terminal.isError) {
     return (
       <Center h="100vh" p="md">
@@ -51,11 +54,16 @@ function TerminalApp() {
         <AppHeader terminal={terminal.data} me={me.data ?? null} />
       </AppShell.Header>
       <AppShell.Main>
+        {loggedIn && failedLogins > 0 && (
+          <Alert color="orange" withCloseButton onClose={() => setFailedLogins(0)} mb="sm" className="no-print" data-testid="login-failures">
+            {t('login.failuresSinceLast', { failures: failedLogins })}
+          </Alert>
+        )}
         {mustChangePassword ? (
           <SettingsPage me={me.data!} forced />
         ) : (
           <Routes>
-            <Route path="/login" element={loggedIn ? <Navigate to="/card" replace /> : <LoginPage />} />
+            <Route path="/login" element={loggedIn ? <Navigate to="/card" replace /> : <LoginPage onLoggedIn={setFailedLogins} />} />
             <Route path="/card" element={loggedIn ? <CardPage me={me.data!} /> : <Navigate to="/login" replace />} />
             <Route path="/patients/:accessId/:tab?" element={loggedIn ? <PatientPage /> : <Navigate to="/login" replace />} />
             <Route path="/exchanges" element={loggedIn ? <ExchangeListPage me={me.data!} /> : <Navigate to="/login" replace />} />
@@ -64,8 +72,9 @@ function TerminalApp() {
             <Route path="/exchanges/:id" element={loggedIn ? <ExchangeDetailPage me={me.data!} /> : <Navigate to="/login" replace />} />
             <Route path="/settings" element={loggedIn ? <SettingsPage me={me.data!} /> : <Navigate to="/login" replace />} />
             <Route path="/admin/terminals" element={canAdminister ? <AdminTerminalsPage /> : <Navigate to="/" replace />} />
-            <Route path="/admin/users" element={canAdminister ? <AdminUsersPage ownId={me.data!.user.id} /> : <Navigate to="/" replace />} />
+            <Route path="/admin/users" element={canAdminister ? <AdminUsersPage ownId={me.data!.user.id} operator={me.data!.user.role === 'operator'} /> : <Navigate to="/" replace />} />
             <Route path="/admin/participants" element={canAdminister ? <AdminParticipantsPage me={me.data!} /> : <Navigate to="/" replace />} />
+            <Route path="/admin/reviews" element={me.data?.user.role === 'operator' ? <AdminReviewsPage /> : <Navigate to="/" replace />} />
             <Route path="/admin/fees" element={canAdminister ? <AdminFeesPage me={me.data!} /> : <Navigate to="/" replace />} />
             <Route path="*" element={<Navigate to={loggedIn ? '/card' : '/login'} replace />} />
           </Routes>

@@ -22,7 +22,8 @@ describe.each(testEngines())('the administration console on %s', (engine) => {
   });
   afterAll(() => rig?.close());
 
-  const terminalContext = () => rig.terminalContext({ acceptDownloads: true, viewport: { width: 1400, height: 900 } });
+  /** A terminal of the workplace of the demo user of `forRole` (the operator: the secretariat's); the hospital's by default. */
+  const terminalContext = (forRole?: string) => rig.terminalContext({ acceptDownloads: true, viewport: { width: 1400, height: 900 }, ...(forRole ? { forRole } : {}) });
   const login = (page: Page, userId: string, password: string) => rig.login(page, userId, password);
   const loginAs = (page: Page, role: string) => rig.loginAs(page, role);
   /** Opens an item of the header's 管理 menu. */
@@ -32,7 +33,7 @@ describe.each(testEngines())('the administration console on %s', (engine) => {
   };
 
   it('an operator issues a terminal certificate, downloads it once with its password, and revokes it', async () => {
-    const context = await terminalContext();
+    const context = await terminalContext('operator');
     const page = await context.newPage();
     await loginAs(page, 'operator');
     await openFromMenu(page, 'nav-terminals');
@@ -63,6 +64,21 @@ describe.each(testEngines())('the administration console on %s', (engine) => {
     await Promise.all([pc.close(), context.close()]);
   });
 
+  it('refuses an operator on a facility\'s terminal, in the user\'s language', async () => {
+    const context = await terminalContext();
+    const page = await context.newPage();
+    await loginAs(page, 'operator');
+    await expect.poll(() => page.getByTestId('login-error').textContent()).toContain('事務局）の端末からログインしてください');
+    await page.getByRole('button', { name: 'English' }).click();
+    const operator = network.credentials.users.find((u) => u.role === 'operator')!;
+    await page.getByLabel('User ID').fill(operator.id);
+    await page.locator('input[name=password]').fill(operator.password);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await expect.poll(() => page.getByTestId('login-error').textContent()).toContain('Log in on a terminal of your own facility');
+    expect(await page.getByTestId('login-error').textContent()).not.toMatch(/[ぁ-んァ-ン一-龯]/);
+    await context.close();
+  });
+
   it('a facility administrator issues an ID; its first login must choose a new password; personal settings keep the e-mail address', async () => {
     const adminContext = await terminalContext();
     const admin = await adminContext.newPage();
@@ -73,9 +89,10 @@ describe.each(testEngines())('the administration console on %s', (engine) => {
     // A facility administrator is offered no operator role.
     expect(await admin.getByLabel('職種').locator('option').allTextContents()).not.toContain('ネットワーク運用');
 
+    // A clerk's ID the facility issues itself (a clinician's it applies for: see the applications' test).
     await admin.getByLabel('利用者ID').fill('nurse-shodoshima');
-    await admin.getByLabel('氏名（表示名）').fill('小豆島 灯（看護師）');
-    await admin.getByLabel('職種').selectOption('nurse');
+    await admin.getByLabel('氏名（表示名）').fill('小豆島 灯（事務員）');
+    await admin.getByLabel('職種').selectOption('clerk');
     await admin.getByTestId('user-issue').click();
     await expect.poll(() => admin.getByTestId('shown-once').textContent()).toContain('利用者ID nurse-shodoshima を発行しました');
     const oneTime = (await admin.getByTestId('shown-once-secret').textContent())!.trim();

@@ -25,10 +25,11 @@ describe.each(testEngines())('the administration console on %s', (engine) => {
   afterAll(() => rig?.close());
 
   const loggedIn = async (role: string): Promise<Page> => {
-    const context = await rig.terminalContext({ acceptDownloads: true, viewport: { width: 1400, height: 900 } });
+    // Each on a terminal of their own workplace (the operator: the secretariat's), where alone they may log in.
+    const context = await rig.terminalContext({ acceptDownloads: true, viewport: { width: 1400, height: 900 }, forRole: role });
     const page = await context.newPage();
     await rig.loginAs(page, role);
-    await page.waitForURL('**/card', { waitUntil: 'commit' });
+    await page.waitForURL((url) => url.pathname !== '/login', { waitUntil: 'commit' });
     return page;
   };
   /** Opens an item of the header's 管理 menu. */

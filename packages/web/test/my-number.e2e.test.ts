@@ -99,6 +99,7 @@ describe.each(testEngines())('My Number cards in the browser on %s', (engine) =>
     await expect.poll(() => clerk.getByTestId('access-log').textContent()).toContain('サマリー閲覧');
     await clerk.getByLabel('暗証番号（4桁）').fill(TEST_CARD_PIN);
     await clerk.getByTestId('desk-withdraw').click();
+    await clerk.getByTestId('desk-withdraw-yes').click();
     await expect.poll(() => clerk.getByTestId('desk-message').textContent()).toContain('同意の撤回を記録しました');
     await doctor.goto(`${server.url}/card`);
     await openWithMyNumber(doctor, TEST_CARD_PIN);

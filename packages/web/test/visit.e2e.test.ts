@@ -124,14 +124,15 @@ describe.each(testEngines())('the web app on %s', (engine) => {
     await expect.poll(() => page.getByTestId('card-error').textContent()).toContain('このカードは使用できません');
     // No JPKI is configured here: the screen offers no My Number card.
     expect(await page.getByTestId('my-number-open').count()).toBe(0);
-    await page.getByTestId('logout').click();
-    await page.waitForURL('**/login', { waitUntil: 'commit' });
-
-    // The operator reads no histories: they start in the administration console, with no card field.
-    await login(page, 'operator');
-    await page.waitForURL('**/admin/participants', { waitUntil: 'commit' });
-    expect(await page.getByLabel('カードのコード').count()).toBe(0);
     await context.close();
+
+    // The operator reads no histories: they start in the administration console, with no card field (on the secretariat's terminal, where alone they log in).
+    const secretariat = await rig.terminalContext({ forRole: 'operator' });
+    const operatorPage = await secretariat.newPage();
+    await login(operatorPage, 'operator');
+    await operatorPage.waitForURL('**/admin/participants', { waitUntil: 'commit' });
+    expect(await operatorPage.getByLabel('カードのコード').count()).toBe(0);
+    await secretariat.close();
   });
 
   it('at the desk: a clerk withdraws consent and the doctor is refused, prints who looked, and gives consent back', async () => {
@@ -142,6 +143,7 @@ describe.each(testEngines())('the web app on %s', (engine) => {
     await clerk.waitForURL('**/card', { waitUntil: 'commit' });
     await clerk.getByLabel('カードのコード').fill(card);
     await clerk.getByTestId('desk-withdraw').click();
+    await clerk.getByTestId('desk-withdraw-yes').click();
     await expect.poll(() => clerk.getByTestId('desk-message').textContent()).toContain('同意の撤回を記録しました');
 
     const exam = await terminalContext();
@@ -152,12 +154,15 @@ describe.each(testEngines())('the web app on %s', (engine) => {
     await doctor.getByRole('button', { name: '開く', exact: true }).click();
     await expect.poll(() => doctor.getByTestId('card-error').textContent()).toContain('同意を撤回');
 
+    // Each action empties the card field: the card is read again.
+    await clerk.getByLabel('カードのコード').fill(card);
     await clerk.getByTestId('desk-restore').click();
     await expect.poll(() => clerk.getByTestId('desk-message').textContent()).toContain('同意の再開を記録しました');
     await doctor.getByLabel('カードのコード').fill(card);
     await doctor.getByRole('button', { name: '開く', exact: true }).click();
     await doctor.getByTestId('summary').waitFor();
 
+    await clerk.getByLabel('カードのコード').fill(card);
     await clerk.getByTestId('desk-access-log').click();
     await expect.poll(() => clerk.getByTestId('access-log').textContent()).toContain('サマリー閲覧');
     expect(await clerk.getByTestId('access-log').textContent()).toContain('医師');
@@ -169,7 +174,7 @@ describe.each(testEngines())('the web app on %s', (engine) => {
 
   it('at the desk: a clerk finds a patient by kana name and birth date, and issues a card to print', async () => {
     const { rows } = await network.stores.identity.query<{ birth_date_enc: Uint8Array; kana_enc: Uint8Array }>(
-      'SELECT p.birth_date_enc, n.kana_enc FROM persons p JOIN person_names n ON n.person_id = p.id WHERE n.kana_enc IS NOT NULL LIMIT 1',
+      'SELECT p.birth_date_enc, n.kana_enc FROM persons p JOIN person_names n ON n.person_id = p.id WHERE n.kana_enc IS NOT NULL AND NOT EXISTS (SELECT 1 FROM cards c WHERE c.person_id = p.id) LIMIT 1',
     );
     const kana = decryptField(network.keys.encryption, rows[0]!.kana_enc);
     const birthDate = decryptField(network.keys.encryption, rows[0]!.birth_date_enc);
@@ -182,7 +187,11 @@ describe.each(testEngines())('the web app on %s', (engine) => {
     await page.getByTestId('desk-search').click();
     await page.getByTestId('desk-candidates').waitFor();
     expect(await page.getByTestId('desk-candidates').textContent()).toContain(kana);
-    const [pdf] = await Promise.all([context.waitForEvent('page'), page.getByTestId('desk-issue-card').first().click()]);
+    await page.getByTestId('desk-issue-card').first().click();
+    // The identity document checked is recorded with the card: nothing is issued before it is chosen.
+    expect(await page.getByTestId('desk-issue-confirm').isDisabled()).toBe(true);
+    await page.getByTestId('desk-issue').getByLabel('保険証', { exact: true }).check();
+    const [pdf] = await Promise.all([context.waitForEvent('page'), page.getByTestId('desk-issue-confirm').click()]);
     await expect.poll(() => page.getByTestId('desk-persons-message').textContent()).toMatch(/カード \d{4} \d{4} \d{4} \d{4} を発行しました/);
     expect(pdf.url()).toMatch(/^blob:/);
     await context.close();

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { credentialsFile, seedDemoClaims, seedDemoNetwork, type DemoCredentials } from '@renkei/demo';
+import type { DemoCredentials } from '@renkei/demo';
 import { readHistory } from '@renkei/history';
 import { decryptField, enrollmentPseudonym, pseudonymsOfPerson } from '@renkei/identity';
 import type { Db, ServerKeys } from '@renkei/store';
@@ -18,6 +18,7 @@ export function registerDemo(program: Command): void {
     .action(async (_options: unknown, command: Command) => {
       await withContext(command.optsWithGlobals().dataDir, async (context) => {
         const credentials = await seedDemo(context);
+        const { credentialsFile } = await import('@renkei/demo');
         const { stores, keys } = context;
         console.log(`ログイン情報 / credentials: ${credentialsFile(context.config.dataDir)}`);
         console.log(`  端末証明書 / terminal certificate: ${credentials.terminal.p12} (password in the file)`);
@@ -34,6 +35,8 @@ export function registerDemo(program: Command): void {
 
 /** Seeds claims and the demo network if the data directory has none yet. */
 export async function seedDemo({ config, stores, keys }: CommandContext): Promise<DemoCredentials> {
+  // Loaded when seeding, not at the top: other commands start without the demo generator.
+  const { seedDemoClaims, seedDemoNetwork } = await import('@renkei/demo');
   const claimsDir = path.join(config.dataDir, 'demo', 'claims');
   const bar = progressBar('ingest', true);
   const result = await seedDemoClaims(stores, keys, claimsDir, {

@@ -1,8 +1,6 @@
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { jpkiDir, jpkiTrustFromDirectory, loadOrCreateNetworkCa, loadOrCreateServerTls } from '@renkei/access';
 import { AuditCheckpoints, auditCheckpointFile } from '@renkei/audit';
-import { ExchangeMailer, runRetention, scheduleRetention } from '@renkei/exchange';
-import { buildApp } from '@renkei/server';
 import type { Command } from 'commander';
 import type { FastifyInstance } from 'fastify';
 import { openContext, operatorContext } from '../context.js';
@@ -20,10 +18,20 @@ export function registerServe(program: Command): void {
     .option('--demo', 'seed demo data if needed, and accept connections from this PC as the demo terminal')
     .option('--card-helper-url <url>', 'where browsers find the card helper (renkei-card-helper) on their PC (default: http://127.0.0.1:18411)')
     .option('--trusted-proxy <address>', 'a fronting proxy that verifies client certificates; its X-SSL-Client-* headers are trusted from this address only')
+    .option('--dicom-port <port>', 'also accept images by DICOM C-STORE on this port (AE title RENKEI), from the AE titles registered with `renkei dicom-peers add`')
     .option('--prefecture <code>', "the network's prefecture (都道府県番号): facilities elsewhere join only with the steering committee's approval (default: $RENKEI_NETWORK_PREFECTURE, else 37, Kagawa)")
-    .action(async (options: { port: string; host?: string; demo?: boolean; trustedProxy?: string; cardHelperUrl?: string; prefecture?: string }, command: Command) => {
+    .action(async (options: { port: string; host?: string; demo?: boolean; trustedProxy?: string; cardHelperUrl?: string; prefecture?: string; dicomPort?: string }, command: Command) => {
       const port = Number(options.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CommandError(`--port ${options.port} is not a port number`);
+      // Loaded here, not at the top: every other command starts without the server's modules (seconds on a busy machine).
+      const [{ jpkiDir, jpkiTrustFromDirectory, loadOrCreateNetworkCa, loadOrCreateServerTls }, { buildApp }, { FileBlobStore, GATEWAY_AE_TITLE, ImageArchive, startCStoreGateway }, { ExchangeMailer, runRetention, scheduleRetention }] = await Promise.all([
+        import('@renkei/access'),
+        import('@renkei/server'),
+        import('@renkei/imaging'),
+        import('@renkei/exchange'),
+      ]);
+      const dicomPort = options.dicomPort === undefined ? undefined : Number(options.dicomPort);
+      if (dicomPort !== undefined && (!Number.isInteger(dicomPort) || dicomPort < 0 || dicomPort > 65535)) throw new CommandError(`--dicom-port ${options.dicomPort} is not a port number`);
       const context = await openContext(command.optsWithGlobals().dataDir, { share: true });
       const { config, stores, keys } = context;
       // The audit chain, anchored outside its table while this process appends to it.
@@ -39,6 +47,7 @@ export function registerServe(program: Command): void {
         const demoTerminals = options.demo ? (await seedDemo(context)).terminals.map((t) => ({ serial: t.serial, facilityCode: t.facility, name: t.name })) : undefined;
         const ca = await loadOrCreateNetworkCa(config.dataDir);
         const tls = await loadOrCreateServerTls(config.dataDir, ca);
+        const imageBlobs = new FileBlobStore(path.join(config.dataDir, 'images'));
         const app = await buildApp(
           {
             stores,
@@ -53,10 +62,17 @@ export function registerServe(program: Command): void {
             webRoot: WEB_ROOT,
             logger: !options.demo,
             networkPrefecture: options.prefecture ?? process.env.RENKEI_NETWORK_PREFECTURE,
+            // Image blobs, encrypted with the server's image key, in DATA/images.
+            imageBlobs,
           },
           tls,
         );
         await listen(app, port, options.host);
+        const gateway =
+          dicomPort === undefined
+            ? undefined
+            : await startCStoreGateway(new ImageArchive(stores, keys, imageBlobs), dicomPort, (message) => console.error(`renkei: ${message}`));
+        if (gateway) console.log(`Renkei DICOM C-STORE: AE title ${GATEWAY_AE_TITLE}, port ${gateway.port}`);
         const url = `https://localhost:${(app.server.address() as { port: number }).port}/`;
         // The exchange's daily retention run, and its e-mail notices when a mail server is configured.
         const retention = scheduleRetention(
@@ -77,6 +93,7 @@ export function registerServe(program: Command): void {
         console.log(`Renkei: ${url}`);
         const stop = async () => {
           try {
+            await gateway?.close();
             await retention.stop();
             await mailer?.stop();
             await app.close();

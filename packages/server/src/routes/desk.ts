@@ -8,7 +8,7 @@
  */
 import { cardReference, cardsOfPerson, checkCard, closePatientAccesses, identityChecked, issueCard, recordIdentityCheck, setCardStatus, workingCardOf, type Session } from '@renkei/access';
 import { renderCardPdf } from '@renkei/documents';
-import { deskCardRequest, deskCardStatus, deskConsentRequest, deskIssueCard, deskLinkPersons, deskPersonSearch, deskUndoLink, type AccessLog, type DeskCandidate, type MyNumberSignature } from '@renkei/api';
+import { deskCardRequest, deskCardStatus, deskConsentRequest, deskIssueCard, deskLinkPersons, deskPersonSearch, deskUndoLink, type AccessLog, type DeskCandidate, type DeskCardHolder, type MyNumberSignature } from '@renkei/api';
 import { findCandidates, identifyingDifferences, linkedPersonIds, linkPersons, personPseudonym, readPersonRecord, recordConsent, requestPersonLink, undoLink } from '@renkei/identity';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { cardHolder, type CardRefusals } from '../card-holder.js';
@@ -46,6 +46,21 @@ export async function deskRoutes(app: FastifyInstance, options: ResolvedOptions)
     return options.records.accessLog(contextOf(request), personId);
   });
 
+  /**
+   * Who holds the card the desk has in hand: the name, kana and birth date to
+   * confirm with the patient before an action such as a withdrawal of consent.
+   * Nothing of their history.
+   */
+  app.post('/api/desk/card-holder', desk('desk.card-holder'), async (request): Promise<DeskCardHolder> => {
+    const session = sessionOf(request);
+    const key = parseBody(deskCardRequest, request.body);
+    const personId = await deskCardHolder(request, options, session, key, 'desk.card-holder');
+    const person = await readPersonRecord(options.stores.identity, options.keys, personId);
+    if (!person) throw personNotFound();
+    await auditRequest(request, options, { action: 'desk.card-holder', pseudonym: pseudonymOf(options, personId), outcome: 'allowed' });
+    return { name: person.name, kana: person.kana, birthDate: person.birthDate, sex: person.sex === 1 ? 'male' : 'female' };
+  });
+
   /** Candidates for the person in front of the desk: enough to confirm who it is, nothing of their history. The session may then act on them. */
   app.post('/api/desk/persons/search', desk('desk.person.search', { rateLimit: 'desk-search' }), async (request): Promise<{ candidates: DeskCandidate[] }> => {
     const session = sessionOf(request);
@@ -54,7 +69,14 @@ export async function deskRoutes(app: FastifyInstance, options: ResolvedOptions)
     await changeIdentity(request, options, (tx) =>
       recordIdentityCheck(tx, { sessionTokenHash: session.tokenHash, personIds: found.map((c) => c.personId), facilityCode: deskFacility(session) }), { action: 'desk.person.search', outcome: 'allowed', detail: { candidates: found.length, by: q.kana ? 'kana' : 'insurance card' } },
     );
-    return { candidates: found.map((c) => ({ ...c, sex: c.sex === 1 ? 'male' : 'female' })) };
+    // The working card of each candidate: a lost one is suspended or revoked by its number once the person is found.
+    const workingCards = await Promise.all(found.map((c) => workingCardOf(options.stores.identity, c.personId)));
+    return {
+      candidates: found.map((c, i) => {
+        const working = workingCards[i];
+        return { ...c, sex: c.sex === 1 ? 'male' : 'female', workingCard: working ? { cardNumber: working.cardNumber, status: working.status } : null };
+      }),
+    };
   });
 
   /**

@@ -20,7 +20,7 @@ CREATE INDEX my_number_bindings_person ON my_number_bindings (person_id);
 CREATE TABLE my_number_challenges (
   challenge text PRIMARY KEY,
   session_token_hash text NOT NULL REFERENCES sessions (token_hash),
-  purpose text NOT NULL CHECK (purpose IN ('bind', 'present', 'identify')),
+  purpose text NOT NULL CHECK (purpose IN ('bind', 'present')),
   expires_at timestamptz NOT NULL
 );
 

@@ -6,7 +6,7 @@ import { useNavigate } from 'react-router';
 /**
  * The header's one way to administration: 端末管理, 利用者管理, 参加機関管理 and
  * 利用料 for an administrator (the operator the network, a facility
- * administrator their own facility), and 個人設定 for everyone.
+ * administrator their own facility), 要確認 for the operator, and 個人設定 for everyone.
  */
 export function AdminMenu({ me }: { me: Me }) {
   const { t } = useTranslation();
@@ -30,6 +30,7 @@ export function AdminMenu({ me }: { me: Me }) {
             {item('/admin/users', 'admin.nav.users', 'nav-users')}
             {item('/admin/participants', 'admin.nav.participants', 'nav-participants')}
             {item('/admin/fees', 'admin.nav.fees', 'nav-fees')}
+            {me.user.role === 'operator' && item('/admin/reviews', 'admin.nav.reviews', 'nav-reviews')}
             <Menu.Divider />
           </>
         )}

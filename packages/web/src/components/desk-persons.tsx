@@ -1,15 +1,21 @@
-import { formatCardNumber, type DeskCandidate } from '@renkei/api';
+import { formatCardNumber, IDENTITY_DOCUMENTS, type DeskCandidate } from '@renkei/api';
 import { Alert, Button, Card, Group, Radio, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, apiBlob, ApiError } from '../api.js';
 import { signWithMyNumberCard } from '../my-number.js';
 import { MyNumberPinForm } from './my-number-pin-form.js';
+import { errorText } from '../refusal-text.js';
+
+type IdentityDocument = (typeof IDENTITY_DOCUMENTS)[number];
+type CardStatus = 'active' | 'suspended' | 'revoked';
 
 /**
  * Enrollment at the desk: find the patient by insurance card or kana name and
- * birth date (candidates only, no history), issue a card (it opens as a PDF to
- * print), bind their My Number card, or link two candidates who are one patient.
+ * birth date (candidates only, no history), issue a card once the identity
+ * document checked is recorded (it opens as a PDF to print), suspend or revoke
+ * a lost card, bind their My Number card, or link two candidates who are one
+ * patient (sent to the operator when their names or birth dates differ).
  */
 export function DeskPersons({ myNumberCards }: { myNumberCards: boolean }) {
   const { t } = useTranslation();
@@ -18,16 +24,21 @@ export function DeskPersons({ myNumberCards }: { myNumberCards: boolean }) {
   const [kept, setKept] = useState<string | null>(null);
   const [message, setMessage] = useState<{ color: string; text: string } | null>(null);
   const [binding, setBinding] = useState<string | null>(null);
+  const [issuing, setIssuing] = useState<string | null>(null);
+  const [identityDocument, setIdentityDocument] = useState<IdentityDocument | null>(null);
+  const [lost, setLost] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const field = (name: keyof typeof query) => ({
     value: query[name],
     onChange: (e: { currentTarget: { value: string } }) => setQuery({ ...query, [name]: e.currentTarget.value }),
   });
-  const failed = (e: unknown) => setMessage({ color: 'red', text: e instanceof ApiError ? e.message : String(e) });
+  const failed = (e: unknown) => setMessage({ color: 'red', text: errorText(e) });
 
   const search = async (event: FormEvent) => {
     event.preventDefault();
     setMessage(null);
+    setIssuing(null);
+    setLost(null);
     const body = Object.fromEntries(Object.entries(query).filter(([, v]) => v.trim() !== ''));
     try {
       const found = await api<{ candidates: DeskCandidate[] }>('POST', '/api/desk/persons/search', body);
@@ -38,15 +49,26 @@ export function DeskPersons({ myNumberCards }: { myNumberCards: boolean }) {
     }
   };
 
-  const issueCard = async (personId: string) => {
+  const startIssue = (personId: string) => {
+    setMessage(null);
+    setLost(null);
+    setIdentityDocument(null);
+    setIssuing(personId);
+  };
+
+  const issueCard = async (personId: string, document: IdentityDocument) => {
     setMessage(null);
     try {
-      const { blob, headers } = await apiBlob('POST', '/api/desk/cards', { personId });
+      const { blob, headers } = await apiBlob('POST', '/api/desk/cards', { personId, identityDocument: document });
+      setIssuing(null);
+      const cardNumber = headers.get('x-card-number') ?? '';
+      // The new card is the person's one working card: any card before it has stopped.
+      setCandidates((list) => list && list.map((c) => (c.personId === personId ? { ...c, workingCard: { cardNumber, status: 'active' } } : c)));
       const url = URL.createObjectURL(blob);
       window.open(url, '_blank');
       // The new window has its own copy once it has loaded the document.
       setTimeout(() => URL.revokeObjectURL(url), 60_000);
-      setMessage({ color: 'teal', text: t('desk.cardIssued', { number: formatCardNumber(headers.get('x-card-number') ?? '') }) });
+      setMessage({ color: 'teal', text: t('desk.cardIssued', { number: formatCardNumber(cardNumber) }) });
     } catch (e) {
       failed(e);
     }
@@ -55,8 +77,24 @@ export function DeskPersons({ myNumberCards }: { myNumberCards: boolean }) {
   const link = async (otherPersonId: string) => {
     setMessage(null);
     try {
-      const { linkId } = await api<{ linkId: number }>('POST', '/api/desk/persons/link', { personId: kept, otherPersonId });
-      setMessage({ color: 'teal', text: t('desk.linked', { linkId }) });
+      const linked = await api<{ linkId?: number; status?: 'pending-approval' }>('POST', '/api/desk/persons/link', { personId: kept, otherPersonId });
+      // Persons whose names or birth dates differ are linked by the operator only: the request went up.
+      setMessage({ color: 'teal', text: linked.status === 'pending-approval' ? t('desk.linkRequested') : t('desk.linked', { linkId: linked.linkId }) });
+    } catch (e) {
+      failed(e);
+    }
+  };
+
+  /** A lost card stops at once, by its number, for the person found through the identity check. */
+  const setCardStatus = async (c: DeskCandidate, status: CardStatus) => {
+    if (!c.workingCard) return;
+    setMessage(null);
+    try {
+      await api('POST', '/api/desk/cards/status', { status, cardNumber: c.workingCard.cardNumber, personId: c.personId });
+      const workingCard = status === 'revoked' ? null : { cardNumber: c.workingCard.cardNumber, status };
+      setCandidates((list) => list && list.map((x) => (x.personId === c.personId ? { ...x, workingCard } : x)));
+      if (status === 'revoked') setLost(null);
+      setMessage({ color: 'teal', text: t(`desk.cardStatusDone.${status}`, { number: formatCardNumber(c.workingCard.cardNumber) }) });
     } catch (e) {
       failed(e);
     }
@@ -92,6 +130,8 @@ export function DeskPersons({ myNumberCards }: { myNumberCards: boolean }) {
   };
 
   const bindingFor = candidates?.find((c) => c.personId === binding);
+  const issuingFor = candidates?.find((c) => c.personId === issuing);
+  const lostFor = candidates?.find((c) => c.personId === lost);
 
   return (
     <Card withBorder p="lg" className="no-print" data-testid="desk-persons">
@@ -140,7 +180,16 @@ export function DeskPersons({ myNumberCards }: { myNumberCards: boolean }) {
                   </Table.Td>
                   <Table.Td>{c.birthDate}</Table.Td>
                   <Table.Td>{c.insurers.join('、')}</Table.Td>
-                  <Table.Td>{c.activeCards}</Table.Td>
+                  <Table.Td data-testid="desk-working-card">
+                    {c.workingCard ? (
+                      <>
+                        {formatCardNumber(c.workingCard.cardNumber)}
+                        {c.workingCard.status === 'suspended' && `（${t('detail.cardStatus.suspended')}）`}
+                      </>
+                    ) : (
+                      t('desk.noWorkingCard')
+                    )}
+                  </Table.Td>
                   {myNumberCards && <Table.Td data-testid="desk-my-number-status">{c.myNumberBound ? t('myNumber.bound') : t('myNumber.notBound')}</Table.Td>}
                   <Table.Td>
                     <Group gap={4}>
@@ -153,9 +202,24 @@ export function DeskPersons({ myNumberCards }: { myNumberCards: boolean }) {
                           {t('myNumber.bind')}
                         </Button>
                       )}
-                      <Button size="compact-xs" onClick={() => issueCard(c.personId)} data-testid="desk-issue-card">
-                        {t('desk.issueCard')}
+                      <Button size="compact-xs" onClick={() => startIssue(c.personId)} data-testid="desk-issue-card">
+                        {c.workingCard ? t('desk.reissueCard') : t('desk.issueCard')}
                       </Button>
+                      {c.workingCard && (
+                        <Button
+                          size="compact-xs"
+                          variant="light"
+                          color="orange"
+                          onClick={() => {
+                            setIssuing(null);
+                            setMessage(null);
+                            setLost(c.personId);
+                          }}
+                          data-testid="desk-lost-card"
+                        >
+                          {t('desk.lostCard')}
+                        </Button>
+                      )}
                       {kept && kept !== c.personId && (
                         <Button size="compact-xs" variant="light" onClick={() => link(c.personId)} data-testid="desk-link">
                           {t('desk.link')}
@@ -167,6 +231,74 @@ export function DeskPersons({ myNumberCards }: { myNumberCards: boolean }) {
               ))}
             </Table.Tbody>
           </Table>
+        )}
+        {issuingFor && (
+          <Card withBorder p="sm" data-testid="desk-issue">
+            <Stack gap="xs">
+              <Text fw={600}>
+                {t('desk.issueFor', { name: issuingFor.name ?? issuingFor.kana ?? '', birthDate: issuingFor.birthDate })}
+              </Text>
+              <Radio.Group label={t('desk.identityDocument')} value={identityDocument} onChange={(v) => setIdentityDocument(v as IdentityDocument)} required>
+                <Group mt={4}>
+                  {IDENTITY_DOCUMENTS.map((d) => (
+                    <Radio key={d} value={d} label={t(`desk.identityDocuments.${d}`)} />
+                  ))}
+                </Group>
+              </Radio.Group>
+              {issuingFor.workingCard && (
+                <Alert color="orange" p="xs" data-testid="desk-issue-replaces">
+                  {t('desk.issueReplaces', { number: formatCardNumber(issuingFor.workingCard.cardNumber) })}
+                </Alert>
+              )}
+              <Group>
+                <Button disabled={identityDocument === null} onClick={() => identityDocument && issueCard(issuingFor.personId, identityDocument)} data-testid="desk-issue-confirm">
+                  {t('desk.issuePrint')}
+                </Button>
+                <Button variant="default" onClick={() => setIssuing(null)}>
+                  {t('myNumber.cancel')}
+                </Button>
+              </Group>
+            </Stack>
+          </Card>
+        )}
+        {lostFor && (
+          <Card withBorder p="sm" data-testid="desk-card-status">
+            <Stack gap="xs">
+              <Text fw={600}>
+                {t('desk.lostCardFor', { name: lostFor.name ?? lostFor.kana ?? '', birthDate: lostFor.birthDate })}
+              </Text>
+              {lostFor.workingCard ? (
+                <>
+                  <Text size="sm">
+                    {t('desk.lostCardNumber', { number: formatCardNumber(lostFor.workingCard.cardNumber) })}
+                    {lostFor.workingCard.status === 'suspended' && `（${t('detail.cardStatus.suspended')}）`}
+                  </Text>
+                  <Text size="sm" c="dimmed">
+                    {t('desk.lostCardHelp')}
+                  </Text>
+                  <Group>
+                    {lostFor.workingCard.status === 'active' ? (
+                      <Button color="orange" onClick={() => setCardStatus(lostFor, 'suspended')} data-testid="desk-card-suspend">
+                        {t('desk.suspendCard')}
+                      </Button>
+                    ) : (
+                      <Button color="teal" variant="light" onClick={() => setCardStatus(lostFor, 'active')} data-testid="desk-card-reactivate">
+                        {t('desk.reactivateCard')}
+                      </Button>
+                    )}
+                    <Button color="red" onClick={() => setCardStatus(lostFor, 'revoked')} data-testid="desk-card-revoke">
+                      {t('desk.revokeCard')}
+                    </Button>
+                    <Button variant="default" onClick={() => setLost(null)}>
+                      {t('myNumber.cancel')}
+                    </Button>
+                  </Group>
+                </>
+              ) : (
+                <Text size="sm">{t('desk.noWorkingCard')}</Text>
+              )}
+            </Stack>
+          </Card>
         )}
         {bindingFor && (
           <Card withBorder p="sm" data-testid="desk-my-number">

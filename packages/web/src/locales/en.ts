@@ -1,12 +1,13 @@
 import { exchangeEn } from './exchange-en.js';
 import { adminEn } from './admin-en.js';
+import { refusalsEn } from './refusals-en.js';
 import type { Messages } from './ja.js';
 
 export const en: Messages = {
   app: { title: 'Renkei', subtitle: 'Regional medical information network', language: '日本語' },
   demo: { banner: 'DEMO MODE: this PC acts as the demo terminal (never in production)' },
   terminal: { label: 'Terminal', missing: 'Renkei answers registered terminals only. Check the terminal certificate.' },
-  login: { title: 'Log in', userId: 'User ID', password: 'Password', submit: 'Log in' },
+  login: { title: 'Log in', userId: 'User ID', password: 'Password', submit: 'Log in', failuresSinceLast: 'Since your last login, a wrong password was typed {{failures}} time(s) for this ID. If that was not you, tell your facility administrator (operators: the secretariat).' },
   header: { logout: 'Log out', newPatient: 'Another patient', user: 'User' },
   card: {
     title: 'Read the patient card',
@@ -106,6 +107,25 @@ export const en: Messages = {
     link: 'Link into kept',
     cardIssued: 'Card {{number}} issued. Print it and hand it over.',
     linked: 'Linked (link {{linkId}}). It can be undone if wrong.',
+    linkRequested: 'Their names or birth dates differ: the link request went to the secretariat, who links them once approved.',
+    withdrawConfirmTitle: 'Confirm the withdrawal of consent',
+    withdrawConfirm: 'Withdraw the consent of {{name}} ({{kana}}), {{sex}}, born {{birthDate}}? Their history will then be shown to no one. Have you confirmed it is this patient?',
+    withdrawYes: 'Withdraw',
+    identityDocument: 'Identity document checked',
+    identityDocuments: { 'health-insurance-card': 'Health insurance card', 'my-number-insurance-card': 'My Number insurance card', 'eligibility-certificate': 'Eligibility certificate', other: 'Other' },
+    issueFor: 'Issue a card to {{name}} (born {{birthDate}})',
+    issueReplaces: 'The current card {{number}} stops working as soon as the new one is issued.',
+    issuePrint: 'Issue and print',
+    reissueCard: 'Reissue card',
+    noWorkingCard: 'None',
+    lostCard: 'Lost / stop',
+    lostCardFor: 'Stop the card of {{name}} (born {{birthDate}})',
+    lostCardNumber: 'Card {{number}}',
+    lostCardHelp: 'When a card is reported lost, suspend or revoke it at once. A suspended card can be reactivated if found. Issue a new one with “Reissue card”.',
+    suspendCard: 'Suspend',
+    reactivateCard: 'Reactivate',
+    revokeCard: 'Revoke (lost)',
+    cardStatusDone: { active: 'Card {{number}} reactivated', suspended: 'Card {{number}} suspended', revoked: 'Card {{number}} revoked' },
   },
   roles: { doctor: 'Doctor', dentist: 'Dentist', pharmacist: 'Pharmacist', nurse: 'Nurse', technologist: 'Radiological technologist', clerk: 'Clerk', liaison: 'Liaison office', 'facility-admin': 'Facility admin', operator: 'Network operator' },
   actions: {
@@ -137,6 +157,8 @@ export const en: Messages = {
     saveEmail: 'Save',
     emailSaved: 'E-mail address saved',
   },
+  refusals: refusalsEn,
+  refusal: 'The server refused the request ({{code}}, HTTP {{status}}).',
   unknownCode: 'Unknown code',
   loading: 'Loading…',
   error: 'Error',

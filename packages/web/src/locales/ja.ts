@@ -1,3 +1,4 @@
+import { refusalsJa } from './refusals-ja.js';
 import { exchangeJa } from './exchange-ja.js';
 import { adminJa } from './admin-ja.js';
 
@@ -10,6 +11,7 @@ export const ja = {
     userId: '利用者ID',
     password: 'パスワード',
     submit: 'ログイン',
+    failuresSinceLast: '前回のログイン以降、このIDでパスワードの誤りが {{failures}} 回ありました。心当たりがない場合は施設管理者（運用者は事務局）に連絡してください。',
   },
   header: { logout: 'ログアウト', newPatient: '別の患者', user: '利用者' },
   card: {
@@ -142,6 +144,25 @@ export const ja = {
     link: 'この患者を統合',
     cardIssued: 'カード {{number}} を発行しました。印刷してお渡しください。',
     linked: '統合しました（統合番号 {{linkId}}）。誤りの場合は取り消せます。',
+    linkRequested: '氏名または生年月日が異なるため、統合の申請を事務局に送りました。承認されると統合されます。',
+    withdrawConfirmTitle: '同意の撤回の確認',
+    withdrawConfirm: '{{name}}（{{kana}}）{{sex}}、{{birthDate}} 生まれの方の同意を撤回します。撤回すると、この患者の履歴は誰にも表示されなくなります。ご本人であることを確認しましたか？',
+    withdrawYes: '撤回する',
+    identityDocument: '本人確認に使った書類',
+    identityDocuments: { 'health-insurance-card': '保険証', 'my-number-insurance-card': 'マイナ保険証', 'eligibility-certificate': '資格確認書', other: 'その他' },
+    issueFor: '{{name}}（{{birthDate}} 生）にカードを発行',
+    issueReplaces: '今のカード {{number}} は発行と同時に使えなくなります。',
+    issuePrint: '発行して印刷',
+    reissueCard: 'カード再発行',
+    noWorkingCard: 'なし',
+    lostCard: '紛失・停止',
+    lostCardFor: '{{name}}（{{birthDate}} 生）のカードの停止',
+    lostCardNumber: 'カード {{number}}',
+    lostCardHelp: '紛失の届け出があれば、すぐに一時停止または失効させてください。一時停止したカードは見つかれば再開できます。新しいカードは「カード再発行」で発行します。',
+    suspendCard: '一時停止',
+    reactivateCard: '利用再開',
+    revokeCard: '失効（紛失）',
+    cardStatusDone: { active: 'カード {{number}} の利用を再開しました', suspended: 'カード {{number}} を一時停止しました', revoked: 'カード {{number}} を失効させました' },
   },
   roles: { doctor: '医師', dentist: '歯科医師', pharmacist: '薬剤師', nurse: '看護師', technologist: '診療放射線技師', clerk: '事務員', liaison: '地域連携室', 'facility-admin': '施設管理者', operator: 'ネットワーク運用' },
   actions: {
@@ -173,6 +194,8 @@ export const ja = {
     saveEmail: '保存',
     emailSaved: 'メールアドレスを保存しました',
   },
+  refusals: refusalsJa,
+  refusal: 'サーバーが要求を受け付けませんでした（{{code}}）',
   unknownCode: '不明なコード',
   loading: '読み込み中…',
   error: 'エラー',

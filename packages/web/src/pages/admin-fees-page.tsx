@@ -4,6 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api.js';
+import { errorText } from '../refusal-text.js';
 
 const yen = (amount: number) => `${amount.toLocaleString('ja-JP')}円`;
 
@@ -56,7 +57,7 @@ export function AdminFeesPage({ me }: { me: Me }) {
         )}
       </Group>
       {list.isPending && operator && valid && <Loader />}
-      {list.isError && <Alert color="red">{list.error.message}</Alert>}
+      {list.isError && <Alert color="red">{errorText(list.error)}</Alert>}
       {list.data && (
         <Card withBorder p="sm" data-testid="fee-list">
           <Group justify="space-between">

@@ -12,6 +12,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../api.js';
+import { errorText } from '../refusal-text.js';
 
 /** Today in Japan (YYYY-MM-DD): the default for the dates the forms ask. */
 const todayInJapan = () => new Date(Date.now() + 9 * 3_600_000).toISOString().slice(0, 10);
@@ -30,7 +31,7 @@ function useSubmit() {
       after?.();
       return true;
     } catch (e) {
-      setError(e instanceof ApiError ? e.message : String(e));
+      setError(errorText(e));
       return false;
     } finally {
       setBusy(false);
@@ -95,7 +96,7 @@ function Facilities({ operator }: { operator: boolean }) {
   return (
     <Stack>
       {operator && <AddFacility />}
-      {facilities.isError && <Alert color="red">{facilities.error.message}</Alert>}
+      {facilities.isError && <Alert color="red">{errorText(facilities.error)}</Alert>}
       <Table striped className="dense-table" data-testid="admin-facilities">
         <Table.Thead>
           <Table.Tr>

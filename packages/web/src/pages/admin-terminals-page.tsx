@@ -5,6 +5,7 @@ import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../api.js';
 import { ShownOnce } from '../components/shown-once.js';
+import { errorText } from '../refusal-text.js';
 
 const STATUS_COLORS = { active: 'teal', revoked: 'red', renewed: 'gray', expired: 'orange' } as const;
 
@@ -34,7 +35,7 @@ export function AdminTerminalsPage() {
       await work();
       await queryClient.invalidateQueries({ queryKey: ['admin', 'terminals'] });
     } catch (e) {
-      setMessage({ color: 'red', text: e instanceof ApiError ? e.message : String(e) });
+      setMessage({ color: 'red', text: errorText(e) });
     } finally {
       setBusy(false);
       setConfirming(null);
@@ -100,7 +101,7 @@ export function AdminTerminalsPage() {
         </form>
       </Card>
       <Card withBorder p="sm">
-        {list.isError && <Alert color="red">{list.error.message}</Alert>}
+        {list.isError && <Alert color="red">{errorText(list.error)}</Alert>}
         {list.data && list.data.terminals.length === 0 && <Text>{t('admin.terminals.none')}</Text>}
         {list.data && list.data.terminals.length > 0 && (
           <Table striped className="dense-table" data-testid="terminal-table">

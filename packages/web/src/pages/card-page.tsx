@@ -8,6 +8,7 @@ import { CameraReader } from '../components/camera-reader.js';
 import { MyNumberPinForm } from '../components/my-number-pin-form.js';
 import { signWithMyNumberCard } from '../my-number.js';
 import { DeskPage } from './desk-page.js';
+import { errorText } from '../refusal-text.js';
 
 /**
  * Card reading. A USB 2D reader types the QR text into the focused field and
@@ -30,7 +31,7 @@ export function CardPage({ me }: { me: Me }) {
         const opened = await api<PatientAccessOpened>('POST', '/api/patient-access', await key());
         navigate(`/patients/${opened.accessId}`);
       } catch (e) {
-        setError(e instanceof ApiError ? e.message : String(e));
+        setError(errorText(e));
         setCode('');
       } finally {
         setBusy(false);

@@ -1,15 +1,21 @@
-import type { AccessLog } from '@renkei/api';
+import type { AccessLog, DeskCardHolder } from '@renkei/api';
 import { Alert, Button, Card, Center, Group, PasswordInput, SegmentedControl, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../api.js';
 import { DeskPersons } from '../components/desk-persons.js';
 import { signWithMyNumberCard } from '../my-number.js';
+import { errorText } from '../refusal-text.js';
+
+type PatientKey = { card: string } | { myNumber: Awaited<ReturnType<typeof signWithMyNumberCard>> };
 
 /**
  * The facility desk: with the patient present and identified, desk staff read
  * their card (Renkei card, or My Number card with its PIN) to record a
- * withdrawal of consent (or its reversal) or to print who has looked at their history.
+ * withdrawal of consent (or its reversal) or to print who has looked at their
+ * history. A withdrawal is confirmed with the patient by name first. The card
+ * field is emptied by every action, so that the next patient's card is never
+ * added to the last one's.
  */
 export function DeskPage({ myNumberCards }: { myNumberCards: boolean }) {
   const { t } = useTranslation();
@@ -18,33 +24,46 @@ export function DeskPage({ myNumberCards }: { myNumberCards: boolean }) {
   const [pin, setPin] = useState('');
   const [message, setMessage] = useState<{ color: string; text: string } | null>(null);
   const [log, setLog] = useState<AccessLog | null>(null);
+  const [confirming, setConfirming] = useState<{ holder: DeskCardHolder; key: () => Promise<PatientKey> } | null>(null);
 
   const run = async (work: () => Promise<void>) => {
     setMessage(null);
     setLog(null);
+    setConfirming(null);
     try {
       await work();
     } catch (e) {
-      setMessage({ color: 'red', text: e instanceof ApiError ? e.message : String(e) });
+      setMessage({ color: 'red', text: errorText(e) });
     }
   };
-  /** The patient's key for one desk action: the Renkei card's code, or a fresh signature by the My Number card (the PIN is used once). */
-  const patientKey = async () => {
-    if (keyKind === 'card') return { card };
-    const entered = pin;
+  /**
+   * The patient's key for desk requests, taken from the form (which is emptied):
+   * the Renkei card's code, or fresh signatures by the My Number card, one per request.
+   */
+  const takeKey = (): (() => Promise<PatientKey>) => {
+    const [entered, enteredPin] = [card, pin];
+    setCard('');
     setPin('');
+    if (keyKind === 'card') return async () => ({ card: entered });
     // The card locks after three wrong PINs: nothing short of four digits goes to it.
-    if (!/^\d{4}$/.test(entered)) throw new ApiError(0, 'pin-format', t('myNumber.pinFormat'));
-    return { myNumber: await signWithMyNumberCard('identify', entered, t('myNumber.helperUnreachable')) };
+    if (!/^\d{4}$/.test(enteredPin)) throw new ApiError(0, 'pin-format', t('myNumber.pinFormat'));
+    return async () => ({ myNumber: await signWithMyNumberCard('identify', enteredPin, t('myNumber.helperUnreachable')) });
   };
-  const consent = (withdrawn: boolean) =>
+  /** A withdrawal hides the history from everyone: the desk first confirms, by name, that the card is this patient's. */
+  const askWithdraw = () =>
     run(async () => {
-      await api('POST', '/api/desk/consent', { ...(await patientKey()), withdrawn });
+      const key = takeKey();
+      setConfirming({ holder: await api<DeskCardHolder>('POST', '/api/desk/card-holder', await key()), key });
+    });
+  const consent = (withdrawn: boolean, confirmed?: () => Promise<PatientKey>) =>
+    run(async () => {
+      const key = confirmed ?? takeKey();
+      await api('POST', '/api/desk/consent', { ...(await key()), withdrawn });
       setMessage({ color: 'teal', text: withdrawn ? t('desk.withdrawn') : t('desk.restored') });
     });
   const accessLog = (event?: FormEvent) => {
     event?.preventDefault();
-    return run(async () => setLog(await api<AccessLog>('POST', '/api/desk/access-log', await patientKey())));
+    return run(async () => setLog(await api<AccessLog>('POST', '/api/desk/access-log', await takeKey()())));
   };
 
   return (
@@ -88,13 +107,35 @@ export function DeskPage({ myNumberCards }: { myNumberCards: boolean }) {
               <Button onClick={() => accessLog()} data-testid="desk-access-log">
                 {t('desk.accessLog')}
               </Button>
-              <Button color="orange" variant="light" onClick={() => consent(true)} data-testid="desk-withdraw">
+              <Button color="orange" variant="light" onClick={askWithdraw} data-testid="desk-withdraw">
                 {t('desk.withdraw')}
               </Button>
               <Button color="teal" variant="light" onClick={() => consent(false)} data-testid="desk-restore">
                 {t('desk.restore')}
               </Button>
             </Group>
+            {confirming && (
+              <Alert color="orange" title={t('desk.withdrawConfirmTitle')} data-testid="desk-withdraw-confirm">
+                <Stack gap="xs">
+                  <Text data-testid="desk-withdraw-patient">
+                    {t('desk.withdrawConfirm', {
+                      name: confirming.holder.name ?? '',
+                      kana: confirming.holder.kana ?? '',
+                      birthDate: confirming.holder.birthDate,
+                      sex: t(`patient.${confirming.holder.sex}`),
+                    })}
+                  </Text>
+                  <Group>
+                    <Button color="orange" onClick={() => consent(true, confirming.key)} data-testid="desk-withdraw-yes">
+                      {t('desk.withdrawYes')}
+                    </Button>
+                    <Button variant="default" onClick={() => setConfirming(null)} data-testid="desk-withdraw-no">
+                      {t('admin.cancel')}
+                    </Button>
+                  </Group>
+                </Stack>
+              </Alert>
+            )}
             {message && (
               <Alert color={message.color} data-testid="desk-message">
                 {message.text}

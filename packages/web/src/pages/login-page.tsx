@@ -4,8 +4,10 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { api, ApiError } from '../api.js';
+import { errorText } from '../refusal-text.js';
 
-export function LoginPage() {
+/** `onLoggedIn` hears how many wrong passwords were typed for this ID since its last login, anywhere: the user is told. */
+export function LoginPage({ onLoggedIn }: { onLoggedIn: (failedLoginsSinceLastLogin: number) => void }) {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
@@ -19,11 +21,12 @@ export function LoginPage() {
     setBusy(true);
     setError(null);
     try {
-      await api('POST', '/api/login', { userId, password });
+      const done = await api<{ failedLoginsSinceLastLogin?: number }>('POST', '/api/login', { userId, password });
+      onLoggedIn(done.failedLoginsSinceLastLogin ?? 0);
       await queryClient.invalidateQueries({ queryKey: ['me'] });
       navigate('/card', { replace: true });
     } catch (e) {
-      setError(e instanceof ApiError ? e.message : String(e));
+      setError(errorText(e));
       setPassword('');
     } finally {
       setBusy(false);

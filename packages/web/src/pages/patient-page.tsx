@@ -8,6 +8,7 @@ import { HistoryTab, type HistoryCategory } from '../components/history-tabs.js'
 import { PatientDetailView } from '../components/patient-detail-view.js';
 import { ComplaintSearch, DiseaseGroupSearch } from '../components/searches.js';
 import { SummaryView } from '../components/summary-view.js';
+import { errorText } from '../refusal-text.js';
 
 const TABS = ['summary', 'diagnoses', 'medications', 'procedures', 'tests', 'groups', 'complaint', 'detail'] as const;
 type Tab = (typeof TABS)[number];
@@ -24,7 +25,7 @@ export function PatientPage() {
     return (
       <Stack>
         <Alert color="red" data-testid="patient-error">
-          {summary.error.message}
+          {errorText(summary.error)}
         </Alert>
         <Button onClick={() => navigate('/card')} w={200}>
           {t('header.newPatient')}

@@ -4,6 +4,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../api.js';
+import { errorText } from '../refusal-text.js';
 
 type Message = { color: string; text: string } | null;
 
@@ -51,7 +52,7 @@ function PasswordForm({ userId }: { userId: string }) {
       // A forced change is over: the rest of the app opens.
       await queryClient.invalidateQueries({ queryKey: ['me'] });
     } catch (e) {
-      setMessage({ color: 'red', text: e instanceof ApiError ? e.message : String(e) });
+      setMessage({ color: 'red', text: errorText(e) });
     } finally {
       setBusy(false);
     }
@@ -95,7 +96,7 @@ function EmailForm() {
       await api<OwnSettings>('POST', '/api/me/email', { email });
       setMessage({ color: 'teal', text: t('settings.emailSaved') });
     } catch (e) {
-      setMessage({ color: 'red', text: e instanceof ApiError ? e.message : String(e) });
+      setMessage({ color: 'red', text: errorText(e) });
     }
   };
 

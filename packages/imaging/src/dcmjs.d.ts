@@ -1,0 +1,2 @@
+// dcmjs ships no types; Renkei uses its data dictionary and its writer only.
+declare module 'dcmjs';

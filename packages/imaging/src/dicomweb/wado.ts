@@ -1,0 +1,160 @@
+/**
+ * WADO-RS (PS3.18 §10.4): instances as multipart/related application/dicom,
+ * streamed from their blobs a few segments at a time (never a whole study in
+ * memory); metadata from the index (computed at ingest, kept compressed),
+ * with the patient's elements put back from the identity store; frames cut
+ * from the blob by the offsets found at ingest.
+ */
+import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { gunzipSync, inflateRawSync } from 'node:zlib';
+import dicomParser from 'dicom-parser';
+import type { EncryptedBlobs } from '../blobs/encrypted-blobs.js';
+import type { FrameRuns } from '../parse/read-instance.js';
+import type { SearchContext } from './qido.js';
+import { patientElements, visibleStudy, type VisibleStudy } from './study-access.js';
+
+export interface StoredInstanceRow {
+  sopInstanceUid: string;
+  seriesUid: string;
+  sopClassUid: string;
+  transferSyntaxUid: string;
+  instanceNumber: number | null;
+  blobName: string;
+  size: number;
+  crc32: number;
+  numberOfFrames: number;
+  frames: FrameRuns[] | null;
+}
+
+export interface Selection {
+  studyUid: string;
+  seriesUid?: string | undefined;
+  sopInstanceUid?: string | undefined;
+}
+
+/** The study (if the viewer may see it) and its instances in the selection, in series and instance order; undefined if none. */
+export async function selectInstances(context: SearchContext, selection: Selection): Promise<{ study: VisibleStudy; instances: StoredInstanceRow[] } | undefined> {
+  const study = await visibleStudy(context.stores.clinical, context.viewer, selection.studyUid);
+  if (!study) return undefined;
+  const { rows } = await context.stores.clinical.query<{
+    sop_instance_uid: string;
+    series_uid: string;
+    sop_class_uid: string;
+    transfer_syntax_uid: string;
+    instance_number: number | null;
+    blob_name: string;
+    size: string;
+    crc32: string;
+    number_of_frames: number;
+    frames: FrameRuns[] | null;
+  }>(
+    `SELECT i.sop_instance_uid, i.series_uid, i.sop_class_uid, i.transfer_syntax_uid, i.instance_number, i.blob_name, i.size, i.crc32, i.number_of_frames, i.frames
+       FROM imaging_instances i JOIN imaging_series r ON r.series_uid = i.series_uid
+      WHERE i.study_uid = $1 AND ($2::text IS NULL OR i.series_uid = $2) AND ($3::text IS NULL OR i.sop_instance_uid = $3)
+      ORDER BY r.series_number NULLS LAST, r.series_uid, i.instance_number NULLS LAST, i.sop_instance_uid`,
+    [selection.studyUid, selection.seriesUid ?? null, selection.sopInstanceUid ?? null],
+  );
+  if (rows.length === 0) return undefined;
+  return {
+    study,
+    instances: rows.map((r) => ({
+      sopInstanceUid: r.sop_instance_uid,
+      seriesUid: r.series_uid,
+      sopClassUid: r.sop_class_uid,
+      transferSyntaxUid: r.transfer_syntax_uid,
+      instanceNumber: r.instance_number,
+      blobName: r.blob_name,
+      size: Number(r.size),
+      crc32: Number(r.crc32),
+      numberOfFrames: r.number_of_frames,
+      frames: r.frames,
+    })),
+  };
+}
+
+/** A multipart boundary that no content will contain by chance. */
+export function newBoundary(): string {
+  return `renkei-${randomBytes(12).toString('hex')}`;
+}
+
+/** The instances as one multipart/related body, each part streamed from its blob. */
+export function multipartInstances(blobs: EncryptedBlobs, instances: readonly StoredInstanceRow[], boundary: string): Readable {
+  async function* parts(): AsyncGenerator<Buffer> {
+    for (const instance of instances) {
+      yield Buffer.from(`\r\n--${boundary}\r\nContent-Type: application/dicom; transfer-syntax=${instance.transferSyntaxUid}\r\nContent-Length: ${instance.size}\r\n\r\n`);
+      yield* blobs.stream(instance.blobName);
+    }
+    yield Buffer.from(`\r\n--${boundary}--\r\n`);
+  }
+  return Readable.from(parts(), { objectMode: false, highWaterMark: 4 * 1024 * 1024 });
+}
+
+/** The selection's metadata: a JSON array of the instances' DICOM JSON with the patient's elements; undefined if none. */
+export async function metadataOf(context: SearchContext, selection: Selection): Promise<string | undefined> {
+  const study = await visibleStudy(context.stores.clinical, context.viewer, selection.studyUid);
+  if (!study) return undefined;
+  const { rows } = await context.stores.clinical.query<{ metadata_gz: Uint8Array }>(
+    `SELECT metadata_gz FROM imaging_instances
+      WHERE study_uid = $1 AND ($2::text IS NULL OR series_uid = $2) AND ($3::text IS NULL OR sop_instance_uid = $3)
+      ORDER BY series_uid, instance_number NULLS LAST, sop_instance_uid`,
+    [selection.studyUid, selection.seriesUid ?? null, selection.sopInstanceUid ?? null],
+  );
+  if (rows.length === 0) return undefined;
+  const patient = (await patientElements(context.stores.identity, context.keys, [study.pseudonym])).get(study.pseudonym) ?? {};
+  // The patient's elements, as JSON members, go in front of each instance's own (which begin with "{").
+  const members = Object.entries(patient)
+    .map(([tag, value]) => `${JSON.stringify(tag)}:${JSON.stringify(value)}`)
+    .join(',');
+  const parts = rows.map((row) => {
+    const json = gunzipSync(row.metadata_gz).toString('utf8');
+    return members === '' ? json : json === '{}' ? `{${members}}` : `{${members},${json.slice(1)}`;
+  });
+  return `[${parts.join(',')}]`;
+}
+
+/** Frame bytes for the frame numbers (1-based), as stored; undefined if a number is out of range. */
+export async function frameBytes(blobs: EncryptedBlobs, instance: StoredInstanceRow, numbers: readonly number[]): Promise<Buffer[] | undefined> {
+  if (numbers.some((n) => !Number.isInteger(n) || n < 1 || n > instance.numberOfFrames)) return undefined;
+  if (instance.frames) {
+    return Promise.all(numbers.map(async (n) => Buffer.concat(await Promise.all(instance.frames![n - 1]!.map(([offset, length]) => blobs.read(instance.blobName, offset, offset + length))))));
+  }
+  // Deflated files (or frames that could not be told apart at ingest): read the instance again.
+  const whole = await blobs.read(instance.blobName);
+  const dataSet = dicomParser.parseDicom(whole, { inflater: (bytes: Uint8Array, position: number) => inflated(bytes, position) } as never);
+  const pixels = dataSet.elements.x7fe00010;
+  if (!pixels) return undefined;
+  if (pixels.encapsulatedPixelData) {
+    return numbers.map((n) => Buffer.from(dicomParser.readEncapsulatedPixelDataFromFragments(dataSet, pixels, n - 1, instance.numberOfFrames === 1 ? pixels.fragments!.length : 1)));
+  }
+  const size = pixels.length / instance.numberOfFrames;
+  return numbers.map((n) => Buffer.from(dataSet.byteArray.subarray(pixels.dataOffset + (n - 1) * size, pixels.dataOffset + n * size)));
+}
+
+function inflated(bytes: Uint8Array, position: number): Uint8Array {
+  const body = inflateRawSync(bytes.subarray(position));
+  const whole = new Uint8Array(position + body.length);
+  whole.set(bytes.subarray(0, position), 0);
+  whole.set(body, position);
+  return whole;
+}
+
+/** The media type a frame of this transfer syntax is sent as (PS3.18 Table 8.7.3-2). */
+export function frameMediaType(transferSyntaxUid: string): string {
+  if (/^1\.2\.840\.10008\.1\.2\.4\.(50|51|57|70)$/.test(transferSyntaxUid)) return 'image/jpeg';
+  if (/^1\.2\.840\.10008\.1\.2\.4\.(80|81)$/.test(transferSyntaxUid)) return 'image/jls';
+  if (/^1\.2\.840\.10008\.1\.2\.4\.(90|91)$/.test(transferSyntaxUid)) return 'image/jp2';
+  if (transferSyntaxUid === '1.2.840.10008.1.2.5') return 'image/dicom-rle';
+  return 'application/octet-stream';
+}
+
+/** Frames as one multipart/related body. */
+export function multipartFrames(frames: readonly Buffer[], transferSyntaxUid: string, boundary: string): Buffer {
+  const type = frameMediaType(transferSyntaxUid);
+  const parts: Buffer[] = [];
+  for (const frame of frames) {
+    parts.push(Buffer.from(`\r\n--${boundary}\r\nContent-Type: ${type}; transfer-syntax=${transferSyntaxUid}\r\nContent-Length: ${frame.length}\r\n\r\n`), frame);
+  }
+  parts.push(Buffer.from(`\r\n--${boundary}--\r\n`));
+  return Buffer.concat(parts);
+}

@@ -1,0 +1,226 @@
+/**
+ * The one ingest path of images (STOW-RS, the uploader, the C-STORE gateway):
+ * an instance is read and checked, its blob written (encrypted, durable),
+ * then indexed in one transaction per store, the identity store first:
+ * a crash leaves at worst an identified patient without images, never an
+ * index entry without its blob. A blob whose indexing did not commit is
+ * listed in `imaging_blob_writes` and removed by `recover`.
+ *
+ * The same instance twice changes nothing; a known SOP Instance UID with
+ * other content is refused, never overwritten.
+ */
+import { createHash, createHmac } from 'node:crypto';
+import { crc32, gzipSync } from 'node:zlib';
+import { appendAuditInTransaction, type AuditActor } from '@renkei/audit';
+import { encryptField } from '@renkei/identity';
+import type { Db, ServerKeys, Stores } from '@renkei/store';
+import type { BlobStore } from '../blobs/blob-store.js';
+import { EncryptedBlobs } from '../blobs/encrypted-blobs.js';
+import { DicomRefusal, readInstance, type ParsedInstance } from '../parse/read-instance.js';
+import { INSTANCE_TAGS, pick, SERIES_TAGS, STUDY_TAGS } from './attributes.js';
+
+export interface StoredInstance {
+  status: 'stored' | 'unchanged';
+  studyUid: string;
+  seriesUid: string;
+  sopInstanceUid: string;
+  sopClassUid: string;
+}
+
+/** Who sends: the facility the instance is stored for, and the actor the audit trail names. */
+export interface ImageSource {
+  facilityCode: string;
+  actor: AuditActor;
+  /** How it came: 'stow', 'upload', 'c-store'. */
+  via: string;
+}
+
+/** Called between the steps of a store, for the crash tests only. */
+export type StoreStep = 'parsed' | 'blob-write-recorded' | 'blob-written' | 'indexed';
+
+/** Where a DICOMweb client finds an instance's bulk data. */
+export function bulkDataBase(uids: { studyUid: string; seriesUid: string; sopInstanceUid: string }): string {
+  return `/dicomweb/studies/${uids.studyUid}/series/${uids.seriesUid}/instances/${uids.sopInstanceUid}/bulk`;
+}
+
+export class ImageArchive {
+  readonly blobs: EncryptedBlobs;
+
+  constructor(
+    readonly stores: Stores,
+    readonly keys: ServerKeys,
+    blobStore: BlobStore,
+    private readonly onStep?: (step: StoreStep) => void | Promise<void>,
+  ) {
+    this.blobs = new EncryptedBlobs(blobStore, keys.images);
+  }
+
+  /** Stores one Part 10 instance for `source`; refuses it (DicomRefusal) with the reason when it cannot be stored. */
+  async store(bytes: Uint8Array, source: ImageSource): Promise<StoredInstance> {
+    const parsed = readInstance(bytes, bulkDataBase);
+    await this.onStep?.('parsed');
+    const sha256 = createHash('sha256').update(bytes).digest();
+    const known = await this.known(parsed, sha256.toString('hex'), source.facilityCode);
+    if (known) return known;
+    const blobName = this.blobs.nameOf(sha256);
+    await this.stores.clinical.query('INSERT INTO imaging_blob_writes (blob_name) VALUES ($1) ON CONFLICT DO NOTHING', [blobName]);
+    await this.onStep?.('blob-write-recorded');
+    await this.blobs.put(bytes);
+    await this.onStep?.('blob-written');
+    const stored = await this.stores.clinical.transaction((clinical) =>
+      this.stores.identity.transaction(async (identity) => {
+        const pseudonym = await this.registerPatient(identity, parsed, source.facilityCode);
+        return this.index(clinical, parsed, { pseudonym, blobName, sha256: sha256.toString('hex'), size: bytes.length, crc32: crc32(bytes), source });
+      }),
+    );
+    await this.onStep?.('indexed');
+    return stored;
+  }
+
+  /** An instance stored before: unchanged if the bytes are the same, refused if not, or if its study is another facility's. */
+  private async known(parsed: ParsedInstance, sha256: string, facilityCode: string): Promise<StoredInstance | undefined> {
+    const { rows } = await this.stores.clinical.query<{ content_sha256: string | null; facility_code: string | null }>(
+      `SELECT i.content_sha256, s.facility_code
+         FROM imaging_studies s LEFT JOIN imaging_instances i ON i.sop_instance_uid = $2
+        WHERE s.study_uid = $1
+       UNION ALL
+       SELECT i.content_sha256, NULL FROM imaging_instances i WHERE i.sop_instance_uid = $2 AND i.study_uid <> $1`,
+      [parsed.studyUid, parsed.sopInstanceUid],
+    );
+    for (const row of rows) {
+      if (row.facility_code !== null && row.facility_code !== facilityCode) {
+        throw new DicomRefusal('conflict', `the study ${parsed.studyUid} is stored already, by another facility`);
+      }
+      if (row.content_sha256 !== null) {
+        if (row.content_sha256 !== sha256) throw new DicomRefusal('conflict', `an instance with SOP Instance UID ${parsed.sopInstanceUid} and other content is stored already`);
+        return { status: 'unchanged', ...uidsOf(parsed) };
+      }
+    }
+    return undefined;
+  }
+
+  /** The patient as the facility identified them, in the identity store; answers their pseudonym. */
+  private async registerPatient(identity: Db, parsed: ParsedInstance, facilityCode: string): Promise<string> {
+    const { patientId, name, birthDate, elements } = parsed.patient;
+    const pseudonym = imagingPseudonym(this.keys.pseudonym, facilityCode, patientId, parsed.studyUid);
+    const key = this.keys.encryption;
+    await identity.query(
+      `INSERT INTO imaging_patients (pseudonym, facility_code, patient_id_hash, patient_id_enc, name_enc, birth_date_enc, elements_enc)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (pseudonym) DO NOTHING`,
+      [
+        pseudonym,
+        facilityCode,
+        patientIdHash(this.keys.lookup, facilityCode, patientId),
+        encryptField(key, patientId),
+        name ? encryptField(key, JSON.stringify(name)) : null,
+        birthDate ? encryptField(key, birthDate) : null,
+        encryptField(key, JSON.stringify(elements)),
+      ],
+    );
+    return pseudonym;
+  }
+
+  private async index(clinical: Db, parsed: ParsedInstance, stored: { pseudonym: string; blobName: string; sha256: string; size: number; crc32: number; source: ImageSource }): Promise<StoredInstance> {
+    const { metadata } = parsed;
+    const text = (tag: string) => {
+      const value = metadata[tag]?.Value?.[0];
+      return typeof value === 'string' ? value : null;
+    };
+    const number = (tag: string) => {
+      const value = metadata[tag]?.Value?.[0];
+      return typeof value === 'number' && Number.isInteger(value) ? value : null;
+    };
+    await clinical.query(
+      `INSERT INTO imaging_studies (study_uid, facility_code, patient_pseudonym, study_date, study_time, accession_number, attributes)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (study_uid) DO NOTHING`,
+      [parsed.studyUid, stored.source.facilityCode, stored.pseudonym, text('00080020'), text('00080030'), text('00080050'), JSON.stringify(pick(metadata, STUDY_TAGS))],
+    );
+    // Two facilities racing to store the same new study: the second finds the first's row.
+    const owner = await clinical.query<{ facility_code: string }>('SELECT facility_code FROM imaging_studies WHERE study_uid = $1', [parsed.studyUid]);
+    if (owner.rows[0]?.facility_code !== stored.source.facilityCode) throw new DicomRefusal('conflict', `the study ${parsed.studyUid} is stored already, by another facility`);
+    await clinical.query(
+      `INSERT INTO imaging_series (series_uid, study_uid, modality, series_number, attributes) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (series_uid) DO NOTHING`,
+      [parsed.seriesUid, parsed.studyUid, text('00080060'), number('00200011'), JSON.stringify(pick(metadata, SERIES_TAGS))],
+    );
+    const series = await clinical.query<{ study_uid: string }>('SELECT study_uid FROM imaging_series WHERE series_uid = $1', [parsed.seriesUid]);
+    if (series.rows[0]?.study_uid !== parsed.studyUid) throw new DicomRefusal('conflict', `the series ${parsed.seriesUid} is stored already, in another study`);
+    const inserted = await clinical.query(
+      `INSERT INTO imaging_instances (sop_instance_uid, series_uid, study_uid, sop_class_uid, transfer_syntax_uid, instance_number, number_of_frames,
+                                      blob_name, content_sha256, size, crc32, frames, attributes, metadata_gz)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT (sop_instance_uid) DO NOTHING`,
+      [
+        parsed.sopInstanceUid,
+        parsed.seriesUid,
+        parsed.studyUid,
+        parsed.sopClassUid,
+        parsed.transferSyntaxUid,
+        parsed.instanceNumber,
+        parsed.numberOfFrames,
+        stored.blobName,
+        stored.sha256,
+        stored.size,
+        stored.crc32,
+        parsed.frames === null ? null : JSON.stringify(parsed.frames),
+        JSON.stringify(pick(metadata, INSTANCE_TAGS)),
+        gzipSync(JSON.stringify(metadata), { level: 6 }),
+      ],
+    );
+    await clinical.query('DELETE FROM imaging_blob_writes WHERE blob_name = $1', [stored.blobName]);
+    if (inserted.affectedRows === 0) {
+      // Stored meanwhile by a concurrent request: the same answer as if it had come second.
+      const again = await clinical.query<{ content_sha256: string }>('SELECT content_sha256 FROM imaging_instances WHERE sop_instance_uid = $1', [parsed.sopInstanceUid]);
+      if (again.rows[0]?.content_sha256 !== stored.sha256) throw new DicomRefusal('conflict', `an instance with SOP Instance UID ${parsed.sopInstanceUid} and other content is stored already`);
+      return { status: 'unchanged', ...uidsOf(parsed) };
+    }
+    await appendAuditInTransaction(clinical, this.keys.audit, [
+      {
+        ...stored.source.actor,
+        facility: stored.source.facilityCode,
+        action: 'images.store',
+        pseudonym: stored.pseudonym,
+        outcome: 'allowed',
+        detail: { via: stored.source.via, study: parsed.studyUid, series: parsed.seriesUid, instance: parsed.sopInstanceUid, bytes: stored.size },
+      },
+    ]);
+    return { status: 'stored', ...uidsOf(parsed) };
+  }
+
+  /**
+   * After a crash: removes blobs whose indexing never committed, and the
+   * temporary files of writes cut short. Only writes started before
+   * `olderThan` are judged (another process may be storing right now).
+   */
+  async recover(olderThan = new Date(Date.now() - 15 * 60_000)): Promise<{ orphans: number; unfinished: number }> {
+    const unfinished = await this.blobs.store.sweepUnfinished(olderThan);
+    const { rows } = await this.stores.clinical.query<{ blob_name: string; indexed: boolean }>(
+      `SELECT w.blob_name, EXISTS (SELECT 1 FROM imaging_instances i WHERE i.blob_name = w.blob_name) AS indexed
+         FROM imaging_blob_writes w WHERE w.started_at < $1`,
+      [olderThan],
+    );
+    let orphans = 0;
+    for (const row of rows) {
+      if (!row.indexed) {
+        await this.blobs.store.delete(row.blob_name);
+        orphans++;
+      }
+      await this.stores.clinical.query('DELETE FROM imaging_blob_writes WHERE blob_name = $1 AND started_at < $2', [row.blob_name, olderThan]);
+    }
+    return { orphans, unfinished };
+  }
+}
+
+function uidsOf(parsed: ParsedInstance) {
+  return { studyUid: parsed.studyUid, seriesUid: parsed.seriesUid, sopInstanceUid: parsed.sopInstanceUid, sopClassUid: parsed.sopClassUid };
+}
+
+/** The pseudonym of a patient as a facility identifies them (its Patient ID); without one, the study stands alone. */
+export function imagingPseudonym(pseudonymKey: Buffer, facilityCode: string, patientId: string, studyUid: string): string {
+  const basis = patientId ? `patient\u0000${facilityCode}\u0000${patientId}` : `study\u0000${studyUid}`;
+  const hex = createHmac('sha256', pseudonymKey).update('imaging\u0000').update(basis).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** The keyed hash through which QIDO-RS finds a facility's Patient ID. */
+export function patientIdHash(lookupKey: Buffer, facilityCode: string, patientId: string): string {
+  return createHmac('sha256', lookupKey).update('imaging patient id\u0000').update(facilityCode).update('\u0000').update(patientId).digest('hex');
+}

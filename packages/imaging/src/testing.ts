@@ -1,0 +1,179 @@
+/**
+ * Test support: DICOM files made here, never downloaded. Synthetic CT slices
+ * are written with dcmjs; dcmtk (dcmodify, img2dcm, dcmcjpeg) changes them
+ * or makes others, as a modality or a PACS would.
+ */
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import dcmjs from 'dcmjs';
+
+const run = promisify(execFile);
+
+const { DicomDict, DicomMetaDictionary } = (dcmjs as any).data;
+
+/** A fresh UID under 2.25 (a UUID as a number). */
+export function newUid(): string {
+  return `2.25.${BigInt(`0x${randomBytes(16).toString('hex')}`).toString()}`;
+}
+
+export interface SliceOptions {
+  studyUid: string;
+  seriesUid: string;
+  sopInstanceUid?: string;
+  instanceNumber?: number;
+  rows?: number;
+  columns?: number;
+  patientId?: string;
+  patientName?: string;
+  birthDate?: string;
+  studyDate?: string;
+  accessionNumber?: string;
+  modality?: string;
+  studyDescription?: string;
+  seriesNumber?: number;
+  /** Pixel values, deterministic per slice. */
+  seed?: number;
+}
+
+export const CT_IMAGE_STORAGE = '1.2.840.10008.5.1.4.1.1.2';
+export const EXPLICIT_LITTLE_ENDIAN = '1.2.840.10008.1.2.1';
+
+/** One CT slice, 16-bit signed, explicit VR little endian, as a Part 10 file. */
+export function syntheticSlice(options: SliceOptions): Buffer {
+  const rows = options.rows ?? 64;
+  const columns = options.columns ?? 64;
+  const sop = options.sopInstanceUid ?? newUid();
+  const pixels = new Int16Array(rows * columns);
+  const seed = options.seed ?? options.instanceNumber ?? 1;
+  for (let y = 0; y < rows; y++) {
+    for (let x = 0; x < columns; x++) {
+      const r = Math.hypot(x - columns / 2, y - rows / 2);
+      pixels[y * columns + x] = r < columns * 0.4 ? 40 + ((x * 7 + y * 3 + seed * 11) % 60) : -1000;
+    }
+  }
+  const meta = {
+    FileMetaInformationVersion: new Uint8Array([0, 1]).buffer,
+    MediaStorageSOPClassUID: CT_IMAGE_STORAGE,
+    MediaStorageSOPInstanceUID: sop,
+    TransferSyntaxUID: EXPLICIT_LITTLE_ENDIAN,
+    ImplementationClassUID: '1.2.392.200119.9.1',
+    ImplementationVersionName: 'RENKEI_TEST',
+  };
+  const dataset: Record<string, unknown> = {
+    SpecificCharacterSet: 'ISO_IR 192',
+    ImageType: ['ORIGINAL', 'PRIMARY', 'AXIAL'],
+    SOPClassUID: CT_IMAGE_STORAGE,
+    SOPInstanceUID: sop,
+    StudyDate: options.studyDate ?? '20260401',
+    SeriesDate: options.studyDate ?? '20260401',
+    StudyTime: '101500',
+    AccessionNumber: options.accessionNumber ?? 'A0001',
+    Modality: options.modality ?? 'CT',
+    Manufacturer: 'Renkei',
+    ReferringPhysicianName: '',
+    StudyDescription: options.studyDescription ?? 'CT chest',
+    SeriesDescription: 'axial',
+    PatientName: options.patientName ?? 'Yamada^Tarou',
+    PatientID: options.patientId ?? 'P0001',
+    PatientBirthDate: options.birthDate ?? '19600101',
+    PatientSex: 'M',
+    SliceThickness: 1,
+    KVP: 120,
+    StudyInstanceUID: options.studyUid,
+    SeriesInstanceUID: options.seriesUid,
+    StudyID: '1',
+    SeriesNumber: options.seriesNumber ?? 1,
+    InstanceNumber: options.instanceNumber ?? 1,
+    ImagePositionPatient: [-100, -100, (options.instanceNumber ?? 1) * 1.0],
+    ImageOrientationPatient: [1, 0, 0, 0, 1, 0],
+    FrameOfReferenceUID: options.studyUid + '.1',
+    SliceLocation: (options.instanceNumber ?? 1) * 1.0,
+    SamplesPerPixel: 1,
+    PhotometricInterpretation: 'MONOCHROME2',
+    Rows: rows,
+    Columns: columns,
+    PixelSpacing: [0.7, 0.7],
+    BitsAllocated: 16,
+    BitsStored: 16,
+    HighBit: 15,
+    PixelRepresentation: 1,
+    WindowCenter: 40,
+    WindowWidth: 400,
+    RescaleIntercept: 0,
+    RescaleSlope: 1,
+    PixelData: pixels.buffer,
+    _vrMap: { PixelData: 'OW' },
+  };
+  const dict = new DicomDict(DicomMetaDictionary.denaturalizeDataset(meta));
+  dict.dict = DicomMetaDictionary.denaturalizeDataset(dataset);
+  return Buffer.from(dict.write());
+}
+
+/** A folder for made files, removed by `remove`. */
+export async function workFolder(): Promise<{ dir: string; file(name: string): string; remove(): Promise<void> }> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'renkei-dicom-'));
+  return { dir, file: (name) => path.join(dir, name), remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * `file` with elements set to exact bytes by dcmtk's dcmodify (a value from a
+ * file, so that any character set's bytes go in as they are); answers the
+ * new file's bytes.
+ */
+export async function dcmodifyBytes(file: string, values: Record<string, Uint8Array>): Promise<Buffer> {
+  const args: string[] = ['-nb'];
+  for (const [tag, bytes] of Object.entries(values)) {
+    const valueFile = `${file}.${tag.replace(/[^0-9A-Fa-f]/g, '')}.value`;
+    // Text values are padded to even length with a space, as PS3.5 §6.2 says.
+    await writeFile(valueFile, bytes.length % 2 === 0 ? bytes : Buffer.concat([bytes, Buffer.from(' ')]));
+    args.push('-if', `${tag}=${valueFile}`);
+  }
+  await run('dcmodify', [...args, file]);
+  return readFile(file);
+}
+
+/** dcmodify with plain values (`(0010,0020)=X`, `-e`-style erasures as `erase:(0020,000D)`). */
+export async function dcmodify(file: string, changes: string[]): Promise<Buffer> {
+  const args = ['-nb'];
+  for (const change of changes) {
+    if (change.startsWith('erase:')) args.push('-e', change.slice('erase:'.length));
+    else args.push('-i', change);
+  }
+  await run('dcmodify', [...args, file]);
+  return readFile(file);
+}
+
+/** A 24-bit BMP picture (a photograph stand-in): `width`×`height`, a colour gradient. */
+export function bmpPicture(width: number, height: number): Buffer {
+  const rowSize = Math.ceil((width * 3) / 4) * 4;
+  const size = 54 + rowSize * height;
+  const bmp = Buffer.alloc(size);
+  bmp.write('BM', 0, 'latin1');
+  bmp.writeUInt32LE(size, 2);
+  bmp.writeUInt32LE(54, 10);
+  bmp.writeUInt32LE(40, 14);
+  bmp.writeInt32LE(width, 18);
+  bmp.writeInt32LE(height, 22);
+  bmp.writeUInt16LE(1, 26);
+  bmp.writeUInt16LE(24, 28);
+  bmp.writeUInt32LE(rowSize * height, 34);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const at = 54 + y * rowSize + x * 3;
+      bmp[at] = (x * 255) / width;
+      bmp[at + 1] = (y * 255) / height;
+      bmp[at + 2] = 128;
+    }
+  }
+  return bmp;
+}
+
+/** Runs a dcmtk tool; answers its output. */
+export async function dcmtk(tool: string, args: string[]): Promise<string> {
+  const { stdout, stderr } = await run(tool, args);
+  return stdout + stderr;
+}

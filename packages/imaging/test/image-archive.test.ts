@@ -1,0 +1,105 @@
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { deriveServerKeys, type Stores } from '@renkei/store';
+import { openTestStores, testEngines } from '@renkei/store/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DicomRefusal, FileBlobStore, ImageArchive, type ImageSource } from '../src/index.js';
+import { dcmodify, newUid, syntheticSlice, workFolder } from '../src/testing.js';
+
+const HOSPITAL = '3710000001';
+const CLINIC = '3710000002';
+const source = (facilityCode: string): ImageSource => ({ facilityCode, via: 'stow', actor: { actor: 'tech-1', actorKind: 'person', role: 'technologist', facility: facilityCode, terminal: null } });
+
+/** Every file under `dir`, recursively. */
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
+  return entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+}
+
+describe.each(testEngines())('the image archive on %s', (engine) => {
+  let stores: Stores;
+  let folder: Awaited<ReturnType<typeof workFolder>>;
+  let archive: ImageArchive;
+  const keys = deriveServerKeys(Buffer.alloc(32, 7));
+  beforeAll(async () => {
+    stores = await openTestStores(engine);
+    folder = await workFolder();
+    archive = new ImageArchive(stores, keys, new FileBlobStore(path.join(folder.dir, 'images')));
+  });
+  afterAll(async () => {
+    await stores?.close();
+    await folder?.remove();
+  });
+
+  it('stores an instance once, encrypted, indexed under a pseudonym, and reads back the same bytes', async () => {
+    const study = newUid();
+    const series = newUid();
+    const bytes = syntheticSlice({ studyUid: study, seriesUid: series, patientId: 'KARTE-77123', patientName: 'Tokkyo^Kyoka', birthDate: '19511203', accessionNumber: 'ACC-9' });
+    const first = await archive.store(bytes, source(HOSPITAL));
+    expect(first).toMatchObject({ status: 'stored', studyUid: study, seriesUid: series });
+    const again = await archive.store(bytes, source(HOSPITAL));
+    expect(again.status).toBe('unchanged');
+
+    const { rows } = await stores.clinical.query<{ blob_name: string; size: string; frames: Array<Array<[number, number]>> }>('SELECT blob_name, size, frames FROM imaging_instances WHERE study_uid = $1', [study]);
+    expect(rows).toHaveLength(1);
+    expect(Number(rows[0]!.size)).toBe(bytes.length);
+    expect(await archive.blobs.read(rows[0]!.blob_name)).toEqual(bytes);
+    // The frame's run is the pixel data: 64×64 16-bit, the last bytes of the file.
+    expect(rows[0]!.frames).toEqual([[[bytes.length - 64 * 64 * 2, 64 * 64 * 2]]]);
+
+    // At rest: neither the blob file nor the clinical store holds the patient's name, ID or birth date.
+    const blobFiles = await filesUnder(path.join(folder.dir, 'images'));
+    expect(blobFiles).toHaveLength(1);
+    const sealed = await readFile(blobFiles[0]!);
+    expect(sealed.includes(Buffer.from('Tokkyo'))).toBe(false);
+    expect(sealed.includes(bytes.subarray(200, 264))).toBe(false);
+    const clinicalText = JSON.stringify((await stores.clinical.query("SELECT s.*, i.attributes AS ia, i.metadata_gz FROM imaging_studies s JOIN imaging_instances i USING (study_uid)")).rows);
+    const dump = clinicalText + (await import('node:zlib')).gunzipSync((await stores.clinical.query<{ metadata_gz: Uint8Array }>('SELECT metadata_gz FROM imaging_instances')).rows[0]!.metadata_gz).toString();
+    expect(dump).toContain('ACC-9');
+    for (const personal of ['Tokkyo', 'KARTE-77123', '19511203']) expect(dump).not.toContain(personal);
+    const identity = await stores.identity.query<{ patient_id_enc: Uint8Array }>('SELECT patient_id_enc FROM imaging_patients');
+    expect(identity.rows).toHaveLength(1);
+    expect(Buffer.from(identity.rows[0]!.patient_id_enc).includes(Buffer.from('KARTE'))).toBe(false);
+  });
+
+  it('refuses a known SOP Instance UID with other content, and keeps the first', async () => {
+    const study = newUid();
+    const series = newUid();
+    const sop = newUid();
+    await archive.store(syntheticSlice({ studyUid: study, seriesUid: series, sopInstanceUid: sop, seed: 1 }), source(HOSPITAL));
+    const other = syntheticSlice({ studyUid: study, seriesUid: series, sopInstanceUid: sop, seed: 2 });
+    await expect(archive.store(other, source(HOSPITAL))).rejects.toMatchObject({ code: 'conflict', reason: 0xa770 });
+    const { rows } = await stores.clinical.query<{ n: string }>('SELECT count(*) AS n FROM imaging_instances WHERE sop_instance_uid = $1', [sop]);
+    expect(Number(rows[0]!.n)).toBe(1);
+  });
+
+  it('refuses to add to a study another facility stored', async () => {
+    const study = newUid();
+    await archive.store(syntheticSlice({ studyUid: study, seriesUid: newUid() }), source(HOSPITAL));
+    await expect(archive.store(syntheticSlice({ studyUid: study, seriesUid: newUid() }), source(CLINIC))).rejects.toMatchObject({ code: 'conflict' });
+  });
+
+  it('refuses bad files with their reason and stores nothing of them', async () => {
+    const before = (await filesUnder(path.join(folder.dir, 'images'))).length;
+    const count = async () => Number((await stores.clinical.query<{ n: string }>('SELECT count(*) AS n FROM imaging_instances')).rows[0]!.n);
+    const instances = await count();
+    const good = syntheticSlice({ studyUid: newUid(), seriesUid: newUid() });
+    const refusal = async (bytes: Uint8Array) => {
+      try {
+        await archive.store(bytes, source(HOSPITAL));
+      } catch (error) {
+        expect(error).toBeInstanceOf(DicomRefusal);
+        return (error as DicomRefusal).code;
+      }
+      throw new Error('stored a bad file');
+    };
+    expect(await refusal(Buffer.from('%PDF-1.4 not an image'))).toBe('not-dicom');
+    expect(await refusal(good.subarray(0, good.length - 1000))).toBe('truncated');
+    expect(await refusal(good.subarray(0, 700))).toBe('truncated');
+    const file = folder.file('no-study-uid.dcm');
+    await writeFile(file, good);
+    expect(await refusal(await dcmodify(file, ['erase:(0020,000D)']))).toBe('missing-uid');
+    expect((await filesUnder(path.join(folder.dir, 'images'))).length).toBe(before);
+    expect(await count()).toBe(instances);
+  });
+});

@@ -1,0 +1,266 @@
+/**
+ * DICOMweb (PS3.18), served by Renkei itself behind the gate: STOW-RS to
+ * store, QIDO-RS to search, WADO-RS to retrieve instances, metadata and
+ * frames, and a study as a ZIP download. Every call needs a registered
+ * terminal and a session of someone who works with images; a study answers
+ * only those the policy lets see it (`maySeeStudy`), and an unknown study
+ * and a forbidden one get the same 404. Every retrieve is audited.
+ */
+import { gzipSync } from 'node:zlib';
+import type { Actor } from '@renkei/access';
+import {
+  DicomRefusal,
+  frameBytes,
+  frameMediaType,
+  mediaType,
+  metadataOf,
+  MultipartError,
+  multipartFrames,
+  multipartInstances,
+  newBoundary,
+  readMultipart,
+  searchInstances,
+  searchSeries,
+  searchStudies,
+  selectInstances,
+  studyDownload,
+  type ImageArchive,
+  type QueryParams,
+  type SearchContext,
+  type Selection,
+} from '@renkei/imaging';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ApiError } from '../errors.js';
+import { sessionOf } from '../gate.js';
+import { auditRequest, contextOf } from '../request-audit.js';
+import type { ResolvedOptions } from '../options.js';
+
+/** One instance may be this large (a long multi-frame ultrasound cine). */
+const MAX_INSTANCE_BYTES = 2 * 1024 * 1024 * 1024 - 1;
+
+const DICOM_JSON = 'application/dicom+json';
+
+type StudyParams = { study: string; series?: string; instance?: string; frames?: string };
+
+const notFound = () => new ApiError(404, 'study-not-found', '検査が見つかりません');
+
+export async function dicomwebRoutes(app: FastifyInstance, options: ResolvedOptions): Promise<void> {
+  // STOW-RS bodies are read as a stream, part by part, by the route itself.
+  app.addContentTypeParser('multipart/related', (_request, payload, done) => done(null, payload));
+
+  const archiveOf = (): ImageArchive => {
+    if (!options.images) throw new ApiError(503, 'images-unavailable', '画像の保管先が設定されていません');
+    return options.images;
+  };
+  const viewerOf = (request: FastifyRequest): Actor => sessionOf(request).user;
+  const searchContext = (request: FastifyRequest): SearchContext => ({ stores: options.stores, keys: options.keys, viewer: viewerOf(request), baseUrl: `https://${request.host}` });
+
+  const stow = async (request: FastifyRequest<{ Params: { study?: string } }>, reply: FastifyReply) => {
+    const archive = archiveOf();
+    const user = viewerOf(request);
+    if (!user.facilityCode) throw new ApiError(403, 'facility-required', '医療機関に所属する利用者のみ画像を登録できます');
+    const { type, params } = mediaType(request.headers['content-type']);
+    if (type !== 'multipart/related' || !params.boundary) throw new ApiError(415, 'multipart-required', 'multipart/related; type="application/dicom" で送ってください');
+    if (params.type && params.type.toLowerCase() !== 'application/dicom') throw new ApiError(415, 'dicom-required', `type="${params.type}" は受け付けません。type="application/dicom" で送ってください`);
+    const source = { facilityCode: user.facilityCode.trim(), actor: contextOf(request).actor, via: 'stow' };
+    const stored: Array<{ sopClassUid: string; sopInstanceUid: string; studyUid: string; seriesUid: string }> = [];
+    const failed: Array<{ sopClassUid?: string; sopInstanceUid?: string; reason: number; comment: string }> = [];
+    try {
+      let index = 0;
+      for await (const part of readMultipart(request.body as AsyncIterable<Buffer>, params.boundary, MAX_INSTANCE_BYTES)) {
+        index++;
+        const partType = mediaType(part.headers['content-type'] ?? params.type ?? 'application/dicom').type;
+        if (partType !== 'application/dicom') {
+          failed.push({ reason: 0xc000, comment: `part ${index} wrong-content-type: ${partType || '(none)'}` });
+          continue;
+        }
+        try {
+          const result = await archive.store(part.body, source);
+          if (request.params.study && result.studyUid !== request.params.study) {
+            // Accepted only into the study the URL names (PS3.18 §10.5.1): nothing else was asked for.
+            failed.push({ sopClassUid: result.sopClassUid, sopInstanceUid: result.sopInstanceUid, reason: 0xa900, comment: `part ${index} conflict: another study's instance` });
+            continue;
+          }
+          stored.push(result);
+        } catch (error) {
+          if (!(error instanceof DicomRefusal)) throw error;
+          failed.push({ reason: error.reason, comment: `part ${index} ${error.code}: ${error.message}` });
+        }
+      }
+    } catch (error) {
+      if (!(error instanceof MultipartError)) throw error;
+      failed.push({ reason: 0xc000, comment: `truncated: ${error.message}` });
+    }
+    if (failed.length > 0) {
+      await auditRequest(request, options, { action: 'images.store', outcome: 'refused', detail: { via: 'stow', refused: failed.length, stored: stored.length, reasons: failed.map((f) => f.comment.slice(0, 200)) } });
+    }
+    const base = `https://${request.host}/dicomweb/studies`;
+    const answer: Record<string, unknown> = {};
+    if (request.params.study || stored.length > 0) answer['00081190'] = { vr: 'UR', Value: [`${base}/${request.params.study ?? stored[0]!.studyUid}`] };
+    if (failed.length > 0) {
+      answer['00081198'] = {
+        vr: 'SQ',
+        Value: failed.map((f) => ({
+          ...(f.sopClassUid ? { '00081150': { vr: 'UI', Value: [f.sopClassUid] } } : {}),
+          ...(f.sopInstanceUid ? { '00081155': { vr: 'UI', Value: [f.sopInstanceUid] } } : {}),
+          '00081197': { vr: 'US', Value: [f.reason] },
+          '00000902': { vr: 'LO', Value: [f.comment.slice(0, 64)] },
+        })),
+      };
+    }
+    if (stored.length > 0) {
+      answer['00081199'] = {
+        vr: 'SQ',
+        Value: stored.map((s) => ({
+          '00081150': { vr: 'UI', Value: [s.sopClassUid] },
+          '00081155': { vr: 'UI', Value: [s.sopInstanceUid] },
+          '00081190': { vr: 'UR', Value: [`${base}/${s.studyUid}/series/${s.seriesUid}/instances/${s.sopInstanceUid}`] },
+        })),
+      };
+    }
+    // All stored: 200; some: 202; none: 409 (PS3.18 §10.5.3).
+    const status = failed.length === 0 ? 200 : stored.length > 0 ? 202 : 409;
+    return reply.code(status).type(DICOM_JSON).send(answer);
+  };
+
+  const stowConfig = { access: 'images' as const, action: 'images.store', accepts: ['multipart/related'] };
+  app.post('/dicomweb/studies', { config: stowConfig }, stow);
+  app.post<{ Params: { study: string } }>('/dicomweb/studies/:study', { config: stowConfig }, stow);
+
+  /** A query the search cannot answer: 400 with what to correct. */
+  const badQuery = (error: unknown): never => {
+    if (error instanceof DicomRefusal) throw new ApiError(400, 'bad-query', error.message);
+    throw error;
+  };
+
+  const searchAudit = (request: FastifyRequest, level: string, results: number) =>
+    // The names of the attributes searched by, never their values (a patient's name or ID).
+    auditRequest(request, options, { action: 'images.search', outcome: 'allowed', detail: { level, by: Object.keys(request.query as object).sort(), results } });
+
+  app.get<{ Querystring: QueryParams }>('/dicomweb/studies', { config: { access: 'images', action: 'images.search' } }, async (request, reply) => {
+    const answers = await searchStudies(searchContext(request), request.query).catch(badQuery);
+    await searchAudit(request, 'study', answers.length);
+    return reply.type(DICOM_JSON).header('Cache-Control', 'no-store').send(answers);
+  });
+
+  app.get<{ Params: StudyParams; Querystring: QueryParams }>('/dicomweb/studies/:study/series', { config: { access: 'images', action: 'images.search' } }, async (request, reply) => {
+    const answers = await searchSeries(searchContext(request), request.params.study, request.query).catch(badQuery);
+    if (!answers) throw notFound();
+    await searchAudit(request, 'series', answers.length);
+    return reply.type(DICOM_JSON).header('Cache-Control', 'no-store').send(answers);
+  });
+
+  app.get<{ Params: StudyParams; Querystring: QueryParams }>('/dicomweb/studies/:study/series/:series/instances', { config: { access: 'images', action: 'images.search' } }, async (request, reply) => {
+    const answers = await searchInstances(searchContext(request), request.params.study, request.params.series!, request.query).catch(badQuery);
+    if (!answers) throw notFound();
+    await searchAudit(request, 'instance', answers.length);
+    return reply.type(DICOM_JSON).header('Cache-Control', 'no-store').send(answers);
+  });
+
+  const selectionOf = (params: StudyParams): Selection => ({ studyUid: params.study, seriesUid: params.series, sopInstanceUid: params.instance });
+
+  const retrieve = async (request: FastifyRequest<{ Params: StudyParams }>, reply: FastifyReply) => {
+    const archive = archiveOf();
+    const found = await selectInstances(searchContext(request), selectionOf(request.params));
+    if (!found) throw notFound();
+    const bytes = found.instances.reduce((sum, i) => sum + i.size, 0);
+    await auditRequest(request, options, {
+      action: 'images.retrieve',
+      outcome: 'allowed',
+      pseudonym: found.study.pseudonym,
+      detail: { study: request.params.study, ...(request.params.series ? { series: request.params.series } : {}), ...(request.params.instance ? { instance: request.params.instance } : {}), instances: found.instances.length, bytes },
+    });
+    const boundary = newBoundary();
+    return reply
+      .type(`multipart/related; type="application/dicom"; boundary=${boundary}`)
+      .header('Cache-Control', 'no-store')
+      .send(multipartInstances(archive.blobs, found.instances, boundary));
+  };
+  const retrieveConfig = { access: 'images' as const, action: 'images.retrieve' };
+  app.get('/dicomweb/studies/:study', { config: retrieveConfig }, retrieve);
+  app.get('/dicomweb/studies/:study/series/:series', { config: retrieveConfig }, retrieve);
+  app.get('/dicomweb/studies/:study/series/:series/instances/:instance', { config: retrieveConfig }, retrieve);
+
+  const metadata = async (request: FastifyRequest<{ Params: StudyParams }>, reply: FastifyReply) => {
+    const json = await metadataOf(searchContext(request), selectionOf(request.params));
+    if (json === undefined) throw notFound();
+    await auditRequest(request, options, {
+      action: 'images.metadata',
+      outcome: 'allowed',
+      detail: { study: request.params.study, ...(request.params.series ? { series: request.params.series } : {}), ...(request.params.instance ? { instance: request.params.instance } : {}) },
+    });
+    reply.type(DICOM_JSON).header('Cache-Control', 'no-store').header('Vary', 'Accept-Encoding');
+    if (/\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))) return reply.header('Content-Encoding', 'gzip').send(gzipSync(json, { level: 1 }));
+    return reply.send(json);
+  };
+  const metadataConfig = { access: 'images' as const, action: 'images.metadata' };
+  app.get('/dicomweb/studies/:study/metadata', { config: metadataConfig }, metadata);
+  app.get('/dicomweb/studies/:study/series/:series/metadata', { config: metadataConfig }, metadata);
+  app.get('/dicomweb/studies/:study/series/:series/instances/:instance/metadata', { config: metadataConfig }, metadata);
+
+  app.get<{ Params: StudyParams }>('/dicomweb/studies/:study/series/:series/instances/:instance/frames/:frames', { config: { access: 'images', action: 'images.frames' } }, async (request, reply) => {
+    const archive = archiveOf();
+    const found = await selectInstances(searchContext(request), selectionOf(request.params));
+    if (!found) throw notFound();
+    const instance = found.instances[0]!;
+    const numbers = request.params.frames!.split(',').map((n) => Number(n.trim()));
+    const frames = await frameBytes(archive.blobs, instance, numbers);
+    if (!frames) throw new ApiError(404, 'frame-not-found', `フレーム番号は 1〜${instance.numberOfFrames} で指定してください`);
+    await auditRequest(request, options, { action: 'images.frames', outcome: 'allowed', pseudonym: found.study.pseudonym, detail: { study: request.params.study, instance: instance.sopInstanceUid, frames: numbers } });
+    const boundary = newBoundary();
+    return reply
+      .type(`multipart/related; type="${frameMediaType(instance.transferSyntaxUid)}"; boundary=${boundary}`)
+      .header('Cache-Control', 'no-store')
+      .send(multipartFrames(frames, instance.transferSyntaxUid, boundary));
+  });
+
+  // The study as a ZIP (DICOM files and a DICOMDIR), with its length up front and byte ranges, so that a broken download resumes.
+  app.get<{ Params: { study: string }; Querystring: { series?: string } }>('/api/images/studies/:study/download', { config: { access: 'images', action: 'images.download' } }, async (request, reply) => {
+    const archive = archiveOf();
+    const series = request.query.series ? request.query.series.split(',').map((s) => s.trim()) : undefined;
+    const download = await studyDownload(searchContext(request), request.params.study, series);
+    if (!download) throw notFound();
+    const { zip } = download;
+    const range = byteRange(request.headers.range, zip.length, [request.headers['if-range']].flat()[0], download.etag);
+    if (range === 'unsatisfiable') return reply.code(416).header('Content-Range', `bytes */${zip.length}`).send();
+    await auditRequest(request, options, {
+      action: 'images.download',
+      outcome: 'allowed',
+      pseudonym: download.study.pseudonym,
+      detail: { study: request.params.study, ...(series ? { series } : {}), instances: download.instances, bytes: zip.length, ...(range ? { range: `${range.start}-${range.end - 1}` } : {}) },
+    });
+    reply
+      .type('application/zip')
+      .header('Content-Disposition', `attachment; filename="${download.fileName}"`)
+      .header('Accept-Ranges', 'bytes')
+      .header('ETag', download.etag)
+      .header('Cache-Control', 'no-store');
+    if (range) {
+      return reply
+        .code(206)
+        .header('Content-Range', `bytes ${range.start}-${range.end - 1}/${zip.length}`)
+        .header('Content-Length', range.end - range.start)
+        .send(zip.stream(archive.blobs, range.start, range.end));
+    }
+    return reply.header('Content-Length', zip.length).send(zip.stream(archive.blobs));
+  });
+}
+
+/** One byte range of a Range header (`bytes=a-b`, `bytes=a-`, `bytes=-n`) as [start, end); undefined: the whole; a stale If-Range also means the whole. */
+function byteRange(header: string | undefined, length: number, ifRange: string | undefined, etag: string): { start: number; end: number } | 'unsatisfiable' | undefined {
+  if (!header) return undefined;
+  if (ifRange !== undefined && ifRange !== etag) return undefined;
+  const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!match || (match[1] === '' && match[2] === '')) return undefined;
+  let start: number;
+  let end: number;
+  if (match[1] === '') {
+    start = Math.max(0, length - Number(match[2]));
+    end = length;
+  } else {
+    start = Number(match[1]);
+    end = match[2] === '' ? length : Math.min(length, Number(match[2]) + 1);
+  }
+  if (start >= length || start >= end) return 'unsatisfiable';
+  return { start, end };
+}
