@@ -195,6 +195,8 @@ const EXCHANGE_ROLES: ReadonlySet<Role> = new Set(['doctor', 'dentist', 'technol
 
 export const takesPartInExchange = (role: Role) => EXCHANGE_ROLES.has(role);
 export const sendsExchanges = (role: Role) => EXCHANGE_CLINICIANS.has(role);
+/** Who prepares items for a clinician to send: the radiological technologist. */
+export const preparesExchanges = (role: Role) => role === 'technologist';
 
 /** A staff member as the exchange rules need to know them. */
 export interface ExchangeActor extends Actor {
@@ -260,7 +262,7 @@ export function opensAsReceiver(actor: ExchangeActor, item: ExchangeParties): bo
 /** Whether a technologist (or the clinician themself) may prepare an item for `clinician`. */
 export function mayPrepareExchangeFor(actor: ExchangeActor, clinician: { id: string; role: Role; facilityCode: string | null }): boolean {
   if (!sendsExchanges(clinician.role) || !same(actor.facilityCode, clinician.facilityCode)) return false;
-  return actor.role === 'technologist' || (sendsExchanges(actor.role) && actor.id === clinician.id);
+  return preparesExchanges(actor.role) || (sendsExchanges(actor.role) && actor.id === clinician.id);
 }
 
 /** Whom the liaison may assign an item to: an exchange clinician of the same facility. */

@@ -18,7 +18,7 @@ async function brokenSample(dir: string): Promise<string> {
 }
 
 describe('renkei --help', () => {
-  it.each([[], ['ingest'], ['history'], ['masters'], ['masters', 'import'], ['generate'], ['demo'], ['audit'], ['audit', 'verify'], ['serve']])('renkei %s --help', async (...command) => {
+  it.each([[], ['ingest'], ['history'], ['masters'], ['masters', 'import'], ['generate'], ['demo'], ['audit'], ['audit', 'verify'], ['serve'], ['retention'], ['retention', 'run']])('renkei %s --help', async (...command) => {
     const { code, stdout } = await runCli([...command.flat(), '--help']);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^Usage: renkei/);

@@ -15,6 +15,8 @@ import {
   mayPrepareExchangeFor,
   mayViewExchange,
   opensAsReceiver,
+  preparesExchanges,
+  sendsExchanges,
   receivesExchanges,
   Refusal,
   type ExchangeAction,
@@ -76,6 +78,8 @@ export const consentRequired = () =>
 type CreateRequest = z.output<typeof createExchangeRequest>;
 type ReportRequest = z.output<typeof exchangeReportRequest>;
 
+/** Rendered PDFs kept in memory, newest used last. */
+const RENDERED_DOCUMENTS = 256;
 /** Days the item list marks as due for deletion. */
 const DELETION_DUE_DAYS = 30;
 const OPEN_STATUSES: readonly ExchangeStatus[] = ['sent', 'received', 'accepted', 'interim'];
@@ -143,6 +147,7 @@ export class ExchangeService {
   private readonly studies: ExchangeStudies;
   private readonly blobKey: Buffer;
   private readonly now: () => Date;
+  private readonly documents = new Map<string, Buffer>();
 
   constructor(private readonly deps: ExchangeServiceDeps) {
     this.studies = deps.studies ?? studiesNotStored;
@@ -155,6 +160,9 @@ export class ExchangeService {
     const actor = this.actorOf(ctx);
     const { identity } = this.deps.stores;
     return this.refusalsAudited(ctx, 'exchange.create', { kind: request.kind }, async () => {
+      if (!sendsExchanges(actor.role) && !preparesExchanges(actor.role)) {
+        throw new Refusal('forbidden', 'exchange-read-only', `a ${actor.role} follows items, and sends none`, 'この職種では連携を作成できません（閲覧のみ）');
+      }
       const senderId = request.for ?? actor.id;
       const sender = await this.user(senderId);
       if (!sender || !mayPrepareExchangeFor(actor, sender)) {
@@ -361,7 +369,7 @@ export class ExchangeService {
       await this.audit(ctx, { action: 'exchange.letter-pdf', outcome: 'refused', detail: { item: id, reason: 'not sent' } });
       throw new Refusal('conflict', 'exchange-not-sent', 'a draft has no letter yet', '下書きは送信後に PDF になります');
     }
-    const pdf = await renderExchangeLetterPdf(await this.letterOf(this.deps.stores.clinical, row, row.sent_at, row.letter_parties!));
+    const pdf = await this.rendered(await this.letterOf(this.deps.stores.clinical, row, row.sent_at, row.letter_parties!), renderExchangeLetterPdf);
     return this.checkedDocument(ctx, 'exchange.letter-pdf', id, pdf, row.letter_sha256);
   }
 
@@ -420,7 +428,7 @@ export class ExchangeService {
     await markExchangePatientSent(this.deps.stores.identity, id, consent, deleteOn);
     const names = await this.partyNames(row);
     const letterParties: LetterParties = { from: names.from, to: names.to, networkName: this.deps.networkName };
-    const pdf = await renderExchangeLetterPdf(await this.letterOf(tx, { ...row, sent_at: sentAt }, sentAt, letterParties, consent));
+    const pdf = await this.rendered(await this.letterOf(tx, { ...row, sent_at: sentAt }, sentAt, letterParties, consent), renderExchangeLetterPdf);
     await tx.query("UPDATE exchange_items SET status = 'sent', sent_at = $2, delete_on = $3, letter_sha256 = $4, letter_parties = $5 WHERE id = $1", [
       id,
       sentAt,
@@ -510,8 +518,10 @@ export class ExchangeService {
   }
 
   private async listItems(rows: ItemRow[]): Promise<ExchangeListItem[]> {
-    const users = await this.userNames(rows.flatMap((r) => [r.from_user, r.to_user]).filter((u): u is string => u !== null));
-    const facilities = await this.facilityNames(rows.flatMap((r) => [r.from_facility, r.to_facility]));
+    const [users, facilities] = await Promise.all([
+      this.userNames(rows.flatMap((r) => [r.from_user, r.to_user]).filter((u): u is string => u !== null)),
+      this.facilityNames(rows.flatMap((r) => [r.from_facility, r.to_facility])),
+    ]);
     const today = this.today();
     return rows.map((r) => {
       const party = (facility: string, user: string | null): ExchangeParty => ({
@@ -539,19 +549,23 @@ export class ExchangeService {
   }
 
   private async detailOf(row: ItemRow): Promise<ExchangeDetail> {
-    const [item] = await this.listItems([row]);
-    const stored = (await readExchangePatients(this.deps.stores.identity, this.deps.keys, [row.id])).get(row.id);
-    if (!stored) throw exchangeNotFound();
     const { clinical } = this.deps.stores;
-    const steps = (await clinical.query<{ step: string; actor: string; actor_facility: string | null; at: Date; detail: Record<string, unknown> }>(
-      'SELECT step, actor, actor_facility, at, detail FROM exchange_events WHERE item_id = $1 ORDER BY id',
-      [row.id],
-    )).rows;
-    const attachments = (await clinical.query<{ id: string; name: string; media_type: string; size_bytes: number; sha256: string }>(
-      'SELECT id, name, media_type, size_bytes, sha256 FROM exchange_attachments WHERE item_id = $1 ORDER BY added_at, id',
-      [row.id],
-    )).rows;
-    const texts = await this.texts(row.id);
+    // Independent reads, side by side (on PostgreSQL each takes a connection of its own).
+    const [[item], patients, { rows: steps }, { rows: attachments }, texts] = await Promise.all([
+      this.listItems([row]),
+      readExchangePatients(this.deps.stores.identity, this.deps.keys, [row.id]),
+      clinical.query<{ step: string; actor: string; actor_facility: string | null; at: Date; detail: Record<string, unknown> }>(
+        'SELECT step, actor, actor_facility, at, detail FROM exchange_events WHERE item_id = $1 ORDER BY id',
+        [row.id],
+      ),
+      clinical.query<{ id: string; name: string; media_type: string; size_bytes: number; sha256: string }>(
+        'SELECT id, name, media_type, size_bytes, sha256 FROM exchange_attachments WHERE item_id = $1 ORDER BY added_at, id',
+        [row.id],
+      ),
+      this.texts(row.id),
+    ]);
+    const stored = patients.get(row.id);
+    if (!stored) throw exchangeNotFound();
     return {
       ...item!,
       patient: stored.patient,
@@ -604,7 +618,7 @@ export class ExchangeService {
   private async renderReport(db: Db, row: ItemRow, text: Omit<TextRow, 'kind'> & { kind: TextRow['kind'] }): Promise<Buffer> {
     if (text.kind === 'addendum') throw new Error('an addendum is not a report');
     const names = row.letter_parties!;
-    return renderExchangeReportPdf({
+    return this.rendered({
       letter: await this.letterOf(db, row, row.sent_at!, names),
       kind: text.kind,
       author: { facilityCode: text.author_facility.trim(), facilityName: text.author_facility_name, userName: text.author_name },
@@ -612,7 +626,28 @@ export class ExchangeService {
       impression: text.impression,
       reason: text.reason,
       signedAt: text.signed_at,
-    });
+    }, renderExchangeReportPdf);
+  }
+
+  /**
+   * A document rendered from `input`, the whole of what it shows. Rendering
+   * is deterministic, so the same input gives the same bytes: those are kept
+   * (a few hundred, by the input's digest) and handed out again, while any
+   * change to the stored record changes the input and renders afresh, which
+   * the SHA-256 kept at signing then catches.
+   */
+  private async rendered<T>(input: T, render: (input: T) => Promise<Buffer>): Promise<Buffer> {
+    const key = sha256Hex(Buffer.from(JSON.stringify(input)));
+    const kept = this.documents.get(key);
+    if (kept) {
+      this.documents.delete(key);
+      this.documents.set(key, kept);
+      return kept;
+    }
+    const pdf = await render(input);
+    this.documents.set(key, pdf);
+    if (this.documents.size > RENDERED_DOCUMENTS) this.documents.delete(this.documents.keys().next().value!);
+    return pdf;
   }
 
   // --- people and places (identity store) ---

@@ -53,12 +53,14 @@ export function retryDelayMs(attempts: number, baseMs: number, maxMs: number): n
 }
 
 const BATCH = 50;
+/** A claimed notice is someone's to send for this long; after it, another delivery takes it up. */
+const CLAIM_LEASE_MS = 10 * 60_000;
 
 /**
- * Delivers the outbox. Notices are taken with SKIP LOCKED, so several servers
- * deliver side by side; a notice is marked delivered only after the mail
- * server accepted it (a crash in between sends it again: twice rather than
- * never).
+ * Delivers the outbox. Notices are claimed with SKIP LOCKED, so several
+ * servers deliver side by side; a notice is marked delivered only after the
+ * mail server accepted it (a crash in between sends it again: twice rather
+ * than never).
  */
 export class ExchangeMailer {
   private readonly transport: Transporter;
@@ -69,8 +71,8 @@ export class ExchangeMailer {
     private readonly stores: { identity: Db; clinical: Db },
     private readonly options: MailerOptions,
   ) {
-    // Fails at start on a URL nodemailer cannot use.
-    this.transport = nodemailer.createTransport(options.smtpUrl);
+    // Fails at start on a URL nodemailer cannot use. Short timeouts: a mail server that hangs is tried again later.
+    this.transport = nodemailer.createTransport({ url: options.smtpUrl, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 });
   }
 
   /** Delivers what is due now; returns how many were delivered and how many wait for a retry. */
@@ -82,39 +84,44 @@ export class ExchangeMailer {
     }
   }
 
-  private deliverBatch(now: Date, result: { delivered: number; failed: number; dropped: number }): Promise<number> {
-    return this.stores.clinical.transaction(async (tx) => {
-      const { rows } = await tx.query<{ id: string; user_id: string; notice: NoticeKind; item_kind: ExchangeKind; attempts: number }>(
+  private async deliverBatch(now: Date, result: { delivered: number; failed: number; dropped: number }): Promise<number> {
+    const { clinical } = this.stores;
+    // Claimed in a short transaction (their next attempt moved past a lease), then sent outside it: a slow or
+    // unreachable mail server never holds the store, and a process that dies mid-batch leaves them to the next.
+    const rows = await clinical.transaction(async (tx) => {
+      const due = await tx.query<{ id: string; user_id: string; notice: NoticeKind; item_kind: ExchangeKind; attempts: number }>(
         `SELECT id, user_id, notice, item_kind, attempts FROM exchange_mail_outbox
           WHERE delivered_at IS NULL AND dropped_reason IS NULL AND next_attempt_at <= $1
           ORDER BY next_attempt_at, id LIMIT $2 FOR UPDATE SKIP LOCKED`,
         [now, BATCH],
       );
-      if (rows.length === 0) return 0;
-      const addresses = await this.addresses(rows.map((r) => r.user_id));
-      for (const row of rows) {
-        const to = addresses.get(row.user_id);
-        if (!to) {
-          // No address in 個人設定 (or the ID is deactivated): nothing to deliver to; the notice waits in the inbox itself.
-          await tx.query("UPDATE exchange_mail_outbox SET dropped_reason = 'no-address' WHERE id = $1", [row.id]);
-          result.dropped++;
-          continue;
-        }
-        try {
-          const mail = noticeMail(row.notice, row.item_kind, this.options.inboxUrl);
-          await this.transport.sendMail({ from: this.options.from, to, subject: mail.subject, text: mail.text });
-          await tx.query('UPDATE exchange_mail_outbox SET delivered_at = $2, attempts = attempts + 1, last_error = NULL WHERE id = $1', [row.id, new Date()]);
-          result.delivered++;
-        } catch (error) {
-          const attempts = row.attempts + 1;
-          const wait = retryDelayMs(attempts, this.options.retryBaseMs ?? 30_000, this.options.maxRetryMs ?? 3_600_000);
-          const reason = (error as { code?: string }).code ?? 'delivery failed';
-          await tx.query('UPDATE exchange_mail_outbox SET attempts = $2, next_attempt_at = $3, last_error = $4 WHERE id = $1', [row.id, attempts, new Date(now.getTime() + wait), reason]);
-          result.failed++;
-        }
-      }
-      return rows.length;
+      if (due.rows.length > 0) await tx.query('UPDATE exchange_mail_outbox SET next_attempt_at = $2 WHERE id = ANY($1::bigint[])', [due.rows.map((r) => r.id), new Date(now.getTime() + CLAIM_LEASE_MS)]);
+      return due.rows;
     });
+    if (rows.length === 0) return 0;
+    const addresses = await this.addresses(rows.map((r) => r.user_id));
+    for (const row of rows) {
+      const to = addresses.get(row.user_id);
+      if (!to) {
+        // No address in 個人設定 (or the ID is deactivated): nothing to deliver to; the item waits in the inbox itself.
+        await clinical.query("UPDATE exchange_mail_outbox SET dropped_reason = 'no-address' WHERE id = $1", [row.id]);
+        result.dropped++;
+        continue;
+      }
+      try {
+        const mail = noticeMail(row.notice, row.item_kind, this.options.inboxUrl);
+        await this.transport.sendMail({ from: this.options.from, to, subject: mail.subject, text: mail.text });
+        await clinical.query('UPDATE exchange_mail_outbox SET delivered_at = $2, attempts = attempts + 1, last_error = NULL WHERE id = $1', [row.id, new Date()]);
+        result.delivered++;
+      } catch (error) {
+        const attempts = row.attempts + 1;
+        const wait = retryDelayMs(attempts, this.options.retryBaseMs ?? 30_000, this.options.maxRetryMs ?? 3_600_000);
+        const reason = (error as { code?: string }).code ?? 'delivery failed';
+        await clinical.query('UPDATE exchange_mail_outbox SET attempts = $2, next_attempt_at = $3, last_error = $4 WHERE id = $1', [row.id, attempts, new Date(now.getTime() + wait), reason]);
+        result.failed++;
+      }
+    }
+    return rows.length;
   }
 
   private async addresses(userIds: string[]): Promise<Map<string, string>> {

@@ -12,7 +12,7 @@
 import type { RequestContext } from '@renkei/access';
 import type { RetentionResult } from '@renkei/api';
 import type { AuditLog } from '@renkei/audit';
-import type { Db, Stores } from '@renkei/store';
+import type { Stores } from '@renkei/store';
 import { jstDate } from './exchange-service.js';
 import { studiesNotStored, type ExchangeStudies } from './studies.js';
 
@@ -28,22 +28,26 @@ const BATCH = 500;
 export async function runRetention(deps: RetentionDeps, ctx: RequestContext, options: { dryRun?: boolean; now?: Date } = {}): Promise<RetentionResult> {
   const today = jstDate(options.now ?? new Date());
   const { clinical, identity } = deps.stores;
-  const due = (db: Db, after: string | null) =>
-    db.query<{ id: string; studies: string[]; bytes: string }>(
-      `SELECT i.id, i.studies, (SELECT coalesce(sum(a.size_bytes), 0) FROM exchange_attachments a WHERE a.item_id = i.id) AS bytes
-         FROM exchange_items i WHERE i.delete_on <= $1 AND ($2::uuid IS NULL OR i.id > $2) ORDER BY i.id LIMIT $3`,
-      [today, after, BATCH],
+  // Keyset order along (delete_on, id): a deleting run starts from the first due item each time (the ones before are gone); a dry run pages on.
+  const due = (after: { deleteOn: string; id: string } | null) =>
+    clinical.query<{ id: string; studies: string[]; bytes: string; delete_on: string }>(
+      `SELECT i.id, i.studies, i.delete_on::text AS delete_on, (SELECT coalesce(sum(a.size_bytes), 0) FROM exchange_attachments a WHERE a.item_id = i.id) AS bytes
+         FROM exchange_items i
+        WHERE i.delete_on <= $1 AND ($2::date IS NULL OR (i.delete_on, i.id) > ($2::date, $3::uuid))
+        ORDER BY i.delete_on, i.id LIMIT $4`,
+      [today, after?.deleteOn ?? null, after?.id ?? null, BATCH],
     );
   const total: RetentionResult = { deletedItems: 0, deletedInstances: 0, deletedBytes: 0 };
-  let after: string | null = null;
+  let after: { deleteOn: string; id: string } | null = null;
   for (;;) {
-    const { rows } = await due(clinical, options.dryRun ? after : null);
+    const { rows } = await due(options.dryRun ? after : null);
     if (rows.length === 0) break;
     const result = await deleteItems(deps, ctx, rows, { dryRun: options.dryRun ?? false, action: 'exchange.retention', detail: { deleteOnOrBefore: today } });
     total.deletedItems += result.deletedItems;
     total.deletedInstances += result.deletedInstances;
     total.deletedBytes += result.deletedBytes;
-    after = rows[rows.length - 1]!.id;
+    const last = rows[rows.length - 1]!;
+    after = { deleteOn: last.delete_on, id: last.id };
     if (rows.length < BATCH) break;
   }
   if (!options.dryRun) await identity.query('DELETE FROM exchange_patients WHERE delete_on <= $1', [today]);

@@ -154,6 +154,7 @@ describe.each(testEngines())('consultations between facilities on %s', (engine) 
     expect(seen.body.status).toBe('sent');
     expect((await clerk.call('POST', `/api/exchanges/${id}/accept`)).status).toBe(403);
     expect((await clerk.call('POST', `/api/exchanges/${id}/addenda`, { text: '追記' })).status).toBe(403);
+    expect((await clerk.call('POST', '/api/exchanges', readingRequest({ to: { facility: clinic } }))).body.error.code).toBe('exchange-read-only');
 
     // Roles outside the exchange are refused at the gate.
     const pharmacist = await as('demo-pharmacist');

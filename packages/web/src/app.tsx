@@ -9,7 +9,7 @@ import { AdminReviewsPage } from './pages/admin-reviews-page.js';
 import { AdminTerminalsPage } from './pages/admin-terminals-page.js';
 import { AdminUsersPage } from './pages/admin-users-page.js';
 import { CardPage } from './pages/card-page.js';
-import { ExchangeComposePage, ExchangeDetailPage, ExchangeListPage } from './pages/exchange-page.js';
+import { ExchangeComposePage, ExchangeDetailPage, ExchangeListPage, ExchangeStatsPage } from './pages/exchange-page.js';
 import { LoginPage } from './pages/login-page.js';
 import { PatientPage } from './pages/patient-page.js';
 import { PublicPage } from './pages/public-page.js';
@@ -67,6 +67,7 @@ function TerminalApp() {
             <Route path="/card" element={loggedIn ? <CardPage me={me.data!} /> : <Navigate to="/login" replace />} />
             <Route path="/patients/:accessId/:tab?" element={loggedIn ? <PatientPage /> : <Navigate to="/login" replace />} />
             <Route path="/exchanges" element={loggedIn ? <ExchangeListPage me={me.data!} /> : <Navigate to="/login" replace />} />
+            <Route path="/exchanges/stats" element={loggedIn ? <ExchangeStatsPage /> : <Navigate to="/login" replace />} />
             <Route path="/exchanges/new" element={loggedIn ? <ExchangeComposePage me={me.data!} /> : <Navigate to="/login" replace />} />
             <Route path="/exchanges/:id" element={loggedIn ? <ExchangeDetailPage me={me.data!} /> : <Navigate to="/login" replace />} />
             <Route path="/settings" element={loggedIn ? <SettingsPage me={me.data!} /> : <Navigate to="/login" replace />} />

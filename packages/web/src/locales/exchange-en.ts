@@ -77,5 +77,5 @@ export const exchangeEn: typeof exchangeJa = {
     stepNames: { created: 'Created', sent: 'Sent', received: 'Received', accepted: 'Accepted', assigned: 'Assigned', interim: 'Interim report', final: 'Report', declined: 'Declined', withdrawn: 'Withdrawn', addendum: 'Addendum' },
     textKinds: { interim: 'Interim report', final: 'Report', declined: 'Declined', addendum: 'Addendum' },
   },
-  stats: { title: 'Reading statistics', month: 'Month', csv: 'CSV', pdf: 'PDF' },
+  stats: { title: 'Reading statistics', month: 'Month', csv: 'CSV', pdf: 'PDF', total: 'Facility total', columns: { facility: 'Facility', reader: 'Reader', received: 'Received', answered: 'Read', declined: 'Declined', reportsReturned: 'Reports returned', median: 'Median hours to report' } },
 };

@@ -76,5 +76,5 @@ export const exchangeJa = {
     stepNames: { created: '作成', sent: '送信', received: '受信', accepted: '受付', assigned: '担当割当', interim: '中間報告', final: '報告', declined: '読影しない', withdrawn: '取り下げ', addendum: '追記' },
     textKinds: { interim: '中間報告', final: '報告', declined: '読影しない', addendum: '追記' },
   },
-  stats: { title: '読影件数の集計', month: '対象月', csv: 'CSV', pdf: 'PDF' },
+  stats: { title: '読影件数の集計', month: '対象月', csv: 'CSV', pdf: 'PDF', total: '施設計', columns: { facility: '医療機関', reader: '読影医', received: '受付', answered: '読影', declined: '読影しない', reportsReturned: '報告返送', median: '所要時間の中央値（時間）' } },
 };

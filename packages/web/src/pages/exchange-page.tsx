@@ -6,7 +6,7 @@
  * sees and does what; the screen offers what the role suggests and shows the
  * server's refusal otherwise.
  */
-import type { ExchangeDetail, ExchangeListItem, Me } from '@renkei/api';
+import type { ExchangeDetail, ExchangeListItem, ExchangeStats, Me } from '@renkei/api';
 import { Alert, Anchor, Badge, Button, Card, Checkbox, Group, SegmentedControl, Select, SimpleGrid, Stack, Table, Text, TextInput, Textarea, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState, type FormEvent } from 'react';
@@ -40,6 +40,9 @@ export function ExchangeListPage({ me }: { me: Me }) {
         <Group>
           <Anchor href="/api/exchanges/consent-form.pdf">{t('exchange.form.consentForm')}</Anchor>
           <Anchor href="/api/exchanges/poster.pdf">{t('exchange.form.poster')}</Anchor>
+          <Anchor component={Link} to="/exchanges/stats" data-testid="exchange-stats-link">
+            {t('exchange.stats.title')}
+          </Anchor>
           {(CLINICIANS.has(role) || role === 'technologist') && (
             <Button onClick={() => navigate('/exchanges/new')} data-testid="exchange-compose">
               {t('exchange.compose')}
@@ -347,6 +350,47 @@ export function ExchangeDetailPage({ me }: { me: Me }) {
           </Table.Tbody>
         </Table>
       </Card>
+    </Stack>
+  );
+}
+
+/** 読影件数の集計 for a month: the facility's (or, for the operator, the network's), on screen, as CSV and as PDF. */
+export function ExchangeStatsPage() {
+  const { t } = useTranslation();
+  const [month, setMonth] = useState(() => new Date(Date.now() + 9 * 3_600_000).toISOString().slice(0, 7));
+  const valid = /^\d{4}-(0[1-9]|1[0-2])$/.test(month);
+  const stats = useQuery({ queryKey: ['exchange-stats', month], queryFn: () => api<ExchangeStats>('GET', `/api/exchanges/stats?month=${month}`), enabled: valid });
+  return (
+    <Stack maw={1000} mx="auto">
+      <Title order={3}>{t('exchange.stats.title')}</Title>
+      <Group align="flex-end">
+        <TextInput type="month" label={t('exchange.stats.month')} value={month} onChange={(e) => setMonth(e.currentTarget.value)} />
+        <Anchor href={`/api/exchanges/stats?month=${month}&format=csv`}>{t('exchange.stats.csv')}</Anchor>
+        <Anchor href={`/api/exchanges/stats?month=${month}&format=pdf`}>{t('exchange.stats.pdf')}</Anchor>
+      </Group>
+      {stats.isError && <Alert color="red">{(stats.error as Error).message}</Alert>}
+      <Table withTableBorder fz="sm" data-testid="exchange-stats">
+        <Table.Thead>
+          <Table.Tr>
+            {(['facility', 'reader', 'received', 'answered', 'declined', 'reportsReturned', 'median'] as const).map((c) => (
+              <Table.Th key={c}>{t(`exchange.stats.columns.${c}`)}</Table.Th>
+            ))}
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {stats.data?.rows.map((r) => (
+            <Table.Tr key={`${r.facility}-${r.reader ?? ''}`} fw={r.reader ? undefined : 700}>
+              <Table.Td>{r.facilityName}</Table.Td>
+              <Table.Td>{r.reader ? (r.readerName ?? r.reader) : t('exchange.stats.total')}</Table.Td>
+              <Table.Td>{r.received}</Table.Td>
+              <Table.Td>{r.answered}</Table.Td>
+              <Table.Td>{r.declined}</Table.Td>
+              <Table.Td>{r.reportsReturned}</Table.Td>
+              <Table.Td>{r.medianTurnaroundHours ?? '—'}</Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
     </Stack>
   );
 }

@@ -1,0 +1,102 @@
+/**
+ * A whole reading request between two facilities in a real browser (Debian's
+ * chromium through Playwright, each profile with its facility's terminal
+ * certificate): the clinic's doctor writes it to the hospital's 地域連携室,
+ * the liaison assigns it to a radiologist, who reports, and the clinic's
+ * doctor reads the report and downloads its PDF, whose SHA-256 the screen shows.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { pdfText } from '@renkei/documents/testing';
+import { testEngines } from '@renkei/store/testing';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BrowserRig } from './browser-rig.js';
+
+describe.each(testEngines())('the exchange screens on %s', (engine) => {
+  let rig: BrowserRig;
+  beforeAll(async () => {
+    rig = await BrowserRig.open(engine);
+  });
+  afterAll(() => rig?.close());
+
+  const userOf = (id: string) => rig.network.credentials.users.find((u) => u.id === id)!;
+  /** A browser at the user's own facility, logged in, on the exchange list. */
+  const signedIn = async (id: string): Promise<Page> => {
+    const context = await rig.terminalContext({ forRole: id, acceptDownloads: true, viewport: { width: 1400, height: 1000 } });
+    const page = await context.newPage();
+    await rig.login(page, id, userOf(id).password);
+    await page.getByTestId('nav-exchanges').click();
+    await page.getByTestId('exchange-list').waitFor();
+    return page;
+  };
+
+  it('carries a reading request from the clinic doctor through the hospital liaison to a radiologist and the report back', async () => {
+    const hospital = userOf('demo-doctor').facility!;
+    const clinic = await signedIn('demo-clinic-doctor');
+    await clinic.getByTestId('exchange-compose').click();
+    await clinic.getByTestId('to-facility').fill(hospital);
+    await clinic.getByLabel('氏名').fill('仁尾 春子');
+    await clinic.getByLabel('フリガナ').fill('ニオ ハルコ');
+    await clinic.getByLabel('生年月日').fill('1948-03-09');
+    await clinic.getByLabel('自院の患者ID').fill('C-000123');
+    await clinic.getByLabel('件名').fill('胸部CT 読影のお願い');
+    await clinic.getByLabel('内容（目的・臨床情報・依頼事項）').fill('2週間続く咳嗽。結節影の評価をお願いします。');
+    await clinic.getByTestId('exchange-send').click();
+    await expect.poll(() => clinic.getByTestId('exchange-status').textContent()).toBe('未開封');
+    const itemUrl = clinic.url();
+    const id = itemUrl.split('/').pop()!;
+
+    const liaison = await signedIn('demo-liaison');
+    const row = liaison.getByTestId('exchange-row').filter({ hasText: '胸部CT 読影のお願い' });
+    await expect.poll(() => row.first().textContent()).toContain('未開封');
+    await row.first().click();
+    await expect.poll(() => liaison.getByTestId('exchange-status').textContent()).toBe('受信済');
+    await expect.poll(() => liaison.getByTestId('exchange-patient').textContent()).toContain('仁尾 春子');
+    await liaison.getByTestId('assignee').fill('demo-doctor');
+    await liaison.getByTestId('exchange-assign').click();
+    await expect.poll(() => liaison.getByTestId('exchange-steps').textContent()).toContain('担当割当');
+
+    const radiologist = await signedIn('demo-doctor');
+    await radiologist.getByTestId('exchange-row').filter({ hasText: '胸部CT 読影のお願い' }).first().click();
+    await radiologist.getByTestId('exchange-accept').click();
+    await expect.poll(() => radiologist.getByTestId('exchange-status').textContent()).toBe('受付済');
+    await radiologist.getByTestId('findings').fill('右上葉に 8 mm の充実性結節。');
+    await radiologist.getByTestId('impression').fill('肺癌の疑い。');
+    await radiologist.getByTestId('exchange-report').click();
+    await expect.poll(() => radiologist.getByTestId('exchange-status').textContent()).toBe('報告済');
+
+    await clinic.getByTestId('nav-exchanges').click();
+    await clinic.getByText('送信箱').click();
+    await clinic.getByTestId('exchange-row').filter({ hasText: '報告済' }).first().click();
+    await expect.poll(() => clinic.getByTestId('exchange-texts').textContent()).toContain('右上葉に 8 mm の充実性結節。');
+    const shown = /SHA-256 ([0-9a-f]{64})/.exec((await clinic.getByTestId('report-sha256').textContent())!)![1]!;
+    const [download] = await Promise.all([clinic.waitForEvent('download'), clinic.getByTestId('report-pdf').click()]);
+    const pdf = await readFile((await download.path())!);
+    expect(createHash('sha256').update(pdf).digest('hex')).toBe(shown);
+    expect(pdfText(pdf)).toContain('肺癌の疑い');
+    expect(download.suggestedFilename()).toBe(`renkei-${id}-report.pdf`);
+
+    // The month's reading statistics count the radiologist's report.
+    await radiologist.getByTestId('nav-exchanges').click();
+    await radiologist.getByTestId('exchange-stats-link').click();
+    await expect.poll(() => radiologist.getByTestId('exchange-stats').textContent()).toContain('香川 太郎（医師）');
+  });
+
+  it('refuses to send without consent and shows why; another doctor of the hospital gets the same answer as for an unknown item', async () => {
+    const clinic = await signedIn('demo-clinic-doctor');
+    // Straight to the API of this browser: the form always carries the consent.
+    const refused = await clinic.evaluate(async (facility) => {
+      const r = await fetch('/api/exchanges', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'share', to: { facility }, patient: { name: '仁尾 春子', kana: 'ニオ ハルコ', sex: 'female', birthDate: '1948-03-09', patientId: 'C-1' }, subject: 's', body: 'b' }) });
+      return { status: r.status, body: await r.json() };
+    }, userOf('demo-doctor').facility!);
+    expect(refused).toEqual({ status: 400, body: { error: { code: 'consent-required', message: expect.stringContaining('同意') } } });
+
+    const dentist = await signedIn('demo-dentist');
+    const anyItem = await clinic.evaluate(async () => ((await (await fetch('/api/exchanges?box=outbox')).json()) as { items: Array<{ id: string }> }).items[0]!.id);
+    await dentist.goto(`${rig.server.url}/exchanges/${anyItem}`);
+    const forbidden = (await dentist.getByTestId('exchange-error').textContent())!;
+    await dentist.goto(`${rig.server.url}/exchanges/00000000-0000-4000-8000-000000000000`);
+    expect((await dentist.getByTestId('exchange-error').textContent())!).toBe(forbidden);
+  });
+});
