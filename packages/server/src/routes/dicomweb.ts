@@ -228,6 +228,23 @@ export async function dicomwebRoutes(app: FastifyInstance, options: ResolvedOpti
       .send(multipartFrames(frames, instance.transferSyntaxUid, boundary));
   });
 
+  // Bulk data: the pixel data a metadata answer names by BulkDataURI (all its frames, as stored).
+  app.get<{ Params: StudyParams & { tag: string } }>('/dicomweb/studies/:study/series/:series/instances/:instance/bulk/:tag', { config: { access: 'images', action: 'images.bulk' } }, async (request, reply) => {
+    const archive = archiveOf();
+    const found = await selectInstances(searchContext(request), selectionOf(request.params));
+    if (!found || request.params.tag.toUpperCase() !== '7FE00010') throw notFound();
+    const instance = found.instances[0]!;
+    const frames = await frameBytes(archive.blobs, instance, Array.from({ length: instance.numberOfFrames }, (_, i) => i + 1));
+    if (!frames) throw notFound();
+    await auditRequest(request, options, { action: 'images.bulk', outcome: 'allowed', pseudonym: found.study.pseudonym, detail: { study: request.params.study, instance: instance.sopInstanceUid, tag: '7FE00010' } });
+    const boundary = newBoundary();
+    const native = frameMediaType(instance.transferSyntaxUid) === 'application/octet-stream';
+    return reply
+      .type(`multipart/related; type="${frameMediaType(instance.transferSyntaxUid)}"; boundary=${boundary}`)
+      .header('Cache-Control', 'no-store')
+      .send(multipartFrames(native ? [Buffer.concat(frames)] : frames, instance.transferSyntaxUid, boundary));
+  });
+
   // The study as a ZIP (DICOM files and a DICOMDIR), with its length up front and byte ranges, so that a broken download resumes.
   app.get<{ Params: { study: string }; Querystring: { series?: string } }>('/api/images/studies/:study/download', { config: { access: 'images', action: 'images.download' } }, async (request, reply) => {
     const archive = archiveOf();
