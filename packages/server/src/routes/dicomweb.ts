@@ -185,10 +185,8 @@ export async function dicomwebRoutes(app: FastifyInstance, options: ResolvedOpti
       detail: { study: request.params.study, ...(request.params.series ? { series: request.params.series } : {}), ...(request.params.instance ? { instance: request.params.instance } : {}), instances: found.instances.length, bytes },
     });
     const boundary = newBoundary();
-    return reply
-      .type(`multipart/related; type="application/dicom"; boundary=${boundary}`)
-      .header('Cache-Control', 'no-store')
-      .send(multipartInstances(archive.blobs, found.instances, boundary));
+    const { length, body } = multipartInstances(archive.blobs, found.instances, boundary);
+    return reply.type(`multipart/related; type="application/dicom"; boundary=${boundary}`).header('Content-Length', length).header('Cache-Control', 'no-store').send(body);
   };
   const retrieveConfig = { access: 'images' as const, action: 'images.retrieve' };
   app.get('/dicomweb/studies/:study', { config: retrieveConfig }, retrieve);
