@@ -42,7 +42,7 @@ describe.each(testEngines())('DICOMweb on %s', (engine) => {
   const ctSeries = newUid();
   const srSeries = newUid();
   const slices = [1, 2, 3].map((n) => syntheticSlice({ studyUid: study, seriesUid: ctSeries, instanceNumber: n, patientId: 'KARTE-0042', patientName: 'Yamada^Tarou', birthDate: '19550505', studyDate: '20260310', accessionNumber: 'ACC-310' }));
-  const other = syntheticSlice({ studyUid: study, seriesUid: srSeries, instanceNumber: 1, modality: 'MR', seriesNumber: 2, patientId: 'KARTE-0042', patientName: 'Yamada^Tarou', studyDate: '20260310', accessionNumber: 'ACC-310' });
+  const other = syntheticSlice({ studyUid: study, seriesUid: srSeries, instanceNumber: 1, modality: 'MR', seriesNumber: 2, patientId: 'KARTE-0042', patientName: 'Yamada^Tarou', birthDate: '19550505', studyDate: '20260310', accessionNumber: 'ACC-310' });
   const laterStudy = newUid();
   const later = syntheticSlice({ studyUid: laterStudy, seriesUid: newUid(), patientId: 'KARTE-0099', patientName: 'Suzuki^Hanako', studyDate: '20260420', accessionNumber: 'ACC-420', modality: 'CR' });
 
