@@ -177,3 +177,80 @@ export async function dcmtk(tool: string, args: string[]): Promise<string> {
   const { stdout, stderr } = await run(tool, args);
   return stdout + stderr;
 }
+
+export interface RunningOrthanc {
+  /** http://127.0.0.1:port (the REST API; DICOMweb under /dicom-web). */
+  url: string;
+  dicomPort: number;
+  aeTitle: string;
+  stop(): Promise<void>;
+}
+
+/** A free TCP port on loopback. */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Debian's Orthanc with its DICOMweb plugin, on loopback, in a folder of its
+ * own: the conformance and speed peer. Accepts C-STORE from any AE title.
+ */
+export async function startOrthanc(dir: string): Promise<RunningOrthanc> {
+  const { spawn } = await import('node:child_process');
+  const { mkdir } = await import('node:fs/promises');
+  const [httpPort, dicomPort] = [await freePort(), await freePort()];
+  await mkdir(path.join(dir, 'db'), { recursive: true });
+  const config = {
+    Name: 'RENKEI-PEER',
+    StorageDirectory: path.join(dir, 'db'),
+    IndexDirectory: path.join(dir, 'db'),
+    HttpPort: httpPort,
+    DicomPort: dicomPort,
+    DicomAet: 'ORTHANC',
+    RemoteAccessAllowed: false,
+    AuthenticationEnabled: false,
+    DicomCheckCalledAet: false,
+    UnknownSopClassAccepted: true,
+    StorageCompression: false,
+    HttpCompressionEnabled: false,
+    ConcurrentJobs: 2,
+    Plugins: ['/usr/share/orthanc/plugins/libOrthancDicomWeb.so'],
+    DicomWeb: { Enable: true, Root: '/dicom-web/', EnableWado: false, Host: `127.0.0.1:${httpPort}`, Ssl: false },
+  };
+  const file = path.join(dir, 'orthanc.json');
+  await writeFile(file, JSON.stringify(config));
+  const child = spawn('Orthanc', [file], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+  const url = `http://127.0.0.1:${httpPort}`;
+  for (let attempt = 0; ; attempt++) {
+    if (child.exitCode !== null) throw new Error(`Orthanc stopped: ${stderr}`);
+    try {
+      const response = await fetch(`${url}/system`);
+      if (response.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (attempt > 150) throw new Error(`Orthanc did not start: ${stderr}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    dicomPort,
+    aeTitle: 'ORTHANC',
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}

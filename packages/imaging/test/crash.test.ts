@@ -2,8 +2,8 @@ import { fork } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { deriveServerKeys, migrate, openPglite, openPostgres, type Db } from '@renkei/store';
-import { createTestDatabase, testEngines } from '@renkei/store/testing';
+import { deriveServerKeys, dumpPglite, migrate, openPglite, openPostgres, type Db } from '@renkei/store';
+import { createTestDatabase, openTestStore, testEngines } from '@renkei/store/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FileBlobStore, ImageArchive } from '../src/index.js';
 import { workFolder } from '../src/testing.js';
@@ -29,17 +29,21 @@ describe.each(testEngines())('a store killed mid-way on %s', (engine) => {
       cleanups.push(identity.drop, clinical.drop);
       urls = [identity.url, clinical.url];
     }
-    const open = async () => {
+    const open = async (templates?: Blob[]) => {
       const [identity, clinical] = await Promise.all(
-        (['identity', 'clinical'] as const).map((name, i) => (engine === 'postgres' ? openPostgres(urls[i]!) : openPglite(path.join(dataDir, name)))),
+        (['identity', 'clinical'] as const).map((name, i) => (engine === 'postgres' ? openPostgres(urls[i]!) : openPglite(path.join(dataDir, name), templates?.[i]))),
       );
       return { identity: identity!, clinical: clinical!, close: async () => void (await Promise.all([identity!.close(), clinical!.close()])) };
     };
-    const stores = await open();
-    await migrate(stores.identity, 'identity');
-    await migrate(stores.clinical, 'clinical');
+    // PGlite starts from a dump of migrated stores (faster than migrating files); PostgreSQL is migrated in place.
+    const templates = engine === 'pglite' ? await Promise.all((['identity', 'clinical'] as const).map(async (name) => dumpPglite(await openTestStore('pglite', name)))) : undefined;
+    const stores = await open(templates);
+    if (engine === 'postgres') {
+      await migrate(stores.identity, 'identity');
+      await migrate(stores.clinical, 'clinical');
+    }
     await stores.close();
-    return { urls, open };
+    return { urls, open: () => open() };
   }
 
   /** Runs the child until `until` says so, then kills it with SIGKILL (no clean-up of its own). */
@@ -73,7 +77,7 @@ describe.each(testEngines())('a store killed mid-way on %s', (engine) => {
     }
   }
 
-  it('leaves no orphan blob when killed after the blob was written but before it was indexed', async () => {
+  it('leaves no orphan blob when killed after the blob was written but before it was indexed', { timeout: 120_000 }, async () => {
     const folder = await workFolder();
     cleanups.push(folder.remove);
     const { urls, open } = await storesFor(folder.dir);
@@ -83,7 +87,7 @@ describe.each(testEngines())('a store killed mid-way on %s', (engine) => {
     expect(after).toEqual({ instances: 0, recovered: { orphans: 1, unfinished: 0 } });
   });
 
-  it('leaves whole instances only when killed at any moment of a run of stores', async () => {
+  it('leaves whole instances only when killed at any moment of a run of stores', { timeout: 120_000 }, async () => {
     const folder = await workFolder();
     cleanups.push(folder.remove);
     const { urls, open } = await storesFor(folder.dir);

@@ -42,7 +42,7 @@ describe.each(testEngines())('DICOMweb on %s', (engine) => {
   const ctSeries = newUid();
   const srSeries = newUid();
   const slices = [1, 2, 3].map((n) => syntheticSlice({ studyUid: study, seriesUid: ctSeries, instanceNumber: n, patientId: 'KARTE-0042', patientName: 'Yamada^Tarou', birthDate: '19550505', studyDate: '20260310', accessionNumber: 'ACC-310' }));
-  const other = syntheticSlice({ studyUid: study, seriesUid: srSeries, instanceNumber: 1, modality: 'MR', seriesNumber: 2, patientId: 'KARTE-0042', patientName: 'Yamada^Tarou', studyDate: '20260310', accessionNumber: 'ACC-310' });
+  const other = syntheticSlice({ studyUid: study, seriesUid: srSeries, instanceNumber: 1, modality: 'MR', seriesNumber: 2, patientId: 'KARTE-0042', patientName: 'Yamada^Tarou', birthDate: '19550505', studyDate: '20260310', accessionNumber: 'ACC-310' });
   const laterStudy = newUid();
   const later = syntheticSlice({ studyUid: laterStudy, seriesUid: newUid(), patientId: 'KARTE-0099', patientName: 'Suzuki^Hanako', studyDate: '20260420', accessionNumber: 'ACC-420', modality: 'CR' });
 
@@ -190,6 +190,11 @@ describe.each(testEngines())('DICOMweb on %s', (engine) => {
     const [pixels] = partsOf(frame.rawPayload, String(frame.headers['content-type']));
     expect(pixels!.body).toEqual(slices[1]!.subarray(slices[1]!.length - 64 * 64 * 2));
     expect((await raw(doctor, 'doctor', 'GET', `/dicomweb/studies/${study}/series/${ctSeries}/instances/${sop}/frames/2`)).statusCode).toBe(404);
+    // The BulkDataURI of the metadata answers the pixel data.
+    const bulkUri = String(metadata[1]['7FE00010'].BulkDataURI);
+    const bulk = await raw(doctor, 'doctor', 'GET', bulkUri);
+    expect(bulk.statusCode).toBe(200);
+    expect(partsOf(bulk.rawPayload, String(bulk.headers['content-type']))[0]!.body).toEqual(pixels!.body);
     await doctor.close();
 
     const { rows } = await network.stores.clinical.query<{ action: string; actor: string; detail: { study?: string } }>("SELECT action, actor, detail FROM audit_events WHERE action LIKE 'images.%' ORDER BY id");

@@ -21,6 +21,9 @@ describe('route declarations', () => {
     for (const r of routes.filter((r) => r.url.startsWith('/api/admin/'))) expect(['administrator', 'operator'], `${r.method} ${r.url}`).toContain(r.access);
     for (const r of routes.filter((r) => r.url.startsWith('/api/patient-access/:accessId/'))) expect(r.access, r.url).toBe('patient');
     for (const r of routes.filter((r) => r.url.startsWith('/api/desk/'))) expect(r.access, r.url).toBe('desk');
+    const imageRoutes = routes.filter((r) => r.url.startsWith('/dicomweb/') || r.url.startsWith('/api/images/'));
+    expect(imageRoutes.length).toBeGreaterThan(10);
+    for (const r of imageRoutes) expect(r.access, `${r.method} ${r.url}`).toBe('images');
     expect([...new Set(routes.filter((r) => r.access === 'open').map((r) => r.url))].sort()).toEqual(['/api/health', '/api/public/facilities', '/api/public/insurers']);
   });
 

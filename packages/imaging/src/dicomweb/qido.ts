@@ -196,6 +196,25 @@ function sortTags(json: DicomJson): DicomJson {
 
 const PATIENT_ANSWER = [PATIENT_NAME, PATIENT_ID, BIRTH_DATE];
 
+/**
+ * Kept for matching, but not answered unless asked for (includefield): not in
+ * the attributes PS3.18 Table 6.7.1-2 and -2a list for a study or a series
+ * answer, as Orthanc answers too.
+ */
+const STUDY_MATCH_ONLY = new Set(['00081030']);
+const SERIES_MATCH_ONLY = new Set(['00080021', '00080031', '00180015']);
+
+function without(json: DicomJson, omitted: ReadonlySet<string>): DicomJson {
+  return Object.fromEntries(Object.entries(json).filter(([tag]) => !omitted.has(tag)));
+}
+
+/** What a series or instance answer repeats of its study: the study's attributes and the patient's. */
+async function studyPart(context: SearchContext, studyUid: string, pseudonym: string): Promise<DicomJson> {
+  const { rows } = await context.stores.clinical.query<{ attributes: DicomJson }>('SELECT attributes FROM imaging_studies WHERE study_uid = $1', [studyUid]);
+  const patient = (await patientElements(context.stores.identity, context.keys, [pseudonym])).get(pseudonym);
+  return { ...without(rows[0]?.attributes ?? {}, STUDY_MATCH_ONLY), ...patientPart(patient) };
+}
+
 function patientPart(elements: DicomJson | undefined): DicomJson {
   const part: DicomJson = {};
   for (const tag of PATIENT_ANSWER) part[tag] = elements?.[tag] ?? { vr: tag === PATIENT_NAME ? 'PN' : tag === BIRTH_DATE ? 'DA' : 'LO' };
@@ -237,7 +256,7 @@ export async function searchStudies(context: SearchContext, params: QueryParams)
   for (const row of rows) {
     const patient = patientsOf.get(row.patient_pseudonym);
     const answer: DicomJson = {
-      ...row.attributes,
+      ...without(row.attributes, STUDY_MATCH_ONLY),
       ...patientPart(patient),
       [MODALITIES]: row.modalities?.length ? { vr: 'CS', Value: row.modalities } : { vr: 'CS' },
       '00201206': { vr: 'IS', Value: [Number(row.series)] },
@@ -270,10 +289,12 @@ export async function searchSeries(context: SearchContext, studyUid: string, par
     sql.params,
   );
   const patient = query.include === 'all' || query.include.size > 0 ? (await patientElements(context.stores.identity, context.keys, [study.pseudonym])).get(study.pseudonym) : undefined;
+  const parent = await studyPart(context, studyUid, study.pseudonym);
   const answers: DicomJson[] = [];
   for (const row of rows) {
     const answer: DicomJson = {
-      ...row.attributes,
+      ...parent,
+      ...without(row.attributes, SERIES_MATCH_ONLY),
       [STUDY_UID]: { vr: 'UI', Value: [studyUid] },
       '00201209': { vr: 'IS', Value: [Number(row.instances)] },
       '00081190': { vr: 'UR', Value: [`${context.baseUrl}/dicomweb/studies/${studyUid}/series/${row.series_uid}`] },
@@ -296,19 +317,23 @@ export async function searchInstances(context: SearchContext, studyUid: string, 
     if (tag === SOP_UID) uidMatch(sql, 'i.sop_instance_uid', value);
     else attributeMatch(sql, 'i.attributes', tag, value);
   }
-  const { rows } = await context.stores.clinical.query<{ sop_instance_uid: string; transfer_syntax_uid: string; attributes: DicomJson; metadata_gz: Uint8Array | null }>(
-    `SELECT i.sop_instance_uid, i.transfer_syntax_uid, i.attributes${query.include === 'all' || query.include.size > 0 ? ', i.metadata_gz' : ', NULL AS metadata_gz'}
+  const { rows } = await context.stores.clinical.query<{ sop_instance_uid: string; attributes: DicomJson; metadata_gz: Uint8Array | null }>(
+    `SELECT i.sop_instance_uid, i.attributes${query.include === 'all' || query.include.size > 0 ? ', i.metadata_gz' : ', NULL AS metadata_gz'}
        FROM imaging_instances i WHERE ${sql.where.join(' AND ')}
       ORDER BY i.instance_number NULLS LAST, i.sop_instance_uid LIMIT ${sql.add(query.limit)} OFFSET ${sql.add(query.offset)}`,
     sql.params,
   );
   const patient = rows.some((r) => r.metadata_gz) ? (await patientElements(context.stores.identity, context.keys, [study.pseudonym])).get(study.pseudonym) : undefined;
+  const parent = await studyPart(context, studyUid, study.pseudonym);
+  const series = await context.stores.clinical.query<{ attributes: DicomJson }>('SELECT attributes FROM imaging_series WHERE series_uid = $1 AND study_uid = $2', [seriesUid, studyUid]);
+  const seriesPart = without(series.rows[0]?.attributes ?? {}, new Set([...SERIES_MATCH_ONLY, '00080005']));
   return rows.map((row) => {
     const answer: DicomJson = {
+      ...parent,
+      ...seriesPart,
       ...row.attributes,
       [STUDY_UID]: { vr: 'UI', Value: [studyUid] },
       [SERIES_UID]: { vr: 'UI', Value: [seriesUid] },
-      '00083002': { vr: 'UI', Value: [row.transfer_syntax_uid] },
       '00081190': { vr: 'UR', Value: [`${context.baseUrl}/dicomweb/studies/${studyUid}/series/${seriesUid}/instances/${row.sop_instance_uid}`] },
     };
     const extra = row.metadata_gz ? (JSON.parse(gunzipSync(row.metadata_gz).toString('utf8')) as DicomJson) : {};

@@ -78,16 +78,19 @@ export function newBoundary(): string {
   return `renkei-${randomBytes(12).toString('hex')}`;
 }
 
-/** The instances as one multipart/related body, each part streamed from its blob. */
-export function multipartInstances(blobs: EncryptedBlobs, instances: readonly StoredInstanceRow[], boundary: string): Readable {
+/** The instances as one multipart/related body, each part streamed from its blob; its length is known before it is sent. */
+export function multipartInstances(blobs: EncryptedBlobs, instances: readonly StoredInstanceRow[], boundary: string): { length: number; body: Readable } {
+  const header = (instance: StoredInstanceRow) => Buffer.from(`\r\n--${boundary}\r\nContent-Type: application/dicom; transfer-syntax=${instance.transferSyntaxUid}\r\nContent-Length: ${instance.size}\r\n\r\n`);
+  const closing = Buffer.from(`\r\n--${boundary}--\r\n`);
+  const length = instances.reduce((sum, instance) => sum + header(instance).length + instance.size, closing.length);
   async function* parts(): AsyncGenerator<Buffer> {
     for (const instance of instances) {
-      yield Buffer.from(`\r\n--${boundary}\r\nContent-Type: application/dicom; transfer-syntax=${instance.transferSyntaxUid}\r\nContent-Length: ${instance.size}\r\n\r\n`);
+      yield header(instance);
       yield* blobs.stream(instance.blobName);
     }
-    yield Buffer.from(`\r\n--${boundary}--\r\n`);
+    yield closing;
   }
-  return Readable.from(parts(), { objectMode: false, highWaterMark: 4 * 1024 * 1024 });
+  return { length, body: Readable.from(parts(), { objectMode: false, highWaterMark: 4 * 1024 * 1024 }) };
 }
 
 /** The selection's metadata: a JSON array of the instances' DICOM JSON with the patient's elements; undefined if none. */

@@ -40,6 +40,9 @@ const MAX_INSTANCE_BYTES = 2 * 1024 * 1024 * 1024 - 1;
 
 const DICOM_JSON = 'application/dicom+json';
 
+/** Instances of one STOW-RS request being stored at once. */
+const STORES_AT_ONCE = 4;
+
 type StudyParams = { study: string; series?: string; instance?: string; frames?: string };
 
 const notFound = () => new ApiError(404, 'study-not-found', '検査が見つかりません');
@@ -65,32 +68,43 @@ export async function dicomwebRoutes(app: FastifyInstance, options: ResolvedOpti
     const source = { facilityCode: user.facilityCode.trim(), actor: contextOf(request).actor, via: 'stow' };
     const stored: Array<{ sopClassUid: string; sopInstanceUid: string; studyUid: string; seriesUid: string }> = [];
     const failed: Array<{ sopClassUid?: string; sopInstanceUid?: string; reason: number; comment: string }> = [];
+    // Each part's outcome, in the order the parts came; a few are stored at once (one's blob is synced to disk while the next is read).
+    const outcomes: Array<Promise<(() => void) | undefined>> = [];
+    const storePart = async (index: number, body: Buffer): Promise<() => void> => {
+      try {
+        const result = await archive.store(body, source);
+        if (request.params.study && result.studyUid !== request.params.study) {
+          // Accepted only into the study the URL names (PS3.18 §10.5.1): nothing else was asked for.
+          return () => failed.push({ sopClassUid: result.sopClassUid, sopInstanceUid: result.sopInstanceUid, reason: 0xa900, comment: `part ${index} conflict: another study's instance` });
+        }
+        return () => stored.push(result);
+      } catch (error) {
+        if (!(error instanceof DicomRefusal)) throw error;
+        return () => failed.push({ reason: error.reason, comment: `part ${index} ${error.code}: ${error.message}` });
+      }
+    };
+    let truncated: string | undefined;
     try {
       let index = 0;
       for await (const part of readMultipart(request.body as AsyncIterable<Buffer>, params.boundary, MAX_INSTANCE_BYTES)) {
         index++;
         const partType = mediaType(part.headers['content-type'] ?? params.type ?? 'application/dicom').type;
+        const at = index;
         if (partType !== 'application/dicom') {
-          failed.push({ reason: 0xc000, comment: `part ${index} wrong-content-type: ${partType || '(none)'}` });
+          outcomes.push(Promise.resolve(() => failed.push({ reason: 0xc000, comment: `part ${at} wrong-content-type: ${partType || '(none)'}` })));
           continue;
         }
-        try {
-          const result = await archive.store(part.body, source);
-          if (request.params.study && result.studyUid !== request.params.study) {
-            // Accepted only into the study the URL names (PS3.18 §10.5.1): nothing else was asked for.
-            failed.push({ sopClassUid: result.sopClassUid, sopInstanceUid: result.sopInstanceUid, reason: 0xa900, comment: `part ${index} conflict: another study's instance` });
-            continue;
-          }
-          stored.push(result);
-        } catch (error) {
-          if (!(error instanceof DicomRefusal)) throw error;
-          failed.push({ reason: error.reason, comment: `part ${index} ${error.code}: ${error.message}` });
-        }
+        const outcome = storePart(at, part.body);
+        outcome.catch(() => undefined); // awaited below
+        outcomes.push(outcome);
+        if (outcomes.length >= STORES_AT_ONCE) await outcomes[outcomes.length - STORES_AT_ONCE];
       }
     } catch (error) {
       if (!(error instanceof MultipartError)) throw error;
-      failed.push({ reason: 0xc000, comment: `truncated: ${error.message}` });
+      truncated = `truncated: ${error.message}`;
     }
+    for (const record of await Promise.all(outcomes)) record?.();
+    if (truncated) failed.push({ reason: 0xc000, comment: truncated });
     if (failed.length > 0) {
       await auditRequest(request, options, { action: 'images.store', outcome: 'refused', detail: { via: 'stow', refused: failed.length, stored: stored.length, reasons: failed.map((f) => f.comment.slice(0, 200)) } });
     }
@@ -171,10 +185,8 @@ export async function dicomwebRoutes(app: FastifyInstance, options: ResolvedOpti
       detail: { study: request.params.study, ...(request.params.series ? { series: request.params.series } : {}), ...(request.params.instance ? { instance: request.params.instance } : {}), instances: found.instances.length, bytes },
     });
     const boundary = newBoundary();
-    return reply
-      .type(`multipart/related; type="application/dicom"; boundary=${boundary}`)
-      .header('Cache-Control', 'no-store')
-      .send(multipartInstances(archive.blobs, found.instances, boundary));
+    const { length, body } = multipartInstances(archive.blobs, found.instances, boundary);
+    return reply.type(`multipart/related; type="application/dicom"; boundary=${boundary}`).header('Content-Length', length).header('Cache-Control', 'no-store').send(body);
   };
   const retrieveConfig = { access: 'images' as const, action: 'images.retrieve' };
   app.get('/dicomweb/studies/:study', { config: retrieveConfig }, retrieve);
@@ -212,6 +224,23 @@ export async function dicomwebRoutes(app: FastifyInstance, options: ResolvedOpti
       .type(`multipart/related; type="${frameMediaType(instance.transferSyntaxUid)}"; boundary=${boundary}`)
       .header('Cache-Control', 'no-store')
       .send(multipartFrames(frames, instance.transferSyntaxUid, boundary));
+  });
+
+  // Bulk data: the pixel data a metadata answer names by BulkDataURI (all its frames, as stored).
+  app.get<{ Params: StudyParams & { tag: string } }>('/dicomweb/studies/:study/series/:series/instances/:instance/bulk/:tag', { config: { access: 'images', action: 'images.bulk' } }, async (request, reply) => {
+    const archive = archiveOf();
+    const found = await selectInstances(searchContext(request), selectionOf(request.params));
+    if (!found || request.params.tag.toUpperCase() !== '7FE00010') throw notFound();
+    const instance = found.instances[0]!;
+    const frames = await frameBytes(archive.blobs, instance, Array.from({ length: instance.numberOfFrames }, (_, i) => i + 1));
+    if (!frames) throw notFound();
+    await auditRequest(request, options, { action: 'images.bulk', outcome: 'allowed', pseudonym: found.study.pseudonym, detail: { study: request.params.study, instance: instance.sopInstanceUid, tag: '7FE00010' } });
+    const boundary = newBoundary();
+    const native = frameMediaType(instance.transferSyntaxUid) === 'application/octet-stream';
+    return reply
+      .type(`multipart/related; type="${frameMediaType(instance.transferSyntaxUid)}"; boundary=${boundary}`)
+      .header('Cache-Control', 'no-store')
+      .send(multipartFrames(native ? [Buffer.concat(frames)] : frames, instance.transferSyntaxUid, boundary));
   });
 
   // The study as a ZIP (DICOM files and a DICOMDIR), with its length up front and byte ranges, so that a broken download resumes.

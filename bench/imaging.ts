@@ -1,0 +1,254 @@
+/**
+ * Imaging speed, side by side: a realistic CT study (2 series × 250 slices
+ * of 512×512 16-bit, about 260 MB, made here) stored and read back by Renkei
+ * (over TLS with a terminal certificate, as a browser on a terminal) and by
+ * Debian's Orthanc with its DICOMweb plugin, on loopback, with nginx serving
+ * the same ZIP as a static file over the same TLS as the line-speed
+ * reference. The last line is one JSON object of the figures.
+ *
+ *   npm run bench:imaging            (BENCH_SLICES=50 for a quick run)
+ */
+import { execFile, spawn } from 'node:child_process';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { loadOrCreateNetworkCa, loadOrCreateServerTls } from '@renkei/access';
+import { openTestNetwork, startServer } from '@renkei/demo/testing';
+import { FileBlobStore, ImageArchive, registerDicomPeer, startCStoreGateway, GATEWAY_AE_TITLE } from '@renkei/imaging';
+import { freePort, newUid, startOrthanc, syntheticSlice, workFolder } from '@renkei/imaging/testing';
+import { deriveServerKeys } from '@renkei/store';
+import { openTestStores } from '@renkei/store/testing';
+import { Agent, request } from 'undici';
+
+const SLICES = Number(process.env.BENCH_SLICES ?? 250);
+const BATCH = 25;
+const BOUNDARY = 'bench-boundary-7d3f';
+
+const log = (line: string) => console.log(line);
+const seconds = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9;
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+async function main(): Promise<void> {
+  const folder = await workFolder();
+  try {
+    await run(folder);
+  } finally {
+    await folder.remove();
+  }
+}
+
+async function run(folder: Awaited<ReturnType<typeof workFolder>>): Promise<void> {
+  // The study, as files (storescu sends files).
+  const study = newUid();
+  const series = [newUid(), newUid()];
+  const files: string[] = [];
+  let bytes = 0;
+  await mkdir(folder.file('study'), { recursive: true });
+  for (const [s, seriesUid] of series.entries()) {
+    for (let n = 1; n <= SLICES; n++) {
+      const file = folder.file(`study/s${s}-${n}.dcm`);
+      const slice = syntheticSlice({ studyUid: study, seriesUid, seriesNumber: s + 1, instanceNumber: n, rows: 512, columns: 512, seed: s * 1000 + n });
+      bytes += slice.length;
+      await writeFile(file, slice);
+      files.push(file);
+    }
+  }
+  log(`study: ${files.length} instances, ${(bytes / 1e6).toFixed(1)} MB`);
+
+  // Renkei over TLS, a technologist logged in on the hospital's terminal.
+  const network = await openTestNetwork('pglite');
+  const server = await startServer(network, { imageBlobs: new FileBlobStore(path.join(folder.dir, 'renkei-images')) });
+  const terminal = network.credentials.terminal;
+  const agent = new Agent({ connect: { ca: network.caPem, pfx: await readFile(terminal.p12), passphrase: terminal.password } });
+  const technologist = network.credentials.users.find((u) => u.role === 'technologist')!;
+  const login = await request(`${server.url}/api/login`, { method: 'POST', dispatcher: agent, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: technologist.id, password: technologist.password }) });
+  const cookie = [login.headers['set-cookie']].flat().map((c) => String(c).split(';')[0]).join('; ');
+  await login.body.dump();
+  const orthanc = await startOrthanc(folder.file('orthanc'));
+  const orthancAgent = new Agent();
+
+  try {
+    // STOW-RS, in requests of BATCH instances, one after another.
+    const stow = async (url: string, dispatcher: Agent, headers: Record<string, string>) => {
+      const start = process.hrtime.bigint();
+      for (let i = 0; i < files.length; i += BATCH) {
+        const parts: Buffer[] = [];
+        for (const file of files.slice(i, i + BATCH)) parts.push(Buffer.from(`--${BOUNDARY}\r\nContent-Type: application/dicom\r\n\r\n`), await readFile(file), Buffer.from('\r\n'));
+        parts.push(Buffer.from(`--${BOUNDARY}--\r\n`));
+        const response = await request(url, { method: 'POST', dispatcher, headers: { ...headers, 'content-type': `multipart/related; type="application/dicom"; boundary=${BOUNDARY}`, accept: 'application/dicom+json' }, body: Buffer.concat(parts) });
+        const text = await response.body.text();
+        if (response.statusCode !== 200) throw new Error(`STOW answered ${response.statusCode}: ${text.slice(0, 300)}`);
+      }
+      return seconds(start);
+    };
+    const stowSeconds = await stow(`${server.url}/dicomweb/studies`, agent, { cookie });
+    log(`Renkei STOW-RS: ${stowSeconds.toFixed(2)} s`);
+    const orthancStowSeconds = await stow(`${orthanc.url}/dicom-web/studies`, orthancAgent, {});
+    log(`Orthanc STOW-RS: ${orthancStowSeconds.toFixed(2)} s`);
+
+    // C-STORE with dcmtk's storescu, into fresh stores on each side.
+    const gatewayStores = await openTestStores('pglite');
+    await gatewayStores.identity.query("INSERT INTO facilities (code, name, kind) VALUES ('3710000001', 'bench', 'hospital')");
+    await registerDicomPeer(gatewayStores.identity, { aeTitle: 'BENCH_CT', facilityCode: '3710000001', address: null });
+    const gateway = await startCStoreGateway(new ImageArchive(gatewayStores, deriveServerKeys(Buffer.alloc(32, 1)), new FileBlobStore(folder.file('gateway-images'))), 0);
+    const storescu = async (port: number, called: string) => {
+      const start = process.hrtime.bigint();
+      await new Promise<void>((resolve, reject) =>
+        execFile('storescu', ['-aet', 'BENCH_CT', '-aec', called, '127.0.0.1', String(port), ...files], { maxBuffer: 64 * 1024 * 1024 }, (error, _out, stderr) => (error ? reject(new Error(stderr)) : resolve())),
+      );
+      return seconds(start);
+    };
+    const cstoreSeconds = await storescu(gateway.port, GATEWAY_AE_TITLE);
+    log(`Renkei C-STORE: ${cstoreSeconds.toFixed(2)} s`);
+    await gateway.close();
+    await gatewayStores.close();
+    const orthanc2 = await startOrthanc(folder.file('orthanc-cstore'));
+    const orthancCstoreSeconds = await storescu(orthanc2.dicomPort, orthanc2.aeTitle);
+    log(`Orthanc C-STORE: ${orthancCstoreSeconds.toFixed(2)} s`);
+    await orthanc2.stop();
+
+    const get = async (url: string, dispatcher: Agent, headers: Record<string, string> = {}) => {
+      const start = process.hrtime.bigint();
+      const response = await request(url, { dispatcher, headers });
+      let received = 0;
+      const chunks: Buffer[] = [];
+      for await (const chunk of response.body) {
+        received += (chunk as Buffer).length;
+        if (received < 8 * 1024 * 1024) chunks.push(chunk as Buffer);
+      }
+      if (response.statusCode !== 200) throw new Error(`${url} answered ${response.statusCode}`);
+      return { seconds: seconds(start), bytes: received, head: Buffer.concat(chunks), headers: response.headers };
+    };
+
+    // QIDO and series metadata (a 250-instance series), the median of 7.
+    const qido = await get(`${server.url}/dicomweb/studies?StudyInstanceUID=${study}`, agent, { cookie });
+    log(`Renkei QIDO-RS: ${(qido.seconds * 1000).toFixed(1)} ms`);
+    const metadataOf = async (url: string, dispatcher: Agent, headers: Record<string, string>) => {
+      const times: number[] = [];
+      for (let i = 0; i < 7; i++) {
+        const answer = await get(url, dispatcher, { ...headers, 'accept-encoding': 'gzip', accept: 'application/dicom+json' });
+        const json = JSON.parse((answer.headers['content-encoding'] === 'gzip' ? gunzipSync(answer.head) : answer.head).toString('utf8')) as unknown[];
+        if (json.length !== SLICES) throw new Error(`metadata of ${json.length} instances, ${SLICES} expected`);
+        times.push(answer.seconds * 1000);
+      }
+      return median(times);
+    };
+    const metadataMs = await metadataOf(`${server.url}/dicomweb/studies/${study}/series/${series[0]}/metadata`, agent, { cookie });
+    const orthancMetadataMs = await metadataOf(`${orthanc.url}/dicom-web/studies/${study}/series/${series[0]}/metadata`, orthancAgent, {});
+    log(`series metadata: Renkei ${metadataMs.toFixed(1)} ms, Orthanc ${orthancMetadataMs.toFixed(1)} ms`);
+
+    // WADO-RS study retrieve.
+    const retrieve = await get(`${server.url}/dicomweb/studies/${study}`, agent, { cookie, accept: 'multipart/related; type="application/dicom"' });
+    const orthancRetrieve = await get(`${orthanc.url}/dicom-web/studies/${study}`, orthancAgent, { accept: 'multipart/related; type="application/dicom"' });
+    const retrieveMBps = retrieve.bytes / 1e6 / retrieve.seconds;
+    const orthancRetrieveMBps = orthancRetrieve.bytes / 1e6 / orthancRetrieve.seconds;
+    log(`WADO-RS study: Renkei ${retrieveMBps.toFixed(1)} MB/s, Orthanc ${orthancRetrieveMBps.toFixed(1)} MB/s`);
+
+    // 250 frames in sequence on one connection, as a viewer scrolls the first series.
+    const instances = JSON.parse((await get(`${server.url}/dicomweb/studies/${study}/series/${series[0]}/instances`, agent, { cookie })).head.toString()) as Array<Record<string, { Value: string[] }>>;
+    const framesStart = process.hrtime.bigint();
+    for (const instance of instances) await get(`${server.url}/dicomweb/studies/${study}/series/${series[0]}/instances/${instance['00080018']!.Value[0]}/frames/1`, agent, { cookie });
+    const framesSeconds = seconds(framesStart);
+    log(`${instances.length} frames in sequence: ${framesSeconds.toFixed(2)} s (${((framesSeconds * 1000) / instances.length).toFixed(1)} ms each)`);
+
+    // First image: the series list, the first series' metadata and its first frame, one after another.
+    const firstStart = process.hrtime.bigint();
+    await get(`${server.url}/dicomweb/studies/${study}/series`, agent, { cookie });
+    await get(`${server.url}/dicomweb/studies/${study}/series/${series[0]}/metadata`, agent, { cookie, 'accept-encoding': 'gzip' });
+    await get(`${server.url}/dicomweb/studies/${study}/series/${series[0]}/instances/${instances[0]!['00080018']!.Value[0]}/frames/1`, agent, { cookie });
+    const firstImageMs = seconds(firstStart) * 1000;
+    log(`first image (series, metadata, frame 1): ${firstImageMs.toFixed(0)} ms`);
+
+    // The ZIP, then the same bytes from nginx over the same TLS.
+    const zip = await get(`${server.url}/api/images/studies/${study}/download`, agent, { cookie });
+    const zipMBps = zip.bytes / 1e6 / zip.seconds;
+    log(`ZIP download: ${(zip.bytes / 1e6).toFixed(1)} MB at ${zipMBps.toFixed(1)} MB/s`);
+    const zipFile = folder.file('static/study.zip');
+    await mkdir(path.dirname(zipFile), { recursive: true });
+    const whole = await request(`${server.url}/api/images/studies/${study}/download`, { dispatcher: agent, headers: { cookie } });
+    await writeFile(zipFile, Buffer.from(await whole.body.arrayBuffer()));
+    const nginxMBps = await nginxSpeed(folder, network.dataDir, network.caPem, path.dirname(zipFile));
+    log(`nginx static ZIP: ${nginxMBps.toFixed(1)} MB/s`);
+
+    const figures = {
+      instances: files.length,
+      bytes,
+      stowSeconds: round(stowSeconds, 2),
+      orthancStowSeconds: round(orthancStowSeconds, 2),
+      cstoreSeconds: round(cstoreSeconds, 2),
+      orthancCstoreSeconds: round(orthancCstoreSeconds, 2),
+      metadataMs: round(metadataMs, 1),
+      orthancMetadataMs: round(orthancMetadataMs, 1),
+      retrieveMBps: round(retrieveMBps, 1),
+      orthancRetrieveMBps: round(orthancRetrieveMBps, 1),
+      zipMBps: round(zipMBps, 1),
+      nginxMBps: round(nginxMBps, 1),
+      firstImageMs: round(firstImageMs, 0),
+    };
+    console.log(JSON.stringify(figures));
+  } finally {
+    await agent.close();
+    await orthancAgent.close();
+    await orthanc.stop();
+    await server.close();
+    await network.close();
+  }
+}
+
+/** nginx on loopback serving `root` over TLS with Renkei's server certificate; answers MB/s for study.zip. */
+async function nginxSpeed(folder: Awaited<ReturnType<typeof workFolder>>, dataDir: string, caPem: string, root: string): Promise<number> {
+  const ca = await loadOrCreateNetworkCa(dataDir);
+  const tls = await loadOrCreateServerTls(dataDir, ca, {});
+  // nginx's workers run as another user: they must be able to read the file.
+  await chmod(folder.dir, 0o755);
+  await chmod(root, 0o755);
+  await chmod(path.join(root, 'study.zip'), 0o644);
+  const prefix = folder.file('nginx');
+  await mkdir(path.join(prefix, 'logs'), { recursive: true });
+  await writeFile(path.join(prefix, 'cert.pem'), tls.certPem);
+  await writeFile(path.join(prefix, 'key.pem'), tls.keyPem);
+  const port = await freePort();
+  const conf = `worker_processes 1; daemon off; pid ${prefix}/nginx.pid; error_log ${prefix}/logs/error.log;
+events { worker_connections 64; }
+http {
+  access_log off; sendfile on; tcp_nopush on;
+  client_body_temp_path ${prefix}/body; proxy_temp_path ${prefix}/proxy; fastcgi_temp_path ${prefix}/fastcgi; uwsgi_temp_path ${prefix}/uwsgi; scgi_temp_path ${prefix}/scgi;
+  server {
+    listen 127.0.0.1:${port} ssl;
+    ssl_certificate ${prefix}/cert.pem; ssl_certificate_key ${prefix}/key.pem;
+    ssl_protocols TLSv1.2 TLSv1.3;
+    root ${root};
+  }
+}`;
+  await writeFile(path.join(prefix, 'nginx.conf'), conf);
+  const nginx = spawn('nginx', ['-p', prefix, '-c', path.join(prefix, 'nginx.conf'), '-e', path.join(prefix, 'logs/error.log')], { stdio: 'ignore' });
+  try {
+    const agent = new Agent({ connect: { ca: caPem, servername: 'localhost' } });
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await (await request(`https://127.0.0.1:${port}/`, { dispatcher: agent })).body.dump();
+        break;
+      } catch (error) {
+        if (attempt > 100) throw error;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+    const start = process.hrtime.bigint();
+    const response = await request(`https://127.0.0.1:${port}/study.zip`, { dispatcher: agent });
+    if (response.statusCode !== 200) throw new Error(`nginx answered ${response.statusCode}`);
+    let received = 0;
+    for await (const chunk of response.body) received += (chunk as Buffer).length;
+    const mbps = received / 1e6 / seconds(start);
+    await agent.close();
+    return mbps;
+  } finally {
+    nginx.kill('SIGTERM');
+  }
+}
+
+function round(value: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
+
+await main();
