@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { plainText } from './plain-text.js';
 
 export { PLAIN_TEXT, plainText } from './plain-text.js';
+export { formatBirthDate, formatTokyoDate, formatTokyoDateTime, formatTokyoTime, japaneseEraYear } from './dates.js';
 
 export const loginRequest = z.object({
   userId: z.string().trim().min(1).max(64),
@@ -133,11 +134,17 @@ export interface AccessLog {
   entries: AccessLogEntry[];
 }
 
+/** The message for a period whose start comes after its end, on the screen and from the API alike. */
+export const INVERTED_PERIOD_MESSAGE = '期間の開始が終了より後になっています。開始と終了を入れ替えてください';
+
 export const historyQuery = z.object({
   from: z.string().regex(/^\d{4}-\d{2}$/).optional(),
   to: z.string().regex(/^\d{4}-\d{2}$/).optional(),
   facility: z.string().regex(/^\d{10}$/).optional(),
 });
+
+/** Whether a period runs backwards (its start after its end): refused, with INVERTED_PERIOD_MESSAGE. */
+export const isInvertedPeriod = (q: { from?: string | undefined; to?: string | undefined }) => Boolean(q.from && q.to && q.from > q.to);
 export type HistoryQuery = z.infer<typeof historyQuery>;
 
 /**
@@ -197,7 +204,7 @@ export interface FacilityRef {
 }
 
 export type Outcome = 'continuing' | 'cured' | 'died' | 'discontinued';
-export type DiagnosisStatus = 'active' | 'suspected' | 'ended';
+export type DiagnosisStatus = 'active' | 'lapsed' | 'suspected' | 'ended';
 
 export interface DiagnosisItem {
   code: string;
@@ -214,7 +221,10 @@ export interface DiagnosisItem {
   firstMonth: string;
   lastMonth: string;
   facilities: FacilityRef[];
-  /** active: continuing and confirmed; suspected (疑い); ended: cured, died or discontinued. Never mixed. */
+  /**
+   * active (継続): continuing, confirmed and claimed in the person's latest three months; lapsed: continuing
+   * but last claimed before them (最終記載 lastMonth); suspected (疑い); ended: cured, died or discontinued. Never mixed.
+   */
   status: DiagnosisStatus;
 }
 
@@ -233,7 +243,7 @@ export interface MedicationItem {
   days: number | null;
   prescribers: FacilityRef[];
   dispensers: FacilityRef[];
-  /** Supplied in the last three months of the history. */
+  /** Supplied in the person's latest three months of receipts. */
   current: boolean;
 }
 
@@ -264,10 +274,16 @@ export interface GroupMatch {
   evidence: GroupEvidence[];
 }
 
+/** The months the claims read cover (YYYY-MM) and the latest date a receipt gives (YYYY-MM-DD). */
+export interface HistoryPeriod {
+  from: string | null;
+  to: string | null;
+  latestDate: string | null;
+}
+
 export interface PatientSummary {
-  patient: { sex: 'male' | 'female'; age: number; birthYear: number; name: string | null; kana: string | null };
-  /** The months the claims cover, YYYY-MM. */
-  period: { from: string | null; to: string | null };
+  patient: { sex: 'male' | 'female'; age: number; birthYear: number; birthDate: string; name: string | null; kana: string | null };
+  period: HistoryPeriod;
   diagnoses: DiagnosisItem[];
   medications: MedicationItem[];
   procedures: ActItem[];
@@ -281,13 +297,21 @@ export interface PatientHistory {
   medications: MedicationItem[];
   procedures: ActItem[];
   tests: ActItem[];
+  period: HistoryPeriod;
+  /** Every facility of the whole history, for the filter. */
   facilities: FacilityRef[];
+}
+
+/** Whether a patient access is still open, and until when. */
+export interface PatientAccessStatus {
+  expiresAt: string;
 }
 
 export interface PatientDetail {
   sex: 'male' | 'female';
   age: number;
   birthYear: number;
+  birthDate: string;
   name: string | null;
   kana: string | null;
   enrollments: Array<{ insurerNumber: string; firstServiceMonth: string }>;

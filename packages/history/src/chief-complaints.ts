@@ -65,11 +65,15 @@ export function searchChiefComplaint(history: PersonHistory, query: string): Com
   };
 }
 
-/** NFKC (full-width letters, half-width kana), katakana to hiragana, no spaces. */
+/** Small kana as their full-size letters: masters in half-width kana write ｼﾖｳ for しょう. */
+const SMALL_KANA: Record<string, string> = { ぁ: 'あ', ぃ: 'い', ぅ: 'う', ぇ: 'え', ぉ: 'お', っ: 'つ', ゃ: 'や', ゅ: 'ゆ', ょ: 'よ', ゎ: 'わ', ゕ: 'か', ゖ: 'け' };
+
+/** NFKC (full-width letters, half-width kana), katakana to hiragana, small kana full-size, no spaces. */
 export function normalizeQuery(text: string): string {
   return text
     .normalize('NFKC')
     .replace(/[\u30a1-\u30f6]/g, (k) => String.fromCharCode(k.charCodeAt(0) - 0x60))
+    .replace(/[ぁぃぅぇぉっゃゅょゎゕゖ]/g, (k) => SMALL_KANA[k]!)
     .replace(/\s+/g, '')
     .toLowerCase();
 }

@@ -31,6 +31,7 @@ const history: PersonHistory = {
   ],
   procedures: [],
   tests: [test({ code: '160068410', name: '心電図検査（四肢単極誘導及び胸部誘導を含む最低１２誘導）', section: 'D208' }), test({ code: '160000310', name: '尿一般', section: 'D000' })],
+  period: { from: '2025-01', to: '2025-06', latestDate: '2025-06-03' },
 };
 
 describe('disease groups', () => {
@@ -81,5 +82,16 @@ describe('chief-complaint search', () => {
     expect(searchChiefComplaint(history, 'こうけつあつ')).toMatchObject({ known: false, diagnoses: [{ name: '高血圧症' }] });
     expect(searchChiefComplaint(history, '骨折')).toMatchObject({ known: false, diagnoses: [], medications: [], tests: [] });
     expect(normalizeQuery(' ｺｳｹﾂ ｱﾂ ')).toBe('こうけつあつ');
+  });
+
+  it('finds a diagnosis by part of its kana reading, whichever way the master writes its small kana', () => {
+    const withKana: PersonHistory = {
+      ...history,
+      diagnoses: [diagnosis({ code: '8833421', name: '高血圧症', kana: 'コウケツアツショウ' }), diagnosis({ code: '2500015', name: '２型糖尿病', kana: 'ﾆｶﾞﾀﾄｳﾆﾖｳﾋﾞﾖｳ' })],
+    };
+    expect(searchChiefComplaint(withKana, 'こうけつあつ').diagnoses.map((d) => d.name)).toEqual(['高血圧症']);
+    expect(searchChiefComplaint(withKana, 'とうにょう').diagnoses.map((d) => d.name)).toEqual(['２型糖尿病']);
+    expect(searchChiefComplaint(withKana, 'トウニョウ').diagnoses.map((d) => d.name)).toEqual(['２型糖尿病']);
+    expect(searchChiefComplaint(withKana, '糖尿').diagnoses.map((d) => d.name)).toEqual(['２型糖尿病']);
   });
 });

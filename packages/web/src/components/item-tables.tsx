@@ -1,16 +1,31 @@
 import type { ActItem, DiagnosisItem, FacilityRef, MedicationItem } from '@renkei/api';
-import { Badge, Table, Text } from '@mantine/core';
+import { Badge, Button, Table, Text } from '@mantine/core';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 const facilityNames = (facilities: FacilityRef[]) => facilities.map((f) => f.name ?? f.code).join('、');
 const lastOf = (dates: string[], months: string[]) => dates.at(-1) ?? months.at(-1) ?? '';
 
+/** Dates a cell shows before 「ほか N 件」. */
+const DATES_SHOWN = 5;
+
+/**
+ * The status of a diagnosis, readable at a glance and in print: 継続 (claimed in
+ * the latest months), 最終記載 YYYY-MM, 疑い, or its 転帰. Dark shades, so that
+ * every badge has at least 4.5:1 contrast (WCAG 2.1 AA).
+ */
 export function StatusBadge({ item }: { item: DiagnosisItem }) {
   const { t } = useTranslation();
-  const color = item.status === 'active' ? 'teal' : item.status === 'suspected' ? 'orange' : 'gray';
+  const look = {
+    active: { color: 'teal.9', variant: 'filled' },
+    lapsed: { color: 'gray.8', variant: 'outline' },
+    suspected: { color: 'violet.9', variant: 'outline' },
+    ended: { color: 'dark.6', variant: 'outline' },
+  }[item.status];
+  const label = item.status === 'ended' ? t(`outcome.${item.outcome}`) : item.status === 'lapsed' ? t('viewer.lastClaimed', { month: item.lastMonth }) : t(`status.${item.status}`);
   return (
-    <Badge size="xs" color={color} variant={item.status === 'active' ? 'filled' : 'light'}>
-      {item.status === 'ended' ? t(`outcome.${item.outcome}`) : t(`status.${item.status}`)}
+    <Badge size="sm" radius="xs" color={look.color} variant={look.variant} className="status-badge" data-status={item.status}>
+      {label}
     </Badge>
   );
 }
@@ -36,15 +51,15 @@ export function DiagnosisTable({ items }: { items: DiagnosisItem[] }) {
       <Table.Tbody>
         {items.map((d) => (
           <Table.Tr key={`${d.code}-${d.modifiers.join('')}-${d.name}`}>
-            <Table.Td>
+            <Table.Td className="nowrap">
               <StatusBadge item={d} />
             </Table.Td>
             <Table.Td>
               <Name name={d.name} known={d.known} />
             </Table.Td>
             <Table.Td>{d.icd10}</Table.Td>
-            <Table.Td>{d.startDate}</Table.Td>
-            <Table.Td>{d.lastMonth}</Table.Td>
+            <Table.Td className="nowrap">{d.startDate}</Table.Td>
+            <Table.Td className="nowrap">{d.lastMonth}</Table.Td>
             <Table.Td>{facilityNames(d.facilities)}</Table.Td>
           </Table.Tr>
         ))}
@@ -72,12 +87,12 @@ export function MedicationTable({ items }: { items: MedicationItem[] }) {
             <Table.Td>
               <Name name={m.name} known={m.known} />
             </Table.Td>
-            <Table.Td>{m.route ? t(`route.${m.route}`, { defaultValue: m.route }) : ''}</Table.Td>
-            <Table.Td>
+            <Table.Td className="nowrap">{m.route ? t(`route.${m.route}`, { defaultValue: m.route }) : ''}</Table.Td>
+            <Table.Td className="nowrap">
               {m.quantity ?? ''}
               {m.days ? ` × ${m.days}` : ''}
             </Table.Td>
-            <Table.Td>{lastOf(m.dates, m.months)}</Table.Td>
+            <Table.Td className="nowrap">{lastOf(m.dates, m.months)}</Table.Td>
             <Table.Td>{facilityNames(m.prescribers)}</Table.Td>
           </Table.Tr>
         ))}
@@ -106,12 +121,35 @@ export function ActTable({ items, testId }: { items: ActItem[]; testId: string }
             <Table.Td>
               <Name name={a.name} known={a.known} />
             </Table.Td>
-            <Table.Td>{(a.dates.length > 0 ? a.dates : a.months).slice(-5).join(' ')}</Table.Td>
+            <Table.Td>
+              <Dates dates={a.dates.length > 0 ? a.dates : a.months} />
+            </Table.Td>
             <Table.Td>{a.materials.map((m) => m.name).join('、')}</Table.Td>
             <Table.Td>{facilityNames(a.facilities)}</Table.Td>
           </Table.Tr>
         ))}
       </Table.Tbody>
     </Table>
+  );
+}
+
+/** The latest dates, each unbroken, and 「ほか N 件」 that shows the earlier ones. */
+function Dates({ dates }: { dates: string[] }) {
+  const { t } = useTranslation();
+  const [all, setAll] = useState(false);
+  const shown = all ? dates : dates.slice(-DATES_SHOWN);
+  return (
+    <span className="dates" data-testid="dates">
+      {shown.map((d) => (
+        <span key={d} className="nowrap">
+          {d}{' '}
+        </span>
+      ))}
+      {!all && dates.length > DATES_SHOWN && (
+        <Button variant="subtle" size="compact-xs" onClick={() => setAll(true)} data-testid="more-dates">
+          {t('summary.more', { count: dates.length - DATES_SHOWN })}
+        </Button>
+      )}
+    </span>
   );
 }

@@ -1,16 +1,16 @@
 import type { ComplaintResult, DiseaseGroupResult } from '@renkei/api';
 import { Badge, Button, Card, Group, Stack, Text, TextInput, Title } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../api.js';
+import { usePatientQuery } from './patient-query.js';
+import { PatientSkeleton } from './patient-skeleton.js';
 import { ActTable, DiagnosisTable, MedicationTable } from './item-tables.js';
 
 /** 疾病グループ検索: the groups the patient is in, and the receipts that put them there. */
-export function DiseaseGroupSearch({ accessId }: { accessId: string }) {
+export function DiseaseGroupSearch() {
   const { t } = useTranslation();
-  const result = useQuery({ queryKey: ['groups', accessId], queryFn: () => api<DiseaseGroupResult>('GET', `/api/patient-access/${accessId}/disease-groups`) });
-  if (!result.data) return <Text>{t('loading')}</Text>;
+  const result = usePatientQuery<DiseaseGroupResult>(['groups'], '/disease-groups');
+  if (!result.data) return <PatientSkeleton />;
   return (
     <Stack gap="xs" data-testid="disease-groups">
       <Text size="xs" c="dimmed">
@@ -40,15 +40,11 @@ export function DiseaseGroupSearch({ accessId }: { accessId: string }) {
 }
 
 /** 主訴検索: what in the history bears on the complaint the patient brings today. */
-export function ComplaintSearch({ accessId }: { accessId: string }) {
+export function ComplaintSearch() {
   const { t } = useTranslation();
   const [text, setText] = useState('');
   const [query, setQuery] = useState('');
-  const result = useQuery({
-    queryKey: ['complaint', accessId, query],
-    enabled: query !== '',
-    queryFn: () => api<ComplaintResult>('GET', `/api/patient-access/${accessId}/complaints?q=${encodeURIComponent(query)}`),
-  });
+  const result = usePatientQuery<ComplaintResult>(['complaint', query], `/complaints?q=${encodeURIComponent(query)}`, { enabled: query !== '' });
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setQuery(text.trim());

@@ -1,25 +1,66 @@
-import type { PatientSummary } from '@renkei/api';
-import { Alert, Badge, Button, Group, Loader, Stack, Tabs, Text, Title } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
+import { formatBirthDate, formatTokyoTime, type PatientAccessStatus, type PatientSummary } from '@renkei/api';
+import { Alert, Badge, Button, Group, Stack, Tabs, Text, Title } from '@mantine/core';
+import { useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router';
-import { api } from '../api.js';
 import { HistoryTab, type HistoryCategory } from '../components/history-tabs.js';
+import { PatientAccessContext, useForgetPatient, usePatientQuery } from '../components/patient-query.js';
 import { PatientDetailView } from '../components/patient-detail-view.js';
+import { PatientSkeleton } from '../components/patient-skeleton.js';
 import { ComplaintSearch, DiseaseGroupSearch } from '../components/searches.js';
 import { SummaryView } from '../components/summary-view.js';
 
 const TABS = ['summary', 'diagnoses', 'medications', 'procedures', 'tests', 'groups', 'complaint', 'detail'] as const;
 type Tab = (typeof TABS)[number];
 
+/** How often the screen asks whether the access is still open (a revocation or a withdrawal at the desk ends it at once). */
+const STATUS_EVERY_MS = 15_000;
+
 export function PatientPage() {
+  const { accessId = '' } = useParams();
+  const [ended, setEnded] = useState(false);
+  const forget = useForgetPatient(accessId);
+  const end = useCallback(() => {
+    forget();
+    setEnded(true);
+  }, [forget]);
+  const context = useMemo(() => ({ accessId, ended: end }), [accessId, end]);
+  // A new access id (the next patient) starts afresh.
+  useEffect(() => setEnded(false), [accessId]);
+  if (ended) return <AccessEnded />;
+  return (
+    <PatientAccessContext.Provider value={context}>
+      <PatientScreen />
+    </PatientAccessContext.Provider>
+  );
+}
+
+/** The access has expired, or the card was revoked or consent withdrawn: the screen says so, keeps nothing, and offers the card again. */
+function AccessEnded() {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  return (
+    <Stack maw={560} mt="md" data-testid="access-ended">
+      <Alert color="orange" title={t('viewer.endedTitle')}>
+        {t('viewer.endedHelp')}
+      </Alert>
+      <Button onClick={() => navigate('/card')} autoFocus w={260} data-testid="read-card-again">
+        {t('viewer.readAgain')}
+      </Button>
+    </Stack>
+  );
+}
+
+function PatientScreen() {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const { accessId = '', tab: tabParam } = useParams();
   const tab: Tab = (TABS as readonly string[]).includes(tabParam ?? '') ? (tabParam as Tab) : 'summary';
-  const summary = useQuery({ queryKey: ['summary', accessId], queryFn: () => api<PatientSummary>('GET', `/api/patient-access/${accessId}/summary`) });
+  const summary = usePatientQuery<PatientSummary>(['summary'], '/summary');
+  const status = usePatientQuery<PatientAccessStatus>(['status'], '/status', { refetchInterval: STATUS_EVERY_MS, refetchOnWindowFocus: true });
+  useExpiry(status.data?.expiresAt);
 
-  if (summary.isPending) return <Loader />;
+  if (summary.isPending) return <PatientSkeleton />;
   if (summary.isError) {
     return (
       <Stack>
@@ -35,21 +76,31 @@ export function PatientPage() {
   const s = summary.data;
   return (
     <Stack gap="xs">
-      <Group justify="space-between" data-testid="patient-header">
-        <Group gap="sm">
+      <Group justify="space-between" data-testid="patient-header" wrap="wrap" gap="xs" className="print-header">
+        <Group gap="sm" wrap="wrap">
           <Title order={3}>{s.patient.name ?? ''}</Title>
           {s.patient.kana && (
             <Text size="sm" c="dimmed">
               {s.patient.kana}
             </Text>
           )}
-          <Badge variant="outline">{t(`patient.${s.patient.sex}`)}</Badge>
-          <Badge variant="outline">{t('patient.age', { age: s.patient.age })}</Badge>
-          <Text size="sm" c="dimmed">
+          <Badge variant="outline" color="dark">
+            {t(`patient.${s.patient.sex}`)}
+          </Badge>
+          <Text size="sm" fw={700} className="nowrap" data-testid="patient-birth">
+            {t('viewer.born', { date: formatBirthDate(s.patient.birthDate) })}　{t('patient.age', { age: s.patient.age })}
+          </Text>
+          <Text size="sm" c="dark.6" className="nowrap" data-testid="patient-period">
             {s.period.from ? t('patient.period', { from: s.period.from, to: s.period.to }) : t('patient.noPeriod')}
+            {s.period.latestDate && `　${t('viewer.latestDate', { date: s.period.latestDate })}`}
           </Text>
         </Group>
-        <Group gap="xs" className="no-print">
+        <Group gap="xs" className="no-print" wrap="nowrap">
+          {status.data && (
+            <Text size="sm" className="nowrap" data-testid="access-expires">
+              {t('patient.expires', { time: formatTokyoTime(status.data.expiresAt) })}
+            </Text>
+          )}
           <Button size="xs" variant="default" onClick={() => window.print()}>
             {t('patient.print')}
           </Button>
@@ -71,19 +122,29 @@ export function PatientPage() {
         </Tabs.Panel>
         {(['diagnoses', 'medications', 'procedures', 'tests'] as HistoryCategory[]).map((category) => (
           <Tabs.Panel key={category} value={category} pt="xs">
-            <HistoryTab accessId={accessId} category={category} />
+            <HistoryTab category={category} />
           </Tabs.Panel>
         ))}
         <Tabs.Panel value="groups" pt="xs">
-          <DiseaseGroupSearch accessId={accessId} />
+          <DiseaseGroupSearch />
         </Tabs.Panel>
         <Tabs.Panel value="complaint" pt="xs">
-          <ComplaintSearch accessId={accessId} />
+          <ComplaintSearch />
         </Tabs.Panel>
         <Tabs.Panel value="detail" pt="xs">
-          <PatientDetailView accessId={accessId} />
+          <PatientDetailView />
         </Tabs.Panel>
       </Tabs>
     </Stack>
   );
+}
+
+/** At the moment the access expires the screen ends it, without waiting for the next request. */
+function useExpiry(expiresAt: string | undefined) {
+  const { ended } = useContext(PatientAccessContext);
+  useEffect(() => {
+    if (!expiresAt) return;
+    const timer = window.setTimeout(ended, Math.max(0, new Date(expiresAt).getTime() - Date.now()));
+    return () => window.clearTimeout(timer);
+  }, [expiresAt, ended]);
 }

@@ -1,0 +1,184 @@
+/**
+ * The clinical viewer as a clinician reads it, in a real browser: what is
+ * active is active, filters filter every date, the screens say when access has
+ * ended and keep nothing, times are Japan's, kana finds diagnoses, and the desk
+ * finds a 後期高齢者 card without 記号. The showcase patient's claims are
+ * written by hand (packages/demo/src/showcase-patients.ts), so every fact
+ * asserted here is known.
+ */
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { closePatientAccesses, issueCard, setCardStatus } from '@renkei/access';
+import { formatTokyoTime } from '@renkei/api';
+import { SHOWCASE_ELDER, seedShowcasePatients } from '@renkei/demo';
+import { recordConsent } from '@renkei/identity';
+import { testEngines } from '@renkei/store/testing';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BrowserRig } from './browser-rig.js';
+
+describe.each(testEngines())('the clinical viewer on %s', (engine) => {
+  let rig: BrowserRig;
+  let showcaseQr: string;
+  let context: BrowserContext;
+  let page: Page;
+  beforeAll(async () => {
+    rig = await BrowserRig.open(engine);
+    const [personId] = await seedShowcasePatients(rig.network.stores, rig.network.keys, await mkdtemp(path.join(tmpdir(), 'renkei-showcase-')));
+    // Issued at 03:00 in Japan, 18:00 UTC the day before.
+    showcaseQr = (await issueCard(rig.network.stores.identity, rig.network.keys, personId!, { label: 'showcase', now: new Date('2026-12-01T18:00:00Z') })).qr;
+    context = await rig.terminalContext();
+    page = await context.newPage();
+    await rig.loginAs(page, 'doctor');
+    await page.waitForURL('**/card', { waitUntil: 'commit' });
+  });
+  afterAll(async () => {
+    await context?.close();
+    await rig?.close();
+  });
+
+  /** Reads a card as a USB reader does (typed into the focused field, then Enter), and waits for the summary. */
+  const readCard = async (qr: string) => {
+    await page.goto(`${rig.server.url}/card`);
+    await page.getByLabel('カードのコード').focus();
+    await page.keyboard.type(qr + '\n');
+    await page.getByTestId('summary').waitFor();
+    return new URL(page.url()).pathname.split('/')[2]!;
+  };
+  const personOf = async (qr: string) => {
+    const cardNumber = qr.split('-')[1]!;
+    const { rows } = await rig.network.stores.identity.query<{ person_id: string }>('SELECT person_id FROM cards WHERE card_number = $1', [cardNumber]);
+    return { cardNumber, personId: rows[0]!.person_id };
+  };
+  const text = (testId: string) => page.getByTestId(testId).textContent();
+
+  it('calls 継続 only what is claimed in the latest months, keeps the rest under 最終記載, 疑い and 転帰 apart, and shows the period, the latest visit, the birth date and the expiry', async () => {
+    const accessId = await readCard(showcaseQr);
+    const active = await text('summary-active');
+    expect(active).toContain('高血圧症');
+    expect(active).toContain('２型糖尿病');
+    // Acute bronchitis, claimed in April only and never given an outcome, is not active in October.
+    expect(active).not.toContain('急性気管支炎');
+    expect(await text('summary-lapsed')).toMatch(/急性気管支炎/);
+    expect(await text('summary-lapsed')).toContain('最終記載 2026-04');
+    expect(await text('summary-suspected')).toContain('慢性心不全の疑い');
+    expect(await text('summary-ended')).toMatch(/治ゆ.*インフルエンザ|インフルエンザ.*治ゆ/);
+    const header = await text('patient-header');
+    expect(header).toContain('レセプト期間 2026-01 〜 2026-10');
+    expect(header).toContain('最新の受診日 2026-10-24');
+    expect(header).toContain('1947-07-02（昭和22年）生');
+    const status = await (await page.request.get(`${rig.server.url}/api/patient-access/${accessId}/status`)).json();
+    expect(await text('access-expires')).toBe(`閲覧期限 ${formatTokyoTime(status.expiresAt)}まで`);
+  });
+
+  it('filters every date shown by the period and the facility, refuses an inverted period with a message, and shows the earlier dates behind ほか N 件', async () => {
+    const accessId = await readCard(showcaseQr);
+    await page.getByTestId('tab-tests').click();
+    const hba1c = page.getByTestId('test-table').locator('tr', { hasText: 'ＨｂＡ１ｃ' });
+    await hba1c.waitFor();
+    // Seven HbA1c dates: the latest five, and the two before them on request.
+    expect(await hba1c.getByTestId('more-dates').textContent()).toBe('ほか 2 件');
+    await hba1c.getByTestId('more-dates').click();
+    expect((await hba1c.getByTestId('dates').textContent())!.match(/\d{4}-\d{2}-\d{2}/g)).toEqual(['2026-01-23', '2026-04-02', '2026-06-05', '2026-07-09', '2026-08-06', '2026-09-03', '2026-10-24']);
+
+    await page.getByTestId('filter-from').fill('2026-06');
+    await page.getByTestId('filter-to').fill('2026-08');
+    await page.getByTestId('filter-apply').click();
+    await expect.poll(() => text('history-period')).toContain('2026-06 〜 2026-08');
+    const shown = (await page.getByTestId('test-table').textContent())!.match(/\d{4}-\d{2}-\d{2}/g)!;
+    expect(shown).toEqual(['2026-06-05', '2026-07-09', '2026-08-06']);
+
+    await page.getByTestId('filter-from').fill('2026-09');
+    await page.getByTestId('filter-apply').click();
+    expect(await text('filter-error')).toContain('期間の開始が終了より後になっています');
+    const refused = await page.request.get(`${rig.server.url}/api/patient-access/${accessId}/history?from=2026-09&to=2026-06`);
+    expect(refused.status()).toBe(400);
+    expect((await refused.json()).error.message).toContain('期間の開始が終了より後');
+
+    // One facility: the hospital's surgery, none of the clinic's tests.
+    await page.getByTestId('tab-procedures').click();
+    await page.getByTestId('filter-facility').click();
+    await page.getByRole('option', { name: '香川中央病院' }).click();
+    await page.getByTestId('filter-apply').click();
+    await expect.poll(() => text('history-period')).toContain('2026-08 〜 2026-10');
+    expect(await text('procedure-table')).toContain('水晶体再建術');
+    await page.getByTestId('tab-tests').click();
+    await page.getByTestId('filter-facility').click();
+    await page.getByRole('option', { name: '香川中央病院' }).click();
+    await page.getByTestId('filter-apply').click();
+    await expect.poll(() => text('history-empty')).toContain('この期間・医療機関に検査の記録はありません');
+  });
+
+  it('finds diagnoses in 主訴検索 by kana and by part of the name', async () => {
+    await readCard(showcaseQr);
+    await page.getByTestId('tab-complaint').click();
+    for (const [query, expected] of [['こうけつあつ', '高血圧症'], ['とうにょう', '２型糖尿病'], ['糖尿', '２型糖尿病']] as const) {
+      await page.getByPlaceholder('主訴を入力（例：胸痛、めまい、発熱）').fill(query);
+      await page.getByRole('button', { name: '検索' }).click();
+      await expect.poll(() => text('complaint-result'), query).toContain(`「${query}」`);
+      expect(await page.getByTestId('complaint-result').getByTestId('diagnosis-table').textContent(), query).toContain(expected);
+    }
+  });
+
+  it('shows dates in Japan’s time: the card issued at 03:00 JST is of that day, the birth date with its 和暦 year', async () => {
+    await readCard(showcaseQr);
+    await page.getByTestId('tab-detail').click();
+    await expect.poll(() => text('patient-detail')).toContain('発行日 2026-12-02');
+    expect(await text('patient-detail')).toContain('1947-07-02（昭和22年）');
+  });
+
+  it('says so on every tab when the card is revoked, keeps nothing of the patient, and offers the card field again, focused', async () => {
+    const qr = rig.network.credentials.cards[0]!.qr;
+    const accessId = await readCard(qr);
+    await setCardStatus(rig.network.stores.identity, await personOf(qr), 'revoked');
+    await page.getByTestId('tab-diagnoses').click();
+    await expect.poll(() => text('access-ended')).toContain('閲覧期限が切れました／アクセスが取り消されました');
+    expect(await page.getByTestId('summary').count()).toBe(0);
+    expect(await page.getByTestId('patient-header').count()).toBe(0);
+    // Another tab, and the summary itself on a fresh load, say the same.
+    await page.getByTestId('read-card-again').waitFor();
+    for (const tab of ['medications', 'summary']) {
+      await page.goto(`${rig.server.url}/patients/${accessId}/${tab}`);
+      await expect.poll(() => text('access-ended'), tab).toContain('アクセスが取り消されました');
+    }
+    await page.getByTestId('read-card-again').click();
+    await page.waitForURL('**/card', { waitUntil: 'commit' });
+    await expect.poll(() => page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).toBe('card');
+  });
+
+  it('ends the summary on screen, without a click, when consent is withdrawn at the desk', async () => {
+    const qr = rig.network.credentials.cards[1]!.qr;
+    await readCard(qr);
+    const { personId } = await personOf(qr);
+    const clerk = rig.network.credentials.users.find((u) => u.role === 'clerk')!;
+    await rig.network.stores.identity.transaction(async (tx) => {
+      await recordConsent(tx, { personId, withdrawn: true, recordedBy: clerk.id, facilityCode: clerk.facility });
+      await closePatientAccesses(tx, { personIds: [personId] });
+    });
+    // The screen asks every few seconds whether the access still stands.
+    await page.getByTestId('access-ended').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('summary').count()).toBe(0);
+  });
+
+  it('ends the screen when the access expires', async () => {
+    const qr = rig.network.credentials.cards[2]!.qr;
+    const accessId = await readCard(qr);
+    await rig.network.stores.identity.query("UPDATE patient_accesses SET expires_at = now() - interval '1 second' WHERE id = $1", [accessId]);
+    await page.getByTestId('tab-tests').click();
+    await expect.poll(() => text('access-ended')).toContain('閲覧期限が切れました');
+  });
+
+  it('at the desk: finds a 後期高齢者医療 card that has no 記号', async () => {
+    const desk = await rig.terminalContext();
+    const clerk = await desk.newPage();
+    await rig.loginAs(clerk, 'clerk');
+    await clerk.waitForURL('**/card', { waitUntil: 'commit' });
+    await clerk.getByLabel('保険者番号').fill(SHOWCASE_ELDER.insurerNumber);
+    await clerk.getByLabel('番号', { exact: true }).fill(SHOWCASE_ELDER.number);
+    await clerk.getByLabel('生年月日').fill(SHOWCASE_ELDER.birthDate);
+    await clerk.getByTestId('desk-search').click();
+    await expect.poll(() => clerk.getByTestId('desk-candidates').textContent()).toContain('連携');
+    await desk.close();
+  });
+});
