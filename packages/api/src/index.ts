@@ -235,16 +235,50 @@ export interface MedicationItem {
   kana: string | null;
   known: boolean;
   yjCode: string | null;
+  /** The master's 単位名 (錠, カプセル…): the quantity is in it. */
+  unit: string | null;
   dates: string[];
   months: string[];
   route: string | null;
   usage: string | null;
+  /** The latest daily quantity (調剤: 1日量 of the IY line) and days of supply. */
   quantity: number | null;
   days: number | null;
   prescribers: FacilityRef[];
   dispensers: FacilityRef[];
+  /** Every dispensing (or in-house supply), oldest first: what duplicate therapy is judged on. */
+  dispensings: Dispensing[];
   /** Supplied in the person's latest three months of receipts. */
   current: boolean;
+}
+
+export interface Dispensing {
+  /** YYYY-MM-DD: the dispensing day (調剤), the day of the prescription (院内), or the month's first day when no day is given. */
+  date: string;
+  days: number | null;
+  quantity: number | null;
+  prescriber: FacilityRef;
+  dispenser: FacilityRef;
+}
+
+/**
+ * ★ 重複投薬: two drugs of one therapeutic group (or of one ingredient) supplied
+ * for the same days, each still dispensed after the other began (a switch from
+ * one to the other is not flagged). What it is based on travels with it.
+ */
+export interface DuplicateTherapy {
+  /** The group, e.g. arb, or same-ingredient. */
+  group: string;
+  /** e.g. ARB（アンジオテンシンII受容体拮抗薬）. */
+  groupName: string;
+  /** The 薬効分類 (first 4 digits of the YJ code) the drugs share. */
+  therapeuticClass: string;
+  drugs: Array<{ code: string; name: string; yjCode: string; first: string; last: string; prescribers: FacilityRef[] }>;
+  /** The days both were supplied, YYYY-MM-DD. */
+  overlapFrom: string;
+  overlapTo: string;
+  /** Prescribed by different facilities: neither prescriber may know of the other drug. */
+  differentFacilities: boolean;
 }
 
 export interface ActItem {
@@ -290,6 +324,7 @@ export interface PatientSummary {
   tests: ActItem[];
   /** Conditions that raise COVID-19 severity, found in the claims. */
   riskFlags: GroupMatch[];
+  duplicates: DuplicateTherapy[];
 }
 
 export interface PatientHistory {

@@ -51,6 +51,17 @@ export const SHOWCASE_ELDER: ShowcasePatient = {
   number: '47070201',
 };
 
+/** 連携 さくら: 5, 協会けんぽ (a family member); influenza in October, cured: no procedures, nothing continuing. */
+export const SHOWCASE_CHILD: ShowcasePatient = {
+  name: '連携　さくら',
+  kana: 'ﾚﾝｹｲ ｻｸﾗ',
+  sex: 2,
+  birthDate: '2021-04-10',
+  insurerNumber: '01370014',
+  symbol: '３７０１',
+  number: '2104',
+};
+
 const CLINIC = { table: '1', institutionCode: '0112342', name: '医療法人　さぬき内科クリニック', phone: '0878311234', doctor: '讃岐　太郎' };
 const HOSPITAL = { table: '1', institutionCode: '0100123', name: '香川中央病院', phone: '0878330123', doctor: '小豆島　誠' };
 const CLINIC_PHARMACY = { table: '4', institutionCode: '0151233', name: 'さくら調剤薬局　栗林店', phone: '0878310101' };
@@ -118,9 +129,13 @@ const nextMonth = (yyyymm: string) => {
   return m === 12 ? `${y + 1}01` : `${y}${String(m + 1).padStart(2, '0')}`;
 };
 
-function patientFields(p: ShowcasePatient, number: number, type: string, month: string) {
-  return { number, type, month, name: p.name, sex: p.sex, birthDate: p.birthDate.replaceAll('-', ''), benefitRate: '90', chart: '900001', kana: p.kana };
+/** レセプト種別: 医科 or 調剤, 後期高齢者 (…318) or a preschool child of a 医療保険 (…114), outpatient. */
+function patientFields(p: ShowcasePatient, number: number, table: '1' | '4', month: string) {
+  const elder = p.insurerNumber.startsWith('39');
+  return { number, type: `${table}${elder ? '318' : '114'}`, month, name: p.name, sex: p.sex, birthDate: p.birthDate.replaceAll('-', ''), benefitRate: elder ? '90' : '', chart: elder ? '900001' : '900002', kana: p.kana };
 }
+
+const CHILD_MONTHS: MedicalMonth[] = [{ month: '202610', diagnoses: [{ code: code.influenza, start: '20261003', outcome: 2 }], acts: [{ code: code.influenzaAntigen, day: 3, points: 132 }] }];
 
 /** One 医科 file per facility and billing month, each with the patient's receipt of that month. */
 function medicalFiles(p: ShowcasePatient, facility: typeof CLINIC, months: MedicalMonth[]): Array<{ name: string; lines: string[] }> {
@@ -128,14 +143,14 @@ function medicalFiles(p: ShowcasePatient, facility: typeof CLINIC, months: Medic
     const points = acts.reduce((sum, a) => sum + a.points, 0);
     const lines = [
       irRecord({ payer: '2', prefecture: '37', table: facility.table, institutionCode: facility.institutionCode, name: facility.name, billing: nextMonth(month), phone: facility.phone }),
-      medicalReRecord(patientFields(p, 1, '1318', month)),
+      medicalReRecord(patientFields(p, 1, '1', month)),
       medicalHoRecord({ insurer: p.insurerNumber, symbol: p.symbol, number: p.number, days: Math.max(1, acts.length), points }),
       snRecord(''),
       ...diagnoses.map((d) => syRecord({ code: d.code, start: d.start, outcome: d.outcome ?? 1, modifiers: d.modifiers ?? '', name: '', main: d.main ?? false })),
       ...acts.map((a) => siRecord({ practice: a.code.startsWith('15') ? '50' : '60', burden: '', code: a.code, quantity: '', points: String(a.points), times: 1, days: [[a.day, 1]] })),
       goRecord(1, points),
     ];
-    return { name: `showcase-${facility.institutionCode}-${month}.uke`, lines };
+    return { name: `showcase-${p.number}-${facility.institutionCode}-${month}.uke`, lines };
   });
 }
 
@@ -145,7 +160,7 @@ function pharmacyFiles(p: ShowcasePatient, pharmacy: typeof CLINIC_PHARMACY, pre
     const points = 2 * days;
     const lines = [
       ykRecord({ payer: '2', prefecture: '37', table: pharmacy.table, institutionCode: pharmacy.institutionCode, name: pharmacy.name, billing: nextMonth(month), phone: pharmacy.phone }),
-      pharmacyReRecord(patientFields(p, 1, '4318', month), { prefecture: '37', table: prescriber.table, institutionCode: prescriber.institutionCode, name: prescriber.name, doctor: prescriber.doctor }),
+      pharmacyReRecord(patientFields(p, 1, '4', month), { prefecture: '37', table: prescriber.table, institutionCode: prescriber.institutionCode, name: prescriber.name, doctor: prescriber.doctor }),
       pharmacyHoRecord({ insurer: p.insurerNumber, symbol: p.symbol, number: p.number, days: 1, points }),
       snRecord(''),
       shRecord({ no: 1, form: '1', usageCode: '006', instruction: '', unitPoints: 2 }),
@@ -153,11 +168,11 @@ function pharmacyFiles(p: ShowcasePatient, pharmacy: typeof CLINIC_PHARMACY, pre
       pharmacyIyRecord('', drug, '1', '1'),
       goRecord(1, points),
     ];
-    return { name: `showcase-${pharmacy.institutionCode}-${month}.uke`, lines };
+    return { name: `showcase-${p.number}-${pharmacy.institutionCode}-${month}.uke`, lines };
   });
 }
 
-/** Writes the showcase patients' claims into `dir` and ingests them; answers the person ids, in the order of the patients. */
+/** Writes the showcase patients' claims into `dir` and ingests them; answers the person ids: SHOWCASE_ELDER's, SHOWCASE_CHILD's. */
 export async function seedShowcasePatients(stores: Stores, keys: ServerKeys, dir: string): Promise<string[]> {
   const p = SHOWCASE_ELDER;
   const files = [
@@ -165,6 +180,7 @@ export async function seedShowcasePatients(stores: Stores, keys: ServerKeys, dir
     ...medicalFiles(p, HOSPITAL, HOSPITAL_MONTHS),
     ...pharmacyFiles(p, CLINIC_PHARMACY, CLINIC, CLINIC_DISPENSINGS),
     ...pharmacyFiles(p, HOSPITAL_PHARMACY, HOSPITAL, HOSPITAL_DISPENSINGS),
+    ...medicalFiles(SHOWCASE_CHILD, CLINIC, CHILD_MONTHS),
   ];
   const paths: string[] = [];
   for (const file of files) {
@@ -175,7 +191,11 @@ export async function seedShowcasePatients(stores: Stores, keys: ServerKeys, dir
   const results = await ingestClaimFiles(stores, keys, paths, { sections: await loadSections(stores.clinical), actor: 'demo:showcase' });
   const failed = results.find((r) => r.status !== 'ingested' && r.status !== 'unchanged');
   if (failed) throw new Error(`showcase claims not ingested: ${JSON.stringify(failed)}`);
-  const match = await findPersonByMember(stores.identity, keys, { insurerNumber: p.insurerNumber, symbol: p.symbol, number: p.number, birthDate: p.birthDate });
-  if (match.status !== 'found') throw new Error('the showcase patient was not registered by the ingest');
-  return [match.personId];
+  const ids: string[] = [];
+  for (const patient of [SHOWCASE_ELDER, SHOWCASE_CHILD]) {
+    const match = await findPersonByMember(stores.identity, keys, { insurerNumber: patient.insurerNumber, symbol: patient.symbol, number: patient.number, birthDate: patient.birthDate });
+    if (match.status !== 'found') throw new Error('a showcase patient was not registered by the ingest');
+    ids.push(match.personId);
+  }
+  return ids;
 }

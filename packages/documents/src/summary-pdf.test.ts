@@ -14,10 +14,25 @@ const summary: PatientSummary = {
     { code: '4660009', name: '急性気管支炎', kana: null, known: true, icd10: 'J209', modifiers: [], startDate: '2026-04-02', outcome: 'continuing', suspected: false, main: false, firstMonth: '2026-04', lastMonth: '2026-04', facilities: [], status: 'lapsed' },
     { code: '4139003', name: '狭心症の疑い', kana: null, known: true, icd10: 'I209', modifiers: ['8002'], startDate: null, outcome: 'continuing', suspected: true, main: false, firstMonth: '2026-03', lastMonth: '2026-03', facilities: [], status: 'suspected' },
   ],
-  medications: [{ code: '620004', name: 'アムロジピン錠５ｍｇ', kana: null, known: true, yjCode: '2171022F1', dates: ['2026-10-02'], months: ['2026-10'], route: 'oral', usage: null, quantity: 1, days: 28, prescribers: [], dispensers: [], current: true }],
+  medications: [
+    {
+      code: '620004', name: 'アムロジピン錠５ｍｇ', kana: null, known: true, yjCode: '2171022F1', unit: '錠', dates: ['2026-10-02'], months: ['2026-10'], route: 'oral', usage: '１日１回朝食後', quantity: 1, days: 28,
+      prescribers: [{ code: '3710112342', name: 'さぬき内科' }], dispensers: [], current: true,
+      dispensings: [{ date: '2026-10-02', days: 28, quantity: 1, prescriber: { code: '3710112342', name: 'さぬき内科' }, dispenser: { code: '3740151233', name: 'さくら調剤薬局' } }],
+    },
+  ],
   procedures: [],
   tests: [],
   riskFlags: [{ id: 'covid-age-65', name: '65歳以上', evidence: [] }],
+  duplicates: [
+    {
+      group: 'arb', groupName: 'ARB（アンジオテンシンII受容体拮抗薬）', therapeuticClass: '2149', overlapFrom: '2026-08-12', overlapTo: '2026-11-02', differentFacilities: true,
+      drugs: [
+        { code: '622535601', name: 'テルミサルタン錠４０ｍｇ', yjCode: '2149042F2030', first: '2026-06-06', last: '2026-10-06', prescribers: [{ code: '3710112342', name: 'さぬき内科' }] },
+        { code: '622358001', name: 'カンデサルタン錠８ｍｇ', yjCode: '2149040F3037', first: '2026-08-12', last: '2026-10-12', prescribers: [{ code: '3710100123', name: '香川中央病院' }] },
+      ],
+    },
+  ],
 };
 
 describe('the summary PDF', () => {
@@ -26,7 +41,7 @@ describe('the summary PDF', () => {
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'renkei-pdf-')), 'summary.pdf');
     writeFileSync(file, pdf);
     const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
-    for (const expected of ['患者サマリー', '讃岐 花子', '1944-03-09（昭和19年）', '82歳', '最新の受診日 2026-10-24', '最終記載 2026-04', '高血圧症', '狭心症の疑い', 'アムロジピン錠５ｍｇ', '65歳以上', '2026-11-22 10:00 JST']) {
+    for (const expected of ['患者サマリー', '讃岐 花子', '1944-03-09（昭和19年）', '82歳', '最新の受診日 2026-10-24', '最終記載 2026-04', '重複投薬の可能性', '1日1錠 × 28日', '１日１回朝食後', '高血圧症', '狭心症の疑い', 'アムロジピン錠５ｍｇ', '65歳以上', '2026-11-22 10:00 JST']) {
       expect(text).toContain(expected);
     }
     // A diagnosis no longer claimed is not listed as continuing; suspected ones are apart from the active ones.

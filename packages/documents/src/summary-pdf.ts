@@ -33,6 +33,13 @@ export function renderSummaryPdf(summary: PatientSummary, context: SummaryPrintC
   doc.fontSize(8).fillColor('#555').text(`出力 ${formatTokyoDateTime(context.printedAt)} JST　${context.facilityName ?? ''}　${context.userName}　注：保険者のレセプトに基づく情報です。診療録ではありません。`);
   doc.fillColor('black').moveDown(0.5);
 
+  if (summary.duplicates.length > 0) {
+    section(
+      doc,
+      `★ 重複投薬の可能性（${summary.duplicates.length}）`,
+      summary.duplicates.map((d) => `${d.groupName}（薬効分類 ${d.therapeuticClass}）：${d.drugs.map((x) => `${x.name}［${x.prescribers.map((f) => f.name ?? f.code).join('、')}］`).join(' と ')}　${d.overlapFrom}〜${d.overlapTo} に重複${d.differentFacilities ? '（別の医療機関から）' : ''}`),
+    );
+  }
   section(doc, '重症化リスク因子（COVID-19）', summary.riskFlags.length === 0 ? ['該当なし'] : [summary.riskFlags.map((f) => f.name).join('、')]);
   const active = summary.diagnoses.filter((d) => d.status === 'active');
   section(doc, `継続中の傷病名（${active.length}）`, active.map((d) => `${d.name}　${d.icd10 ?? ''}　開始 ${d.startDate ?? '—'}　最終 ${d.lastMonth}`));
@@ -43,7 +50,7 @@ export function renderSummaryPdf(summary: PatientSummary, context: SummaryPrintC
   const ended = summary.diagnoses.filter((d) => d.status === 'ended');
   section(doc, `治ゆ・中止・死亡（${ended.length}）`, ended.map((d) => `${d.name}　${OUTCOME[d.outcome] ?? d.outcome}　最終 ${d.lastMonth}`));
   const current = summary.medications.filter((m) => m.current);
-  section(doc, `最近3か月の投薬（${current.length}）`, current.map((m) => `${m.name}　${m.route ? (ROUTE[m.route] ?? m.route) : ''}　${m.quantity ?? ''}${m.days ? ` × ${m.days}日` : ''}　最終 ${m.dates.at(-1) ?? m.months.at(-1) ?? ''}`));
+  section(doc, `最近3か月の投薬（${current.length}）`, current.map((m) => `${m.name}　${m.route ? (ROUTE[m.route] ?? m.route) : ''}${m.usage ? ` ${m.usage}` : ''}　${m.quantity === null ? '' : `1日${m.quantity}${m.unit ?? ''}`}${m.days ? ` × ${m.days}日` : ''}　${m.dispensings[0]?.date ?? ''}〜${m.dispensings.at(-1)?.date ?? ''}　${m.prescribers.map((f) => f.name ?? f.code).join('、')}`));
   section(doc, `手術・処置（${summary.procedures.length}）`, summary.procedures.map((a) => `${a.section ?? ''} ${a.name}　${(a.dates.length > 0 ? a.dates : a.months).slice(-3).join(' ')}`));
   section(doc, `検査（${summary.tests.length}）`, summary.tests.map((a) => `${a.section ?? ''} ${a.name}　${(a.dates.length > 0 ? a.dates : a.months).slice(-3).join(' ')}`));
   doc.end();

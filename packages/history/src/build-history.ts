@@ -16,6 +16,8 @@ export interface MasterName {
   icd10?: string | null;
   section?: string | null;
   yjCode?: string | null;
+  /** 医薬品: 単位名 (錠, カプセル, ｍＬ). */
+  unit?: string | null;
   modifierPosition?: string | null;
 }
 
@@ -110,6 +112,7 @@ export function buildHistory(events: readonly EventRecord[], describe: Describe,
         kana: entry?.kana ?? null,
         known: entry !== undefined,
         yjCode: entry?.yjCode ?? null,
+        unit: entry?.unit ?? null,
         dates: [],
         months: [],
         route: null,
@@ -118,15 +121,22 @@ export function buildHistory(events: readonly EventRecord[], describe: Describe,
         days: null,
         prescribers: [],
         dispensers: [],
+        dispensings: [],
         current: false,
       };
+      const prescriber = e.kind === 'pharmacy' ? { code: e.prescriber_code ?? '', name: e.prescriber_name } : facility;
+      const quantity = e.quantity === null ? null : Number(e.quantity);
+      // A 調剤 receipt dates each dispensing (CZ); a 医科 receipt its days of supply. No date: the month stands for it.
+      for (const date of e.dates && e.dates.length > 0 ? e.dates : [`${e.service_month}-01`]) {
+        item.dispensings.push({ date, days: e.days, quantity, prescriber, dispenser: facility });
+      }
       addAll(item.dates, e.dates ?? []);
       addAll(item.months, [e.service_month]);
       item.route = e.route ?? item.route;
       item.usage = e.usage ?? item.usage;
-      item.quantity = e.quantity === null ? item.quantity : Number(e.quantity);
+      item.quantity = quantity ?? item.quantity;
       item.days = e.days ?? item.days;
-      addFacility(item.prescribers, e.kind === 'pharmacy' ? { code: e.prescriber_code ?? '', name: e.prescriber_name } : facility);
+      addFacility(item.prescribers, prescriber);
       addFacility(item.dispensers, facility);
       medications.set(e.code, item);
     } else if (e.material) {
@@ -174,7 +184,10 @@ export function buildHistory(events: readonly EventRecord[], describe: Describe,
     diagnoses: [...diagnoses.values()]
       .map((d) => ({ ...d, status: diagnosisStatus(d, recentFrom) }))
       .sort((a, b) => b.lastMonth.localeCompare(a.lastMonth) || (a.startDate ?? '').localeCompare(b.startDate ?? '')),
-    medications: [...medications.values()].map((m) => ({ ...m, dates: m.dates.sort(), months: m.months.sort(), current: m.months.some((month) => month >= recentFrom) })).sort(byRecent),
+    // Current drugs first, then the most recently supplied.
+    medications: [...medications.values()]
+      .map((m) => ({ ...m, dates: m.dates.sort(), months: m.months.sort(), dispensings: m.dispensings.sort((a, b) => a.date.localeCompare(b.date)), current: m.months.some((month) => month >= recentFrom) }))
+      .sort((a, b) => Number(b.current) - Number(a.current) || byRecent(a, b)),
     procedures: [...acts.procedure.values()].map(sortDates).sort(byRecent),
     tests: [...acts.test.values()].map(sortDates).sort(byRecent),
     period: { from: events[0]?.service_month ?? null, to: events.at(-1)?.service_month ?? null, latestDate },

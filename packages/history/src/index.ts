@@ -5,3 +5,4 @@ export { COVID_RISK_GROUPS } from './covid-risk-groups.js';
 export { inIcd10Range, matchDiseaseGroups, type PatientFacts } from './disease-groups.js';
 export { CHIEF_COMPLAINTS, findChiefComplaint, normalizeQuery, searchChiefComplaint, type ChiefComplaint } from './chief-complaints.js';
 export { addDiseaseGroup, listDiseaseGroups } from './disease-group-store.js';
+export { findDuplicateTherapy, THERAPEUTIC_GROUPS } from './duplicate-therapy.js';

@@ -11,7 +11,7 @@ const diagnosis = (d: Partial<DiagnosisItem> & Pick<DiagnosisItem, 'code' | 'nam
   firstMonth: '2025-01', lastMonth: '2025-06', facilities: [facility], status: 'active', ...d,
 });
 const medication = (m: Partial<MedicationItem> & Pick<MedicationItem, 'code' | 'name'>): MedicationItem => ({
-  kana: null, known: true, yjCode: null, dates: [], months: ['2025-06'], route: 'oral', usage: null, quantity: 1, days: 28, prescribers: [facility], dispensers: [facility], current: true, ...m,
+  kana: null, known: true, yjCode: null, unit: '錠', dates: [], months: ['2025-06'], route: 'oral', usage: null, quantity: 1, days: 28, prescribers: [facility], dispensers: [facility], dispensings: [], current: true, ...m,
 });
 const test = (a: Partial<ActItem> & Pick<ActItem, 'code' | 'name'>): ActItem => ({ kana: null, known: true, section: null, dates: ['2025-06-03'], months: ['2025-06'], facilities: [facility], materials: [], ...a });
 

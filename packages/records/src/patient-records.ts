@@ -12,7 +12,7 @@ import { cardStatusOf, facilityNames, findPatientAccess, myNumberBinding, readsH
 import type { AccessLog, PatientDetail, PatientHistory, PatientSummary } from '@renkei/api';
 import { readPatientTrail, type AuditEvent, type AuditLog } from '@renkei/audit';
 import { renderSummaryPdf } from '@renkei/documents';
-import { COVID_RISK_GROUPS, filterHistory, matchDiseaseGroups, readHistory, type PersonHistory } from '@renkei/history';
+import { COVID_RISK_GROUPS, filterHistory, findDuplicateTherapy, matchDiseaseGroups, readHistory, type PersonHistory } from '@renkei/history';
 import { isConsentWithdrawn, linkedPersonIds, personPseudonym, type PersonRecord } from '@renkei/identity';
 import type { MasterLookup } from '@renkei/masters';
 import type { ServerKeys, Stores } from '@renkei/store';
@@ -164,7 +164,7 @@ export class PatientRecords {
       return { sex: r.sex === 1 ? 'male' : 'female', age: ageOn(r.birthDate, new Date()), birthYear: Number(r.birthDate.slice(0, 4)), birthDate: r.birthDate, name: r.name, kana: r.kana };
     };
     const summaryOf = (h: PersonHistory, p: Person): PatientSummary => {
-      return { patient: p, ...h, riskFlags: matchDiseaseGroups(h, p, COVID_RISK_GROUPS) };
+      return { patient: p, ...h, riskFlags: matchDiseaseGroups(h, p, COVID_RISK_GROUPS), duplicates: findDuplicateTherapy(h.medications) };
     };
     // A summary is a pure function of the history (kept while it is current) and the person: its JSON is made once.
     const summaryJson = async (): Promise<string> => {

@@ -21,13 +21,15 @@ import { BrowserRig } from './browser-rig.js';
 describe.each(testEngines())('the clinical viewer on %s', (engine) => {
   let rig: BrowserRig;
   let showcaseQr: string;
+  let childQr: string;
   let context: BrowserContext;
   let page: Page;
   beforeAll(async () => {
     rig = await BrowserRig.open(engine);
-    const [personId] = await seedShowcasePatients(rig.network.stores, rig.network.keys, await mkdtemp(path.join(tmpdir(), 'renkei-showcase-')));
+    const [personId, childId] = await seedShowcasePatients(rig.network.stores, rig.network.keys, await mkdtemp(path.join(tmpdir(), 'renkei-showcase-')));
     // Issued at 03:00 in Japan, 18:00 UTC the day before.
     showcaseQr = (await issueCard(rig.network.stores.identity, rig.network.keys, personId!, { label: 'showcase', now: new Date('2026-12-01T18:00:00Z') })).qr;
+    childQr = (await issueCard(rig.network.stores.identity, rig.network.keys, childId!, { label: 'showcase child' })).qr;
     context = await rig.terminalContext();
     page = await context.newPage();
     await rig.loginAs(page, 'doctor');
@@ -126,6 +128,46 @@ describe.each(testEngines())('the clinical viewer on %s', (engine) => {
     await page.getByTestId('tab-detail').click();
     await expect.poll(() => text('patient-detail')).toContain('発行日 2026-12-02');
     expect(await text('patient-detail')).toContain('1947-07-02（昭和22年）');
+  });
+
+  it('flags ★ duplicate therapy: two ARBs from two facilities at once, with what the flag is based on', async () => {
+    await readCard(showcaseQr);
+    const flags = page.getByTestId('duplicate');
+    expect(await flags.count()).toBe(1);
+    const flag = (await flags.textContent())!;
+    for (const part of ['テルミサルタン錠４０ｍｇ', 'さぬき内科クリニック', 'カンデサルタン錠８ｍｇ', '香川中央病院', '2026-08-12〜2026-11-02 に重複', '別の医療機関から', 'ARB（アンジオテンシンII受容体拮抗薬）', '薬効分類 2149']) {
+      expect(flag).toContain(part);
+    }
+  });
+
+  it('lists medications as a pharmacist reads them: form and directions, daily dose in the master’s unit and days, first and latest dispensing, prescriber and pharmacy, current first', async () => {
+    await readCard(showcaseQr);
+    await page.getByTestId('tab-medications').click();
+    const rows = page.getByTestId('medication-table').locator('tbody tr');
+    await rows.first().waitFor();
+    const telmisartan = (await rows.filter({ hasText: 'テルミサルタン' }).textContent())!;
+    for (const part of ['内服', '1日1錠 × 28日分', '2026-06-06〜2026-10-06（5回）', 'さぬき内科クリニック', 'さくら調剤薬局　栗林店']) expect(telmisartan).toContain(part);
+    const current = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-current')));
+    expect(current.indexOf('false') === -1 || current.lastIndexOf('true') < current.indexOf('false')).toBe(true);
+  });
+
+  it('leads the risk flags with the patient’s conditions, age and sex after them and in the header', async () => {
+    await readCard(showcaseQr);
+    const conditions = await page.getByTestId('risk-condition').allTextContents();
+    expect(conditions).toEqual(expect.arrayContaining(['糖尿病', '高血圧']));
+    expect(conditions.some((c) => /歳以上|男性|女性/.test(c))).toBe(false);
+    expect(await text('risk-facts')).toContain('65歳以上');
+    expect(await text('patient-header')).toMatch(/女性.*79歳/);
+  });
+
+  it('says what is empty and why, on one line, for a child with no surgery and nothing continuing', async () => {
+    await readCard(childQr);
+    const procedures = page.getByTestId('summary-procedures');
+    expect(await procedures.textContent()).toContain('この期間に手術・処置の記録はありません');
+    expect((await procedures.boundingBox())!.height).toBeLessThan(48);
+    expect(await text('summary-active')).toContain('最近3か月のレセプトに継続中の傷病名はありません');
+    expect(await text('summary-ended')).toContain('インフルエンザ');
+    expect(await text('patient-header')).toContain('2021-04-10（令和3年）生');
   });
 
   it('says so on every tab when the card is revoked, keeps nothing of the patient, and offers the card field again, focused', async () => {

@@ -68,6 +68,12 @@ export function DiagnosisTable({ items }: { items: DiagnosisItem[] }) {
   );
 }
 
+/**
+ * Medications as a pharmacist reads them: the drug (its strength is in the
+ * master's name), 剤形 and 用法 where the 調剤 receipt gives them, the daily
+ * quantity in the master's unit and the days, the first and latest dispensing,
+ * who prescribed and who dispensed. Current drugs come first.
+ */
 export function MedicationTable({ items }: { items: MedicationItem[] }) {
   const { t } = useTranslation();
   return (
@@ -75,27 +81,45 @@ export function MedicationTable({ items }: { items: MedicationItem[] }) {
       <Table.Thead>
         <Table.Tr>
           <Table.Th>{t('columns.name')}</Table.Th>
-          <Table.Th>{t('columns.route')}</Table.Th>
-          <Table.Th>{t('columns.amount')}</Table.Th>
-          <Table.Th>{t('columns.last')}</Table.Th>
-          <Table.Th>{t('columns.facility')}</Table.Th>
+          <Table.Th>{t('viewer.formUsage')}</Table.Th>
+          <Table.Th>{t('viewer.dailyDose')}</Table.Th>
+          <Table.Th>{t('viewer.dispensed')}</Table.Th>
+          <Table.Th>{t('viewer.prescriber')}</Table.Th>
+          <Table.Th>{t('viewer.pharmacy')}</Table.Th>
         </Table.Tr>
       </Table.Thead>
       <Table.Tbody>
-        {items.map((m) => (
-          <Table.Tr key={m.code}>
-            <Table.Td>
-              <Name name={m.name} known={m.known} />
-            </Table.Td>
-            <Table.Td className="nowrap">{m.route ? t(`route.${m.route}`, { defaultValue: m.route }) : ''}</Table.Td>
-            <Table.Td className="nowrap">
-              {m.quantity ?? ''}
-              {m.days ? ` × ${m.days}` : ''}
-            </Table.Td>
-            <Table.Td className="nowrap">{lastOf(m.dates, m.months)}</Table.Td>
-            <Table.Td>{facilityNames(m.prescribers)}</Table.Td>
-          </Table.Tr>
-        ))}
+        {items.map((m) => {
+          const first = m.dispensings[0]?.date ?? m.dates[0] ?? m.months[0] ?? '';
+          const last = m.dispensings.at(-1)?.date ?? lastOf(m.dates, m.months);
+          const pharmacies = m.dispensers.filter((d) => !m.prescribers.some((p) => p.code === d.code));
+          return (
+            <Table.Tr key={m.code} data-current={m.current}>
+              <Table.Td>
+                <Name name={m.name} known={m.known} />
+              </Table.Td>
+              <Table.Td>
+                {m.route ? t(`route.${m.route}`, { defaultValue: m.route }) : ''}
+                {m.usage ? `　${m.usage}` : ''}
+              </Table.Td>
+              <Table.Td className="nowrap">
+                {m.quantity !== null && t('viewer.perDay', { quantity: m.quantity, unit: m.unit ?? '' })}
+                {m.days ? ` × ${t('viewer.days', { days: m.days })}` : ''}
+              </Table.Td>
+              <Table.Td>
+                <span className="nowrap">{first}</span>
+                {last !== first && (
+                  <>
+                    〜<span className="nowrap">{last}</span>
+                  </>
+                )}
+                {m.dispensings.length > 1 && <span className="nowrap">（{t('viewer.times', { count: m.dispensings.length })}）</span>}
+              </Table.Td>
+              <Table.Td>{facilityNames(m.prescribers)}</Table.Td>
+              <Table.Td>{facilityNames(pharmacies)}</Table.Td>
+            </Table.Tr>
+          );
+        })}
       </Table.Tbody>
     </Table>
   );

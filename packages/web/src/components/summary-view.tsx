@@ -1,4 +1,4 @@
-import type { GroupMatch, PatientSummary } from '@renkei/api';
+import type { DuplicateTherapy, GroupMatch, PatientSummary } from '@renkei/api';
 import { Anchor, Badge, Card, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useContext, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -20,6 +20,7 @@ export function SummaryView({ summary }: { summary: PatientSummary }) {
   const current = summary.medications.filter((m) => m.current);
   return (
     <Stack gap="xs" data-testid="summary">
+      {summary.duplicates.length > 0 && <Duplicates duplicates={summary.duplicates} />}
       <RiskFlags flags={summary.riskFlags} />
       <SimpleGrid cols={{ base: 1, md: 2 }} spacing="xs" className="summary-grid">
         <Section title={t('summary.activeDiagnoses')} count={active.length} empty={t('viewer.emptyActive')} testId="summary-active">
@@ -48,20 +49,55 @@ export function SummaryView({ summary }: { summary: PatientSummary }) {
   );
 }
 
+/** ★ Two drugs that do the same thing at the same time: which, from where, for which days, and on what the flag is based. */
+function Duplicates({ duplicates }: { duplicates: DuplicateTherapy[] }) {
+  const { t } = useTranslation();
+  return (
+    <Card withBorder p="xs" data-testid="duplicates" style={{ borderColor: 'var(--mantine-color-red-9)', borderWidth: 2 }}>
+      <Text size="sm" fw={700} c="red.9">
+        {t('viewer.duplicates')}（{duplicates.length}）
+      </Text>
+      <Stack gap={2} mt={4}>
+        {duplicates.map((d) => (
+          <Text size="sm" key={`${d.drugs[0]!.code}-${d.drugs[1]!.code}`} data-testid="duplicate">
+            <Text span fw={700} size="sm">
+              {d.drugs.map((x) => `${x.name}（${x.prescribers.map((f) => f.name ?? f.code).join('、')}）`).join(' ＋ ')}
+            </Text>
+            　{t('viewer.duplicateOverlap', { from: d.overlapFrom, to: d.overlapTo })}・{d.differentFacilities ? t('viewer.differentFacilities') : t('viewer.sameFacility')}
+            <br />
+            <Text span size="xs" c="dark.6">
+              {t('viewer.duplicateBasis', { group: d.groupName, therapeuticClass: d.therapeuticClass })}
+            </Text>
+          </Text>
+        ))}
+      </Stack>
+    </Card>
+  );
+}
+
+/** The patient's conditions lead; factors of age and sex alone (shown in the header anyway) come last, quieter. */
 function RiskFlags({ flags }: { flags: GroupMatch[] }) {
   const { t } = useTranslation();
+  const byFacts = (f: GroupMatch) => f.evidence.length > 0 && f.evidence.every((e) => e.category === 'patient');
+  const conditions = flags.filter((f) => !byFacts(f));
+  const facts = flags.filter(byFacts);
   return (
     <Card withBorder p="xs" data-testid="risk-flags">
       <Group gap="xs">
         <Text size="sm" fw={700}>
           {t('summary.riskFlags')}
         </Text>
-        {flags.length === 0 && <Text size="sm">{t('summary.noRisk')}</Text>}
-        {flags.map((f) => (
-          <Badge key={f.id} color="red.9" variant="outline" title={f.evidence.map((e) => e.name).join('、')}>
+        {conditions.length === 0 && <Text size="sm">{t('summary.noRisk')}</Text>}
+        {conditions.map((f) => (
+          <Badge key={f.id} color="red.9" variant="outline" title={f.evidence.map((e) => e.name).join('、')} data-testid="risk-condition">
             {f.name}
           </Badge>
         ))}
+        {facts.length > 0 && (
+          <Text size="xs" c="dark.6" data-testid="risk-facts">
+            {t('viewer.patientFacts')}：{facts.map((f) => f.name).join('、')}
+          </Text>
+        )}
       </Group>
     </Card>
   );
@@ -73,10 +109,11 @@ function Section({ title, count, shown, tab, empty, testId, children }: { title:
   const { accessId } = useContext(PatientAccessContext);
   if (count === 0) {
     return (
-      <Card withBorder p={6} data-testid={testId} data-empty="true">
+      // One line, not a card stretched to its neighbour's height.
+      <Card withBorder p={6} data-testid={testId} data-empty="true" style={{ alignSelf: 'start' }}>
         <Text size="sm">
           <Text span fw={700} size="sm">
-            {title}
+            {title}（0）
           </Text>
           　{empty}
         </Text>
