@@ -369,6 +369,8 @@ export interface ComplaintResult {
   diagnoses: DiagnosisItem[];
   medications: MedicationItem[];
   tests: ActItem[];
+  /** Why each item was found, by `${category}:${code}` (diagnosis, medication, test): the table's rule or the name. */
+  reasons: Record<string, string>;
 }
 export * from './participants.js';
 

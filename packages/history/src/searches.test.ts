@@ -72,6 +72,23 @@ describe('chief-complaint search', () => {
     expect(result.tests.map((t) => t.section)).toEqual(['D208']);
   });
 
+  it('says why each item bears on the complaint, and leaves out what the complaint has nothing to do with (レバミピド and every 血液化学検査 for 胸痛)', () => {
+    const noisy: PersonHistory = {
+      ...history,
+      medications: [...history.medications, medication({ code: '620007', name: 'レバミピド錠１００ｍｇ', yjCode: '2329021F1013' })],
+      tests: [...history.tests, test({ code: '160019210', name: 'クレアチニン', section: 'D007' })],
+    };
+    const result = searchChiefComplaint(noisy, '胸痛');
+    expect(result.medications.map((m) => m.name)).toEqual(['ニトロペン舌下錠']);
+    expect(result.tests.map((t) => t.section)).toEqual(['D208']);
+    expect(result.reasons).toEqual({
+      'diagnosis:4139003': '主訴表「胸痛」: ICD-10 I20-I25（虚血性心疾患）',
+      'medication:620006': '主訴表「胸痛」: 薬効分類 217（血管拡張剤）',
+      'test:160068410': '主訴表「胸痛」: 区分 D208（心電図検査）',
+    });
+    expect(searchChiefComplaint(noisy, '糖尿').reasons).toEqual({ 'diagnosis:2500015': '名称・読みに「糖尿」' });
+  });
+
   it('knows a complaint by its reading in hiragana, katakana or half-width kana', () => {
     for (const q of ['きょうつう', 'キョウツウ', 'ｷｮｳﾂｳ']) expect(searchChiefComplaint(history, q).complaint).toBe('胸痛');
     expect(searchChiefComplaint(history, 'めまい').diagnoses.map((d) => d.name)).toEqual(['脳梗塞']);

@@ -6,7 +6,8 @@
  * written by hand (packages/demo/src/showcase-patients.ts), so every fact
  * asserted here is known.
  */
-import { mkdtemp } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { closePatientAccesses, issueCard, setCardStatus } from '@renkei/access';
@@ -16,7 +17,7 @@ import { recordConsent } from '@renkei/identity';
 import { testEngines } from '@renkei/store/testing';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BrowserRig } from './browser-rig.js';
+import { BrowserRig, launchChromium } from './browser-rig.js';
 
 describe.each(testEngines())('the clinical viewer on %s', (engine) => {
   let rig: BrowserRig;
@@ -123,6 +124,18 @@ describe.each(testEngines())('the clinical viewer on %s', (engine) => {
     }
   });
 
+  it('explains 主訴検索: what it does, results under labelled headings, and why each item is related', async () => {
+    await readCard(showcaseQr);
+    await page.getByTestId('tab-complaint').click();
+    expect(await text('complaint-help')).toContain('主訴表に基づいて');
+    await page.getByLabel('主訴', { exact: true }).fill('頭痛');
+    await page.getByRole('button', { name: '検索' }).click();
+    await expect.poll(() => text('complaint-result')).toContain('主訴表「頭痛」');
+    expect(await page.getByTestId('complaint-group').locator('h6').allTextContents()).toEqual(['傷病名（1）']);
+    const row = page.getByTestId('complaint-result').locator('tr', { hasText: '高血圧症' });
+    expect(await row.getByTestId('reason').textContent()).toBe('主訴表「頭痛」: ICD-10 I10-I15（高血圧性疾患）');
+  });
+
   it('shows dates in Japan’s time: the card issued at 03:00 JST is of that day, the birth date with its 和暦 year', async () => {
     await readCard(showcaseQr);
     await page.getByTestId('tab-detail').click();
@@ -168,6 +181,128 @@ describe.each(testEngines())('the clinical viewer on %s', (engine) => {
     expect(await text('summary-active')).toContain('最近3か月のレセプトに継続中の傷病名はありません');
     expect(await text('summary-ended')).toContain('インフルエンザ');
     expect(await text('patient-header')).toContain('2021-04-10（令和3年）生');
+  });
+
+  for (const viewport of [{ width: 1366, height: 768, columns: 2 }, { width: 1024, height: 1366, columns: 1 }]) {
+    it(`lays the summary out at ${viewport.width}×${viewport.height} with no badge cut, no date broken, no button clipped, in ${viewport.columns} column(s)`, async () => {
+      await page.setViewportSize(viewport);
+      try {
+        await readCard(showcaseQr);
+        const layout = await page.evaluate(() => {
+          const width = window.innerWidth;
+          return {
+            scrollWidth: document.documentElement.scrollWidth,
+            width,
+            cutBadges: [...document.querySelectorAll('.mantine-Badge-label')].filter((b) => b.scrollWidth > b.clientWidth + 1).map((b) => b.textContent),
+            brokenDates: [...document.querySelectorAll('.nowrap')].filter((e) => e.getClientRects().length > 1 || (e instanceof HTMLElement && e.offsetHeight > 24)).map((e) => e.textContent),
+            clippedButtons: [...document.querySelectorAll('header button, header a, [data-testid="patient-header"] button, [data-testid="patient-header"] a')]
+              .filter((b) => {
+                const r = b.getBoundingClientRect();
+                return r.width > 0 && (r.left < 0 || r.right > width);
+              })
+              .map((b) => b.textContent),
+            columns: new Set([...document.querySelectorAll('.summary-grid > [data-testid]')].map((c) => Math.round(c.getBoundingClientRect().left))).size,
+          };
+        });
+        expect(layout).toMatchObject({ cutBadges: [], brokenDates: [], clippedButtons: [], columns: viewport.columns });
+        expect(layout.scrollWidth).toBeLessThanOrEqual(layout.width);
+      } finally {
+        await page.setViewportSize({ width: 1280, height: 900 });
+      }
+    });
+  }
+
+  it('gives every badge of the summary a contrast of at least 4.5:1 (WCAG 2.1 AA), the 継続 badge included', async () => {
+    await readCard(showcaseQr);
+    const ratios = await page.evaluate(() => {
+      const rgb = (c: string) => (c.match(/[\d.]+/g) ?? []).map(Number);
+      const luminance = ([r, g, b]: number[]) => {
+        const lin = (v: number) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+        return 0.2126 * lin(r!) + 0.7152 * lin(g!) + 0.0722 * lin(b!);
+      };
+      const background = (e: Element | null): number[] => {
+        for (; e; e = e.parentElement) {
+          const c = rgb(getComputedStyle(e).backgroundColor);
+          if (c.length === 3 || (c.length === 4 && c[3]! > 0.5)) return c.slice(0, 3);
+        }
+        return [255, 255, 255];
+      };
+      return [...document.querySelectorAll('[data-testid="summary"] .mantine-Badge-root')].map((badge) => {
+        const [a, b] = [luminance(rgb(getComputedStyle(badge).color)), luminance(background(badge))];
+        return { text: badge.textContent, ratio: (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05) };
+      });
+    });
+    expect(ratios.map((r) => r.text)).toContain('継続');
+    for (const r of ratios) expect(r.ratio, r.text ?? '').toBeGreaterThanOrEqual(4.5);
+  });
+
+  it('labels every field, and keeps the focus on the card field after login, after a failed read and after 別の患者', async () => {
+    const own = await rig.terminalContext();
+    const p = await own.newPage();
+    const focused = () => p.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name ?? document.activeElement?.tagName);
+    await rig.loginAs(p, 'nurse');
+    await p.waitForURL('**/card', { waitUntil: 'commit' });
+    await expect.poll(focused).toBe('card');
+    await p.getByLabel('カードのコード').fill('RKC1-8000000000000000-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');
+    await p.getByRole('button', { name: '開く', exact: true }).click();
+    await p.getByTestId('card-error').waitFor();
+    await expect.poll(focused).toBe('card');
+    await p.getByLabel('カードのコード').fill(showcaseQr);
+    await p.keyboard.press('Enter');
+    await p.getByTestId('summary').waitFor();
+    for (const tab of ['tests', 'complaint']) {
+      await p.getByTestId(`tab-${tab}`).click();
+      await p.locator('form input').first().waitFor();
+      const unlabelled = await p.evaluate(() =>
+        [...document.querySelectorAll('input:not([type=hidden])')].filter((i) => (i as HTMLInputElement).labels?.length === 0 && !i.getAttribute('aria-label') && !i.getAttribute('aria-labelledby')).map((i) => i.outerHTML),
+      );
+      expect(unlabelled, tab).toEqual([]);
+    }
+    await p.getByRole('button', { name: '別の患者' }).click();
+    await p.waitForURL('**/card', { waitUntil: 'commit' });
+    await expect.poll(focused).toBe('card');
+    await own.close();
+  });
+
+  it('opens the next patient when a card is scanned on the patient screen', async () => {
+    const first = await readCard(showcaseQr);
+    await page.locator('body').click({ position: { x: 5, y: 300 } });
+    await page.keyboard.type(childQr + '\n');
+    await expect.poll(() => text('patient-header').catch(() => '')).toContain('連携　さくら');
+    expect(new URL(page.url()).pathname.split('/')[2]).not.toBe(first);
+  });
+
+  it('prints the patient, the facility, the user and the time on every page, with the badges in colour', async () => {
+    await readCard(showcaseQr);
+    const me = await (await page.request.get(`${rig.server.url}/api/me`)).json();
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.locator('.status-badge').first().evaluate((b) => getComputedStyle(b).printColorAdjust)).toBe('exact');
+    await page.emulateMedia({ media: 'screen' });
+    const file = path.join(await mkdtemp(path.join(tmpdir(), 'renkei-print-')), 'summary.pdf');
+    await writeFile(file, await page.pdf({ width: '210mm', height: '120mm' }));
+    const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [file], { encoding: 'utf8' }))![1]);
+    expect(pages).toBeGreaterThan(1);
+    for (let n = 1; n <= pages; n++) {
+      const printed = execFileSync('pdftotext', ['-f', String(n), '-l', String(n), file, '-'], { encoding: 'utf8' });
+      for (const part of ['連携　花子', '1947-07-02（昭和22年）', me.user.facilityName, me.user.displayName, '印刷 20']) expect(printed, `page ${n}`).toContain(part);
+    }
+  });
+
+  it('says in Japanese, with what to do, when no camera is found', async () => {
+    const noCamera = await launchChromium(['--use-fake-ui-for-media-stream']);
+    try {
+      const own = await rig.terminalContext({ permissions: ['camera'] }, noCamera);
+      const p = await own.newPage();
+      await rig.loginAs(p, 'nurse');
+      await p.waitForURL('**/card', { waitUntil: 'commit' });
+      await p.getByRole('button', { name: 'カメラで読み取る' }).click();
+      const message = (await p.getByTestId('camera-error').textContent())!;
+      expect(message).toMatch(/^カメラ/);
+      expect(message).not.toMatch(/[A-Za-z]{4,}/);
+      await own.close();
+    } finally {
+      await noCamera.close();
+    }
   });
 
   it('says so on every tab when the card is revoked, keeps nothing of the patient, and offers the card field again, focused', async () => {

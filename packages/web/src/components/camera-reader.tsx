@@ -49,7 +49,12 @@ export function CameraReader({ onRead }: { onRead: (text: string) => void }) {
     };
   }, [onRead, t]);
 
-  if (error) return <Alert color="orange">{error}</Alert>;
+  if (error)
+    return (
+      <Alert color="orange" data-testid="camera-error">
+        {error}
+      </Alert>
+    );
   return (
     <Box>
       <video ref={video} muted playsInline style={{ width: '100%', maxWidth: 420, borderRadius: 4 }} data-testid="camera-video" />

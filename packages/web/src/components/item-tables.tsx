@@ -34,7 +34,8 @@ function Name({ name, known }: { name: string; known: boolean }) {
   return <Text size="sm" c={known ? undefined : 'dimmed'} fs={known ? undefined : 'italic'}>{name}</Text>;
 }
 
-export function DiagnosisTable({ items }: { items: DiagnosisItem[] }) {
+/** `reason`: why a search found the item, shown as a last column. */
+export function DiagnosisTable({ items, reason }: { items: DiagnosisItem[]; reason?: (code: string) => string | undefined }) {
   const { t } = useTranslation();
   return (
     <Table striped className="dense-table" data-testid="diagnosis-table">
@@ -46,6 +47,7 @@ export function DiagnosisTable({ items }: { items: DiagnosisItem[] }) {
           <Table.Th>{t('columns.start')}</Table.Th>
           <Table.Th>{t('columns.last')}</Table.Th>
           <Table.Th>{t('columns.facility')}</Table.Th>
+          {reason && <Table.Th>{t('viewer.reason')}</Table.Th>}
         </Table.Tr>
       </Table.Thead>
       <Table.Tbody>
@@ -61,6 +63,7 @@ export function DiagnosisTable({ items }: { items: DiagnosisItem[] }) {
             <Table.Td className="nowrap">{d.startDate}</Table.Td>
             <Table.Td className="nowrap">{d.lastMonth}</Table.Td>
             <Table.Td>{facilityNames(d.facilities)}</Table.Td>
+            {reason && <Table.Td data-testid="reason">{reason(d.code)}</Table.Td>}
           </Table.Tr>
         ))}
       </Table.Tbody>
@@ -74,7 +77,7 @@ export function DiagnosisTable({ items }: { items: DiagnosisItem[] }) {
  * quantity in the master's unit and the days, the first and latest dispensing,
  * who prescribed and who dispensed. Current drugs come first.
  */
-export function MedicationTable({ items }: { items: MedicationItem[] }) {
+export function MedicationTable({ items, reason }: { items: MedicationItem[]; reason?: (code: string) => string | undefined }) {
   const { t } = useTranslation();
   return (
     <Table striped className="dense-table" data-testid="medication-table">
@@ -86,6 +89,7 @@ export function MedicationTable({ items }: { items: MedicationItem[] }) {
           <Table.Th>{t('viewer.dispensed')}</Table.Th>
           <Table.Th>{t('viewer.prescriber')}</Table.Th>
           <Table.Th>{t('viewer.pharmacy')}</Table.Th>
+          {reason && <Table.Th>{t('viewer.reason')}</Table.Th>}
         </Table.Tr>
       </Table.Thead>
       <Table.Tbody>
@@ -117,6 +121,7 @@ export function MedicationTable({ items }: { items: MedicationItem[] }) {
               </Table.Td>
               <Table.Td>{facilityNames(m.prescribers)}</Table.Td>
               <Table.Td>{facilityNames(pharmacies)}</Table.Td>
+              {reason && <Table.Td data-testid="reason">{reason(m.code)}</Table.Td>}
             </Table.Tr>
           );
         })}
@@ -125,7 +130,7 @@ export function MedicationTable({ items }: { items: MedicationItem[] }) {
   );
 }
 
-export function ActTable({ items, testId }: { items: ActItem[]; testId: string }) {
+export function ActTable({ items, testId, reason }: { items: ActItem[]; testId: string; reason?: (code: string) => string | undefined }) {
   const { t } = useTranslation();
   return (
     <Table striped className="dense-table" data-testid={testId}>
@@ -136,6 +141,7 @@ export function ActTable({ items, testId }: { items: ActItem[]; testId: string }
           <Table.Th>{t('columns.dates')}</Table.Th>
           <Table.Th>{t('columns.materials')}</Table.Th>
           <Table.Th>{t('columns.facility')}</Table.Th>
+          {reason && <Table.Th>{t('viewer.reason')}</Table.Th>}
         </Table.Tr>
       </Table.Thead>
       <Table.Tbody>
@@ -150,6 +156,7 @@ export function ActTable({ items, testId }: { items: ActItem[]; testId: string }
             </Table.Td>
             <Table.Td>{a.materials.map((m) => m.name).join('、')}</Table.Td>
             <Table.Td>{facilityNames(a.facilities)}</Table.Td>
+            {reason && <Table.Td data-testid="reason">{reason(a.code)}</Table.Td>}
           </Table.Tr>
         ))}
       </Table.Tbody>

@@ -1,6 +1,6 @@
 import type { ComplaintResult, DiseaseGroupResult } from '@renkei/api';
 import { Badge, Button, Card, Group, Stack, Text, TextInput, Title } from '@mantine/core';
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { usePatientQuery } from './patient-query.js';
 import { PatientSkeleton } from './patient-skeleton.js';
@@ -53,23 +53,50 @@ export function ComplaintSearch() {
   const empty = data && data.diagnoses.length + data.medications.length + data.tests.length === 0;
   return (
     <Stack gap="xs" data-testid="complaint-search">
+      <Text size="sm" c="dark.6" data-testid="complaint-help">
+        {t('viewer.complaintHelp')}
+      </Text>
       <form onSubmit={submit}>
         <Group gap="xs" align="end">
-          <TextInput placeholder={t('complaint.placeholder')} value={text} onChange={(e) => setText(e.currentTarget.value)} name="complaint" w={320} />
+          <TextInput label={t('viewer.complaintLabel')} placeholder={t('complaint.placeholder')} value={text} onChange={(e) => setText(e.currentTarget.value)} name="complaint" w={320} />
           <Button type="submit">{t('complaint.search')}</Button>
         </Group>
       </form>
+      {result.isFetching && <PatientSkeleton rows={3} />}
       {data && (
         <Stack gap="xs" data-testid="complaint-result">
           <Text size="sm" fw={700}>
             {data.known ? t('complaint.tableMatch', { name: data.complaint }) : t('complaint.textMatch', { name: data.complaint })}
           </Text>
           {empty && <Text>{t('complaint.empty')}</Text>}
-          {data.diagnoses.length > 0 && <DiagnosisTable items={data.diagnoses} />}
-          {data.medications.length > 0 && <MedicationTable items={data.medications} />}
-          {data.tests.length > 0 && <ActTable items={data.tests} testId="complaint-tests" />}
+          {data.diagnoses.length > 0 && (
+            <ResultGroup title={t('tabs.diagnoses')} count={data.diagnoses.length}>
+              <DiagnosisTable items={data.diagnoses} reason={(code) => data.reasons[`diagnosis:${code}`]} />
+            </ResultGroup>
+          )}
+          {data.medications.length > 0 && (
+            <ResultGroup title={t('tabs.medications')} count={data.medications.length}>
+              <MedicationTable items={data.medications} reason={(code) => data.reasons[`medication:${code}`]} />
+            </ResultGroup>
+          )}
+          {data.tests.length > 0 && (
+            <ResultGroup title={t('tabs.tests')} count={data.tests.length}>
+              <ActTable items={data.tests} testId="complaint-tests" reason={(code) => data.reasons[`test:${code}`]} />
+            </ResultGroup>
+          )}
         </Stack>
       )}
     </Stack>
+  );
+}
+
+function ResultGroup({ title, count, children }: { title: string; count: number; children: ReactNode }) {
+  return (
+    <section data-testid="complaint-group">
+      <Title order={6} mb={2}>
+        {title}（{count}）
+      </Title>
+      {children}
+    </section>
   );
 }

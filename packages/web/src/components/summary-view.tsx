@@ -22,7 +22,8 @@ export function SummaryView({ summary }: { summary: PatientSummary }) {
     <Stack gap="xs" data-testid="summary">
       {summary.duplicates.length > 0 && <Duplicates duplicates={summary.duplicates} />}
       <RiskFlags flags={summary.riskFlags} />
-      <SimpleGrid cols={{ base: 1, md: 2 }} spacing="xs" className="summary-grid">
+      {/* Two columns on a laptop (1366 px), one on a tablet in portrait (1024 px). */}
+      <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="xs" className="summary-grid">
         <Section title={t('summary.activeDiagnoses')} count={active.length} empty={t('viewer.emptyActive')} testId="summary-active">
           <DiagnosisTable items={active} />
         </Section>

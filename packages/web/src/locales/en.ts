@@ -54,6 +54,10 @@ export const en: Messages = {
     none: 'None',
   },
   viewer: {
+    printedAt: 'printed {{time}}',
+    reason: 'Why related',
+    complaintLabel: 'Chief complaint',
+    complaintHelp: 'Type what the patient complains of (chest pain, dizziness, fever…): related diagnoses, drugs and tests are shown by the complaint table. Other words are searched in names and kana readings, in part.',
     formUsage: 'Form, directions',
     dailyDose: 'Daily dose × days',
     dispensed: 'Dispensed (first – latest)',

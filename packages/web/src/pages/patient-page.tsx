@@ -1,4 +1,4 @@
-import { formatBirthDate, formatTokyoTime, type PatientAccessStatus, type PatientSummary } from '@renkei/api';
+import { formatBirthDate, formatTokyoDateTime, formatTokyoTime, type PatientAccessOpened, type PatientAccessStatus, type PatientSummary } from '@renkei/api';
 import { Alert, Badge, Button, Group, Stack, Tabs, Text, Title } from '@mantine/core';
 import { useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -9,6 +9,8 @@ import { PatientDetailView } from '../components/patient-detail-view.js';
 import { PatientSkeleton } from '../components/patient-skeleton.js';
 import { ComplaintSearch, DiseaseGroupSearch } from '../components/searches.js';
 import { SummaryView } from '../components/summary-view.js';
+import { api } from '../api.js';
+import { useMe } from '../session.js';
 
 const TABS = ['summary', 'diagnoses', 'medications', 'procedures', 'tests', 'groups', 'complaint', 'detail'] as const;
 type Tab = (typeof TABS)[number];
@@ -59,6 +61,9 @@ function PatientScreen() {
   const summary = usePatientQuery<PatientSummary>(['summary'], '/summary');
   const status = usePatientQuery<PatientAccessStatus>(['status'], '/status', { refetchInterval: STATUS_EVERY_MS, refetchOnWindowFocus: true });
   useExpiry(status.data?.expiresAt);
+  useCardScan();
+  const me = useMe().data;
+  const printedAt = usePrintTime();
 
   if (summary.isPending) return <PatientSkeleton />;
   if (summary.isError) {
@@ -75,7 +80,10 @@ function PatientScreen() {
   }
   const s = summary.data;
   return (
-    <Stack gap="xs">
+    <Stack gap="xs" className="print-page">
+      <div className="print-running-header" data-testid="print-header">
+        {s.patient.name ?? ''}　{formatBirthDate(s.patient.birthDate)}　{me?.user.facilityName ?? ''}　{me?.user.displayName ?? ''}　{t('viewer.printedAt', { time: printedAt })}
+      </div>
       <Group justify="space-between" data-testid="patient-header" wrap="wrap" gap="xs" className="print-header">
         <Group gap="sm" wrap="wrap">
           <Title order={3}>{s.patient.name ?? ''}</Title>
@@ -137,6 +145,51 @@ function PatientScreen() {
       </Tabs>
     </Stack>
   );
+}
+
+/** The time the page is printed, set as printing starts (Japan's time). */
+function usePrintTime(): string {
+  const [time, setTime] = useState(() => formatTokyoDateTime(new Date()));
+  useEffect(() => {
+    const update = () => setTime(formatTokyoDateTime(new Date()));
+    window.addEventListener('beforeprint', update);
+    return () => window.removeEventListener('beforeprint', update);
+  }, []);
+  return time;
+}
+
+/** A Renkei card's QR text, as a USB reader types it. */
+const CARD_QR = /^RKC1-\d{16}-[A-Z2-7]{32}$/;
+
+/**
+ * A USB reader's scan on the patient screen (typed outside any field, then
+ * Enter) opens that card's patient, as on the card screen: the next patient
+ * is one scan away, never lost.
+ */
+function useCardScan() {
+  const navigate = useNavigate();
+  useEffect(() => {
+    let typed = '';
+    const onKey = (event: KeyboardEvent) => {
+      const target = event.target as HTMLElement | null;
+      if (target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.isContentEditable)) return;
+      if (event.key === 'Enter') {
+        const code = typed;
+        typed = '';
+        if (CARD_QR.test(code)) {
+          event.preventDefault();
+          void api<PatientAccessOpened>('POST', '/api/patient-access', { card: code }).then(
+            (opened) => navigate(`/patients/${opened.accessId}`),
+            () => navigate('/card'),
+          );
+        }
+      } else if (event.key.length === 1) {
+        typed = (typed + event.key).slice(-80);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [navigate]);
 }
 
 /** At the moment the access expires the screen ends it, without waiting for the next request. */
