@@ -172,8 +172,8 @@ function Dates({ dates }: { dates: string[] }) {
   return (
     <span className="dates" data-testid="dates">
       {shown.map((d) => (
-        <span key={d} className="nowrap">
-          {d}{' '}
+        <span key={d}>
+          <span className="nowrap">{d}</span>{' '}
         </span>
       ))}
       {!all && dates.length > DATES_SHOWN && (
