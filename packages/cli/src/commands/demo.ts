@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { credentialsFile, seedDemoClaims, seedDemoNetwork, type DemoCredentials } from '@renkei/demo';
+import { mkdir } from 'node:fs/promises';
+import { credentialsFile, seedDemoClaims, seedDemoNetwork, seedShowcasePatients, type DemoCredentials } from '@renkei/demo';
 import { readHistory } from '@renkei/history';
 import { decryptField, enrollmentPseudonym, pseudonymsOfPerson } from '@renkei/identity';
 import type { Db, ServerKeys } from '@renkei/store';
@@ -43,7 +44,13 @@ export async function seedDemo({ config, stores, keys }: CommandContext): Promis
     onFile: (done, total) => bar.update(done, total),
   });
   bar.stop();
-  if (result.seeded) console.log(`Ingested ${result.files} claims files.`);
+  if (result.seeded) {
+    console.log(`Ingested ${result.files} claims files.`);
+    // The showcase patients (連携 花子, 連携 さくら): lapsed, suspected and cured diagnoses, two ARBs from two facilities, surgery.
+    const showcaseDir = path.join(claimsDir, 'showcase');
+    await mkdir(showcaseDir, { recursive: true });
+    await seedShowcasePatients(stores, keys, showcaseDir);
+  }
   return seedDemoNetwork(stores, keys, config.dataDir);
 }
 
