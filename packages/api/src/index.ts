@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { plainText } from './plain-text.js';
 
 export { PLAIN_TEXT, plainText } from './plain-text.js';
+export { formatBirthDate, formatTokyoDate, formatTokyoDateTime, formatTokyoTime, japaneseEraYear } from './dates.js';
 
 export const loginRequest = z.object({
   userId: z.string().trim().min(1).max(64),
@@ -143,11 +144,17 @@ export interface AccessLog {
   entries: AccessLogEntry[];
 }
 
+/** The message for a period whose start comes after its end, on the screen and from the API alike. */
+export const INVERTED_PERIOD_MESSAGE = '期間の開始が終了より後になっています。開始と終了を入れ替えてください';
+
 export const historyQuery = z.object({
   from: z.string().regex(/^\d{4}-\d{2}$/).optional(),
   to: z.string().regex(/^\d{4}-\d{2}$/).optional(),
   facility: z.string().regex(/^\d{10}$/).optional(),
 });
+
+/** Whether a period runs backwards (its start after its end): refused, with INVERTED_PERIOD_MESSAGE. */
+export const isInvertedPeriod = (q: { from?: string | undefined; to?: string | undefined }) => Boolean(q.from && q.to && q.from > q.to);
 export type HistoryQuery = z.infer<typeof historyQuery>;
 
 /**
@@ -207,7 +214,7 @@ export interface FacilityRef {
 }
 
 export type Outcome = 'continuing' | 'cured' | 'died' | 'discontinued';
-export type DiagnosisStatus = 'active' | 'suspected' | 'ended';
+export type DiagnosisStatus = 'active' | 'lapsed' | 'suspected' | 'ended';
 
 export interface DiagnosisItem {
   code: string;
@@ -224,7 +231,10 @@ export interface DiagnosisItem {
   firstMonth: string;
   lastMonth: string;
   facilities: FacilityRef[];
-  /** active: continuing and confirmed; suspected (疑い); ended: cured, died or discontinued. Never mixed. */
+  /**
+   * active (継続): continuing, confirmed and claimed in the person's latest three months; lapsed: continuing
+   * but last claimed before them (最終記載 lastMonth); suspected (疑い); ended: cured, died or discontinued. Never mixed.
+   */
   status: DiagnosisStatus;
 }
 
@@ -235,16 +245,50 @@ export interface MedicationItem {
   kana: string | null;
   known: boolean;
   yjCode: string | null;
+  /** The master's 単位名 (錠, カプセル…): the quantity is in it. */
+  unit: string | null;
   dates: string[];
   months: string[];
   route: string | null;
   usage: string | null;
+  /** The latest daily quantity (調剤: 1日量 of the IY line) and days of supply. */
   quantity: number | null;
   days: number | null;
   prescribers: FacilityRef[];
   dispensers: FacilityRef[];
-  /** Supplied in the last three months of the history. */
+  /** Every dispensing (or in-house supply), oldest first: what duplicate therapy is judged on. */
+  dispensings: Dispensing[];
+  /** Supplied in the person's latest three months of receipts. */
   current: boolean;
+}
+
+export interface Dispensing {
+  /** YYYY-MM-DD: the dispensing day (調剤), the day of the prescription (院内), or the month's first day when no day is given. */
+  date: string;
+  days: number | null;
+  quantity: number | null;
+  prescriber: FacilityRef;
+  dispenser: FacilityRef;
+}
+
+/**
+ * ★ 重複投薬: two drugs of one therapeutic group (or of one ingredient) supplied
+ * for the same days, each still dispensed after the other began (a switch from
+ * one to the other is not flagged). What it is based on travels with it.
+ */
+export interface DuplicateTherapy {
+  /** The group, e.g. arb, or same-ingredient. */
+  group: string;
+  /** e.g. ARB（アンジオテンシンII受容体拮抗薬）. */
+  groupName: string;
+  /** The 薬効分類 (first 4 digits of the YJ code) the drugs share. */
+  therapeuticClass: string;
+  drugs: Array<{ code: string; name: string; yjCode: string; first: string; last: string; prescribers: FacilityRef[] }>;
+  /** The days both were supplied, YYYY-MM-DD. */
+  overlapFrom: string;
+  overlapTo: string;
+  /** Prescribed by different facilities: neither prescriber may know of the other drug. */
+  differentFacilities: boolean;
 }
 
 export interface ActItem {
@@ -274,16 +318,23 @@ export interface GroupMatch {
   evidence: GroupEvidence[];
 }
 
+/** The months the claims read cover (YYYY-MM) and the latest date a receipt gives (YYYY-MM-DD). */
+export interface HistoryPeriod {
+  from: string | null;
+  to: string | null;
+  latestDate: string | null;
+}
+
 export interface PatientSummary {
-  patient: { sex: 'male' | 'female'; age: number; birthYear: number; name: string | null; kana: string | null };
-  /** The months the claims cover, YYYY-MM. */
-  period: { from: string | null; to: string | null };
+  patient: { sex: 'male' | 'female'; age: number; birthYear: number; birthDate: string; name: string | null; kana: string | null };
+  period: HistoryPeriod;
   diagnoses: DiagnosisItem[];
   medications: MedicationItem[];
   procedures: ActItem[];
   tests: ActItem[];
   /** Conditions that raise COVID-19 severity, found in the claims. */
   riskFlags: GroupMatch[];
+  duplicates: DuplicateTherapy[];
 }
 
 export interface PatientHistory {
@@ -291,13 +342,21 @@ export interface PatientHistory {
   medications: MedicationItem[];
   procedures: ActItem[];
   tests: ActItem[];
+  period: HistoryPeriod;
+  /** Every facility of the whole history, for the filter. */
   facilities: FacilityRef[];
+}
+
+/** Whether a patient access is still open, and until when. */
+export interface PatientAccessStatus {
+  expiresAt: string;
 }
 
 export interface PatientDetail {
   sex: 'male' | 'female';
   age: number;
   birthYear: number;
+  birthDate: string;
   name: string | null;
   kana: string | null;
   enrollments: Array<{ insurerNumber: string; firstServiceMonth: string }>;
@@ -320,6 +379,8 @@ export interface ComplaintResult {
   diagnoses: DiagnosisItem[];
   medications: MedicationItem[];
   tests: ActItem[];
+  /** Why each item was found, by `${category}:${code}` (diagnosis, medication, test): the table's rule or the name. */
+  reasons: Record<string, string>;
 }
 export * from './participants.js';
 

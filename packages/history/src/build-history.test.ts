@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildHistory, type Describe } from './build-history.js';
+import { buildHistory, filterHistory, RECENT_MONTHS, type Describe } from './build-history.js';
 import type { EventRecord } from './read-events.js';
 
 const base: EventRecord = {
@@ -100,6 +100,49 @@ describe('buildHistory', () => {
   });
 
   it('is empty for no events', () => {
-    expect(buildHistory([], describeFrom)).toEqual({ diagnoses: [], medications: [], procedures: [], tests: [] });
+    expect(buildHistory([], describeFrom)).toEqual({ diagnoses: [], medications: [], procedures: [], tests: [], period: { from: null, to: null, latestDate: null } });
+  });
+
+  it('calls a diagnosis 継続 only while it is claimed in the latest months of the person, and keeps the others apart with their last month', () => {
+    expect(RECENT_MONTHS).toBe(3);
+    const history = buildHistory(
+      [
+        ev({ code: '4659007', service_month: '2026-04', dates: ['2026-04-02'] }),
+        ev({ code: '8833421', service_month: '2026-04' }),
+        ev({ code: '8833421', service_month: '2026-08' }),
+        ev({ category: 'test', code_kind: 's', code: '160008010', service_month: '2026-10', dates: ['2026-10-24'] }),
+      ],
+      describeFrom,
+    );
+    expect(history.diagnoses.map((d) => [d.name, d.status, d.lastMonth])).toEqual([
+      ['高血圧症', 'active', '2026-08'],
+      ['急性気管支炎', 'lapsed', '2026-04'],
+    ]);
+    expect(history.period).toEqual({ from: '2026-04', to: '2026-10', latestDate: '2026-10-24' });
+  });
+
+  it('filters by period and facility on every date: the items of those months at that facility, their dates inside the period', () => {
+    const other = { facility_code: '3719999999', facility_name: '坂出クリニック' };
+    const history = buildHistory(
+      [
+        ev({ category: 'test', code_kind: 's', code: '160008010', service_month: '2026-01', dates: ['2026-01-23'] }),
+        ev({ code: '8833421', service_month: '2026-06' }),
+        ev({ category: 'test', code_kind: 's', code: '160008010', service_month: '2026-06', dates: ['2026-06-05'] }),
+        ev({ category: 'test', code_kind: 's', code: '160008010', service_month: '2026-07', dates: ['2026-07-09'], ...other }),
+        ev({ category: 'medication', code_kind: 'y', code: '610463147', service_month: '2026-07', dates: ['2026-07-09'], kind: 'pharmacy', facility_code: '3741111111', prescriber_code: '3719999999' }),
+        ev({ category: 'test', code_kind: 's', code: '160008010', service_month: '2026-10', dates: ['2026-10-24'] }),
+      ],
+      describeFrom,
+    );
+    const period = filterHistory(history, { from: '2026-06', to: '2026-08' });
+    expect(period.tests.map((t) => [t.dates, t.months, t.facilities.map((f) => f.code)])).toEqual([[['2026-06-05', '2026-07-09'], ['2026-06', '2026-07'], ['3711234567', '3719999999']]]);
+    expect(period.period).toEqual({ from: '2026-06', to: '2026-07', latestDate: '2026-07-09' });
+    // Active is still judged on the person's latest month (2026-10), not on the end of the filter.
+    expect(period.diagnoses.map((d) => d.status)).toEqual(['lapsed']);
+    const atClinic = filterHistory(history, { facility: '3719999999' });
+    expect(atClinic.tests.map((t) => t.dates)).toEqual([['2026-07-09']]);
+    expect(atClinic.medications.map((m) => m.name)).toEqual(['アムロジピン錠５ｍｇ']);
+    expect(atClinic.diagnoses).toEqual([]);
+    expect(filterHistory(history, {})).toBe(history);
   });
 });

@@ -4,10 +4,10 @@
  * through `describe`, already looked up in the masters valid at each month.
  */
 import { diagnosisDisplayName, UNCODED_DIAGNOSIS_CODE } from '@renkei/masters';
-import type { ActItem, DiagnosisItem, DiagnosisStatus, FacilityRef, MedicationItem, Outcome } from '@renkei/api';
+import type { ActItem, DiagnosisItem, DiagnosisStatus, FacilityRef, HistoryPeriod, MedicationItem, Outcome } from '@renkei/api';
 import type { EventRecord } from './read-events.js';
 
-export type { ActItem, DiagnosisItem, FacilityRef, MedicationItem, Outcome };
+export type { ActItem, DiagnosisItem, FacilityRef, HistoryPeriod, MedicationItem, Outcome };
 
 export interface MasterName {
   name: string;
@@ -16,6 +16,8 @@ export interface MasterName {
   icd10?: string | null;
   section?: string | null;
   yjCode?: string | null;
+  /** 医薬品: 単位名 (錠, カプセル, ｍＬ). */
+  unit?: string | null;
   modifierPosition?: string | null;
 }
 
@@ -24,15 +26,31 @@ export type Describe = (kind: string, code: string, month: string) => MasterName
 
 const OUTCOMES: Record<number, Outcome> = { 1: 'continuing', 2: 'cured', 3: 'died', 4: 'discontinued' };
 
-/** Medications supplied within this many months of the history's last month are current. */
-const CURRENT_MONTHS = 3;
+/**
+ * The recent window, in months ending with the person's latest receipt month:
+ * a diagnosis claimed in it is 継続 (active), a drug supplied in it is current.
+ * Three, because a condition under treatment is claimed at least once a
+ * quarter: the longest usual prescription is 90 days, and every receipt of a
+ * visit lists the conditions still being treated. See the README.
+ */
+export const RECENT_MONTHS = 3;
 
 export interface PersonHistory {
   diagnoses: DiagnosisItem[];
   medications: MedicationItem[];
   procedures: ActItem[];
   tests: ActItem[];
+  period: HistoryPeriod;
 }
+
+export interface HistoryFilter {
+  from?: string | undefined;
+  to?: string | undefined;
+  facility?: string | undefined;
+}
+
+/** The events and names each history was built from, so that a filtered one is built again from the same events. */
+const SOURCES = new WeakMap<PersonHistory, { events: readonly EventRecord[]; describe: Describe; asOfMonth: string | undefined }>();
 
 
 /** The text shown for a code no imported master knows. */
@@ -40,7 +58,11 @@ export function unknownCodeName(code: string): string {
   return `不明なコード ${code}`;
 }
 
-export function buildHistory(events: readonly EventRecord[], describe: Describe): PersonHistory {
+/**
+ * `asOfMonth` is the month that decides what is active and current (default:
+ * the last month of `events`); a filtered history keeps the person's own.
+ */
+export function buildHistory(events: readonly EventRecord[], describe: Describe, asOfMonth?: string): PersonHistory {
   const diagnoses = new Map<string, DiagnosisItem>();
   const medications = new Map<string, MedicationItem>();
   const acts = { procedure: new Map<string, ActItem>(), test: new Map<string, ActItem>() };
@@ -78,7 +100,6 @@ export function buildHistory(events: readonly EventRecord[], describe: Describe)
       item.name = named.name;
       item.kana = named.kana;
       item.known = named.known;
-      item.status = diagnosisStatus(item);
       // A DPC receipt's own ICD-10 comes before the master's.
       item.icd10 = e.icd10 ?? named.icd10 ?? item.icd10;
       addFacility(item.facilities, facility);
@@ -91,6 +112,7 @@ export function buildHistory(events: readonly EventRecord[], describe: Describe)
         kana: entry?.kana ?? null,
         known: entry !== undefined,
         yjCode: entry?.yjCode ?? null,
+        unit: entry?.unit ?? null,
         dates: [],
         months: [],
         route: null,
@@ -99,15 +121,22 @@ export function buildHistory(events: readonly EventRecord[], describe: Describe)
         days: null,
         prescribers: [],
         dispensers: [],
+        dispensings: [],
         current: false,
       };
+      const prescriber = e.kind === 'pharmacy' ? { code: e.prescriber_code ?? '', name: e.prescriber_name } : facility;
+      const quantity = e.quantity === null ? null : Number(e.quantity);
+      // A 調剤 receipt dates each dispensing (CZ); a 医科 receipt its days of supply. No date: the month stands for it.
+      for (const date of e.dates && e.dates.length > 0 ? e.dates : [`${e.service_month}-01`]) {
+        item.dispensings.push({ date, days: e.days, quantity, prescriber, dispenser: facility });
+      }
       addAll(item.dates, e.dates ?? []);
       addAll(item.months, [e.service_month]);
       item.route = e.route ?? item.route;
       item.usage = e.usage ?? item.usage;
-      item.quantity = e.quantity === null ? item.quantity : Number(e.quantity);
+      item.quantity = quantity ?? item.quantity;
       item.days = e.days ?? item.days;
-      addFacility(item.prescribers, e.kind === 'pharmacy' ? { code: e.prescriber_code ?? '', name: e.prescriber_name } : facility);
+      addFacility(item.prescribers, prescriber);
       addFacility(item.dispensers, facility);
       medications.set(e.code, item);
     } else if (e.material) {
@@ -145,22 +174,59 @@ export function buildHistory(events: readonly EventRecord[], describe: Describe)
     }
   }
 
-  const lastMonth = events.at(-1)?.service_month;
-  const currentFrom = lastMonth ? monthsBefore(lastMonth, CURRENT_MONTHS - 1) : '';
+  const asOf = asOfMonth ?? events.at(-1)?.service_month;
+  const recentFrom = asOf ? monthsBefore(asOf, RECENT_MONTHS - 1) : '';
   const byRecent = <T extends { dates: string[]; months: string[] }>(a: T, b: T) =>
     latest(b.dates, b.months).localeCompare(latest(a.dates, a.months));
-  return {
-    diagnoses: [...diagnoses.values()].sort((a, b) => b.lastMonth.localeCompare(a.lastMonth) || (a.startDate ?? '').localeCompare(b.startDate ?? '')),
-    medications: [...medications.values()].map((m) => ({ ...m, dates: m.dates.sort(), months: m.months.sort(), current: m.months.some((month) => month >= currentFrom) })).sort(byRecent),
+  let latestDate: string | null = null;
+  for (const e of events) for (const d of e.dates ?? []) if (latestDate === null || d > latestDate) latestDate = d;
+  const history: PersonHistory = {
+    diagnoses: [...diagnoses.values()]
+      .map((d) => ({ ...d, status: diagnosisStatus(d, recentFrom) }))
+      .sort((a, b) => b.lastMonth.localeCompare(a.lastMonth) || (a.startDate ?? '').localeCompare(b.startDate ?? '')),
+    // Current drugs first, then the most recently supplied.
+    medications: [...medications.values()]
+      .map((m) => ({ ...m, dates: m.dates.sort(), months: m.months.sort(), dispensings: m.dispensings.sort((a, b) => a.date.localeCompare(b.date)), current: m.months.some((month) => month >= recentFrom) }))
+      .sort((a, b) => Number(b.current) - Number(a.current) || byRecent(a, b)),
     procedures: [...acts.procedure.values()].map(sortDates).sort(byRecent),
     tests: [...acts.test.values()].map(sortDates).sort(byRecent),
+    period: { from: events[0]?.service_month ?? null, to: events.at(-1)?.service_month ?? null, latestDate },
   };
+  SOURCES.set(history, { events, describe, asOfMonth: asOf });
+  return history;
 }
 
-/** Suspected (疑い) and ended diagnoses are never mixed with active ones. */
-function diagnosisStatus(item: { suspected: boolean; outcome: Outcome }): DiagnosisStatus {
+/**
+ * The history as the period (months, inclusive) and facility narrow it: built
+ * again from the events of those months at that facility (the prescribing or
+ * the dispensing one), so that every date, month and facility shown lies within
+ * the filter. Active and current stay judged on the person's latest month.
+ */
+export function filterHistory(history: PersonHistory, filter: HistoryFilter): PersonHistory {
+  const source = SOURCES.get(history);
+  if (!source) throw new Error('filterHistory takes a history made by buildHistory');
+  if (!filter.from && !filter.to && !filter.facility) return history;
+  return buildHistory(filterEvents(source.events, filter), source.describe, source.asOfMonth);
+}
+
+/** The events of the filter's months and facility. */
+export function filterEvents(events: readonly EventRecord[], filter: HistoryFilter): EventRecord[] {
+  return events.filter(
+    (e) =>
+      (!filter.from || e.service_month >= filter.from) &&
+      (!filter.to || e.service_month <= filter.to) &&
+      (!filter.facility || e.facility_code === filter.facility || e.prescriber_code === filter.facility),
+  );
+}
+
+/**
+ * Suspected (疑い) and ended diagnoses are never mixed with active ones; a
+ * continuing one not claimed in the recent window is lapsed (最終記載 YYYY-MM).
+ */
+function diagnosisStatus(item: { suspected: boolean; outcome: Outcome; lastMonth: string }, recentFrom: string): DiagnosisStatus {
   if (item.suspected) return 'suspected';
-  return item.outcome === 'continuing' ? 'active' : 'ended';
+  if (item.outcome !== 'continuing') return 'ended';
+  return item.lastMonth >= recentFrom ? 'active' : 'lapsed';
 }
 
 /** YYYY-MM, `n` months before `month`. */

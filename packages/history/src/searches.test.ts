@@ -11,7 +11,7 @@ const diagnosis = (d: Partial<DiagnosisItem> & Pick<DiagnosisItem, 'code' | 'nam
   firstMonth: '2025-01', lastMonth: '2025-06', facilities: [facility], status: 'active', ...d,
 });
 const medication = (m: Partial<MedicationItem> & Pick<MedicationItem, 'code' | 'name'>): MedicationItem => ({
-  kana: null, known: true, yjCode: null, dates: [], months: ['2025-06'], route: 'oral', usage: null, quantity: 1, days: 28, prescribers: [facility], dispensers: [facility], current: true, ...m,
+  kana: null, known: true, yjCode: null, unit: '錠', dates: [], months: ['2025-06'], route: 'oral', usage: null, quantity: 1, days: 28, prescribers: [facility], dispensers: [facility], dispensings: [], current: true, ...m,
 });
 const test = (a: Partial<ActItem> & Pick<ActItem, 'code' | 'name'>): ActItem => ({ kana: null, known: true, section: null, dates: ['2025-06-03'], months: ['2025-06'], facilities: [facility], materials: [], ...a });
 
@@ -31,6 +31,7 @@ const history: PersonHistory = {
   ],
   procedures: [],
   tests: [test({ code: '160068410', name: '心電図検査（四肢単極誘導及び胸部誘導を含む最低１２誘導）', section: 'D208' }), test({ code: '160000310', name: '尿一般', section: 'D000' })],
+  period: { from: '2025-01', to: '2025-06', latestDate: '2025-06-03' },
 };
 
 describe('disease groups', () => {
@@ -71,6 +72,23 @@ describe('chief-complaint search', () => {
     expect(result.tests.map((t) => t.section)).toEqual(['D208']);
   });
 
+  it('says why each item bears on the complaint, and leaves out what the complaint has nothing to do with (レバミピド and every 血液化学検査 for 胸痛)', () => {
+    const noisy: PersonHistory = {
+      ...history,
+      medications: [...history.medications, medication({ code: '620007', name: 'レバミピド錠１００ｍｇ', yjCode: '2329021F1013' })],
+      tests: [...history.tests, test({ code: '160019210', name: 'クレアチニン', section: 'D007' })],
+    };
+    const result = searchChiefComplaint(noisy, '胸痛');
+    expect(result.medications.map((m) => m.name)).toEqual(['ニトロペン舌下錠']);
+    expect(result.tests.map((t) => t.section)).toEqual(['D208']);
+    expect(result.reasons).toEqual({
+      'diagnosis:4139003': '主訴表「胸痛」: ICD-10 I20-I25（虚血性心疾患）',
+      'medication:620006': '主訴表「胸痛」: 薬効分類 217（血管拡張剤）',
+      'test:160068410': '主訴表「胸痛」: 区分 D208（心電図検査）',
+    });
+    expect(searchChiefComplaint(noisy, '糖尿').reasons).toEqual({ 'diagnosis:2500015': '名称・読みに「糖尿」' });
+  });
+
   it('knows a complaint by its reading in hiragana, katakana or half-width kana', () => {
     for (const q of ['きょうつう', 'キョウツウ', 'ｷｮｳﾂｳ']) expect(searchChiefComplaint(history, q).complaint).toBe('胸痛');
     expect(searchChiefComplaint(history, 'めまい').diagnoses.map((d) => d.name)).toEqual(['脳梗塞']);
@@ -81,5 +99,16 @@ describe('chief-complaint search', () => {
     expect(searchChiefComplaint(history, 'こうけつあつ')).toMatchObject({ known: false, diagnoses: [{ name: '高血圧症' }] });
     expect(searchChiefComplaint(history, '骨折')).toMatchObject({ known: false, diagnoses: [], medications: [], tests: [] });
     expect(normalizeQuery(' ｺｳｹﾂ ｱﾂ ')).toBe('こうけつあつ');
+  });
+
+  it('finds a diagnosis by part of its kana reading, whichever way the master writes its small kana', () => {
+    const withKana: PersonHistory = {
+      ...history,
+      diagnoses: [diagnosis({ code: '8833421', name: '高血圧症', kana: 'コウケツアツショウ' }), diagnosis({ code: '2500015', name: '２型糖尿病', kana: 'ﾆｶﾞﾀﾄｳﾆﾖｳﾋﾞﾖｳ' })],
+    };
+    expect(searchChiefComplaint(withKana, 'こうけつあつ').diagnoses.map((d) => d.name)).toEqual(['高血圧症']);
+    expect(searchChiefComplaint(withKana, 'とうにょう').diagnoses.map((d) => d.name)).toEqual(['２型糖尿病']);
+    expect(searchChiefComplaint(withKana, 'トウニョウ').diagnoses.map((d) => d.name)).toEqual(['２型糖尿病']);
+    expect(searchChiefComplaint(withKana, '糖尿').diagnoses.map((d) => d.name)).toEqual(['２型糖尿病']);
   });
 });

@@ -12,7 +12,7 @@ import { cardStatusOf, facilityNames, findPatientAccess, myNumberBinding, readsH
 import type { AccessLog, PatientDetail, PatientHistory, PatientSummary } from '@renkei/api';
 import { readPatientTrail, type AuditEvent, type AuditLog } from '@renkei/audit';
 import { renderSummaryPdf } from '@renkei/documents';
-import { COVID_RISK_GROUPS, matchDiseaseGroups, readHistory, type PersonHistory } from '@renkei/history';
+import { COVID_RISK_GROUPS, filterHistory, findDuplicateTherapy, matchDiseaseGroups, readHistory, type PersonHistory } from '@renkei/history';
 import { isConsentWithdrawn, linkedPersonIds, personPseudonym, type PersonRecord } from '@renkei/identity';
 import type { MasterLookup } from '@renkei/masters';
 import type { ServerKeys, Stores } from '@renkei/store';
@@ -24,6 +24,8 @@ export interface OpenPatientRecords {
   access: PatientAccess;
   /** The summary as the JSON the API answers: made once per cached history and person, then reused. */
   summaryJson(): Promise<string>;
+  /** Until when the access is open (it says nothing of the patient, so it is not audited). */
+  status(): { expiresAt: string };
   /** The summary as an A4 PDF (BIZ UDGothic). */
   summaryPdf(): Promise<Buffer>;
   history(filter: { from?: string | undefined; to?: string | undefined; facility?: string | undefined }): Promise<PatientHistory>;
@@ -36,6 +38,8 @@ export interface Person {
   sex: 'male' | 'female';
   age: number;
   birthYear: number;
+  /** YYYY-MM-DD, for the identity check in the header. */
+  birthDate: string;
   name: string | null;
   kana: string | null;
 }
@@ -157,11 +161,10 @@ export class PatientRecords {
     };
     const person = async (): Promise<Person> => {
       const r = await personRecord();
-      return { sex: r.sex === 1 ? 'male' : 'female', age: ageOn(r.birthDate, new Date()), birthYear: Number(r.birthDate.slice(0, 4)), name: r.name, kana: r.kana };
+      return { sex: r.sex === 1 ? 'male' : 'female', age: ageOn(r.birthDate, new Date()), birthYear: Number(r.birthDate.slice(0, 4)), birthDate: r.birthDate, name: r.name, kana: r.kana };
     };
     const summaryOf = (h: PersonHistory, p: Person): PatientSummary => {
-      const months = [...h.diagnoses.flatMap((d) => [d.firstMonth, d.lastMonth]), ...[...h.medications, ...h.procedures, ...h.tests].flatMap((i) => i.months)].sort();
-      return { patient: p, period: { from: months[0] ?? null, to: months.at(-1) ?? null }, ...h, riskFlags: matchDiseaseGroups(h, p, COVID_RISK_GROUPS) };
+      return { patient: p, ...h, riskFlags: matchDiseaseGroups(h, p, COVID_RISK_GROUPS), duplicates: findDuplicateTherapy(h.medications) };
     };
     // A summary is a pure function of the history (kept while it is current) and the person: its JSON is made once.
     const summaryJson = async (): Promise<string> => {
@@ -178,6 +181,7 @@ export class PatientRecords {
     return {
       access,
       summaryJson: () => audited('patient.summary', {}, summaryJson),
+      status: () => ({ expiresAt: access.expiresAt.toISOString() }),
       summaryPdf: () =>
         audited('patient.summary.pdf', {}, async () => {
           const [h, p] = await Promise.all([history(), person()]);
@@ -186,19 +190,11 @@ export class PatientRecords {
       history: (filter) =>
         audited('patient.history', { filter }, async () => {
           const h = await history();
-          const inPeriod = (months: string[]) => months.some((m) => (!filter.from || m >= filter.from) && (!filter.to || m <= filter.to));
-          const atFacility = (facilities: Array<{ code: string }>) => !filter.facility || facilities.some((f) => f.code === filter.facility);
           const facilities = new Map<string, { code: string; name: string | null }>();
           for (const item of [...h.diagnoses.flatMap((d) => d.facilities), ...h.medications.flatMap((m) => [...m.prescribers, ...m.dispensers]), ...[...h.procedures, ...h.tests].flatMap((a) => a.facilities)]) {
             facilities.set(item.code, item);
           }
-          return {
-            diagnoses: h.diagnoses.filter((d) => inPeriod([d.firstMonth, d.lastMonth]) && atFacility(d.facilities)),
-            medications: h.medications.filter((m) => inPeriod(m.months) && atFacility([...m.prescribers, ...m.dispensers])),
-            procedures: h.procedures.filter((a) => inPeriod(a.months) && atFacility(a.facilities)),
-            tests: h.tests.filter((a) => inPeriod(a.months) && atFacility(a.facilities)),
-            facilities: [...facilities.values()].sort((a, b) => a.code.localeCompare(b.code)),
-          };
+          return { ...filterHistory(h, filter), facilities: [...facilities.values()].sort((a, b) => a.code.localeCompare(b.code)) };
         }),
       detail: () =>
         audited('patient.detail', {}, async () => {

@@ -6,3 +6,21 @@ export { generateClaims, type GenerateOptions, type GenerateResult } from './gen
 export { loadMasterNames, type MasterNames } from './master-names.js';
 export { demoVocabulary, usages, type Usage, type VocabularyEntry, type VocabularyKind } from './vocabulary.js';
 export { facilities, type Facility } from './facilities.js';
+export { encodeCp932 } from './uke-writer.js';
+/** The record layouts, for hand-written claims (the demo's showcase patients, tests). */
+export {
+  czRecord,
+  goRecord,
+  irRecord,
+  medicalHoRecord,
+  medicalIyRecord,
+  medicalReRecord,
+  pharmacyHoRecord,
+  pharmacyIyRecord,
+  pharmacyReRecord,
+  shRecord,
+  siRecord,
+  snRecord,
+  syRecord,
+  ykRecord,
+} from './layout.js';

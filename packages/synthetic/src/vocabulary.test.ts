@@ -21,13 +21,13 @@ function fromMaster(kind: VocabularyKind, row: string[]): Partial<VocabularyEntr
   const at = (column: number) => row[column] ?? '';
   switch (kind) {
     case 'b':
-      return { name: at(5), icd10: at(15), abolished: at(23) };
+      return { name: at(5), kana: at(9), icd10: at(15), abolished: at(23) };
     case 'z':
       return { name: at(6), modifierPosition: at(18) === 'A8000000' ? 'suffix' : 'prefix', abolished: at(15) };
     case 's':
-      return { name: at(4), section: at(84) + at(91), price: Number(at(11)), abolished: at(87) };
+      return { name: at(4), kana: at(6), section: at(84) + at(91), price: Number(at(11)), abolished: at(87) };
     case 'y':
-      return { name: at(4), yjCode: at(31), unit: at(9), unitCode: at(7), price: Number(at(11)), abolished: at(30) };
+      return { name: at(4), kana: at(6), yjCode: at(31), unit: at(9), unitCode: at(7), price: Number(at(11)), abolished: at(30) };
     case 't':
       return { name: at(4), ...(at(9) ? { unit: at(9) } : {}), price: Number(at(11)), abolished: at(29) };
   }

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { mkdir } from 'node:fs/promises';
 import type { DemoCredentials } from '@renkei/demo';
 import { readHistory } from '@renkei/history';
 import { decryptField, enrollmentPseudonym, pseudonymsOfPerson } from '@renkei/identity';
@@ -36,7 +37,7 @@ export function registerDemo(program: Command): void {
 /** Seeds claims and the demo network if the data directory has none yet. */
 export async function seedDemo({ config, stores, keys }: CommandContext): Promise<DemoCredentials> {
   // Loaded when seeding, not at the top: other commands start without the demo generator.
-  const { seedDemoClaims, seedDemoNetwork } = await import('@renkei/demo');
+  const { seedDemoClaims, seedDemoNetwork, seedShowcasePatients } = await import('@renkei/demo');
   const claimsDir = path.join(config.dataDir, 'demo', 'claims');
   const bar = progressBar('ingest', true);
   const result = await seedDemoClaims(stores, keys, claimsDir, {
@@ -46,7 +47,13 @@ export async function seedDemo({ config, stores, keys }: CommandContext): Promis
     onFile: (done, total) => bar.update(done, total),
   });
   bar.stop();
-  if (result.seeded) console.log(`Ingested ${result.files} claims files.`);
+  if (result.seeded) {
+    console.log(`Ingested ${result.files} claims files.`);
+    // The showcase patients (連携 花子, 連携 さくら): lapsed, suspected and cured diagnoses, two ARBs from two facilities, surgery.
+    const showcaseDir = path.join(claimsDir, 'showcase');
+    await mkdir(showcaseDir, { recursive: true });
+    await seedShowcasePatients(stores, keys, showcaseDir);
+  }
   return seedDemoNetwork(stores, keys, config.dataDir);
 }
 

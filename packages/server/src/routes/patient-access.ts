@@ -1,5 +1,5 @@
 import { accessReference, openPatientAccess } from '@renkei/access';
-import { complaintQuery, historyQuery, patientAccessRequest, type ComplaintResult, type DiseaseGroupResult, type PatientAccessOpened } from '@renkei/api';
+import { complaintQuery, historyQuery, INVERTED_PERIOD_MESSAGE, isInvertedPeriod, patientAccessRequest, type ComplaintResult, type DiseaseGroupResult, type PatientAccessOpened, type PatientAccessStatus } from '@renkei/api';
 import { listDiseaseGroups, matchDiseaseGroups, searchChiefComplaint } from '@renkei/history';
 import { isConsentWithdrawn, personPseudonym } from '@renkei/identity';
 import type { OpenPatientRecords } from '@renkei/records';
@@ -56,6 +56,9 @@ export async function patientAccessRoutes(app: FastifyInstance, options: Resolve
     return reply.type('application/json; charset=utf-8').send(json);
   });
 
+  /** Whether the access is still open and until when: the patient screen asks it to say at once when access has ended. */
+  app.get<{ Params: { accessId: string } }>('/api/patient-access/:accessId/status', PATIENT, async (request): Promise<PatientAccessStatus> => (await records(request)).status());
+
   app.get<{ Params: { accessId: string } }>('/api/patient-access/:accessId/summary.pdf', PATIENT, async (request, reply) => {
     const pdf = await (await records(request)).summaryPdf();
     return reply.type('application/pdf').header('Content-Disposition', 'inline; filename="summary.pdf"').send(pdf);
@@ -63,6 +66,7 @@ export async function patientAccessRoutes(app: FastifyInstance, options: Resolve
 
   app.get<{ Params: { accessId: string }; Querystring: Record<string, string> }>('/api/patient-access/:accessId/history', PATIENT, async (request) => {
     const filter = parseBody(historyQuery, request.query);
+    if (isInvertedPeriod(filter)) throw new ApiError(400, 'inverted-period', INVERTED_PERIOD_MESSAGE);
     return (await records(request)).history(filter);
   });
 

@@ -41,7 +41,7 @@ export function CameraReader({ onRead }: { onRead: (text: string) => void }) {
         }
         scan();
       })
-      .catch((e: unknown) => setError(`${t('card.cameraError')}: ${e instanceof Error ? e.message : String(e)}`));
+      .catch((e: unknown) => setError(cameraMessage(e, t)));
     return () => {
       done = true;
       window.clearTimeout(timer);
@@ -49,10 +49,24 @@ export function CameraReader({ onRead }: { onRead: (text: string) => void }) {
     };
   }, [onRead, t]);
 
-  if (error) return <Alert color="orange">{error}</Alert>;
+  if (error)
+    return (
+      <Alert color="orange" data-testid="camera-error">
+        {error}
+      </Alert>
+    );
   return (
     <Box>
       <video ref={video} muted playsInline style={{ width: '100%', maxWidth: 420, borderRadius: 4 }} data-testid="camera-video" />
     </Box>
   );
+}
+
+/** The browser's camera errors in the user's language, each saying what to do (the browser's own text is English). */
+function cameraMessage(error: unknown, t: (key: string) => string): string {
+  const name = error instanceof Error ? error.name : '';
+  if (name === 'NotFoundError' || name === 'OverconstrainedError') return t('card.cameraNotFound');
+  if (name === 'NotAllowedError' || name === 'SecurityError') return t('card.cameraDenied');
+  if (name === 'NotReadableError' || name === 'AbortError') return t('card.cameraBusy');
+  return t('card.cameraError');
 }

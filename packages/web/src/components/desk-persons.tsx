@@ -39,7 +39,9 @@ export function DeskPersons({ myNumberCards }: { myNumberCards: boolean }) {
     setMessage(null);
     setIssuing(null);
     setLost(null);
-    const body = Object.fromEntries(Object.entries(query).filter(([, v]) => v.trim() !== ''));
+    // An empty 記号 is part of an insurance card (most 後期高齢者医療 cards have none): it goes with the insurer and number.
+    const byCard = query.insurerNumber.trim() !== '' && query.number.trim() !== '';
+    const body = Object.fromEntries(Object.entries(query).filter(([key, v]) => v.trim() !== '' || (key === 'symbol' && byCard)));
     try {
       const found = await api<{ candidates: DeskCandidate[] }>('POST', '/api/desk/persons/search', body);
       setCandidates(found.candidates);

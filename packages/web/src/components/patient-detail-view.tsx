@@ -1,15 +1,15 @@
-import { formatCardNumber, type PatientDetail } from '@renkei/api';
-import { Table, Text, Title } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
+import { formatBirthDate, formatCardNumber, formatTokyoDate, type PatientDetail } from '@renkei/api';
+import { Table, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { api } from '../api.js';
+import { usePatientQuery } from './patient-query.js';
+import { PatientSkeleton } from './patient-skeleton.js';
 
 /** 患者詳細: sex, age, the insurer enrollments the history spans, and the key that opened it (Renkei card and its status, or My Number card). */
-export function PatientDetailView({ accessId }: { accessId: string }) {
+export function PatientDetailView() {
   const { t } = useTranslation();
-  const detail = useQuery({ queryKey: ['detail', accessId], queryFn: () => api<PatientDetail>('GET', `/api/patient-access/${accessId}/detail`) });
+  const detail = usePatientQuery<PatientDetail>(['detail'], '/detail');
   const d = detail.data;
-  if (!d) return <Text>{t('loading')}</Text>;
+  if (!d) return <PatientSkeleton />;
   return (
     <Table className="dense-table" data-testid="patient-detail" maw={560}>
       <Table.Tbody>
@@ -18,9 +18,9 @@ export function PatientDetailView({ accessId }: { accessId: string }) {
           <Table.Td>{t(`patient.${d.sex}`)}</Table.Td>
         </Table.Tr>
         <Table.Tr>
-          <Table.Th>{t('detail.age')}</Table.Th>
+          <Table.Th>{t('viewer.birthDate')}</Table.Th>
           <Table.Td>
-            {t('patient.age', { age: d.age })}（{t('detail.birthYear')} {d.birthYear}）
+            {formatBirthDate(d.birthDate)}　{t('patient.age', { age: d.age })}
           </Table.Td>
         </Table.Tr>
         <Table.Tr>
@@ -41,10 +41,10 @@ export function PatientDetailView({ accessId }: { accessId: string }) {
                 <Title order={6} component="span">
                   {formatCardNumber(d.card.number)}
                 </Title>{' '}
-                {t(`detail.cardStatus.${d.card.status}`, { defaultValue: d.card.status })}（{t('detail.issued')} {d.card.issuedAt.slice(0, 10)}）
+                {t(`detail.cardStatus.${d.card.status}`, { defaultValue: d.card.status })}（{t('detail.issued')} {formatTokyoDate(d.card.issuedAt)}）
               </>
             )}
-            {d.myNumberCard && t('myNumber.detail', { boundAt: d.myNumberCard.boundAt.slice(0, 10), notAfter: d.myNumberCard.notAfter.slice(0, 10) })}
+            {d.myNumberCard && t('myNumber.detail', { boundAt: formatTokyoDate(d.myNumberCard.boundAt), notAfter: formatTokyoDate(d.myNumberCard.notAfter) })}
           </Table.Td>
         </Table.Tr>
       </Table.Tbody>

@@ -1,16 +1,16 @@
 import type { ComplaintResult, DiseaseGroupResult } from '@renkei/api';
 import { Badge, Button, Card, Group, Stack, Text, TextInput, Title } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../api.js';
+import { usePatientQuery } from './patient-query.js';
+import { PatientSkeleton } from './patient-skeleton.js';
 import { ActTable, DiagnosisTable, MedicationTable } from './item-tables.js';
 
 /** 疾病グループ検索: the groups the patient is in, and the receipts that put them there. */
-export function DiseaseGroupSearch({ accessId }: { accessId: string }) {
+export function DiseaseGroupSearch() {
   const { t } = useTranslation();
-  const result = useQuery({ queryKey: ['groups', accessId], queryFn: () => api<DiseaseGroupResult>('GET', `/api/patient-access/${accessId}/disease-groups`) });
-  if (!result.data) return <Text>{t('loading')}</Text>;
+  const result = usePatientQuery<DiseaseGroupResult>(['groups'], '/disease-groups');
+  if (!result.data) return <PatientSkeleton />;
   return (
     <Stack gap="xs" data-testid="disease-groups">
       <Text size="xs" c="dimmed">
@@ -40,15 +40,11 @@ export function DiseaseGroupSearch({ accessId }: { accessId: string }) {
 }
 
 /** 主訴検索: what in the history bears on the complaint the patient brings today. */
-export function ComplaintSearch({ accessId }: { accessId: string }) {
+export function ComplaintSearch() {
   const { t } = useTranslation();
   const [text, setText] = useState('');
   const [query, setQuery] = useState('');
-  const result = useQuery({
-    queryKey: ['complaint', accessId, query],
-    enabled: query !== '',
-    queryFn: () => api<ComplaintResult>('GET', `/api/patient-access/${accessId}/complaints?q=${encodeURIComponent(query)}`),
-  });
+  const result = usePatientQuery<ComplaintResult>(['complaint', query], `/complaints?q=${encodeURIComponent(query)}`, { enabled: query !== '' });
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setQuery(text.trim());
@@ -57,23 +53,50 @@ export function ComplaintSearch({ accessId }: { accessId: string }) {
   const empty = data && data.diagnoses.length + data.medications.length + data.tests.length === 0;
   return (
     <Stack gap="xs" data-testid="complaint-search">
+      <Text size="sm" c="dark.6" data-testid="complaint-help">
+        {t('viewer.complaintHelp')}
+      </Text>
       <form onSubmit={submit}>
         <Group gap="xs" align="end">
-          <TextInput placeholder={t('complaint.placeholder')} value={text} onChange={(e) => setText(e.currentTarget.value)} name="complaint" w={320} />
+          <TextInput label={t('viewer.complaintLabel')} placeholder={t('complaint.placeholder')} value={text} onChange={(e) => setText(e.currentTarget.value)} name="complaint" w={320} />
           <Button type="submit">{t('complaint.search')}</Button>
         </Group>
       </form>
+      {result.isFetching && <PatientSkeleton rows={3} />}
       {data && (
         <Stack gap="xs" data-testid="complaint-result">
           <Text size="sm" fw={700}>
             {data.known ? t('complaint.tableMatch', { name: data.complaint }) : t('complaint.textMatch', { name: data.complaint })}
           </Text>
           {empty && <Text>{t('complaint.empty')}</Text>}
-          {data.diagnoses.length > 0 && <DiagnosisTable items={data.diagnoses} />}
-          {data.medications.length > 0 && <MedicationTable items={data.medications} />}
-          {data.tests.length > 0 && <ActTable items={data.tests} testId="complaint-tests" />}
+          {data.diagnoses.length > 0 && (
+            <ResultGroup title={t('tabs.diagnoses')} count={data.diagnoses.length}>
+              <DiagnosisTable items={data.diagnoses} reason={(code) => data.reasons[`diagnosis:${code}`]} />
+            </ResultGroup>
+          )}
+          {data.medications.length > 0 && (
+            <ResultGroup title={t('tabs.medications')} count={data.medications.length}>
+              <MedicationTable items={data.medications} reason={(code) => data.reasons[`medication:${code}`]} />
+            </ResultGroup>
+          )}
+          {data.tests.length > 0 && (
+            <ResultGroup title={t('tabs.tests')} count={data.tests.length}>
+              <ActTable items={data.tests} testId="complaint-tests" reason={(code) => data.reasons[`test:${code}`]} />
+            </ResultGroup>
+          )}
         </Stack>
       )}
     </Stack>
+  );
+}
+
+function ResultGroup({ title, count, children }: { title: string; count: number; children: ReactNode }) {
+  return (
+    <section data-testid="complaint-group">
+      <Title order={6} mb={2}>
+        {title}（{count}）
+      </Title>
+      {children}
+    </section>
   );
 }

@@ -1,6 +1,6 @@
 import type { Me, PatientAccessOpened, PatientAccessRequest } from '@renkei/api';
 import { Alert, Button, Card, Center, Divider, Group, Stack, Text, TextInput, Title } from '@mantine/core';
-import { useCallback, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useNavigate } from 'react-router';
 import { api, ApiError } from '../api.js';
@@ -22,6 +22,11 @@ export function CardPage({ me }: { me: Me }) {
   const [error, setError] = useState<string | null>(null);
   const [camera, setCamera] = useState(false);
   const [busy, setBusy] = useState(false);
+  // The card field holds the focus whenever this screen is ready for a card (after login, 別の患者, a failed read), so that a USB reader's next scan is never lost.
+  const field = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (!busy) field.current?.focus();
+  }, [busy, error]);
 
   const open = useCallback(
     async (key: () => Promise<PatientAccessRequest>) => {
@@ -78,6 +83,7 @@ export function CardPage({ me }: { me: Me }) {
             <Group align="end" wrap="nowrap">
               <TextInput
                 label={t('card.input')}
+                ref={field}
                 name="card"
                 value={code}
                 onChange={(e) => setCode(e.currentTarget.value)}
