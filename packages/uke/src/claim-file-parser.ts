@@ -85,6 +85,12 @@ export class ClaimFileParser {
     this.lineNo++;
     if (line.length === 0 || (line.charCodeAt(0) <= 0x20 && line.trim() === '')) return;
     this.lines++;
+    // A NUL byte is damage (no record holds one), and no database text can hold it either.
+    const nul = line.indexOf('\0');
+    if (nul >= 0) {
+      const field = line.slice(0, nul).split(',').length - 1;
+      throw new UkeFormatError(`a NUL byte (0x00) in field ${field} (counted from 0, the record id): the file is damaged; ask the sender for it again`, { file: this.file, line: this.lineNo });
+    }
     // One context, refilled per line: the readers use it only while the line is read.
     const ctx = this.context;
     if (this.historyPrefix === undefined) {
@@ -444,8 +450,9 @@ export class ClaimFileParser {
     this.finishReceipt();
     if (!this.header) fail(ctx, undefined, 'GO before the facility record (IR, YK or UK)');
     const given = (spec: FieldSpec, held: number) => {
-      const value = readInteger(ctx, spec)!;
-      if (value !== held) throw new UkeFormatError(`${value} given, the file holds ${held}`, { file: this.file, record: 'GO', line: ctx.line, field: spec.label });
+      readInteger(ctx, spec);
+      const value = readCode(ctx, spec);
+      if (Number(value) !== held) throw new UkeFormatError(`${value} given, the file holds ${held}`, { file: this.file, record: 'GO', line: ctx.line, field: spec.label });
     };
     given(f.total, this.claims);
     given(f.points, this.points);

@@ -20,6 +20,8 @@ export class UkeFormatError extends Error {
   readonly reason: string;
 
   constructor(reason: string, location: UkeErrorLocation) {
+    // A value too long to read (a damaged field of 100 000 characters) is shown by its start and length.
+    reason = reason.replace(/[^\s,:]{61,}/g, (value) => `${value.slice(0, 20)}… (${value.length} characters)`);
     const where = [location.file, location.record, `line ${location.line}`].filter(Boolean).join(' ');
     super(`${where}${location.field ? `, field ${location.field}` : ''}: ${reason}`);
     this.name = 'UkeFormatError';

@@ -86,6 +86,18 @@ describe('a complete file: GO last, with the file’s own totals', () => {
     await expect(parseBytes(cp932(dpc), 'RECEIPTD.UKE')).rejects.toThrow('RECEIPTD.UKE line 5: the file ends without its GO record');
   });
 
+  it('shows a huge value in a refusal by its start and length', async () => {
+    const lines = await sampleLines('orca/01.csv', 'utf8');
+    const huge = lines.map((l, i) => (i === lines.length - 1 ? `GO,${'9'.repeat(100_000)},3834,99` : l));
+    await expect(parseBytes(encode(huge, 'utf8'), '01.csv')).rejects.toThrow(`01.csv GO line ${lines.length}, field 総件数: 99999999999999999999… (100000 characters) given, the file holds 7`);
+  });
+
+  it('refuses a NUL byte, which no record holds, naming line and field', async () => {
+    const lines = await sampleLines('orca/01.csv', 'utf8');
+    const damaged = lines.map((l, i) => (i === 2 ? l.replace(',', ',\0') : l));
+    await expect(parseBytes(encode(damaged, 'utf8'), '01.csv')).rejects.toThrow('01.csv line 3: a NUL byte (0x00) in field 1 (counted from 0, the record id): the file is damaged');
+  });
+
   it('refuses a record after GO, and a second GO', async () => {
     const lines = await sampleLines('orca/01.csv', 'utf8');
     const after = [...lines, lines[1]!];
