@@ -6,7 +6,7 @@
  */
 import type { IdentityCache, ObservationFilter, PersonObservation } from '@renkei/identity';
 import { timeOrderedId } from '@renkei/store';
-import { UkeFormatError, type ClaimFileHeader, type ClaimFileItem, type Receipt } from '@renkei/uke';
+import { UkeFormatError, type ClaimFileHeader, type ClaimFileItem, type Receipt, type VolumeMark } from '@renkei/uke';
 import { eventRow, fileColumns, insurerOf, receiptRow, type FileColumns } from './copy-rows.js';
 import { CopyWriter } from './copy-writer.js';
 import { forEachEvent, type SectionOf } from './history-events.js';
@@ -15,7 +15,7 @@ export type FileChunk =
   | { type: 'header'; header: ClaimFileHeader; fileId: string }
   /** `observations`: what the batch's receipts show of their persons that the run has not passed on before. */
   | { type: 'batch'; receipts: number; events: number; receiptRows: Uint8Array; eventRows: Uint8Array; observations: PersonObservation[] }
-  | { type: 'end'; lines: number };
+  | { type: 'end'; lines: number; volume: VolumeMark };
 
 export interface BuildContext {
   cache: IdentityCache;
@@ -62,7 +62,7 @@ export async function* buildBatches(items: AsyncIterable<ClaimFileItem>, context
       if (receiptRows.rows >= context.batchSize) yield batch();
     } else {
       if (receiptRows.rows > 0) yield batch();
-      yield { type: 'end', lines: item.lines };
+      yield { type: 'end', lines: item.lines, volume: item.volume };
     }
   }
 }

@@ -24,5 +24,5 @@ export interface SerializedError {
   name: string;
   message: string;
   /** For UkeFormatError: what it needs to be rebuilt as one. */
-  uke?: { reason: string; file: string | undefined; line: number; field: string | undefined };
+  uke?: { reason: string; file: string | undefined; record: string | undefined; line: number; field: string | undefined };
 }

@@ -100,7 +100,7 @@ export class BuildWorker {
 }
 
 function deserialize(error: SerializedError): Error {
-  if (error.uke) return new UkeFormatError(error.uke.reason, { file: error.uke.file, line: error.uke.line, field: error.uke.field });
+  if (error.uke) return new UkeFormatError(error.uke.reason, { file: error.uke.file, record: error.uke.record, line: error.uke.line, field: error.uke.field });
   const rebuilt = new Error(error.message);
   rebuilt.name = error.name;
   return rebuilt;

@@ -65,7 +65,7 @@ async function* readWithProgress(filePath: string, size: number, file: number): 
 
 function serialize(error: unknown): SerializedError {
   if (error instanceof UkeFormatError) {
-    return { name: error.name, message: error.message, uke: { reason: error.reason, file: error.file, line: error.line, field: error.field } };
+    return { name: error.name, message: error.message, uke: { reason: error.reason, file: error.file, record: error.record, line: error.line, field: error.field } };
   }
   return error instanceof Error ? { name: error.name, message: error.message } : { name: 'Error', message: String(error) };
 }

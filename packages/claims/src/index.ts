@@ -1,4 +1,5 @@
-export { applyCorrections } from './corrections.js';
+export { applyCorrections, planCorrections, type CorrectionPlan } from './corrections.js';
 export { historyEvents, sectionFromCode, type EventCategory, type HistoryEvent, type SectionOf } from './history-events.js';
-export { ingestClaimFile, ingestClaimFiles, type IngestOptions, type IngestResult } from './ingest-claim-file.js';
+export { IncompleteDeliveryError, ingestClaimFile, ingestClaimFiles, type IngestOptions, type IngestPlan, type IngestResult } from './ingest-claim-file.js';
+export { undoIngest, UndoRefusedError, type UndoResult } from './undo-ingest.js';
 export { loadSections } from './sections.js';

@@ -19,10 +19,20 @@ async function count(stores: Stores, store: 'identity' | 'clinical', table: stri
   return Number(rows[0]!.n);
 }
 
-/** A small 医科 file written by the test, CP932 as the real ones. */
+/** The diagnoses of the receipts that are current (not replaced by a correction). */
+async function currentDiagnoses(stores: Stores): Promise<Array<{ code: string }>> {
+  const { rows } = await stores.clinical.query<{ code: string }>(
+    "SELECT e.code FROM events e JOIN receipts r ON r.id = e.receipt_id WHERE e.category = 'diagnosis' AND r.superseded_by IS NULL ORDER BY e.code",
+  );
+  return rows;
+}
+
+/** A small 医科 file written by the test, CP932 as the real ones; its GO line gets the file's totals. */
 async function writeClaims(dir: string, name: string, lines: string[]): Promise<string> {
   const file = path.join(dir, name);
-  await writeFile(file, iconv.encode(lines.join('\r\n') + '\r\n', 'cp932'));
+  const claims = lines.filter((l) => /^(HO|KO),/.test(l));
+  const totals = lines.map((l) => (l === GO ? `GO,${claims.length},${claims.reduce((n, l) => n + Number(l.split(',')[5]), 0)},99` : l));
+  await writeFile(file, iconv.encode(totals.join('\r\n') + '\r\n', 'cp932'));
   return file;
 }
 
@@ -94,19 +104,23 @@ describe.each(testEngines())('ingest on %s', (engine) => {
     const original = await writeClaims(dir, 'a.UKE', [IR('202411'), RE(1, '香川　太郎', '1', '19600101'), HO('12', '34'), SY('8833421', '20241001'), GO]);
     const correction = await writeClaims(dir, 'b.UKE', [IR('202412'), RE(1, '香川　太郎', '1', '19600101'), HO('12', '34'), SY('2500013', '20241001'), GO]);
     await ingestClaimFile(stores, keys, original);
-    expect((await ingestClaimFile(stores, keys, correction)).superseded).toBe(1);
-    const codes = await stores.clinical.query<{ code: string }>("SELECT code FROM events WHERE category = 'diagnosis'");
-    expect(codes.rows).toEqual([{ code: '2500013' }]);
+    const corrected = await ingestClaimFile(stores, keys, correction);
+    expect(corrected.superseded).toBe(1);
+    expect(await currentDiagnoses(stores)).toEqual([{ code: '2500013' }]);
     expect(await count(stores, 'clinical', 'receipts')).toBe(2);
     expect(await stores.clinical.query('SELECT count(*)::int AS n FROM receipts WHERE superseded_by IS NULL')).toMatchObject({ rows: [{ n: 1 }] });
+    // The replaced receipt stays with its events, naming the file that replaced it.
+    const replaced = await stores.clinical.query<{ code: string; sha256: string }>(
+      'SELECT e.code, f.sha256 FROM receipts r JOIN events e ON e.receipt_id = r.id JOIN claim_files f ON f.id = r.superseded_in WHERE r.superseded_by IS NOT NULL',
+    );
+    expect(replaced.rows).toEqual([{ code: '8833421', sha256: corrected.sha256 }]);
 
     // The other order: the earlier billing arriving last does not undo the correction.
     const later = await openTestStores(engine);
     try {
       await ingestClaimFile(later, keys, correction);
       expect((await ingestClaimFile(later, keys, original)).superseded).toBe(1);
-      const after = await later.clinical.query<{ code: string }>("SELECT code FROM events WHERE category = 'diagnosis'");
-      expect(after.rows).toEqual([{ code: '2500013' }]);
+      expect(await currentDiagnoses(later)).toEqual([{ code: '2500013' }]);
     } finally {
       await later.close();
     }

@@ -86,7 +86,7 @@ describe('generateClaims', () => {
     expect(allReceipts().some(({ file, receipt }) => /^[\u30a0-\u30ff]+$/.test(field(receipt[0], file.name === 'RECEIPTY.UKE' ? 41 : 36)))).toBe(true);
   });
 
-  it('opens every file with IR or YK for its facility and closes it with GO totals', () => {
+  it('opens every file with IR or YK for its facility and closes it with GO totals (総件数: one per HO and KO record)', () => {
     for (const file of fixture.files) {
       const pharmacy = file.name === 'RECEIPTY.UKE';
       const { header, trailer, receipts } = file;
@@ -97,7 +97,7 @@ describe('generateClaims', () => {
       expect(table).toBe(pharmacy ? '4' : '1');
       expect(billing).toBe(nextMonth(file.month));
       expect(trailer[0]).toBe('GO');
-      expect(Number(trailer[1])).toBe(receipts.length);
+      expect(Number(trailer[1])).toBe(receipts.reduce((n, receipt) => n + recordsOf(receipt, 'HO').length + recordsOf(receipt, 'KO').length, 0));
       const points = receipts.reduce((sum, receipt) => sum + Number(field(recordsOf(receipt, 'HO')[0], 5)), 0);
       expect(Number(trailer[2])).toBe(points);
       receipts.forEach((receipt, index) => expect(field(receipt[0], 1)).toBe(String(index + 1)));
@@ -306,7 +306,7 @@ describe('generateClaims', () => {
       file.receipts.filter((receipt) => file.month >= '2026-01' && monthOf(field(receipt[0], 3)) <= '2025-12'),
     );
     expect(acrossYears.length).toBeGreaterThan(0);
-    for (const file of run.files) expect(Number(file.trailer[1])).toBe(file.receipts.length);
+    for (const file of run.files) expect(Number(file.trailer[1])).toBe(file.receipts.reduce((n, receipt) => n + recordsOf(receipt, 'HO').length + recordsOf(receipt, 'KO').length, 0));
   });
 
   it('is deterministic: the same seed gives the same bytes, another seed other bytes', async () => {

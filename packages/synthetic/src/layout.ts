@@ -233,8 +233,9 @@ export function coRecord(practice: string, burden: string, text: string): string
   return line('CO', 5, [[1, practice], [2, burden], [3, '810000001'], [4, text]]);
 }
 
-export function goRecord(receipts: number, points: number): string {
-  return line('GO', 4, [[1, String(receipts)], [2, String(points)], [3, '99']]);
+/** 総件数 counts the HO and KO records (one per payer of each receipt), 総合計点数 the receipts' points. */
+export function goRecord(claims: number, points: number): string {
+  return line('GO', 4, [[1, String(claims)], [2, String(points)], [3, '99']]);
 }
 
 export function buRecord(dpcCode: string, admission: string, discharge: string, outcome: string): string {

@@ -59,6 +59,8 @@ const EOF = Buffer.from([0x1a]);
 
 export class UkeFileWriter {
   receipts = 0;
+  /** HO and KO records: GO 総件数 counts one per payer of each receipt. */
+  claims = 0;
   points = 0;
   lines = 1;
   private pending: string;
@@ -84,6 +86,7 @@ export class UkeFileWriter {
     this.receipts++;
     this.points += receipt.points;
     const lines = receipt.render(this.receipts);
+    for (const line of lines) if (line.startsWith('HO,') || line.startsWith('KO,')) this.claims++;
     this.lines += lines.length;
     this.pending += lines.join('\r\n') + '\r\n';
     if (this.pending.length >= CHUNK_CHARS) this.flush();
@@ -102,7 +105,7 @@ export class UkeFileWriter {
 
   async finish(): Promise<void> {
     if (this.failure) throw this.failure;
-    this.pending += goRecord(this.receipts, this.points) + '\r\n';
+    this.pending += goRecord(this.claims, this.points) + '\r\n';
     this.lines++;
     this.flush();
     if (this.endOfFileMark) this.stream.write(EOF);

@@ -9,12 +9,13 @@ import { dayOfMonth, daysInMonth } from './dates.js';
 import { UkeFormatError } from './errors.js';
 import { fail, readCode, readDate, readDecimal, readInteger, readMonth, readText, RecordContext } from './fields.js';
 import { dentalLayouts, knownRecordIds, medicalLayouts, pharmacyLayouts, type FieldSpec } from './layouts.js';
-import type { ClaimFileHeader, ClaimItem, CodeKind, Diagnosis, Outcome, Receipt, ReceiptKind } from './model.js';
+import type { ClaimFileHeader, ClaimItem, CodeKind, Diagnosis, Outcome, Receipt, ReceiptKind, VolumeMark } from './model.js';
 
 export type ClaimFileItem =
   | { type: 'header'; header: ClaimFileHeader }
   | { type: 'receipt'; receipt: Receipt }
-  | { type: 'end'; receipts: number; lines: number };
+  /** `volume`: the file's place in its delivery, from GO (and IR/YK) マルチボリューム識別情報. */
+  | { type: 'end'; receipts: number; lines: number; volume: VolumeMark };
 
 export interface ParseOptions {
   /** The file's name, for error messages; RECEIPTD marks a DPC file. */
@@ -32,6 +33,9 @@ const HISTORY_COLUMNS = 3;
 
 const RECORD_ID = /^[A-Z]{2}$/;
 
+/** GO マルチボリューム識別情報 of the last (or only) volume of a delivery. */
+const LAST_VOLUME = '99';
+
 /** Every two-letter id, made once: the usual record id is looked up here, not cut out of its line. */
 const TWO_LETTER_IDS = Array.from({ length: 26 * 26 }, (_, i) => String.fromCharCode(0x41 + Math.floor(i / 26), 0x41 + (i % 26)));
 
@@ -46,6 +50,11 @@ export class ClaimFileParser {
   private lineNo = 0;
   private lines = 0;
   private receipts = 0;
+  /** HO and KO records: GO 総件数 counts them (a receipt with 公費 counts once per payer). */
+  private claims = 0;
+  /** Each receipt's HO 合計点数, or its KO's where it has no HO: GO 総合計点数 adds them up. */
+  private points = 0;
+  private trailer: { line: number; volume: VolumeMark } | undefined;
   private output: ClaimFileItem[] = [];
 
   private receipt: Receipt | undefined;
@@ -76,6 +85,12 @@ export class ClaimFileParser {
     this.lineNo++;
     if (line.length === 0 || (line.charCodeAt(0) <= 0x20 && line.trim() === '')) return;
     this.lines++;
+    // A NUL byte is damage (no record holds one), and no database text can hold it either.
+    const nul = line.indexOf('\0');
+    if (nul >= 0) {
+      const field = line.slice(0, nul).split(',').length - 1;
+      throw new UkeFormatError(`a NUL byte (0x00) in field ${field} (counted from 0, the record id): the file is damaged; ask the sender for it again`, { file: this.file, line: this.lineNo });
+    }
     // One context, refilled per line: the readers use it only while the line is read.
     const ctx = this.context;
     if (this.historyPrefix === undefined) {
@@ -88,12 +103,19 @@ export class ClaimFileParser {
     this.record(id, ctx);
   }
 
-  /** Ends the input: the last receipt is completed and the totals follow. */
+  /**
+   * Ends the input: the last receipt is completed and the totals follow. A file
+   * without its GO record is incomplete (cut off in transfer, a full disk) and
+   * is refused, so that it never stands in for the whole file.
+   */
   end(): void {
     this.finishReceipt();
     if (!this.header) throw new UkeFormatError('the file holds no IR, YK or UK record: not a claims file', { file: this.file, line: this.lineNo });
+    if (!this.trailer) {
+      throw new UkeFormatError('the file ends without its GO record (診療報酬請求書), so it is incomplete: ask the sender for the whole file', { file: this.file, line: this.lineNo });
+    }
     this.emitHeader();
-    this.output.push({ type: 'end', receipts: this.receipts, lines: this.lines });
+    this.output.push({ type: 'end', receipts: this.receipts, lines: this.lines, volume: this.trailer.volume });
   }
 
   /** The items completed since the last call. */
@@ -104,6 +126,7 @@ export class ClaimFileParser {
   }
 
   private record(id: string, ctx: RecordContext): void {
+    if (this.trailer) fail(ctx, undefined, `${id} after the GO record of line ${this.trailer.line}: GO ends the file`);
     if (this.kind === undefined) this.kind = this.detectKind(id, ctx);
     const kind = this.kind;
     if (!knownRecordIds[kind].has(id)) fail(ctx, undefined, `unknown record ${id} in a ${kind} claims file`);
@@ -120,7 +143,7 @@ export class ClaimFileParser {
       case 'RE':
         return this.openReceipt(ctx, layouts.RE.fields);
       case 'GO':
-        return this.finishReceipt();
+        return this.closeFile(ctx, layouts.GO.fields);
     }
     const receipt = this.requireReceipt(id, ctx);
     if (id === 'HO' || id === 'KO' || id === 'SN') return this.insuranceRecord(id, ctx, receipt);
@@ -311,7 +334,7 @@ export class ClaimFileParser {
 
   private facilityHeader(
     ctx: RecordContext,
-    f: { payer: FieldSpec; prefecture: FieldSpec; table: FieldSpec; institutionCode: FieldSpec; billingMonth: FieldSpec; facilityName?: FieldSpec },
+    f: { payer: FieldSpec; prefecture: FieldSpec; table: FieldSpec; institutionCode: FieldSpec; billingMonth: FieldSpec; facilityName?: FieldSpec; volume?: FieldSpec },
   ): void {
     const prefecture = readCode(ctx, f.prefecture);
     const table = readCode(ctx, f.table);
@@ -320,6 +343,9 @@ export class ClaimFileParser {
     if (!/^\d{2}$/.test(prefecture)) fail(ctx, f.prefecture, `${prefecture} is not a 2-digit prefecture code`);
     if (!/^\d$/.test(table)) fail(ctx, f.table, `${table} is not a 1-digit 点数表 code`);
     if (!/^\d{7}$/.test(institutionCode)) fail(ctx, f.institutionCode, `${institutionCode} is not a 7-digit code`);
+    // 00 (or nothing) for a file on one volume; 01, 02, … for each volume of a delivery on several.
+    const volume = f.volume ? readCode(ctx, f.volume) : '';
+    if (volume !== '' && !/^\d{2}$/.test(volume)) fail(ctx, f.volume, `${volume} is not a volume number (00, 01, 02, …)`);
     const header: ClaimFileHeader = {
       kind: this.kind!,
       payer: readCode(ctx, f.payer),
@@ -329,6 +355,7 @@ export class ClaimFileParser {
       facilityCode: prefecture + table + institutionCode,
       facilityName: (f.facilityName ? readText(ctx, f.facilityName) : '') || this.facilityNameFromUK,
       billingMonth: readMonth(ctx, f.billingMonth),
+      volume: volume === '' || volume === '00' || volume === LAST_VOLUME ? null : Number(volume),
     };
     if (this.header) {
       // Dental files repeat IR before every receipt; a second facility in one file is an error.
@@ -398,6 +425,7 @@ export class ClaimFileParser {
 
   private insuranceRecord(id: 'HO' | 'KO' | 'SN', ctx: RecordContext, receipt: Receipt): void {
     const L = medicalLayouts; // HO, KO and SN read alike in every kind
+    if (id !== 'SN') this.claims++;
     if (id === 'HO') {
       receipt.points = readInteger(ctx, L.HO.fields.points);
       const insurerNumber = readCode(ctx, L.HO.fields.insurerNumber);
@@ -415,6 +443,26 @@ export class ClaimFileParser {
       // 負担者種別 1 = 医療保険: its 枝番 completes the member's 記号・番号.
       receipt.insurance.branch = readCode(ctx, L.SN.fields.branch);
     }
+  }
+
+  /** GO: its totals must be the file's own, and it names the file's volume. */
+  private closeFile(ctx: RecordContext, f: typeof medicalLayouts.GO.fields): void {
+    this.finishReceipt();
+    if (!this.header) fail(ctx, undefined, 'GO before the facility record (IR, YK or UK)');
+    const given = (spec: FieldSpec, held: number) => {
+      readInteger(ctx, spec);
+      const value = readCode(ctx, spec);
+      if (Number(value) !== held) throw new UkeFormatError(`${value} given, the file holds ${held}`, { file: this.file, record: 'GO', line: ctx.line, field: spec.label });
+    };
+    given(f.total, this.claims);
+    given(f.points, this.points);
+    const code = readCode(ctx, f.volume);
+    if (code !== '' && !/^(0[1-9]|[1-9]\d)$/.test(code)) fail(ctx, f.volume, `${code} is not a volume: 01, 02, … for a volume, 99 for the last`);
+    const last = code === '' || code === LAST_VOLUME;
+    const fromGo = last ? null : Number(code);
+    const fromHeader = this.header.volume;
+    if (fromGo !== null && fromHeader !== null && fromGo !== fromHeader) fail(ctx, f.volume, `${code} differs from volume ${String(fromHeader).padStart(2, '0')} in the facility record`);
+    this.trailer = { line: ctx.line, volume: { number: fromGo ?? fromHeader, last } };
   }
 
   private requireReceipt(id: string, ctx: RecordContext): Receipt {
@@ -504,6 +552,7 @@ export class ClaimFileParser {
     if (!this.receipt) return;
     this.flushUnit();
     this.receipt.lineCount = this.lineNo - this.receipt.line;
+    this.points += this.receipt.points ?? 0;
     this.output.push({ type: 'receipt', receipt: this.receipt });
     this.receipts++;
     this.receipt = undefined;

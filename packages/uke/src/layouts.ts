@@ -44,6 +44,7 @@ const IR = layout('IR', '医療機関情報', {
   institutionCode: field(4, '医療機関コード', 'code', true),
   facilityName: field(6, '医療機関名称', 'text'),
   billingMonth: field(7, '請求年月', 'month'),
+  volume: field(8, 'マルチボリューム識別情報', 'code'),
 });
 
 const RE = layout('RE', 'レセプト共通', {
@@ -135,8 +136,9 @@ const CO = layout('CO', 'コメント', {
 });
 
 const GO = layout('GO', '診療報酬請求書', {
-  total: field(1, '総件数', 'integer'),
-  points: field(2, '総合計点数', 'integer'),
+  total: field(1, '総件数', 'integer', true),
+  points: field(2, '総合計点数', 'integer', true),
+  volume: field(3, 'マルチボリューム識別情報', 'code'),
 });
 
 /** DPC: 診断群分類. */
@@ -175,6 +177,7 @@ const YK = layout('YK', '薬局情報', {
   institutionCode: field(4, '薬局コード', 'code', true),
   facilityName: field(5, '薬局名称', 'text'),
   billingMonth: field(6, '請求年月', 'month'),
+  volume: field(7, 'マルチボリューム', 'code'),
 });
 
 const pharmacyRE = layout('RE', 'レセプト共通', {

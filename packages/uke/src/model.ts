@@ -23,6 +23,19 @@ export interface ClaimFileHeader {
   facilityName: string;
   /** 請求年月, YYYY-MM. */
   billingMonth: string | null;
+  /** IR/YK マルチボリューム識別情報: the volume's place (1, 2, …) in a delivery on several; null for 00. */
+  volume: number | null;
+}
+
+/**
+ * A file's place in its delivery. A delivery on several volumes numbers them
+ * 01, 02, … in GO マルチボリューム識別情報 and marks the last 99; a file on its
+ * own is 99 too.
+ */
+export interface VolumeMark {
+  /** 1, 2, …; null where the file does not say (a single file, or a last volume with IR 00). */
+  number: number | null;
+  last: boolean;
 }
 
 export interface Patient {
