@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,9 +13,12 @@ describe.each(testEngines())('renkei ingest --dry-run and --undo on %s', (engine
   let dir: string;
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'renkei-cli-delivery-'));
-    ({ env, drop } = await cliEnvironment(engine, path.join(dir, 'data')));
+    ({ env, drop } = await cliEnvironment(engine));
   });
-  afterAll(async () => drop());
+  afterAll(async () => {
+    await drop?.();
+    await rm(dir, { recursive: true, force: true });
+  });
 
   // Nine runs of the command, each opening the stores afresh.
   it('checks a delivery without storing it, loads it, refuses a cut copy in one line, and undoes it by its SHA-256', { timeout: 240_000 }, async () => {
