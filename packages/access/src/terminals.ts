@@ -31,3 +31,10 @@ export async function revokeTerminal(db: Db, serial: string, now = new Date()): 
 export async function findActiveTerminal(db: Db, serial: string, now = new Date()): Promise<Terminal | undefined> {
   return (await identifyCaller(db, { terminalSerial: serial }, undefined, now))?.terminal;
 }
+
+/** The names of terminals by certificate serial, for lists people read (an access log shows 「外来1」, not a hex serial). */
+export async function terminalNames(db: Db, serials: readonly string[]): Promise<Map<string, string>> {
+  if (serials.length === 0) return new Map();
+  const { rows } = await db.query<{ serial: string; name: string }>('SELECT serial, name FROM terminals WHERE serial = ANY($1::text[])', [[...new Set(serials)]]);
+  return new Map(rows.map((t) => [t.serial, t.name]));
+}

@@ -134,7 +134,9 @@ export interface AccessLogEntry {
   facilityCode: string | null;
   facilityName: string | null;
   role: string | null;
+  /** The terminal's certificate serial, and the name it was registered under (what people read). */
   terminal: string | null;
+  terminalName: string | null;
   /** A person at a terminal, or an automated process (an operator's command, an export). */
   actorKind: 'person' | 'process';
   action: string;
@@ -143,6 +145,23 @@ export interface AccessLogEntry {
 export interface AccessLog {
   entries: AccessLogEntry[];
 }
+
+/** What each kind of look at a patient's records is called, in Japanese: on the desk's screen and on the printed access log. */
+export const ACCESS_LOG_ACTIONS_JA: Readonly<Record<string, string>> = {
+  'card.present': 'カード提示',
+  'patient.summary': 'サマリー閲覧',
+  'patient.summary.pdf': 'サマリーPDF',
+  'patient.history': '履歴閲覧',
+  'patient.detail': '患者詳細',
+  'patient.search.disease-groups': '疾病グループ検索',
+  'patient.search.complaint': '主訴検索',
+  'history.view': '運用者による照会',
+  'card.issue': 'カード発行',
+  'card.reissue': 'カード再発行',
+};
+
+/** The i18n key of an access log's action (keys hold neither dots nor hyphens). */
+export const accessLogActionKey = (action: string) => action.replace(/[.-]/g, '_');
 
 /** The message for a period whose start comes after its end, on the screen and from the API alike. */
 export const INVERTED_PERIOD_MESSAGE = '期間の開始が終了より後になっています。開始と終了を入れ替えてください';

@@ -8,7 +8,7 @@
  * consent standing; desk staff read the patient's access log, holding the
  * patient's card.
  */
-import { cardStatusOf, facilityNames, findPatientAccess, myNumberBinding, readsHistories, Refusal, type AccessLimits, type PatientAccess, type RequestContext } from '@renkei/access';
+import { cardStatusOf, facilityNames, terminalNames, findPatientAccess, myNumberBinding, readsHistories, Refusal, type AccessLimits, type PatientAccess, type RequestContext } from '@renkei/access';
 import type { AccessLog, PatientDetail, PatientHistory, PatientSummary } from '@renkei/api';
 import { readPatientTrail, type AuditEvent, type AuditLog } from '@renkei/audit';
 import { renderSummaryPdf } from '@renkei/documents';
@@ -117,6 +117,7 @@ export class PatientRecords {
     const pseudonyms = (await linkedPersonIds(identity, personId)).map((id) => personPseudonym(this.deps.keys.pseudonym, id));
     const rows = await readPatientTrail(clinical, pseudonyms);
     const names = await facilityNames(identity, rows.map((r) => r.facility).filter((c): c is string => c !== null));
+    const terminals = await terminalNames(identity, rows.map((r) => r.terminal).filter((s): s is string => s !== null));
     await this.audit(ctx, { action: 'access-log.print', pseudonym: personPseudonym(this.deps.keys.pseudonym, personId), outcome: 'allowed', detail: { entries: rows.length } });
     return {
       entries: rows.map((r) => ({
@@ -125,6 +126,7 @@ export class PatientRecords {
         facilityName: r.facility ? (names.get(r.facility) ?? null) : null,
         role: r.role,
         terminal: r.terminal,
+        terminalName: r.terminal ? (terminals.get(r.terminal) ?? null) : null,
         actorKind: r.actorKind,
         action: r.action,
       })),

@@ -1,3 +1,4 @@
+import { pdfText } from '@renkei/documents/testing';
 import { testEngines } from '@renkei/store/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, openTestNetwork, startInjectedServer, type RunningServer, type TestNetwork } from '@renkei/demo/testing';
@@ -73,6 +74,38 @@ describe.each(testEngines())('the facility desk on %s', (engine) => {
     // Another patient's views are not in this patient's list.
     const other = await liaison.call('POST', '/api/desk/access-log', { card: network.credentials.cards[0]!.qr });
     expect(other.body.entries.every((e: { action: string }) => e.action !== 'patient.detail')).toBe(true);
+    await liaison.close();
+  });
+
+  it('prints the access log as a PDF for the patient: their name, the desk\'s facility and the time in Japan on it, actions in Japanese, terminals by name', async () => {
+    const card = network.credentials.cards[1]!.qr;
+    const doctor = await signedIn('doctor');
+    const { accessId } = (await doctor.call('POST', '/api/patient-access', { card })).body;
+    await doctor.call('GET', `/api/patient-access/${accessId}/summary`);
+    await doctor.close();
+
+    const liaison = await signedIn('liaison');
+    const holder = (await liaison.call('POST', '/api/desk/card-holder', { card })).body;
+    const log = (await liaison.call('POST', '/api/desk/access-log', { card })).body;
+    expect(log.entries[0]).toMatchObject({ action: 'patient.summary', terminalName: network.credentials.terminal.name });
+    const before = new Date();
+    const reply = await liaison.call('POST', '/api/desk/access-log.pdf', { card });
+    expect(reply.status).toBe(200);
+    expect(reply.headers['content-type']).toBe('application/pdf');
+    const text = pdfText(reply.raw).replace(/\s+/g, ' ');
+    expect(text).toContain(holder.name.replace(/\s+/g, ' '));
+    expect(text).toContain('サマリー閲覧');
+    expect(text).toContain('カード提示');
+    expect(text).toContain(network.credentials.terminal.name);
+    expect(text).not.toContain(network.credentials.terminal.serial);
+    // Printed in Japan's time, to the minute.
+    const tokyo = new Date(before.getTime() + 9 * 3_600_000).toISOString();
+    expect(text).toContain(`${tokyo.slice(0, 10)}`);
+    const liaisonUser = network.credentials.users.find((u) => u.role === 'liaison')!;
+    const facility = (await network.stores.identity.query<{ name: string }>('SELECT name FROM facilities WHERE code = $1', [liaisonUser.facility])).rows[0]!.name;
+    expect(text).toContain(facility);
+    // A made-up card prints nothing.
+    expect((await liaison.call('POST', '/api/desk/access-log.pdf', { card: 'RK1-made-up' })).status).toBe(404);
     await liaison.close();
   });
 

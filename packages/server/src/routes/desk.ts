@@ -6,8 +6,8 @@
  * which lets this session act on the persons found for a while. Every action
  * records the facility, and commits with its audit record.
  */
-import { cardReference, cardsOfPerson, checkCard, closePatientAccesses, identityChecked, issueCard, recordIdentityCheck, setCardStatus, workingCardOf, type Session } from '@renkei/access';
-import { renderCardPdf } from '@renkei/documents';
+import { cardReference, cardsOfPerson, checkCard, closePatientAccesses, facilityNames, identityChecked, issueCard, recordIdentityCheck, setCardStatus, workingCardOf, type Session } from '@renkei/access';
+import { renderAccessLogPdf, renderCardPdf } from '@renkei/documents';
 import { deskCardRequest, deskCardStatus, deskConsentRequest, deskIssueCard, deskLinkPersons, deskPersonSearch, deskUndoLink, type AccessLog, type DeskCandidate, type DeskCardHolder, type MyNumberSignature } from '@renkei/api';
 import { findCandidates, identifyingDifferences, linkedPersonIds, linkPersons, personPseudonym, readPersonRecord, recordConsent, requestPersonLink, undoLink } from '@renkei/identity';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -44,6 +44,20 @@ export async function deskRoutes(app: FastifyInstance, options: ResolvedOptions)
     const key = parseBody(deskCardRequest, request.body);
     const personId = await deskCardHolder(request, options, session, key, 'access-log.print');
     return options.records.accessLog(contextOf(request), personId);
+  });
+
+  /** The same access log as an A4 PDF for the patient to take home: their name, the printing facility and time on every page. */
+  app.post('/api/desk/access-log.pdf', desk('access-log.print'), async (request, reply) => {
+    const session = sessionOf(request);
+    const key = parseBody(deskCardRequest, request.body);
+    const personId = await deskCardHolder(request, options, session, key, 'access-log.print');
+    const person = await readPersonRecord(options.stores.identity, options.keys, personId);
+    if (!person) throw personNotFound();
+    const log = await options.records.accessLog(contextOf(request), personId);
+    const facility = deskFacility(session);
+    const facilityName = (await facilityNames(options.stores.identity, [facility])).get(facility) ?? null;
+    const pdf = await renderAccessLogPdf({ patient: { name: person.name, birthDate: person.birthDate }, log, printedAt: new Date(), facilityName });
+    return reply.type('application/pdf').header('Content-Disposition', 'inline; filename="access-log.pdf"').send(pdf);
   });
 
   /**

@@ -1,3 +1,4 @@
+import { ACCESS_LOG_ACTIONS_JA, accessLogActionKey } from '@renkei/api';
 import { exchangeJa } from './exchange-ja.js';
 import { adminJa } from './admin-ja.js';
 
@@ -163,6 +164,7 @@ export const ja = {
     title: '窓口',
     help: '本人確認のうえ、患者のカードを読み取ってください。',
     accessLog: '閲覧履歴を表示',
+    accessLogPdf: 'アクセス記録をPDFで印刷',
     accessLogTitle: 'この患者の情報を閲覧した記録',
     withdraw: '同意を撤回',
     restore: '同意を再開',
@@ -209,16 +211,8 @@ export const ja = {
     cardStatusDone: { active: 'カード {{number}} の利用を再開しました', suspended: 'カード {{number}} を一時停止しました', revoked: 'カード {{number}} を失効させました' },
   },
   roles: { doctor: '医師', dentist: '歯科医師', pharmacist: '薬剤師', nurse: '看護師', technologist: '診療放射線技師', clerk: '事務員', liaison: '地域連携室', 'facility-admin': '施設管理者', operator: 'ネットワーク運用' },
-  actions: {
-    card_present: 'カード提示',
-    patient_summary: 'サマリー閲覧',
-    patient_summary_pdf: 'サマリーPDF',
-    patient_history: '履歴閲覧',
-    patient_detail: '患者詳細',
-    patient_search_disease_groups: '疾病グループ検索',
-    patient_search_complaint: '主訴検索',
-    history_view: '運用者による照会',
-  },
+  // The same words as the printed access log.
+  actions: Object.fromEntries(Object.entries(ACCESS_LOG_ACTIONS_JA).map(([action, label]) => [accessLogActionKey(action), label])),
   admin: adminJa,
   exchange: exchangeJa,
   settings: {

@@ -1,8 +1,8 @@
-import type { AccessLog, DeskCardHolder } from '@renkei/api';
+import { accessLogActionKey, type AccessLog, type DeskCardHolder } from '@renkei/api';
 import { Alert, Button, Card, Center, Group, PasswordInput, SegmentedControl, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, ApiError } from '../api.js';
+import { api, apiBlob, ApiError } from '../api.js';
 import { DeskPersons } from '../components/desk-persons.js';
 import { signWithMyNumberCard } from '../my-number.js';
 import { errorText } from '../refusal-text.js';
@@ -65,6 +65,14 @@ export function DeskPage({ myNumberCards }: { myNumberCards: boolean }) {
     event?.preventDefault();
     return run(async () => setLog(await api<AccessLog>('POST', '/api/desk/access-log', await takeKey()())));
   };
+  /** The access log as a PDF for the patient to take home, printed by the server with their name on every page. */
+  const accessLogPdf = () =>
+    run(async () => {
+      const { blob } = await apiBlob('POST', '/api/desk/access-log.pdf', await takeKey()());
+      const url = URL.createObjectURL(blob);
+      window.open(url, '_blank');
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    });
 
   return (
     <Center mt="md">
@@ -106,6 +114,9 @@ export function DeskPage({ myNumberCards }: { myNumberCards: boolean }) {
             <Group>
               <Button onClick={() => accessLog()} data-testid="desk-access-log">
                 {t('desk.accessLog')}
+              </Button>
+              <Button variant="default" onClick={accessLogPdf} data-testid="desk-access-log-pdf">
+                {t('desk.accessLogPdf')}
               </Button>
               <Button color="orange" variant="light" onClick={askWithdraw} data-testid="desk-withdraw">
                 {t('desk.withdraw')}
@@ -172,9 +183,9 @@ export function DeskPage({ myNumberCards }: { myNumberCards: boolean }) {
                       <Table.Td>{new Date(e.at).toLocaleString('ja-JP', { timeZone: 'Asia/Tokyo' })}</Table.Td>
                       <Table.Td>{e.facilityName ?? e.facilityCode}</Table.Td>
                       <Table.Td>{e.role ? t(`roles.${e.role}`, { defaultValue: e.role }) : ''}</Table.Td>
-                      <Table.Td>{e.terminal}</Table.Td>
+                      <Table.Td>{e.terminalName ?? e.terminal}</Table.Td>
                       <Table.Td>{e.actorKind === 'person' ? t('desk.person') : t('desk.process')}</Table.Td>
-                      <Table.Td>{t(`actions.${e.action.replaceAll('.', '_')}`, { defaultValue: e.action })}</Table.Td>
+                      <Table.Td>{t(`actions.${accessLogActionKey(e.action)}`, { defaultValue: e.action })}</Table.Td>
                     </Table.Tr>
                   ))}
                 </Table.Tbody>
