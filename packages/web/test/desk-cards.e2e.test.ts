@@ -100,6 +100,27 @@ describe.each(testEngines())('the desk on %s', (engine) => {
     await page.context().close();
   });
 
+  it('prints the access log from the desk as a PDF for the patient to take home, and empties the card field', async () => {
+    const qr = network.credentials.cards[2]!.qr;
+    expect(await opens(qr)).toBe(201);
+    const page = await clerkPage();
+    const cardField = page.getByLabel('カードのコード');
+    await cardField.fill(qr);
+    const [response, pdfPage] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/api/desk/access-log.pdf')),
+      page.context().waitForEvent('page'),
+      page.getByTestId('desk-access-log-pdf').click(),
+    ]);
+    expect(pdfPage.url()).toMatch(/^blob:/);
+    expect(await cardField.inputValue()).toBe('');
+    // What the new window shows: the server's PDF of this patient's log (its content is the desk API test's).
+    expect(response.status()).toBe(200);
+    expect(response.headers()['content-type']).toBe('application/pdf');
+    const printed = await network.stores.clinical.query("SELECT 1 FROM audit_events WHERE action = 'access-log.print' AND actor = 'demo-clerk' AND outcome = 'allowed'");
+    expect(printed.rows.length).toBeGreaterThan(0);
+    await page.context().close();
+  });
+
   it('issues no card before the identity document is chosen, and records the one chosen', async () => {
     const { rows } = await network.stores.identity.query<{ id: string; birth_date_enc: Uint8Array; kana_enc: Uint8Array }>(
       'SELECT p.id, p.birth_date_enc, n.kana_enc FROM persons p JOIN person_names n ON n.person_id = p.id WHERE n.kana_enc IS NOT NULL AND NOT EXISTS (SELECT 1 FROM cards c WHERE c.person_id = p.id) ORDER BY p.id DESC LIMIT 1',
