@@ -23,7 +23,8 @@ describe.each(testEngines())('the history cache on %s', (engine) => {
     await cache.read(['c'], load);
     expect(loads).toBe(2);
     await clinical.query(
-      "INSERT INTO claim_files (id, sha256, file_name, kind, facility_code, receipts, lines) VALUES ($1, 'x', 'RECEIPTC.UKE', 'medical', '3710100123', 0, 0)",
+      // A file of one volume is its own delivery.
+      "INSERT INTO claim_files (id, delivery_id, sha256, file_name, kind, facility_code, receipts, lines) VALUES ($1, $1, 'x', 'RECEIPTC.UKE', 'medical', '3710100123', 0, 0)",
       [timeOrderedId()],
     );
     await cache.read(['a', 'b'], load);

@@ -29,7 +29,9 @@ export function registerHistory(program: Command): void {
         const history = await records.historyForOperator(context, match.personId, { via: 'cli' }).catch((error: unknown) => {
           throw error instanceof Refusal ? new CommandError(error.message) : error;
         });
-        console.log(options.json ? JSON.stringify(history) : formatHistory(history));
+        // The JSON contract is the four lists; the period the viewer shows is not part of it.
+        const { diagnoses, medications, procedures, tests } = history;
+        console.log(options.json ? JSON.stringify({ diagnoses, medications, procedures, tests }) : formatHistory(history));
       });
     });
 }
