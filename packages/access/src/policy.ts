@@ -240,6 +240,17 @@ export function mayViewExchange(actor: ExchangeActor, item: ExchangeParties): bo
   return false;
 }
 
+/**
+ * Whether `actor` may see a study attached to `item` (DICOMweb, downloads):
+ * whoever sees the item, while it stands; a withdrawn item shows its studies
+ * to nobody on the receiving side any more (the storing facility's staff
+ * still see them by `maySeeStudy`).
+ */
+export function maySeeAttachedStudy(actor: ExchangeActor, item: ExchangeParties): boolean {
+  if (!mayViewExchange(actor, item)) return false;
+  return item.status !== 'withdrawn' || actor.id === item.fromUser || actor.id === item.preparedBy || same(actor.facilityCode, item.fromFacility);
+}
+
 /** Whether `actor` may do `action` to `item` (seeing it is `mayViewExchange`; whether the item's status allows it is the lifecycle's). */
 export function mayActOnExchange(actor: ExchangeActor, item: ExchangeParties, action: ExchangeAction): boolean {
   switch (action) {

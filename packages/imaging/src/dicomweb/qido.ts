@@ -13,7 +13,7 @@ import dcmjs from 'dcmjs';
 import { DicomRefusal } from '../parse/read-instance.js';
 import type { DicomJson } from '../parse/dicom-json.js';
 import { patientIdHash } from '../store/image-archive.js';
-import { patientElements, searchableFacilities, visibleStudy } from './study-access.js';
+import { patientElements, searchableFacilities, visibleStudy, type SharedStudies } from './study-access.js';
 
 /** A query string as Fastify hands it over. */
 export type QueryParams = Record<string, string | string[] | undefined>;
@@ -132,6 +132,8 @@ export interface SearchContext {
   viewer: Actor;
   /** Where retrieves are sent: https://host (RetrieveURL is this plus the resource's path). */
   baseUrl: string;
+  /** The studies shared with the viewer through exchange items, if the exchange is wired in. */
+  shared?: SharedStudies;
 }
 
 /** The pseudonyms whose identifying elements match the patient filters; undefined when there are none. */
@@ -225,7 +227,12 @@ function patientPart(elements: DicomJson | undefined): DicomJson {
 export async function searchStudies(context: SearchContext, params: QueryParams): Promise<DicomJson[]> {
   const query = parse(params);
   const sql = new Sql();
-  sql.where.push(`s.facility_code = ANY(${sql.add(searchableFacilities(context.viewer))}::text[])`);
+  const shared = (await context.shared?.inView()) ?? [];
+  sql.where.push(
+    shared.length > 0
+      ? `(s.facility_code = ANY(${sql.add(searchableFacilities(context.viewer))}::text[]) OR s.study_uid = ANY(${sql.add(shared)}::text[]))`
+      : `s.facility_code = ANY(${sql.add(searchableFacilities(context.viewer))}::text[])`,
+  );
   const patients = await matchingPatients(context, query.filters, query.fuzzy);
   if (patients) sql.where.push(`s.patient_pseudonym = ANY(${sql.add(patients)}::uuid[])`);
   for (const [tag, value] of query.filters) {
@@ -271,7 +278,7 @@ export async function searchStudies(context: SearchContext, params: QueryParams)
 
 /** QIDO-RS /studies/{study}/series; undefined if the study is unknown or not the viewer's to see. */
 export async function searchSeries(context: SearchContext, studyUid: string, params: QueryParams): Promise<DicomJson[] | undefined> {
-  const study = await visibleStudy(context.stores.clinical, context.viewer, studyUid);
+  const study = await visibleStudy(context.stores.clinical, context.viewer, studyUid, context.shared);
   if (!study) return undefined;
   const query = parse(params);
   const sql = new Sql();
@@ -307,7 +314,7 @@ export async function searchSeries(context: SearchContext, studyUid: string, par
 
 /** QIDO-RS /studies/{study}/series/{series}/instances; undefined if the study is unknown or not the viewer's to see. */
 export async function searchInstances(context: SearchContext, studyUid: string, seriesUid: string, params: QueryParams): Promise<DicomJson[] | undefined> {
-  const study = await visibleStudy(context.stores.clinical, context.viewer, studyUid);
+  const study = await visibleStudy(context.stores.clinical, context.viewer, studyUid, context.shared);
   if (!study) return undefined;
   const query = parse(params);
   const sql = new Sql();

@@ -14,11 +14,25 @@ export interface VisibleStudy {
   pseudonym: string;
 }
 
-/** The study if `viewer` may see it. */
-export async function visibleStudy(clinical: Db, viewer: Actor, studyUid: string): Promise<VisibleStudy | undefined> {
+/**
+ * The studies a viewer sees beyond their facility's: those attached to
+ * exchange items they take part in, as the exchange's policy says
+ * (`maySeeAttachedStudy`). The server binds it to the request; the image
+ * store knows nothing of the exchange.
+ */
+export interface SharedStudies {
+  /** Whether the viewer may see this study through an item carrying it. */
+  mayView(studyUid: string): Promise<boolean>;
+  /** The StudyInstanceUIDs the viewer may see so, for searches. */
+  inView(): Promise<readonly string[]>;
+}
+
+/** The study if `viewer` may see it: stored by their facility, or shared with them through an exchange item. */
+export async function visibleStudy(clinical: Db, viewer: Actor, studyUid: string, shared?: SharedStudies): Promise<VisibleStudy | undefined> {
   const { rows } = await clinical.query<{ facility_code: string; patient_pseudonym: string }>('SELECT facility_code, patient_pseudonym FROM imaging_studies WHERE study_uid = $1', [studyUid]);
   const row = rows[0];
-  if (!row || !maySeeStudy(viewer, { facilityCode: row.facility_code })) return undefined;
+  if (!row) return undefined;
+  if (!maySeeStudy(viewer, { facilityCode: row.facility_code }) && !(await shared?.mayView(studyUid))) return undefined;
   return { studyUid, facilityCode: row.facility_code, pseudonym: row.patient_pseudonym };
 }
 

@@ -27,6 +27,7 @@ import {
   type ImageArchive,
   type QueryParams,
   type SearchContext,
+  type SharedStudies,
   type Selection,
 } from '@renkei/imaging';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -56,7 +57,18 @@ export async function dicomwebRoutes(app: FastifyInstance, options: ResolvedOpti
     return options.images;
   };
   const viewerOf = (request: FastifyRequest): Actor => sessionOf(request).user;
-  const searchContext = (request: FastifyRequest): SearchContext => ({ stores: options.stores, keys: options.keys, viewer: viewerOf(request), baseUrl: `https://${request.host}` });
+  // The studies exchange items share with the viewer, as the exchange's policy says (the exchange service audits each look).
+  const sharedWith = (request: FastifyRequest): SharedStudies => ({
+    mayView: (studyUid) => options.exchange.mayViewStudy(contextOf(request), studyUid),
+    inView: () => options.exchange.studiesInView(contextOf(request)),
+  });
+  const searchContext = (request: FastifyRequest): SearchContext => ({
+    stores: options.stores,
+    keys: options.keys,
+    viewer: viewerOf(request),
+    baseUrl: `https://${request.host}`,
+    shared: sharedWith(request),
+  });
 
   const stow = async (request: FastifyRequest<{ Params: { study?: string } }>, reply: FastifyReply) => {
     const archive = archiveOf();
