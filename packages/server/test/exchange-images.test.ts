@@ -148,6 +148,24 @@ describe.each(testEngines())('studies attached to consultations on %s', (engine)
     expect(trail.rows.map((r) => r.outcome)).toContain('refused');
   });
 
+  it('lets the receiving facility\'s liaison see a study addressed to the facility, but none of the hospital\'s own', async () => {
+    const study = await storeStudy('demo-clinic-doctor', 'C-150', 1);
+    const own = await storeStudy('demo-technologist', 'H-150', 1);
+    const before = await searched('demo-liaison');
+    expect(before).not.toContain(study);
+    expect(before).not.toContain(own);
+    await send([study], 'C-150', { to: { facility: hospital } });
+    expect(await searched('demo-liaison')).toEqual(expect.arrayContaining([...before, study]));
+    expect(await searched('demo-liaison')).not.toContain(own);
+    expect((await raw('demo-liaison', 'GET', `/dicomweb/studies/${study}/metadata`)).statusCode).toBe(200);
+    expect((await raw('demo-liaison', 'GET', `/dicomweb/studies/${own}/metadata`)).statusCode).toBe(404);
+    // Not yet assigned: no doctor of the hospital sees it; the clerk, who follows the item, never looks at images.
+    expect((await raw('demo-doctor', 'GET', `/dicomweb/studies/${study}/metadata`)).statusCode).toBe(404);
+    expect((await raw('demo-clerk', 'GET', `/dicomweb/studies/${study}/metadata`)).statusCode).toBe(403);
+    // Nor may the liaison store images.
+    expect((await raw('demo-liaison', 'POST', '/dicomweb/studies', { 'content-type': `multipart/related; type="application/dicom"; boundary=${BOUNDARY}` }, Buffer.from(`--${BOUNDARY}--\r\n`))).statusCode).toBe(403);
+  });
+
   it('refuses to attach a study the sender may not see, as if it were unknown', async () => {
     const clinics = await storeStudy('demo-clinic-doctor', 'C-200');
     const doctor = await as('demo-doctor');

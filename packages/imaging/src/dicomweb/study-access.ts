@@ -3,7 +3,7 @@
  * every study a search or a retrieve touches. An unknown study and a study
  * the viewer may not see answer the same: nothing.
  */
-import { maySeeStudy, type Actor } from '@renkei/access';
+import { maySeeStudy, worksWithImages, type Actor } from '@renkei/access';
 import { decryptField } from '@renkei/identity';
 import type { Db, ServerKeys } from '@renkei/store';
 import type { DicomJson } from '../parse/dicom-json.js';
@@ -38,7 +38,7 @@ export async function visibleStudy(clinical: Db, viewer: Actor, studyUid: string
 
 /** The facilities whose studies `viewer` may search (the SQL side of `maySeeStudy`; each row is asked again). */
 export function searchableFacilities(viewer: Actor): string[] {
-  return viewer.facilityCode ? [viewer.facilityCode.trim()] : [];
+  return viewer.facilityCode && worksWithImages(viewer.role) ? [viewer.facilityCode.trim()] : [];
 }
 
 /** The identifying elements of these patients (by pseudonym), decrypted, for the answers that name them. */
