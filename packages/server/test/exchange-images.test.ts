@@ -118,6 +118,14 @@ describe.each(testEngines())('studies attached to consultations on %s', (engine)
     const found = await searched('demo-doctor');
     expect(found).toContain(attached);
     expect(found).not.toContain(notAttached);
+    // Found by the patient as the clinic identified them, and nothing else of the clinic's.
+    const byId = await raw('demo-doctor', 'GET', '/dicomweb/studies?PatientID=C-100');
+    expect(byId.json().map((s: any) => s['0020000D'].Value[0])).toEqual([attached]);
+    expect(byId.json()[0]['00100010'].Value[0].Alphabetic).toBe('Nio^Haruko');
+    const byName = (await raw('demo-doctor', 'GET', '/dicomweb/studies?PatientName=Nio*')).json().map((s: any) => s['0020000D'].Value[0]);
+    expect(byName).toContain(attached);
+    expect(byName).not.toContain(notAttached);
+    expect((await raw('demo-doctor-2', 'GET', '/dicomweb/studies?PatientID=C-100')).json()).toEqual([]);
     const series = await raw('demo-doctor', 'GET', `/dicomweb/studies/${attached}/series`);
     expect(series.statusCode).toBe(200);
     const seriesUid = series.json()[0]['0020000E'].Value[0] as string;
