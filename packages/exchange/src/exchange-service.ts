@@ -414,7 +414,7 @@ export class ExchangeService {
    */
   async mayViewStudy(ctx: RequestContext, studyUid: string): Promise<boolean> {
     const actor = this.actorOf(ctx);
-    const { rows } = await this.deps.stores.clinical.query<ItemRow>(`SELECT ${ITEM_COLUMNS} FROM exchange_items WHERE $1 = ANY(studies) LIMIT 100`, [studyUid]);
+    const { rows } = await this.deps.stores.clinical.query<ItemRow>(`SELECT ${ITEM_COLUMNS} FROM exchange_items WHERE studies @> ARRAY[$1::text] LIMIT 100`, [studyUid]);
     const allowed = rows.some((r) => maySeeAttachedStudy(actor, parties(r)));
     await this.audit(ctx, { action: 'exchange.study', outcome: allowed ? 'allowed' : 'refused', detail: { study: studyUid } });
     return allowed;
@@ -440,7 +440,7 @@ export class ExchangeService {
     let carried: ItemRow[] | undefined;
     for (const person of people) {
       if (await check.call(this.studies, person, studyUid)) continue;
-      carried ??= (await this.deps.stores.clinical.query<ItemRow>(`SELECT ${ITEM_COLUMNS} FROM exchange_items WHERE $1 = ANY(studies) LIMIT 100`, [studyUid])).rows;
+      carried ??= (await this.deps.stores.clinical.query<ItemRow>(`SELECT ${ITEM_COLUMNS} FROM exchange_items WHERE studies @> ARRAY[$1::text] LIMIT 100`, [studyUid])).rows;
       if (!carried.some((r) => maySeeAttachedStudy(person, parties(r)))) return false;
     }
     return true;

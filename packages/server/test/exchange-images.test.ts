@@ -150,6 +150,8 @@ describe.each(testEngines())('studies attached to consultations on %s', (engine)
     for (const url of [`/dicomweb/studies/${attached}`, `/dicomweb/studies/${attached}/metadata`, `/dicomweb/studies/${attached}/series`, `/api/images/studies/${attached}/download`, `/dicomweb/studies/${newUid()}/metadata`]) {
       expect((await raw('demo-doctor-2', 'GET', url)).statusCode).toBe(404);
     }
+    // Which items carry a study is asked along an index, not by reading every item.
+    expect((await network.stores.clinical.query("SELECT 1 FROM pg_indexes WHERE indexname = 'exchange_items_studies'")).rows).toHaveLength(1);
     // Every look through the item is on the trail.
     const trail = await network.stores.clinical.query<{ outcome: string }>("SELECT outcome FROM audit_events WHERE action = 'exchange.study' AND detail->>'study' = $1", [attached]);
     expect(trail.rows.map((r) => r.outcome)).toContain('allowed');

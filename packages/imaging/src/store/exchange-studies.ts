@@ -28,7 +28,7 @@ export class ImageStudies {
     let instances = 0;
     let bytes = 0;
     for (const studyUid of new Set(studyUids)) {
-      const held = await clinical.query('SELECT 1 FROM exchange_items WHERE $1 = ANY(studies) AND NOT (id = ANY($2::uuid[])) LIMIT 1', [studyUid, leaving]);
+      const held = await clinical.query('SELECT 1 FROM exchange_items WHERE studies @> ARRAY[$1::text] AND NOT (id = ANY($2::uuid[])) LIMIT 1', [studyUid, leaving]);
       if (held.rows.length > 0) continue;
       if (options.dryRun) {
         const { rows } = await clinical.query<{ n: string; bytes: string }>('SELECT count(*) AS n, coalesce(sum(size), 0) AS bytes FROM imaging_instances WHERE study_uid = $1', [studyUid]);
