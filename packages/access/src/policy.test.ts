@@ -71,6 +71,7 @@ describe('who may call which route', () => {
       clinician: ['doctor', 'dentist', 'pharmacist', 'nurse'],
       patient: ['doctor', 'dentist', 'pharmacist', 'nurse'],
       images: ['doctor', 'dentist', 'pharmacist', 'nurse', 'technologist'],
+      'image-views': ['doctor', 'dentist', 'pharmacist', 'nurse', 'technologist', 'liaison'],
       desk: ['clerk', 'liaison', 'facility-admin'],
       administrator: ['facility-admin', 'operator'],
       operator: ['operator'],

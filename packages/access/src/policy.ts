@@ -22,13 +22,15 @@ export interface Actor {
  * - `clinician`: a licensed clinician (opening a patient with their card)
  * - `patient`: a licensed clinician with an open access to the patient in the URL
  * - `images`: who stores and reads images (DICOMweb): licensed clinicians and technologists
+ * - `image-views`: who looks at stored images (DICOMweb searches and retrieves, downloads): the `images` staff,
+ *   and the liaison, who sees only the studies of items they see (`maySeeAttachedStudy`)
  * - `desk`: the facility desk (cards, consent, the patient's access log)
  * - `administrator`: the operator, or a facility administrator within their facility
  * - `operator`: the network's secretariat only
  * - `exchange`: the staff who take part in consultations between facilities (clinicians who send and read, technologists, clerks, liaison)
  * - `exchange-stats`: the exchange's staff, facility administrators and the operator (reading statistics)
  */
-export const ROUTE_ACCESS = ['open', 'terminal', 'session', 'clinician', 'patient', 'images', 'desk', 'administrator', 'operator', 'exchange', 'exchange-stats'] as const;
+export const ROUTE_ACCESS = ['open', 'terminal', 'session', 'clinician', 'patient', 'images', 'image-views', 'desk', 'administrator', 'operator', 'exchange', 'exchange-stats'] as const;
 export type RouteAccess = (typeof ROUTE_ACCESS)[number];
 
 export function isRouteAccess(value: unknown): value is RouteAccess {
@@ -50,6 +52,8 @@ export function mayCall(access: RouteAccess, actor: Actor): boolean {
       return readsHistories(actor.role);
     case 'images':
       return worksWithImages(actor.role);
+    case 'image-views':
+      return looksAtImages(actor.role);
     case 'desk':
       return servesDesk(actor.role);
     case 'administrator':
@@ -78,10 +82,15 @@ export function worksWithImages(role: Role): boolean {
   return readsHistories(role) || role === 'technologist';
 }
 
+/** Who looks at images: the image staff, and the liaison (地域連携室) for the studies of the items they handle; clerks never. */
+export function looksAtImages(role: Role): boolean {
+  return worksWithImages(role) || role === 'liaison';
+}
+
 /**
- * Whether `actor` may see a stored study: for now, the staff who work with
- * images at the facility that stored it. Reading requests and referrals
- * (the exchange) will widen this to the facilities a study was sent to.
+ * Whether `actor` may see a stored study on their own: the staff who work
+ * with images at the facility that stored it. Reading requests and referrals
+ * widen it to the items' parties (`maySeeAttachedStudy`).
  */
 export function maySeeStudy(actor: Actor, study: { facilityCode: string }): boolean {
   return worksWithImages(actor.role) && actor.facilityCode !== null && actor.facilityCode.trim() === study.facilityCode.trim();
@@ -238,6 +247,17 @@ export function mayViewExchange(actor: ExchangeActor, item: ExchangeParties): bo
   if (actor.role === 'technologist') return actor.id === item.preparedBy;
   if (actor.role === 'clerk' || actor.role === 'liaison') return same(actor.facilityCode, item.fromFacility) || (sent && same(actor.facilityCode, item.toFacility));
   return false;
+}
+
+/**
+ * Whether `actor` may see a study attached to `item` (DICOMweb, downloads):
+ * whoever sees the item and looks at images (clerks see the item only), while it stands; a withdrawn item shows its studies
+ * to nobody on the receiving side any more (the storing facility's staff
+ * still see them by `maySeeStudy`).
+ */
+export function maySeeAttachedStudy(actor: ExchangeActor, item: ExchangeParties): boolean {
+  if (!looksAtImages(actor.role) || !mayViewExchange(actor, item)) return false;
+  return item.status !== 'withdrawn' || actor.id === item.fromUser || actor.id === item.preparedBy || same(actor.facilityCode, item.fromFacility);
 }
 
 /** Whether `actor` may do `action` to `item` (seeing it is `mayViewExchange`; whether the item's status allows it is the lifecycle's). */

@@ -13,6 +13,7 @@ import {
   mayActOnExchange,
   mayBeAssignedExchange,
   mayPrepareExchangeFor,
+  maySeeAttachedStudy,
   mayViewExchange,
   opensAsReceiver,
   preparesExchanges,
@@ -174,6 +175,11 @@ export class ExchangeService {
       if (request.inReplyTo) {
         const earlier = await this.readItem(this.deps.stores.clinical, request.inReplyTo);
         if (!earlier || !mayViewExchange(actor, parties(earlier))) throw exchangeNotFound();
+      }
+      for (const studyUid of new Set(request.studies)) {
+        if (!(await this.mayAttachStudy(actor, sender, studyUid))) {
+          throw new Refusal('invalid', 'study-unknown', `no such study: ${studyUid}`, '添付する検査が見つかりません（自施設で保管した検査、または閲覧できる連携の検査を指定してください）');
+        }
       }
       const attachments = request.attachments.map((a) => {
         const content = Buffer.from(a.content, 'base64');
@@ -408,10 +414,36 @@ export class ExchangeService {
    */
   async mayViewStudy(ctx: RequestContext, studyUid: string): Promise<boolean> {
     const actor = this.actorOf(ctx);
-    const { rows } = await this.deps.stores.clinical.query<ItemRow>(`SELECT ${ITEM_COLUMNS} FROM exchange_items WHERE $1 = ANY(studies) LIMIT 100`, [studyUid]);
-    const allowed = rows.some((r) => mayViewExchange(actor, parties(r)));
+    const { rows } = await this.deps.stores.clinical.query<ItemRow>(`SELECT ${ITEM_COLUMNS} FROM exchange_items WHERE studies @> ARRAY[$1::text] LIMIT 100`, [studyUid]);
+    const allowed = rows.some((r) => maySeeAttachedStudy(actor, parties(r)));
     await this.audit(ctx, { action: 'exchange.study', outcome: allowed ? 'allowed' : 'refused', detail: { study: studyUid } });
     return allowed;
+  }
+
+  /** The StudyInstanceUIDs of the items the caller sees whose studies they may see (for DICOMweb searches), the newest items' first. */
+  async studiesInView(ctx: RequestContext): Promise<string[]> {
+    const actor = this.actorOf(ctx);
+    const { rows } = await this.deps.stores.clinical.query<ItemRow>(
+      `SELECT ${ITEM_COLUMNS} FROM exchange_items
+        WHERE cardinality(studies) > 0 AND (to_user = $1 OR from_user = $1 OR prepared_by = $1 OR to_facility = $2 OR from_facility = $2)
+        ORDER BY created_at DESC LIMIT 1000`,
+      [actor.id, actor.facilityCode],
+    );
+    return [...new Set(rows.filter((r) => maySeeAttachedStudy(actor, parties(r))).flatMap((r) => r.studies))];
+  }
+
+  /** A study both who attaches it and its sender see: stored by their facility, or carried by an item they see. */
+  private async mayAttachStudy(actor: ExchangeActor, sender: { id: string; role: Role; facilityCode: string | null }, studyUid: string): Promise<boolean> {
+    const check = this.studies.maySee;
+    if (!check) return true;
+    const people: ExchangeActor[] = actor.id === sender.id ? [actor] : [actor, { id: sender.id, role: sender.role, facilityCode: sender.facilityCode }];
+    let carried: ItemRow[] | undefined;
+    for (const person of people) {
+      if (await check.call(this.studies, person, studyUid)) continue;
+      carried ??= (await this.deps.stores.clinical.query<ItemRow>(`SELECT ${ITEM_COLUMNS} FROM exchange_items WHERE studies @> ARRAY[$1::text] LIMIT 100`, [studyUid])).rows;
+      if (!carried.some((r) => maySeeAttachedStudy(person, parties(r)))) return false;
+    }
+    return true;
   }
 
   // --- the lifecycle ---

@@ -64,14 +64,18 @@ export async function deleteItems(
   const studies = deps.studies ?? studiesNotStored;
   let instances = 0;
   let bytes = 0;
+  const ids = items.map((i) => i.id);
+  // A study two of these items carry counts once (a dry run finds it again; a real run finds it gone).
+  const counted = new Set<string>();
   for (const item of items) {
-    const released = await studies.release(item.id, item.studies, { dryRun: options.dryRun });
+    const uids = item.studies.filter((uid) => !counted.has(uid));
+    uids.forEach((uid) => counted.add(uid));
+    const released = await studies.release(item.id, uids, { dryRun: options.dryRun, leaving: ids });
     instances += released.instances;
     bytes += released.bytes + Number(item.bytes);
   }
   const result = { deletedItems: items.length, deletedInstances: instances, deletedBytes: bytes };
   if (options.dryRun) return result;
-  const ids = items.map((i) => i.id);
   const { affectedRows } = await deps.audit.changeClinical(ctx.actor, (tx) => tx.query('DELETE FROM exchange_items WHERE id = ANY($1::uuid[])', [ids]), (done) => ({
     action: options.action,
     outcome: 'allowed',

@@ -1,3 +1,5 @@
+import type { Actor } from '@renkei/access';
+
 /**
  * The seam to the image store. An exchange item keeps the StudyInstanceUIDs
  * it carries; the image store (packages/imaging) implements this interface to
@@ -9,8 +11,15 @@ export interface ExchangeStudies {
    * The item no longer holds these studies: delete what no other item holds
    * (or, with `dryRun`, only measure it). Idempotent: a retention run killed
    * half-way releases again, and what was already deleted counts nothing.
+   * `leaving`: the other items deleted along with this one, which keep nothing.
    */
-  release(itemId: string, studyUids: readonly string[], options: { dryRun: boolean }): Promise<{ instances: number; bytes: number }>;
+  release(itemId: string, studyUids: readonly string[], options: { dryRun: boolean; leaving?: readonly string[] }): Promise<{ instances: number; bytes: number }>;
+  /**
+   * Whether `actor` sees this study in the image store on their own (their
+   * facility stored it): a sender attaches only such a study, or one an item
+   * they see carries. Without it, any UID may be attached.
+   */
+  maySee?(actor: Actor, studyUid: string): Promise<boolean>;
 }
 
 /** Until the image store is wired in: items carry the UIDs only, and releasing them deletes nothing. */

@@ -5,9 +5,10 @@ export { TextDecoding, UnsupportedCharacterSet } from './parse/character-set.js'
 export { datasetToJson, type DicomJson, type DicomJsonValue } from './parse/dicom-json.js';
 export { DicomRefusal, PATIENT_IDENTIFIER_TAGS, readInstance, type FrameRuns, type ParsedInstance, type PatientIdentifiers } from './parse/read-instance.js';
 export { bulkDataBase, ImageArchive, imagingPseudonym, patientIdHash, type ImageSource, type StoredInstance, type StoreStep } from './store/image-archive.js';
+export { ImageStudies } from './store/exchange-studies.js';
 export { mediaType, MultipartError, readMultipart, type BodyPart } from './dicomweb/multipart.js';
 export { QidoError, searchInstances, searchSeries, searchStudies, tagOf, type QueryParams, type SearchContext } from './dicomweb/qido.js';
-export { patientElements, searchableFacilities, visibleStudy, type VisibleStudy } from './dicomweb/study-access.js';
+export { patientElements, searchableFacilities, visibleStudy, type SharedStudies, type VisibleStudy } from './dicomweb/study-access.js';
 export { frameBytes, frameMediaType, metadataOf, multipartFrames, multipartInstances, newBoundary, selectInstances, type Selection, type StoredInstanceRow } from './dicomweb/wado.js';
 export { buildDicomdir, type DirectoryStudy } from './download/dicomdir.js';
 export { studyDownload, type StudyDownload } from './download/study-download.js';

@@ -6,7 +6,7 @@ import { createCachingMasterLookup, type MasterLookup } from '@renkei/masters';
 import type { ServerKeys, Stores } from '@renkei/store';
 import { PatientRecords } from '@renkei/records';
 import { AnonymousRefusalSampler } from './request-audit.js';
-import { ImageArchive, type BlobStore } from '@renkei/imaging';
+import { ImageArchive, ImageStudies, type BlobStore } from '@renkei/imaging';
 import { ExchangeService, retentionDays, type ExchangeStudies } from '@renkei/exchange';
 
 export interface ServerOptions {
@@ -48,7 +48,7 @@ export interface ServerOptions {
   imageBlobs?: BlobStore;
   /** Exchange items are kept this many days from sending (default: RENKEI_RETENTION_DAYS, else 365). */
   retentionDays?: number;
-  /** The image store, once wired in: releases the studies of deleted exchange items. */
+  /** Releases the studies of deleted exchange items; by default the image store's, when `imageBlobs` is given. */
   studies?: ExchangeStudies;
 }
 
@@ -87,6 +87,9 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
   const masters = createCachingMasterLookup(options.stores.clinical);
   const networkName = options.networkName ?? 'Renkei 地域医療連携ネットワーク';
   const retention = options.retentionDays ?? retentionDays();
+  const images = options.imageBlobs ? new ImageArchive(options.stores, options.keys, options.imageBlobs) : undefined;
+  // With an image store, deleting an exchange item releases its studies there (unless the caller wires its own).
+  const studies = options.studies ?? (images ? new ImageStudies(images) : undefined);
   return {
     ...options,
     networkPrefecture,
@@ -101,7 +104,8 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     masters,
     records: new PatientRecords({ stores: options.stores, keys: options.keys, audit, masters, limits }),
     anonymousRefusals: new AnonymousRefusalSampler(),
-    images: options.imageBlobs ? new ImageArchive(options.stores, options.keys, options.imageBlobs) : undefined,
-    exchange: new ExchangeService({ stores: options.stores, keys: options.keys, audit, retentionDays: retention, networkName, ...(options.studies ? { studies: options.studies } : {}) }),
+    images,
+    studies,
+    exchange: new ExchangeService({ stores: options.stores, keys: options.keys, audit, retentionDays: retention, networkName, ...(studies ? { studies } : {}) }),
   };
 }

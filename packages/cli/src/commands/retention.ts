@@ -1,4 +1,6 @@
+import path from 'node:path';
 import { retentionDays, runRetention } from '@renkei/exchange';
+import { FileBlobStore, ImageArchive, ImageStudies } from '@renkei/imaging';
 import type { Command } from 'commander';
 import { operatorContext, withContext } from '../context.js';
 
@@ -11,8 +13,10 @@ export function registerRetention(program: Command): void {
     .option('--json', 'print {"deletedItems","deletedInstances","deletedBytes"} as JSON')
     .action(async (options: { dryRun?: boolean; json?: boolean }, command: Command) => {
       retentionDays(); // a bad RENKEI_RETENTION_DAYS fails here, before anything is deleted
-      await withContext(command.optsWithGlobals().dataDir, async ({ stores, audit }) => {
-        const result = await runRetention({ stores, audit }, operatorContext(), { dryRun: options.dryRun ?? false });
+      await withContext(command.optsWithGlobals().dataDir, async ({ config, stores, keys, audit }) => {
+        // The studies of the deleted items go from the image store (DATA/images) with them.
+        const studies = new ImageStudies(new ImageArchive(stores, keys, new FileBlobStore(path.join(config.dataDir, 'images'))));
+        const result = await runRetention({ stores, audit, studies }, operatorContext(), { dryRun: options.dryRun ?? false });
         if (options.json) console.log(JSON.stringify(result));
         else console.log(`${options.dryRun ? 'would delete' : 'deleted'}: ${result.deletedItems} items, ${result.deletedInstances} image instances, ${result.deletedBytes} bytes`);
       });

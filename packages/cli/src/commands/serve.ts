@@ -24,7 +24,7 @@ export function registerServe(program: Command): void {
       const port = Number(options.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CommandError(`--port ${options.port} is not a port number`);
       // Loaded here, not at the top: every other command starts without the server's modules (seconds on a busy machine).
-      const [{ jpkiDir, jpkiTrustFromDirectory, loadOrCreateNetworkCa, loadOrCreateServerTls }, { buildApp }, { FileBlobStore, GATEWAY_AE_TITLE, ImageArchive, startCStoreGateway }, { ExchangeMailer, runRetention, scheduleRetention }] = await Promise.all([
+      const [{ jpkiDir, jpkiTrustFromDirectory, loadOrCreateNetworkCa, loadOrCreateServerTls }, { buildApp }, { FileBlobStore, GATEWAY_AE_TITLE, ImageArchive, ImageStudies, startCStoreGateway }, { ExchangeMailer, runRetention, scheduleRetention }] = await Promise.all([
         import('@renkei/access'),
         import('@renkei/server'),
         import('@renkei/imaging'),
@@ -48,6 +48,8 @@ export function registerServe(program: Command): void {
         const ca = await loadOrCreateNetworkCa(config.dataDir);
         const tls = await loadOrCreateServerTls(config.dataDir, ca);
         const imageBlobs = new FileBlobStore(path.join(config.dataDir, 'images'));
+        // Deleting an exchange item (retention, deletion on request) deletes its studies from the image store too.
+        const studies = new ImageStudies(new ImageArchive(stores, keys, imageBlobs));
         const app = await buildApp(
           {
             stores,
@@ -64,6 +66,7 @@ export function registerServe(program: Command): void {
             networkPrefecture: options.prefecture ?? process.env.RENKEI_NETWORK_PREFECTURE,
             // Image blobs, encrypted with the server's image key, in DATA/images.
             imageBlobs,
+            studies,
           },
           tls,
         );
@@ -76,8 +79,7 @@ export function registerServe(program: Command): void {
         const url = `https://localhost:${(app.server.address() as { port: number }).port}/`;
         // The exchange's daily retention run, and its e-mail notices when a mail server is configured.
         const retention = scheduleRetention(
-          // Until the image store is wired in (its ExchangeStudies), items carry their studies' UIDs only and release nothing.
-          () => runRetention({ stores, audit: context.audit }, operatorContext()),
+          () => runRetention({ stores, audit: context.audit, studies }, operatorContext()),
           (error) => console.error(`renkei: retention run failed, tried again tomorrow: ${error instanceof Error ? error.message : String(error)}`),
         );
         const smtpUrl = process.env.RENKEI_SMTP_URL;

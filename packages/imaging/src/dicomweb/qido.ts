@@ -13,7 +13,7 @@ import dcmjs from 'dcmjs';
 import { DicomRefusal } from '../parse/read-instance.js';
 import type { DicomJson } from '../parse/dicom-json.js';
 import { patientIdHash } from '../store/image-archive.js';
-import { patientElements, searchableFacilities, visibleStudy } from './study-access.js';
+import { patientElements, searchableFacilities, visibleStudy, type SharedStudies } from './study-access.js';
 
 /** A query string as Fastify hands it over. */
 export type QueryParams = Record<string, string | string[] | undefined>;
@@ -132,24 +132,35 @@ export interface SearchContext {
   viewer: Actor;
   /** Where retrieves are sent: https://host (RetrieveURL is this plus the resource's path). */
   baseUrl: string;
+  /** The studies shared with the viewer through exchange items, if the exchange is wired in. */
+  shared?: SharedStudies;
 }
 
 /** The pseudonyms whose identifying elements match the patient filters; undefined when there are none. */
-async function matchingPatients(context: SearchContext, filters: Map<string, string>, fuzzy: boolean): Promise<string[] | undefined> {
+async function matchingPatients(context: SearchContext, filters: Map<string, string>, fuzzy: boolean, shared: readonly string[]): Promise<string[] | undefined> {
   const name = filters.get(PATIENT_NAME);
   const id = filters.get(PATIENT_ID);
   const birth = filters.get(BIRTH_DATE);
   if (!name && !id && !birth) return undefined;
   const facilities = searchableFacilities(context.viewer);
+  // The patients of studies shared with the viewer, as their storing facility identified them.
+  const others =
+    shared.length === 0
+      ? []
+      : (await context.stores.clinical.query<{ patient_pseudonym: string; facility_code: string }>('SELECT patient_pseudonym, facility_code FROM imaging_studies WHERE study_uid = ANY($1::text[])', [shared])).rows;
+  const pseudonyms = others.map((r) => r.patient_pseudonym);
   if (id && !hasWildcard(id) && !name && !birth) {
-    const hashes = facilities.map((f) => patientIdHash(context.keys.lookup, f, id));
-    const { rows } = await context.stores.identity.query<{ pseudonym: string }>('SELECT pseudonym FROM imaging_patients WHERE facility_code = ANY($1::text[]) AND patient_id_hash = ANY($2::text[])', [facilities, hashes]);
+    const hashes = [...new Set([...facilities, ...others.map((r) => r.facility_code.trim())])].map((f) => patientIdHash(context.keys.lookup, f, id));
+    const { rows } = await context.stores.identity.query<{ pseudonym: string }>(
+      'SELECT pseudonym FROM imaging_patients WHERE (facility_code = ANY($1::text[]) OR pseudonym = ANY($3::uuid[])) AND patient_id_hash = ANY($2::text[])',
+      [facilities, hashes, pseudonyms],
+    );
     return rows.map((r) => r.pseudonym);
   }
-  // Names and birth dates are encrypted: the facility's patients are decrypted and matched here.
+  // Names and birth dates are encrypted: the facility's patients (and the shared studies') are decrypted and matched here.
   const { rows } = await context.stores.identity.query<{ pseudonym: string; patient_id_enc: Uint8Array; name_enc: Uint8Array | null; birth_date_enc: Uint8Array | null }>(
-    'SELECT pseudonym, patient_id_enc, name_enc, birth_date_enc FROM imaging_patients WHERE facility_code = ANY($1::text[])',
-    [facilities],
+    'SELECT pseudonym, patient_id_enc, name_enc, birth_date_enc FROM imaging_patients WHERE facility_code = ANY($1::text[]) OR pseudonym = ANY($2::uuid[])',
+    [facilities, pseudonyms],
   );
   const key = context.keys.encryption;
   const [from, to] = birth ? dateRange(birth) : [null, null];
@@ -225,8 +236,13 @@ function patientPart(elements: DicomJson | undefined): DicomJson {
 export async function searchStudies(context: SearchContext, params: QueryParams): Promise<DicomJson[]> {
   const query = parse(params);
   const sql = new Sql();
-  sql.where.push(`s.facility_code = ANY(${sql.add(searchableFacilities(context.viewer))}::text[])`);
-  const patients = await matchingPatients(context, query.filters, query.fuzzy);
+  const shared = (await context.shared?.inView()) ?? [];
+  sql.where.push(
+    shared.length > 0
+      ? `(s.facility_code = ANY(${sql.add(searchableFacilities(context.viewer))}::text[]) OR s.study_uid = ANY(${sql.add(shared)}::text[]))`
+      : `s.facility_code = ANY(${sql.add(searchableFacilities(context.viewer))}::text[])`,
+  );
+  const patients = await matchingPatients(context, query.filters, query.fuzzy, shared);
   if (patients) sql.where.push(`s.patient_pseudonym = ANY(${sql.add(patients)}::uuid[])`);
   for (const [tag, value] of query.filters) {
     if (value === '' || PATIENT_ANSWER.includes(tag)) continue;
@@ -271,7 +287,7 @@ export async function searchStudies(context: SearchContext, params: QueryParams)
 
 /** QIDO-RS /studies/{study}/series; undefined if the study is unknown or not the viewer's to see. */
 export async function searchSeries(context: SearchContext, studyUid: string, params: QueryParams): Promise<DicomJson[] | undefined> {
-  const study = await visibleStudy(context.stores.clinical, context.viewer, studyUid);
+  const study = await visibleStudy(context.stores.clinical, context.viewer, studyUid, context.shared);
   if (!study) return undefined;
   const query = parse(params);
   const sql = new Sql();
@@ -307,7 +323,7 @@ export async function searchSeries(context: SearchContext, studyUid: string, par
 
 /** QIDO-RS /studies/{study}/series/{series}/instances; undefined if the study is unknown or not the viewer's to see. */
 export async function searchInstances(context: SearchContext, studyUid: string, seriesUid: string, params: QueryParams): Promise<DicomJson[] | undefined> {
-  const study = await visibleStudy(context.stores.clinical, context.viewer, studyUid);
+  const study = await visibleStudy(context.stores.clinical, context.viewer, studyUid, context.shared);
   if (!study) return undefined;
   const query = parse(params);
   const sql = new Sql();

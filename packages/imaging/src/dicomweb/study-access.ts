@@ -3,7 +3,7 @@
  * every study a search or a retrieve touches. An unknown study and a study
  * the viewer may not see answer the same: nothing.
  */
-import { maySeeStudy, type Actor } from '@renkei/access';
+import { maySeeStudy, worksWithImages, type Actor } from '@renkei/access';
 import { decryptField } from '@renkei/identity';
 import type { Db, ServerKeys } from '@renkei/store';
 import type { DicomJson } from '../parse/dicom-json.js';
@@ -14,17 +14,31 @@ export interface VisibleStudy {
   pseudonym: string;
 }
 
-/** The study if `viewer` may see it. */
-export async function visibleStudy(clinical: Db, viewer: Actor, studyUid: string): Promise<VisibleStudy | undefined> {
+/**
+ * The studies a viewer sees beyond their facility's: those attached to
+ * exchange items they take part in, as the exchange's policy says
+ * (`maySeeAttachedStudy`). The server binds it to the request; the image
+ * store knows nothing of the exchange.
+ */
+export interface SharedStudies {
+  /** Whether the viewer may see this study through an item carrying it. */
+  mayView(studyUid: string): Promise<boolean>;
+  /** The StudyInstanceUIDs the viewer may see so, for searches. */
+  inView(): Promise<readonly string[]>;
+}
+
+/** The study if `viewer` may see it: stored by their facility, or shared with them through an exchange item. */
+export async function visibleStudy(clinical: Db, viewer: Actor, studyUid: string, shared?: SharedStudies): Promise<VisibleStudy | undefined> {
   const { rows } = await clinical.query<{ facility_code: string; patient_pseudonym: string }>('SELECT facility_code, patient_pseudonym FROM imaging_studies WHERE study_uid = $1', [studyUid]);
   const row = rows[0];
-  if (!row || !maySeeStudy(viewer, { facilityCode: row.facility_code })) return undefined;
+  if (!row) return undefined;
+  if (!maySeeStudy(viewer, { facilityCode: row.facility_code }) && !(await shared?.mayView(studyUid))) return undefined;
   return { studyUid, facilityCode: row.facility_code, pseudonym: row.patient_pseudonym };
 }
 
 /** The facilities whose studies `viewer` may search (the SQL side of `maySeeStudy`; each row is asked again). */
 export function searchableFacilities(viewer: Actor): string[] {
-  return viewer.facilityCode ? [viewer.facilityCode.trim()] : [];
+  return viewer.facilityCode && worksWithImages(viewer.role) ? [viewer.facilityCode.trim()] : [];
 }
 
 /** The identifying elements of these patients (by pseudonym), decrypted, for the answers that name them. */

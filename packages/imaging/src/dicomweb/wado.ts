@@ -35,7 +35,7 @@ export interface Selection {
 
 /** The study (if the viewer may see it) and its instances in the selection, in series and instance order; undefined if none. */
 export async function selectInstances(context: SearchContext, selection: Selection): Promise<{ study: VisibleStudy; instances: StoredInstanceRow[] } | undefined> {
-  const study = await visibleStudy(context.stores.clinical, context.viewer, selection.studyUid);
+  const study = await visibleStudy(context.stores.clinical, context.viewer, selection.studyUid, context.shared);
   if (!study) return undefined;
   const { rows } = await context.stores.clinical.query<{
     sop_instance_uid: string;
@@ -95,7 +95,7 @@ export function multipartInstances(blobs: EncryptedBlobs, instances: readonly St
 
 /** The selection's metadata: a JSON array of the instances' DICOM JSON with the patient's elements; undefined if none. */
 export async function metadataOf(context: SearchContext, selection: Selection): Promise<string | undefined> {
-  const study = await visibleStudy(context.stores.clinical, context.viewer, selection.studyUid);
+  const study = await visibleStudy(context.stores.clinical, context.viewer, selection.studyUid, context.shared);
   if (!study) return undefined;
   const { rows } = await context.stores.clinical.query<{ metadata_gz: Uint8Array }>(
     `SELECT metadata_gz FROM imaging_instances

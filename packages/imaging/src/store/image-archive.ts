@@ -190,7 +190,7 @@ export class ImageArchive {
    * temporary files of writes cut short. Only writes started before
    * `olderThan` are judged (another process may be storing right now).
    */
-  async recover(olderThan = new Date(Date.now() - 15 * 60_000)): Promise<{ orphans: number; unfinished: number }> {
+  async recover(olderThan = new Date(Date.now() - 15 * 60_000)): Promise<{ orphans: number; unfinished: number; patients: number }> {
     const unfinished = await this.blobs.store.sweepUnfinished(olderThan);
     const { rows } = await this.stores.clinical.query<{ blob_name: string; indexed: boolean }>(
       `SELECT w.blob_name, EXISTS (SELECT 1 FROM imaging_instances i WHERE i.blob_name = w.blob_name) AS indexed
@@ -205,7 +205,26 @@ export class ImageArchive {
       }
       await this.stores.clinical.query('DELETE FROM imaging_blob_writes WHERE blob_name = $1 AND started_at < $2', [row.blob_name, olderThan]);
     }
-    return { orphans, unfinished };
+    return { orphans, unfinished, patients: await this.patientsWithoutStudies(olderThan) };
+  }
+
+  /** Identity rows of patients whose last study a release cut short removed (registered before `olderThan`, with no study left). */
+  private async patientsWithoutStudies(olderThan: Date): Promise<number> {
+    let removed = 0;
+    let after = '00000000-0000-0000-0000-000000000000';
+    for (;;) {
+      const { rows } = await this.stores.identity.query<{ pseudonym: string }>(
+        'SELECT pseudonym FROM imaging_patients WHERE created_at < $1 AND pseudonym > $2 ORDER BY pseudonym LIMIT 1000',
+        [olderThan, after],
+      );
+      if (rows.length === 0) return removed;
+      const pseudonyms = rows.map((r) => r.pseudonym);
+      const kept = await this.stores.clinical.query<{ patient_pseudonym: string }>('SELECT DISTINCT patient_pseudonym FROM imaging_studies WHERE patient_pseudonym = ANY($1::uuid[])', [pseudonyms]);
+      const keep = new Set(kept.rows.map((r) => r.patient_pseudonym));
+      const orphans = pseudonyms.filter((p) => !keep.has(p));
+      if (orphans.length > 0) removed += (await this.stores.identity.query('DELETE FROM imaging_patients WHERE pseudonym = ANY($1::uuid[]) AND created_at < $2', [orphans, olderThan])).affectedRows;
+      after = pseudonyms[pseudonyms.length - 1]!;
+    }
   }
 }
 

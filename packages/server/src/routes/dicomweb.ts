@@ -27,6 +27,7 @@ import {
   type ImageArchive,
   type QueryParams,
   type SearchContext,
+  type SharedStudies,
   type Selection,
 } from '@renkei/imaging';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -56,7 +57,18 @@ export async function dicomwebRoutes(app: FastifyInstance, options: ResolvedOpti
     return options.images;
   };
   const viewerOf = (request: FastifyRequest): Actor => sessionOf(request).user;
-  const searchContext = (request: FastifyRequest): SearchContext => ({ stores: options.stores, keys: options.keys, viewer: viewerOf(request), baseUrl: `https://${request.host}` });
+  // The studies exchange items share with the viewer, as the exchange's policy says (the exchange service audits each look).
+  const sharedWith = (request: FastifyRequest): SharedStudies => ({
+    mayView: (studyUid) => options.exchange.mayViewStudy(contextOf(request), studyUid),
+    inView: () => options.exchange.studiesInView(contextOf(request)),
+  });
+  const searchContext = (request: FastifyRequest): SearchContext => ({
+    stores: options.stores,
+    keys: options.keys,
+    viewer: viewerOf(request),
+    baseUrl: `https://${request.host}`,
+    shared: sharedWith(request),
+  });
 
   const stow = async (request: FastifyRequest<{ Params: { study?: string } }>, reply: FastifyReply) => {
     const archive = archiveOf();
@@ -151,20 +163,20 @@ export async function dicomwebRoutes(app: FastifyInstance, options: ResolvedOpti
     // The names of the attributes searched by, never their values (a patient's name or ID).
     auditRequest(request, options, { action: 'images.search', outcome: 'allowed', detail: { level, by: Object.keys(request.query as object).sort(), results } });
 
-  app.get<{ Querystring: QueryParams }>('/dicomweb/studies', { config: { access: 'images', action: 'images.search' } }, async (request, reply) => {
+  app.get<{ Querystring: QueryParams }>('/dicomweb/studies', { config: { access: 'image-views', action: 'images.search' } }, async (request, reply) => {
     const answers = await searchStudies(searchContext(request), request.query).catch(badQuery);
     await searchAudit(request, 'study', answers.length);
     return reply.type(DICOM_JSON).header('Cache-Control', 'no-store').send(answers);
   });
 
-  app.get<{ Params: StudyParams; Querystring: QueryParams }>('/dicomweb/studies/:study/series', { config: { access: 'images', action: 'images.search' } }, async (request, reply) => {
+  app.get<{ Params: StudyParams; Querystring: QueryParams }>('/dicomweb/studies/:study/series', { config: { access: 'image-views', action: 'images.search' } }, async (request, reply) => {
     const answers = await searchSeries(searchContext(request), request.params.study, request.query).catch(badQuery);
     if (!answers) throw notFound();
     await searchAudit(request, 'series', answers.length);
     return reply.type(DICOM_JSON).header('Cache-Control', 'no-store').send(answers);
   });
 
-  app.get<{ Params: StudyParams; Querystring: QueryParams }>('/dicomweb/studies/:study/series/:series/instances', { config: { access: 'images', action: 'images.search' } }, async (request, reply) => {
+  app.get<{ Params: StudyParams; Querystring: QueryParams }>('/dicomweb/studies/:study/series/:series/instances', { config: { access: 'image-views', action: 'images.search' } }, async (request, reply) => {
     const answers = await searchInstances(searchContext(request), request.params.study, request.params.series!, request.query).catch(badQuery);
     if (!answers) throw notFound();
     await searchAudit(request, 'instance', answers.length);
@@ -188,7 +200,7 @@ export async function dicomwebRoutes(app: FastifyInstance, options: ResolvedOpti
     const { length, body } = multipartInstances(archive.blobs, found.instances, boundary);
     return reply.type(`multipart/related; type="application/dicom"; boundary=${boundary}`).header('Content-Length', length).header('Cache-Control', 'no-store').send(body);
   };
-  const retrieveConfig = { access: 'images' as const, action: 'images.retrieve' };
+  const retrieveConfig = { access: 'image-views' as const, action: 'images.retrieve' };
   app.get('/dicomweb/studies/:study', { config: retrieveConfig }, retrieve);
   app.get('/dicomweb/studies/:study/series/:series', { config: retrieveConfig }, retrieve);
   app.get('/dicomweb/studies/:study/series/:series/instances/:instance', { config: retrieveConfig }, retrieve);
@@ -205,12 +217,12 @@ export async function dicomwebRoutes(app: FastifyInstance, options: ResolvedOpti
     if (/\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))) return reply.header('Content-Encoding', 'gzip').send(gzipSync(json, { level: 1 }));
     return reply.send(json);
   };
-  const metadataConfig = { access: 'images' as const, action: 'images.metadata' };
+  const metadataConfig = { access: 'image-views' as const, action: 'images.metadata' };
   app.get('/dicomweb/studies/:study/metadata', { config: metadataConfig }, metadata);
   app.get('/dicomweb/studies/:study/series/:series/metadata', { config: metadataConfig }, metadata);
   app.get('/dicomweb/studies/:study/series/:series/instances/:instance/metadata', { config: metadataConfig }, metadata);
 
-  app.get<{ Params: StudyParams }>('/dicomweb/studies/:study/series/:series/instances/:instance/frames/:frames', { config: { access: 'images', action: 'images.frames' } }, async (request, reply) => {
+  app.get<{ Params: StudyParams }>('/dicomweb/studies/:study/series/:series/instances/:instance/frames/:frames', { config: { access: 'image-views', action: 'images.frames' } }, async (request, reply) => {
     const archive = archiveOf();
     const found = await selectInstances(searchContext(request), selectionOf(request.params));
     if (!found) throw notFound();
@@ -227,7 +239,7 @@ export async function dicomwebRoutes(app: FastifyInstance, options: ResolvedOpti
   });
 
   // Bulk data: the pixel data a metadata answer names by BulkDataURI (all its frames, as stored).
-  app.get<{ Params: StudyParams & { tag: string } }>('/dicomweb/studies/:study/series/:series/instances/:instance/bulk/:tag', { config: { access: 'images', action: 'images.bulk' } }, async (request, reply) => {
+  app.get<{ Params: StudyParams & { tag: string } }>('/dicomweb/studies/:study/series/:series/instances/:instance/bulk/:tag', { config: { access: 'image-views', action: 'images.bulk' } }, async (request, reply) => {
     const archive = archiveOf();
     const found = await selectInstances(searchContext(request), selectionOf(request.params));
     if (!found || request.params.tag.toUpperCase() !== '7FE00010') throw notFound();
@@ -244,7 +256,7 @@ export async function dicomwebRoutes(app: FastifyInstance, options: ResolvedOpti
   });
 
   // The study as a ZIP (DICOM files and a DICOMDIR), with its length up front and byte ranges, so that a broken download resumes.
-  app.get<{ Params: { study: string }; Querystring: { series?: string } }>('/api/images/studies/:study/download', { config: { access: 'images', action: 'images.download' } }, async (request, reply) => {
+  app.get<{ Params: { study: string }; Querystring: { series?: string } }>('/api/images/studies/:study/download', { config: { access: 'image-views', action: 'images.download' } }, async (request, reply) => {
     const archive = archiveOf();
     const series = request.query.series ? request.query.series.split(',').map((s) => s.trim()) : undefined;
     const download = await studyDownload(searchContext(request), request.params.study, series);
