@@ -172,9 +172,10 @@ describe.each(testEngines())('the exchange service on %s', (engine) => {
 
     // The day before: nothing.
     expect(await runRetention({ stores, audit, studies }, processContext, { now: new Date('2027-12-01T01:00:00Z') })).toEqual({ deletedItems: 0, deletedInstances: 0, deletedBytes: 0 });
-    // A dry run counts and deletes nothing: the two items sent on 2026-12-02 (this test's and the previous one's).
+    // A dry run counts and deletes nothing: the two items sent on 2026-12-02 (this test's and the previous one's),
+    // which carry the same study: it is released, and counted, once.
     const dry = await runRetention({ stores, audit, studies }, processContext, { now: new Date('2027-12-02T01:00:00Z'), dryRun: true });
-    expect(dry).toEqual({ deletedItems: 2, deletedInstances: 20, deletedBytes: 2000 + png.length });
+    expect(dry).toEqual({ deletedItems: 2, deletedInstances: 10, deletedBytes: 1000 + png.length });
     expect(await count()).toEqual(before);
 
     // A run killed after the clinical store and before the identity store: the next run finishes it.
