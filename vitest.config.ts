@@ -11,6 +11,10 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Vitest would run one file at a time on two cores (CPUs − 1); most files wait on
+    // PostgreSQL, a browser or a CLI process much of the time, so two at once use the machine.
+    maxWorkers: 2,
+    minWorkers: 1,
     globalSetup: ['vitest.global-setup.ts'],
   },
 });
