@@ -5,7 +5,7 @@
  * is still being written.
  */
 import type { IdentityCache, ObservationFilter, PersonObservation } from '@renkei/identity';
-import { timeOrderedId } from '@renkei/store';
+import { timeOrderedId } from '@renkei/store/ids';
 import { UkeFormatError, type ClaimFileHeader, type ClaimFileItem, type Receipt, type VolumeMark } from '@renkei/uke';
 import { eventRow, fileColumns, insurerOf, receiptRow, type FileColumns } from './copy-rows.js';
 import { CopyWriter } from './copy-writer.js';

@@ -9,7 +9,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
-import { IdentityCache, ObservationFilter } from '@renkei/identity';
+import { IdentityCache, ObservationFilter } from '@renkei/identity/hashing';
 import type { ServerKeys } from '@renkei/store';
 import { parseClaimFile, UkeFormatError } from '@renkei/uke';
 import { buildBatches } from './build-batches.js';
