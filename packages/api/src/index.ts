@@ -269,6 +269,7 @@ export interface MedicationItem {
   dates: string[];
   months: string[];
   route: string | null;
+  /** 用法 in words, or 用法コードNNN where the 調剤 receipt gives only the code (see bareUsageCode). */
   usage: string | null;
   /** The latest daily quantity (調剤: 1日量 of the IY line) and days of supply. */
   quantity: number | null;
@@ -402,6 +403,22 @@ export interface ComplaintResult {
   reasons: Record<string, string>;
 }
 export * from './participants.js';
+
+/**
+ * The 用法コード of a usage the 調剤 receipt gave as a code only (SH 用法 with no
+ * 特別指示), or null when the usage is in words. No official 用法 code table
+ * (別表) is at hand, so such a usage is shown as 「用法コード NNN」, marked as a
+ * code, never as if it were the directions.
+ */
+export function bareUsageCode(usage: string | null): string | null {
+  return /^用法コード\s*(\d{1,3})$/.exec(usage ?? '')?.[1] ?? null;
+}
+
+/** A usage as printed: the words, or 「用法コード NNN（名称表なし）」. */
+export function usageText(usage: string | null): string {
+  const code = bareUsageCode(usage);
+  return code === null ? (usage ?? '') : `用法コード ${code}（名称表なし）`;
+}
 
 // Network administration (端末管理・利用者管理) and personal settings (個人設定).
 

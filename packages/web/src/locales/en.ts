@@ -61,6 +61,8 @@ export const en: Messages = {
     complaintLabel: 'Chief complaint',
     complaintHelp: 'Type what the patient complains of (chest pain, dizziness, fever…): related diagnoses, drugs and tests are shown by the complaint table. Other words are searched in names and kana readings, in part.',
     formUsage: 'Form, directions',
+    usageCode: '用法コード {{code}}',
+    usageCodeNote: 'Shown as its code: no table of 用法 codes is at hand. Check the directions on the prescription or the medication notebook',
     dailyDose: 'Daily dose × days',
     dispensed: 'Dispensed (first – latest)',
     prescriber: 'Prescribed by',

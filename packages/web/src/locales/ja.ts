@@ -84,6 +84,8 @@ export const ja = {
     complaintLabel: '主訴',
     complaintHelp: '患者さんの訴え（胸痛・めまい・発熱など）を入れると、主訴表に基づいて関連する傷病名・投薬・検査を表示します。主訴表にない言葉は、名称と読み（かな）の一部で検索します（例：とうにょう、糖尿）。',
     formUsage: '剤形・用法',
+    usageCode: '用法コード {{code}}',
+    usageCodeNote: '用法の名称表がないためコードのまま表示しています。用法は処方箋・お薬手帳でご確認ください',
     dailyDose: '1日量 × 日数',
     dispensed: '調剤（初回〜最終）',
     prescriber: '処方元',
