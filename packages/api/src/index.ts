@@ -345,6 +345,22 @@ export interface HistoryPeriod {
   latestDate: string | null;
 }
 
+/**
+ * An inpatient stay, as its receipts give it: the admission (医科 RE 入院年月日 or
+ * DPC BU), the discharge (DPC BU only, once the patient has left) and the DPC code.
+ */
+export interface StayItem {
+  facility: FacilityRef;
+  /** YYYY-MM-DD; null where the receipt does not give it. */
+  admittedOn: string | null;
+  /** YYYY-MM-DD; null while in hospital, or where the receipts do not say (医科 receipts never do). */
+  dischargedOn: string | null;
+  /** 診断群分類番号 of the latest DPC receipt of the stay; null for a stay billed 出来高 (医科). */
+  dpcCode: string | null;
+  /** The receipt months that bill the stay. */
+  months: string[];
+}
+
 export interface PatientSummary {
   patient: { sex: 'male' | 'female'; age: number; birthYear: number; birthDate: string; name: string | null; kana: string | null };
   period: HistoryPeriod;
@@ -352,6 +368,7 @@ export interface PatientSummary {
   medications: MedicationItem[];
   procedures: ActItem[];
   tests: ActItem[];
+  stays: StayItem[];
   /** Conditions that raise COVID-19 severity, found in the claims. */
   riskFlags: GroupMatch[];
   duplicates: DuplicateTherapy[];
@@ -362,6 +379,7 @@ export interface PatientHistory {
   medications: MedicationItem[];
   procedures: ActItem[];
   tests: ActItem[];
+  stays: StayItem[];
   period: HistoryPeriod;
   /** Every facility of the whole history, for the filter. */
   facilities: FacilityRef[];

@@ -28,6 +28,7 @@ const summary: PatientSummary = {
   ],
   procedures: [],
   tests: [],
+  stays: [{ facility: { code: '3710100123', name: '香川中央病院' }, admittedOn: '2026-09-10', dischargedOn: '2026-09-24', dpcCode: '040080xx99x0xx', months: ['2026-09'] }],
   riskFlags: [{ id: 'covid-age-65', name: '65歳以上', evidence: [] }],
   duplicates: [
     {
@@ -46,7 +47,7 @@ describe('the summary PDF', () => {
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'renkei-pdf-')), 'summary.pdf');
     writeFileSync(file, pdf);
     const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
-    for (const expected of ['患者サマリー', '讃岐 花子', '1944-03-09（昭和19年）', '82歳', '最新の受診日 2026-10-24', '最終記載 2026-04', '重複投薬の可能性', '1日1錠 × 28日', '１日１回朝食後', '高血圧症', '狭心症の疑い', 'アムロジピン錠５ｍｇ', '65歳以上', '2026-11-22 10:00 JST']) {
+    for (const expected of ['患者サマリー', '讃岐 花子', '1944-03-09（昭和19年）', '82歳', '最新の受診日 2026-10-24', '最終記載 2026-04', '重複投薬の可能性', '1日1錠 × 28日', '１日１回朝食後', '入院 2026-09-10 〜 退院 2026-09-24', 'DPC 040080xx99x0xx', '高血圧症', '狭心症の疑い', 'アムロジピン錠５ｍｇ', '65歳以上', '2026-11-22 10:00 JST']) {
       expect(text).toContain(expected);
     }
     // A 用法 the receipt gives only as a code is printed as a code, marked, never as a bare number.

@@ -31,6 +31,7 @@ const history: PersonHistory = {
     medication({ code: '620006', name: 'ニトロペン舌下錠', yjCode: '2171018K1020', route: 'as-needed' }),
   ],
   procedures: [],
+  stays: [],
   tests: [test({ code: '160068410', name: '心電図検査（四肢単極誘導及び胸部誘導を含む最低１２誘導）', section: 'D208' }), test({ code: '160000310', name: '尿一般', section: 'D000' })],
   period: { from: '2025-01', to: '2025-06', latestDate: '2025-06-03' },
 };
@@ -142,6 +143,7 @@ describe('the complaint table, against the masters', () => {
         diagnoses: (names.b ?? []).map((n) => find('b', n)).map((e) => diagnosis({ code: e.code, name: e.name, icd10: e.icd10 })),
         medications: (names.y ?? []).map((n) => find('y', n)).map((e) => medication({ code: e.code, name: e.name, yjCode: e.yjCode })),
         procedures: [],
+        stays: [],
         tests: (names.s ?? []).map((n) => find('s', n)).map((e) => test({ code: e.code, name: e.name, section: e.section })),
         period: history.period,
       },
