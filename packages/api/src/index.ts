@@ -269,6 +269,7 @@ export interface MedicationItem {
   dates: string[];
   months: string[];
   route: string | null;
+  /** 用法 in words, or 用法コードNNN where the 調剤 receipt gives only the code (see bareUsageCode). */
   usage: string | null;
   /** The latest daily quantity (調剤: 1日量 of the IY line) and days of supply. */
   quantity: number | null;
@@ -344,6 +345,22 @@ export interface HistoryPeriod {
   latestDate: string | null;
 }
 
+/**
+ * An inpatient stay, as its receipts give it: the admission (医科 RE 入院年月日 or
+ * DPC BU), the discharge (DPC BU only, once the patient has left) and the DPC code.
+ */
+export interface StayItem {
+  facility: FacilityRef;
+  /** YYYY-MM-DD; null where the receipt does not give it. */
+  admittedOn: string | null;
+  /** YYYY-MM-DD; null while in hospital, or where the receipts do not say (医科 receipts never do). */
+  dischargedOn: string | null;
+  /** 診断群分類番号 of the latest DPC receipt of the stay; null for a stay billed 出来高 (医科). */
+  dpcCode: string | null;
+  /** The receipt months that bill the stay. */
+  months: string[];
+}
+
 export interface PatientSummary {
   patient: { sex: 'male' | 'female'; age: number; birthYear: number; birthDate: string; name: string | null; kana: string | null };
   period: HistoryPeriod;
@@ -351,6 +368,7 @@ export interface PatientSummary {
   medications: MedicationItem[];
   procedures: ActItem[];
   tests: ActItem[];
+  stays: StayItem[];
   /** Conditions that raise COVID-19 severity, found in the claims. */
   riskFlags: GroupMatch[];
   duplicates: DuplicateTherapy[];
@@ -361,6 +379,7 @@ export interface PatientHistory {
   medications: MedicationItem[];
   procedures: ActItem[];
   tests: ActItem[];
+  stays: StayItem[];
   period: HistoryPeriod;
   /** Every facility of the whole history, for the filter. */
   facilities: FacilityRef[];
@@ -402,6 +421,22 @@ export interface ComplaintResult {
   reasons: Record<string, string>;
 }
 export * from './participants.js';
+
+/**
+ * The 用法コード of a usage the 調剤 receipt gave as a code only (SH 用法 with no
+ * 特別指示), or null when the usage is in words. No official 用法 code table
+ * (別表) is at hand, so such a usage is shown as 「用法コード NNN」, marked as a
+ * code, never as if it were the directions.
+ */
+export function bareUsageCode(usage: string | null): string | null {
+  return /^用法コード\s*(\d{1,3})$/.exec(usage ?? '')?.[1] ?? null;
+}
+
+/** A usage as printed: the words, or 「用法コード NNN（名称表なし）」. */
+export function usageText(usage: string | null): string {
+  const code = bareUsageCode(usage);
+  return code === null ? (usage ?? '') : `用法コード ${code}（名称表なし）`;
+}
 
 // Network administration (端末管理・利用者管理) and personal settings (個人設定).
 

@@ -6,6 +6,7 @@ import type { HistoryEvent } from './history-events.js';
 export const RECEIPT_COLUMNS = [
   'id', 'file_id', 'pseudonym', 'kind', 'receipt_type', 'inpatient', 'service_month', 'billing_month', 'facility_code',
   'facility_name', 'prescriber_code', 'prescriber_name', 'insurer_number', 'birth_year', 'sex', 'points',
+  'admitted_on', 'discharged_on', 'dpc_code',
 ] as const;
 
 export const EVENT_COLUMNS = [
@@ -53,6 +54,9 @@ export function receiptRow(rows: CopyWriter, id: Uint8Array, file: FileColumns, 
     .number(Number(receipt.patient.birthDate.slice(0, 4)))
     .number(receipt.patient.sex)
     .number(receipt.points)
+    .text(receipt.stay?.admittedOn ?? null)
+    .text(receipt.stay?.dischargedOn ?? null)
+    .text(receipt.stay?.dpcCode || null)
     .endRow();
 }
 

@@ -20,9 +20,15 @@ const summary: PatientSummary = {
       prescribers: [{ code: '3710112342', name: 'さぬき内科' }], dispensers: [], current: true,
       dispensings: [{ date: '2026-10-02', days: 28, quantity: 1, prescriber: { code: '3710112342', name: 'さぬき内科' }, dispenser: { code: '3740151233', name: 'さくら調剤薬局' } }],
     },
+    {
+      code: '622535601', name: 'テルミサルタン錠４０ｍｇ', kana: null, known: true, yjCode: '2149042F2030', unit: '錠', dates: ['2026-10-06'], months: ['2026-10'], route: 'oral', usage: '用法コード006', quantity: 1, days: 28,
+      prescribers: [{ code: '3710112342', name: 'さぬき内科' }], dispensers: [], current: true,
+      dispensings: [{ date: '2026-10-06', days: 28, quantity: 1, prescriber: { code: '3710112342', name: 'さぬき内科' }, dispenser: { code: '3740151233', name: 'さくら調剤薬局' } }],
+    },
   ],
   procedures: [],
   tests: [],
+  stays: [{ facility: { code: '3710100123', name: '香川中央病院' }, admittedOn: '2026-09-10', dischargedOn: '2026-09-24', dpcCode: '040080xx99x0xx', months: ['2026-09'] }],
   riskFlags: [{ id: 'covid-age-65', name: '65歳以上', evidence: [] }],
   duplicates: [
     {
@@ -41,9 +47,12 @@ describe('the summary PDF', () => {
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'renkei-pdf-')), 'summary.pdf');
     writeFileSync(file, pdf);
     const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
-    for (const expected of ['患者サマリー', '讃岐 花子', '1944-03-09（昭和19年）', '82歳', '最新の受診日 2026-10-24', '最終記載 2026-04', '重複投薬の可能性', '1日1錠 × 28日', '１日１回朝食後', '高血圧症', '狭心症の疑い', 'アムロジピン錠５ｍｇ', '65歳以上', '2026-11-22 10:00 JST']) {
+    for (const expected of ['患者サマリー', '讃岐 花子', '1944-03-09（昭和19年）', '82歳', '最新の受診日 2026-10-24', '最終記載 2026-04', '重複投薬の可能性', '1日1錠 × 28日', '１日１回朝食後', '入院 2026-09-10 〜 退院 2026-09-24', 'DPC 040080xx99x0xx', '高血圧症', '狭心症の疑い', 'アムロジピン錠５ｍｇ', '65歳以上', '2026-11-22 10:00 JST']) {
       expect(text).toContain(expected);
     }
+    // A 用法 the receipt gives only as a code is printed as a code, marked, never as a bare number.
+    expect(text).toContain('用法コード 006（名称表なし）');
+    expect(text).not.toMatch(/用法コード006|内服 006/);
     // A diagnosis no longer claimed is not listed as continuing; suspected ones are apart from the active ones.
     expect(text.indexOf('急性気管支炎')).toBeGreaterThan(text.indexOf('最近の記載がない傷病名'));
     expect(text.indexOf('狭心症の疑い')).toBeGreaterThan(text.indexOf('疑い病名'));

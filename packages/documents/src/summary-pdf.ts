@@ -2,7 +2,7 @@
  * The patient summary on A4, for the chart or for the patient to take along:
  * the same content as the screen's サマリー, in BIZ UDGothic.
  */
-import { formatBirthDate, formatTokyoDateTime, type PatientSummary } from '@renkei/api';
+import { formatBirthDate, formatTokyoDateTime, usageText, type PatientSummary } from '@renkei/api';
 import { pdfDocument } from './pdf-document.js';
 
 export interface SummaryPrintContext {
@@ -50,7 +50,8 @@ export function renderSummaryPdf(summary: PatientSummary, context: SummaryPrintC
   const ended = summary.diagnoses.filter((d) => d.status === 'ended');
   section(doc, `治ゆ・中止・死亡（${ended.length}）`, ended.map((d) => `${d.name}　${OUTCOME[d.outcome] ?? d.outcome}　最終 ${d.lastMonth}`));
   const current = summary.medications.filter((m) => m.current);
-  section(doc, `最近3か月の投薬（${current.length}）`, current.map((m) => `${m.name}　${m.route ? (ROUTE[m.route] ?? m.route) : ''}${m.usage ? ` ${m.usage}` : ''}　${m.quantity === null ? '' : `1日${m.quantity}${m.unit ?? ''}`}${m.days ? ` × ${m.days}日` : ''}　${m.dispensings[0]?.date ?? ''}〜${m.dispensings.at(-1)?.date ?? ''}　${m.prescribers.map((f) => f.name ?? f.code).join('、')}`));
+  section(doc, `最近3か月の投薬（${current.length}）`, current.map((m) => `${m.name}　${m.route ? (ROUTE[m.route] ?? m.route) : ''}${m.usage ? ` ${usageText(m.usage)}` : ''}　${m.quantity === null ? '' : `1日${m.quantity}${m.unit ?? ''}`}${m.days ? ` × ${m.days}日` : ''}　${m.dispensings[0]?.date ?? ''}〜${m.dispensings.at(-1)?.date ?? ''}　${m.prescribers.map((f) => f.name ?? f.code).join('、')}`));
+  section(doc, `入院（${summary.stays.length}）`, summary.stays.map((s) => `${s.facility.name ?? s.facility.code}　入院 ${s.admittedOn ?? '日付の記載なし'} 〜 ${s.dischargedOn ? `退院 ${s.dischargedOn}` : s.dpcCode ? '入院中（退院日の記載なし）' : '退院日の記載なし'}　${s.dpcCode ? `DPC ${s.dpcCode}` : '出来高'}`));
   section(doc, `手術・処置（${summary.procedures.length}）`, summary.procedures.map((a) => `${a.section ?? ''} ${a.name}　${(a.dates.length > 0 ? a.dates : a.months).slice(-3).join(' ')}`));
   section(doc, `検査（${summary.tests.length}）`, summary.tests.map((a) => `${a.section ?? ''} ${a.name}　${(a.dates.length > 0 ? a.dates : a.months).slice(-3).join(' ')}`));
   doc.end();

@@ -100,7 +100,7 @@ describe('buildHistory', () => {
   });
 
   it('is empty for no events', () => {
-    expect(buildHistory([], describeFrom)).toEqual({ diagnoses: [], medications: [], procedures: [], tests: [], period: { from: null, to: null, latestDate: null } });
+    expect(buildHistory([], describeFrom)).toEqual({ diagnoses: [], medications: [], procedures: [], tests: [], stays: [], period: { from: null, to: null, latestDate: null } });
   });
 
   it('calls a diagnosis 継続 only while it is claimed in the latest months of the person, and keeps the others apart with their last month', () => {
@@ -144,5 +144,29 @@ describe('buildHistory', () => {
     expect(atClinic.medications.map((m) => m.name)).toEqual(['アムロジピン錠５ｍｇ']);
     expect(atClinic.diagnoses).toEqual([]);
     expect(filterHistory(history, {})).toBe(history);
+  });
+});
+
+describe('inpatient stays', () => {
+  it('gives one stay per facility and admission over its months, with the DPC discharge and code of its latest receipt, the latest admission first', () => {
+    const dpc = { inpatient: true, kind: 'dpc' as const, facility_code: '3710100123', facility_name: '香川中央病院', admitted_on: '2026-09-28' };
+    const history = buildHistory(
+      [
+        ev({ receipt_id: 'a', inpatient: true, admitted_on: '2024-01-10', service_month: '2024-01', code: '8833421' }),
+        ev({ receipt_id: 'o', inpatient: false, service_month: '2026-09', code: '8833421' }),
+        ev({ receipt_id: 'b', ...dpc, service_month: '2026-09', dpc_code: '040080xx99x0xx', code: '8833421' }),
+        ev({ receipt_id: 'b', ...dpc, service_month: '2026-09', dpc_code: '040080xx99x0xx', code: '4659007' }),
+        ev({ receipt_id: 'c', ...dpc, service_month: '2026-10', dpc_code: '040080xx99x0xx', discharged_on: '2026-10-09', code: '8833421' }),
+      ],
+      describeFrom,
+    );
+    expect(history.stays).toEqual([
+      { facility: { code: '3710100123', name: '香川中央病院' }, admittedOn: '2026-09-28', dischargedOn: '2026-10-09', dpcCode: '040080xx99x0xx', months: ['2026-09', '2026-10'] },
+      { facility: { code: '3711234567', name: '高松内科' }, admittedOn: '2024-01-10', dischargedOn: null, dpcCode: null, months: ['2024-01'] },
+    ]);
+    // The period filter keeps the stay's receipts of its months only: no discharge before October's receipt.
+    expect(filterHistory(history, { from: '2026-09', to: '2026-09' }).stays).toEqual([
+      { facility: { code: '3710100123', name: '香川中央病院' }, admittedOn: '2026-09-28', dischargedOn: null, dpcCode: '040080xx99x0xx', months: ['2026-09'] },
+    ]);
   });
 });

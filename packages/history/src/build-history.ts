@@ -4,10 +4,10 @@
  * through `describe`, already looked up in the masters valid at each month.
  */
 import { diagnosisDisplayName, UNCODED_DIAGNOSIS_CODE } from '@renkei/masters';
-import type { ActItem, DiagnosisItem, DiagnosisStatus, FacilityRef, HistoryPeriod, MedicationItem, Outcome } from '@renkei/api';
+import type { ActItem, DiagnosisItem, DiagnosisStatus, FacilityRef, HistoryPeriod, MedicationItem, Outcome, StayItem } from '@renkei/api';
 import type { EventRecord } from './read-events.js';
 
-export type { ActItem, DiagnosisItem, FacilityRef, HistoryPeriod, MedicationItem, Outcome };
+export type { ActItem, DiagnosisItem, FacilityRef, HistoryPeriod, MedicationItem, Outcome, StayItem };
 
 export interface MasterName {
   name: string;
@@ -40,6 +40,8 @@ export interface PersonHistory {
   medications: MedicationItem[];
   procedures: ActItem[];
   tests: ActItem[];
+  /** Inpatient stays, the latest admission first. */
+  stays: StayItem[];
   period: HistoryPeriod;
 }
 
@@ -190,6 +192,7 @@ export function buildHistory(events: readonly EventRecord[], describe: Describe,
       .sort((a, b) => Number(b.current) - Number(a.current) || byRecent(a, b)),
     procedures: [...acts.procedure.values()].map(sortDates).sort(byRecent),
     tests: [...acts.test.values()].map(sortDates).sort(byRecent),
+    stays: staysOf(events),
     period: { from: events[0]?.service_month ?? null, to: events.at(-1)?.service_month ?? null, latestDate },
   };
   SOURCES.set(history, { events, describe, asOfMonth: asOf });
@@ -217,6 +220,27 @@ export function filterEvents(events: readonly EventRecord[], filter: HistoryFilt
       (!filter.to || e.service_month <= filter.to) &&
       (!filter.facility || e.facility_code === filter.facility || e.prescriber_code === filter.facility),
   );
+}
+
+/**
+ * The stays the inpatient receipts bill: one per facility and admission date,
+ * over as many months as it was billed; the discharge and DPC code from its
+ * latest receipt that gives them.
+ */
+function staysOf(events: readonly EventRecord[]): StayItem[] {
+  const stays = new Map<string, StayItem>();
+  const seen = new Set<string>();
+  for (const e of events) {
+    if (!e.inpatient || seen.has(e.receipt_id)) continue;
+    seen.add(e.receipt_id);
+    const key = `${e.facility_code}|${e.admitted_on ?? e.service_month}`;
+    const stay = stays.get(key) ?? { facility: { code: e.facility_code, name: e.facility_name }, admittedOn: e.admitted_on ?? null, dischargedOn: null, dpcCode: null, months: [] };
+    addAll(stay.months, [e.service_month]);
+    stay.dischargedOn = e.discharged_on ?? stay.dischargedOn;
+    stay.dpcCode = e.dpc_code ?? stay.dpcCode;
+    stays.set(key, stay);
+  }
+  return [...stays.values()].map((s) => ({ ...s, months: s.months.sort() })).sort((a, b) => (b.admittedOn ?? b.months[0]!).localeCompare(a.admittedOn ?? a.months[0]!));
 }
 
 /**

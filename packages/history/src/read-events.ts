@@ -27,6 +27,11 @@ export interface EventRecord {
   prescriber_code: string | null;
   prescriber_name: string | null;
   kind: 'medical' | 'dpc' | 'dental' | 'pharmacy';
+  /** The receipt's stay (入院): admission and discharge (YYYY-MM-DD), DPC code; all null for an outpatient receipt. */
+  inpatient?: boolean;
+  admitted_on?: string | null;
+  discharged_on?: string | null;
+  dpc_code?: string | null;
 }
 
 /** Every current event of the given pseudonyms, oldest month first (receipts by pseudonym, then their events, by index). */
@@ -36,7 +41,8 @@ export async function readEvents(clinical: Db, pseudonyms: readonly string[]): P
             to_char(e.start_date, 'YYYY-MM-DD') AS start_date, e.outcome, e.suspected, e.main,
             array_to_string(e.dates, ',') AS dates, e.quantity, e.times, e.days, e.route, e.usage, e.group_no, e.material,
             to_char(r.service_month, 'YYYY-MM') AS service_month,
-            r.facility_code, r.facility_name, r.prescriber_code, r.prescriber_name, r.kind
+            r.facility_code, r.facility_name, r.prescriber_code, r.prescriber_name, r.kind, r.inpatient,
+            to_char(r.admitted_on, 'YYYY-MM-DD') AS admitted_on, to_char(r.discharged_on, 'YYYY-MM-DD') AS discharged_on, r.dpc_code
        FROM receipts r
        JOIN events e ON e.receipt_id = r.id
       WHERE r.pseudonym = ANY($1::uuid[]) AND r.superseded_by IS NULL

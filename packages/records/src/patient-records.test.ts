@@ -33,7 +33,7 @@ describe.each(testEngines())('the records service on %s', (engine) => {
 
   it("gives the operator's command a person's history, audited, and nothing once the patient has withdrawn consent", async () => {
     const operator = operatorProcessContext('alice');
-    expect(await records.historyForOperator(operator, personId, { via: 'cli' })).toEqual({ diagnoses: [], medications: [], procedures: [], tests: [], period: { from: null, to: null, latestDate: null } });
+    expect(await records.historyForOperator(operator, personId, { via: 'cli' })).toEqual({ diagnoses: [], medications: [], procedures: [], tests: [], stays: [], period: { from: null, to: null, latestDate: null } });
     await recordConsent(stores.identity, { personId, withdrawn: true, recordedBy: 'clerk-1', facilityCode: '3710000001' });
     await expect(records.historyForOperator(operator, personId, { via: 'cli' })).rejects.toMatchObject({ code: 'consent-withdrawn' });
     await audit.writer.flush();

@@ -9,6 +9,8 @@ export { facilities, type Facility } from './facilities.js';
 export { encodeCp932 } from './uke-writer.js';
 /** The record layouts, for hand-written claims (the demo's showcase patients, tests). */
 export {
+  buRecord,
+  cdRecord,
   czRecord,
   goRecord,
   irRecord,
@@ -18,6 +20,7 @@ export {
   pharmacyHoRecord,
   pharmacyIyRecord,
   pharmacyReRecord,
+  sbRecord,
   shRecord,
   siRecord,
   snRecord,

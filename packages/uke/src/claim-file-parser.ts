@@ -182,7 +182,11 @@ export class ClaimFileParser {
         return this.commentLine(ctx, L.CO.fields);
       case 'BU':
         this.admittedOn = readDate(ctx, L.BU.fields.admittedOn);
-        readCode(ctx, L.BU.fields.dpcCode);
+        receipt.stay = {
+          admittedOn: this.admittedOn ?? receipt.stay?.admittedOn ?? null,
+          dischargedOn: readDate(ctx, L.BU.fields.dischargedOn),
+          dpcCode: readCode(ctx, L.BU.fields.dpcCode),
+        };
         return;
       case 'SB': {
         // DPC: the stay's admission is the start; the receipt gives the ICD-10 itself.
@@ -368,7 +372,7 @@ export class ClaimFileParser {
 
   private openReceipt(
     ctx: RecordContext,
-    f: { number: FieldSpec; receiptType: FieldSpec; serviceMonth: FieldSpec; name: FieldSpec; sex: FieldSpec; birthDate: FieldSpec; kana?: FieldSpec; searchNumber?: FieldSpec; chartNumber?: FieldSpec } & Partial<
+    f: { number: FieldSpec; receiptType: FieldSpec; serviceMonth: FieldSpec; name: FieldSpec; sex: FieldSpec; birthDate: FieldSpec; kana?: FieldSpec; searchNumber?: FieldSpec; chartNumber?: FieldSpec; admittedOn?: FieldSpec } & Partial<
       Record<'prescriberPrefecture' | 'prescriberTable' | 'prescriberCode' | 'prescriberName', FieldSpec>
     >,
   ): void {
@@ -409,7 +413,11 @@ export class ClaimFileParser {
       items: [],
       searchNumber: (f.searchNumber && readText(ctx, f.searchNumber)) || null,
       chartNumber: (f.chartNumber && readText(ctx, f.chartNumber)) || null,
+      stay: null,
     };
+    // 医科 入院: RE gives the admission; a DPC receipt's BU gives admission and discharge.
+    const admittedOn = f.admittedOn ? readDate(ctx, f.admittedOn) : null;
+    if (admittedOn !== null) this.receipt.stay = { admittedOn, dischargedOn: null, dpcCode: null };
     this.practice = '';
     this.groupNo = 0;
     this.unitNo = 0;

@@ -54,6 +54,7 @@ const RE = layout('RE', 'レセプト共通', {
   name: personal(4, '氏名', 'text', true),
   sex: field(5, '男女区分', 'code', true),
   birthDate: personal(6, '生年月日', 'date', true),
+  admittedOn: field(8, '入院年月日', 'date'),
   chartNumber: personal(13, 'カルテ番号等', 'text'),
   searchNumber: field(18, '検索番号', 'text'),
   kana: personal(36, 'カタカナ氏名', 'text'),

@@ -156,4 +156,15 @@ export interface Receipt {
   searchNumber: string | null;
   /** カルテ番号等 (調剤: 調剤録番号): the facility's own patient number. */
   chartNumber: string | null;
+  /** 入院: the stay this receipt bills (医科 RE 入院年月日; DPC BU 今回入院・退院年月日 and 診断群分類番号); null for outpatient receipts. */
+  stay: Stay | null;
+}
+
+export interface Stay {
+  /** YYYY-MM-DD. */
+  admittedOn: string | null;
+  /** YYYY-MM-DD; only a DPC receipt gives it, once the patient has left. */
+  dischargedOn: string | null;
+  /** 診断群分類番号 (14 characters), DPC only. */
+  dpcCode: string | null;
 }

@@ -68,6 +68,20 @@ describe('DPC file (RECEIPTD)', () => {
     expect(test!.groupNo).not.toBe(surgery!.groupNo);
     expect(drug!.quantity).toBe(2);
   });
+
+  it('reads the stay from BU: admission, discharge and 診断群分類番号; a 医科 inpatient receipt gives its admission in RE', async () => {
+    const [receipt] = (await parseBytes(cp932(lines), 'RECEIPTD.UKE')).receipts;
+    expect(receipt!.stay).toEqual({ admittedOn: '2024-10-07', dischargedOn: '2024-10-20', dpcCode: '060035xx01000x' });
+    const medical = [
+      record('IR', { 1: '1', 2: '37', 3: '1', 4: '0101010', 6: '香川中央病院', 7: '202410', 8: '00' }),
+      record('RE', { 1: '1', 2: '1111', 3: '202410', 4: '讃岐　一郎', 5: '1', 6: '19480510', 8: '20241003' }),
+      record('RE', { 1: '2', 2: '1112', 3: '202410', 4: '讃岐　二郎', 5: '1', 6: '19500510' }),
+      record('GO', { 1: '0', 2: '0', 3: '99' }),
+    ];
+    const [inpatient, outpatient] = (await parseBytes(cp932(medical), 'RECEIPTC.UKE')).receipts;
+    expect(inpatient!.stay).toEqual({ admittedOn: '2024-10-03', dischargedOn: null, dpcCode: null });
+    expect(outpatient!.stay).toBeNull();
+  });
 });
 
 describe('refusals name the file, the line and the field', () => {

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { closePatientAccesses, issueCard, setCardStatus } from '@renkei/access';
 import { formatTokyoTime } from '@renkei/api';
-import { SHOWCASE_ELDER, seedShowcasePatients } from '@renkei/demo';
+import { SHOWCASE_ELDER, SHOWCASE_STAY, seedShowcasePatients } from '@renkei/demo';
 import { recordConsent } from '@renkei/identity';
 import { testEngines } from '@renkei/store/testing';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -23,14 +23,16 @@ describe.each(testEngines())('the clinical viewer on %s', (engine) => {
   let rig: BrowserRig;
   let showcaseQr: string;
   let childQr: string;
+  let oldestQr: string;
   let context: BrowserContext;
   let page: Page;
   beforeAll(async () => {
     rig = await BrowserRig.open(engine);
-    const [personId, childId] = await seedShowcasePatients(rig.network.stores, rig.network.keys, await mkdtemp(path.join(tmpdir(), 'renkei-showcase-')));
+    const [personId, childId, oldestId] = await seedShowcasePatients(rig.network.stores, rig.network.keys, await mkdtemp(path.join(tmpdir(), 'renkei-showcase-')));
     // Issued at 03:00 in Japan, 18:00 UTC the day before.
     showcaseQr = (await issueCard(rig.network.stores.identity, rig.network.keys, personId!, { label: 'showcase', now: new Date('2026-12-01T18:00:00Z') })).qr;
     childQr = (await issueCard(rig.network.stores.identity, rig.network.keys, childId!, { label: 'showcase child' })).qr;
+    oldestQr = (await issueCard(rig.network.stores.identity, rig.network.keys, oldestId!, { label: 'showcase oldest' })).qr;
     context = await rig.terminalContext();
     page = await context.newPage();
     await rig.loginAs(page, 'doctor');
@@ -162,6 +164,30 @@ describe.each(testEngines())('the clinical viewer on %s', (engine) => {
     for (const part of ['内服', '1日1錠 × 28日分', '2026-06-06〜2026-10-06（5回）', 'さぬき内科クリニック', 'さくら調剤薬局　栗林店']) expect(telmisartan).toContain(part);
     const current = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-current')));
     expect(current.indexOf('false') === -1 || current.lastIndexOf('true') < current.indexOf('false')).toBe(true);
+    // The pharmacy gave the 用法 as its code only (SH 用法 006, no 特別指示): shown as a code, marked, never as a bare number.
+    const usage = rows.filter({ hasText: 'テルミサルタン' }).getByTestId('usage-code');
+    expect(await usage.textContent()).toBe('用法コード 006');
+    expect(await usage.getAttribute('title')).toContain('名称表がないため');
+    expect(telmisartan).not.toMatch(/内服\s*006/);
+  });
+
+  it('shows the patient of 100 born in 大正 with her conditions since 2001, and her DPC stay with its admission, discharge and DPC code', async () => {
+    await readCard(oldestQr);
+    const header = await text('patient-header');
+    expect(header).toContain('1926-11-03（大正15年）生');
+    expect(header).toContain('100歳');
+    const active = await text('summary-active');
+    for (const name of ['高血圧症', '慢性心不全', '心房細動', '慢性腎臓病', '骨粗鬆症', '変形性膝関節症', '便秘症']) expect(active).toContain(name);
+    const stay = page.getByTestId('summary-stays').getByTestId('stay');
+    expect(await stay.count()).toBe(1);
+    expect(await stay.getByTestId('stay-admitted').textContent()).toBe(`入院 ${SHOWCASE_STAY.admittedOn}`);
+    expect(await stay.getByTestId('stay-discharged').textContent()).toBe(`退院 ${SHOWCASE_STAY.dischargedOn}`);
+    expect(await stay.textContent()).toContain('香川中央病院');
+    expect(await stay.textContent()).toContain('12日間');
+    expect(await stay.getByTestId('stay-dpc').textContent()).toBe(`DPC ${SHOWCASE_STAY.dpcCode}`);
+    // The elder's summary, with no stay, says so on one line.
+    await readCard(showcaseQr);
+    expect(await text('summary-stays')).toContain('この期間に入院の記録はありません');
   });
 
   it('leads the risk flags with the patient’s conditions, age and sex after them and in the header', async () => {

@@ -1,10 +1,30 @@
-import type { ActItem, DiagnosisItem, FacilityRef, MedicationItem } from '@renkei/api';
+import { bareUsageCode, type ActItem, type DiagnosisItem, type FacilityRef, type MedicationItem } from '@renkei/api';
 import { Badge, Button, Table, Text } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 const facilityNames = (facilities: FacilityRef[]) => facilities.map((f) => f.name ?? f.code).join('、');
 const lastOf = (dates: string[], months: string[]) => dates.at(-1) ?? months.at(-1) ?? '';
+
+/**
+ * 用法 as the receipt gives it. A bare 用法コード (no 特別指示, and no official
+ * code table at hand) is shown as 「用法コード NNN」, marked and explained, so
+ * that no one reads a number as the directions.
+ */
+function Usage({ usage }: { usage: string | null }) {
+  const { t } = useTranslation();
+  if (!usage) return null;
+  const code = bareUsageCode(usage);
+  if (code === null) return <>{`　${usage}`}</>;
+  return (
+    <>
+      {'　'}
+      <Text span size="sm" className="usage-code" data-testid="usage-code" title={t('viewer.usageCodeNote')} aria-label={`${t('viewer.usageCode', { code })}（${t('viewer.usageCodeNote')}）`}>
+        {t('viewer.usageCode', { code })}
+      </Text>
+    </>
+  );
+}
 
 /** Dates a cell shows before 「ほか N 件」. */
 const DATES_SHOWN = 5;
@@ -104,7 +124,7 @@ export function MedicationTable({ items, reason }: { items: MedicationItem[]; re
               </Table.Td>
               <Table.Td>
                 {m.route ? t(`route.${m.route}`, { defaultValue: m.route }) : ''}
-                {m.usage ? `　${m.usage}` : ''}
+                <Usage usage={m.usage} />
               </Table.Td>
               <Table.Td className="nowrap">
                 {m.quantity !== null && t('viewer.perDay', { quantity: m.quantity, unit: m.unit ?? '' })}

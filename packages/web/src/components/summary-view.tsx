@@ -1,5 +1,5 @@
-import type { DuplicateTherapy, GroupMatch, PatientSummary } from '@renkei/api';
-import { Anchor, Badge, Card, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import type { DuplicateTherapy, GroupMatch, PatientSummary, StayItem } from '@renkei/api';
+import { Anchor, Badge, Card, Group, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useContext, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -30,6 +30,9 @@ export function SummaryView({ summary }: { summary: PatientSummary }) {
         <Section title={t('summary.currentMedications')} count={current.length} empty={t('viewer.emptyMedications')} testId="summary-medications">
           <MedicationTable items={current} />
         </Section>
+        <Section title={t('summary.stays')} count={summary.stays.length} empty={t('viewer.emptyStays')} testId="summary-stays">
+          <Stays stays={summary.stays} />
+        </Section>
         <Section title={t('summary.recentProcedures')} count={summary.procedures.length} shown={RECENT} tab="procedures" empty={t('viewer.emptyProcedures')} testId="summary-procedures">
           <ActTable items={summary.procedures.slice(0, RECENT)} testId="summary-procedure-table" />
         </Section>
@@ -47,6 +50,51 @@ export function SummaryView({ summary }: { summary: PatientSummary }) {
         </Section>
       </SimpleGrid>
     </Stack>
+  );
+}
+
+/** Inclusive days from admission to discharge, as a stay's length is counted (入院日と退院日を含む). */
+function stayDays(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1;
+}
+
+/** 入院: where, from when to when (or still in hospital / not given), and the DPC code where the stay was billed under DPC. */
+function Stays({ stays }: { stays: StayItem[] }) {
+  const { t } = useTranslation();
+  return (
+    <Table fz="sm" verticalSpacing={2} data-testid="stay-table">
+      <Table.Thead>
+        <Table.Tr>
+          <Table.Th>{t('viewer.stayFacility')}</Table.Th>
+          <Table.Th>{t('viewer.stayPeriod')}</Table.Th>
+          <Table.Th>{t('viewer.stayBilling')}</Table.Th>
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {stays.map((s) => (
+          <Table.Tr key={`${s.facility.code}-${s.admittedOn ?? s.months[0]}`} data-testid="stay">
+            <Table.Td>{s.facility.name ?? s.facility.code}</Table.Td>
+            <Table.Td>
+              <span className="nowrap" data-testid="stay-admitted">{t('viewer.admitted', { date: s.admittedOn ?? t('viewer.dateNotGiven') })}</span>
+              〜
+              <span className="nowrap" data-testid="stay-discharged">
+                {s.dischargedOn ? t('viewer.discharged', { date: s.dischargedOn }) : t(s.dpcCode ? 'viewer.notDischarged' : 'viewer.dischargeNotGiven')}
+              </span>
+              {s.admittedOn && s.dischargedOn && <span className="nowrap">（{t('viewer.stayDays', { days: stayDays(s.admittedOn, s.dischargedOn) })}）</span>}
+            </Table.Td>
+            <Table.Td>
+              {s.dpcCode ? (
+                <span className="nowrap" data-testid="stay-dpc">
+                  DPC {s.dpcCode}
+                </span>
+              ) : (
+                t('viewer.feeForService')
+              )}
+            </Table.Td>
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+    </Table>
   );
 }
 
