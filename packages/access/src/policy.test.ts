@@ -77,6 +77,7 @@ describe('who may call which route', () => {
       operator: ['operator'],
       exchange: ['doctor', 'dentist', 'technologist', 'clerk', 'liaison'],
       'exchange-stats': ['doctor', 'dentist', 'technologist', 'clerk', 'liaison', 'facility-admin', 'operator'],
+      'exchange-usage': ['clerk', 'liaison'],
     });
   });
 

@@ -29,8 +29,9 @@ export interface Actor {
  * - `operator`: the network's secretariat only
  * - `exchange`: the staff who take part in consultations between facilities (clinicians who send and read, technologists, clerks, liaison)
  * - `exchange-stats`: the exchange's staff, facility administrators and the operator (reading statistics)
+ * - `exchange-usage`: clerks and the liaison, who follow how their facility's IDs use the exchange (counts, no patient data)
  */
-export const ROUTE_ACCESS = ['open', 'terminal', 'session', 'clinician', 'patient', 'images', 'image-views', 'desk', 'administrator', 'operator', 'exchange', 'exchange-stats'] as const;
+export const ROUTE_ACCESS = ['open', 'terminal', 'session', 'clinician', 'patient', 'images', 'image-views', 'desk', 'administrator', 'operator', 'exchange', 'exchange-stats', 'exchange-usage'] as const;
 export type RouteAccess = (typeof ROUTE_ACCESS)[number];
 
 export function isRouteAccess(value: unknown): value is RouteAccess {
@@ -64,6 +65,8 @@ export function mayCall(access: RouteAccess, actor: Actor): boolean {
       return takesPartInExchange(actor.role);
     case 'exchange-stats':
       return exchangeStatsScope(actor) !== undefined;
+    case 'exchange-usage':
+      return exchangeUsageFacility(actor) !== undefined;
   }
 }
 
@@ -322,6 +325,15 @@ export function exchangeBoxScope(actor: ExchangeActor, box: ExchangeBox): Exchan
 export function exchangeStatsScope(actor: Actor): AdminScope | undefined {
   if (actor.role === 'operator') return { network: true };
   if ((takesPartInExchange(actor.role) || actor.role === 'facility-admin') && actor.facilityCode) return { network: false, facilityCode: actor.facilityCode.trim() };
+  return undefined;
+}
+
+/**
+ * Whose IDs' use of the exchange `actor` follows: their own facility's, for
+ * its clerks and liaison (事務員ID, 地域連携室ID); nobody else's.
+ */
+export function exchangeUsageFacility(actor: Actor): string | undefined {
+  if ((actor.role === 'clerk' || actor.role === 'liaison') && actor.facilityCode) return actor.facilityCode.trim();
   return undefined;
 }
 

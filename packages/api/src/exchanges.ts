@@ -102,6 +102,9 @@ export const exchangeAddendumRequest = z.object({ text: clinicalText(10_000).ref
 export const exchangeBoxQuery = z.object({ box: z.enum(EXCHANGE_BOXES) });
 export const exchangeStatsQuery = z.object({ month: isoMonth, format: z.enum(['json', 'csv', 'pdf']).default('json') });
 
+/** A month of the facility's ID usage (the current month in Japan if none is given). */
+export const exchangeUsageQuery = z.object({ month: isoMonth.optional() });
+
 /** A deletion request (様式2): the patient found by the facility's patient ID, or by name (kanji or kana) and birth date. */
 export const exchangeDeletionLookup = z.union([
   z.object({ facility: facilityCode, patientId: plainText(1, 40) }).strict(),
@@ -186,6 +189,40 @@ export interface ExchangeStatsRow {
 export interface ExchangeStats {
   month: string;
   rows: ExchangeStatsRow[];
+}
+
+/**
+ * How one of the facility's IDs used the exchange in a month: counts and
+ * times only, nothing of any item or patient.
+ */
+export interface ExchangeIdUsageRow {
+  userId: string;
+  displayName: string;
+  role: string;
+  active: boolean;
+  /** Items this ID sent (sending time in the month). */
+  sent: number;
+  /** Drafts this ID prepared for a clinician (a technologist's). */
+  prepared: number;
+  /** Items addressed or assigned to this ID (sending time in the month). */
+  received: number;
+  /** Different items this ID opened in the month. */
+  read: number;
+  /** Reports, interim reports, declines and addenda this ID signed in the month. */
+  signed: number;
+  /** Items this ID (the liaison) assigned in the month. */
+  assigned: number;
+  /** The ID's last exchange action in the month, if any. */
+  lastExchangeAt: string | null;
+  /** The ID's last login (any month). */
+  lastLoginAt: string | null;
+}
+
+export interface ExchangeIdUsage {
+  facility: string;
+  facilityName: string;
+  month: string;
+  rows: ExchangeIdUsageRow[];
 }
 
 export interface RetentionResult {

@@ -51,6 +51,27 @@ export interface ExchangeReportDocument {
   signedAt: Date;
 }
 
+/** One addendum (追記) as signed: a correction or addition beside what it corrects, which stays as it was. */
+export interface ExchangeAddendum {
+  /** 1 for an item's first addendum, in the order they were signed. */
+  number: number;
+  author: ExchangeDocumentParty;
+  text: string;
+  signedAt: Date;
+}
+
+/**
+ * An addendum with what it adds to: the request, the report signed before it
+ * (if any) and every addendum up to it, so that the latest addendum's PDF is
+ * the report with all its addenda. Later texts do not change it.
+ */
+export interface ExchangeAddendumDocument {
+  letter: ExchangeLetter;
+  report: Omit<ExchangeReportDocument, 'letter'> | null;
+  /** Addenda 1 … n; the last is the one this document is. */
+  addenda: readonly ExchangeAddendum[];
+}
+
 const SEX_LABELS = { male: '男', female: '女', other: 'その他' } as const;
 const CONSENT_FORMS: Record<string, string> = { written: '書面', oral: '口頭', electronic: '電子' };
 const REPORT_TITLES = { interim: '中間報告', final: '報告書', declined: '読影しない旨の回答' } as const;
@@ -145,6 +166,41 @@ export function renderExchangeReportPdf(report: ExchangeReportDocument): Promise
   field(doc, '署名日時', formatJstMinute(report.signedAt));
   doc.moveDown(0.5).font('body').fontSize(9).text('本報告は依頼元医師の診断を補助するものであり、診断の最終的な責任は依頼元の主治医にあります（ネットワーク運用規程による）。', { width: 495 });
   footer(doc, report.letter.id);
+  doc.end();
+  return done;
+}
+
+/** 追記 n: the request referred to, the report as signed, and addenda 1 … n, each with its author and time. */
+export function renderExchangeAddendumPdf(document: ExchangeAddendumDocument): Promise<Buffer> {
+  const { letter, report } = document;
+  const last = document.addenda.at(-1);
+  if (!last) throw new Error('an addendum document needs its addendum');
+  const title = `追記（第${last.number}号）`;
+  const { doc, done } = fixedDocument(`${title} ${letter.id}`, last.signedAt);
+  heading(doc, title, letter.networkName);
+  field(doc, '依頼', `${EXCHANGE_KIND_LABELS[letter.kind]}「${letter.subject}」 ${formatJstMinute(letter.sentAt)}`);
+  field(doc, '依頼元', party(letter.from));
+  field(doc, '宛先', party(letter.to));
+  const p = letter.patient;
+  field(doc, '患者', `${p.name}（${p.kana}） ${SEX_LABELS[p.sex]} ${p.birthDate}　依頼元患者ID ${p.patientId}`);
+  if (report) {
+    const kindLabel = letter.kind === 'reading' ? '読影' : '返書';
+    const reportTitle = report.kind === 'declined' ? REPORT_TITLES.declined : `${kindLabel}${REPORT_TITLES[report.kind]}`;
+    doc.moveDown(0.5).font('bold').fontSize(12).text(`${reportTitle}（署名 ${formatJstMinute(report.signedAt)}　${party(report.author)}）`);
+    if (report.kind === 'declined') {
+      section(doc, '読影しない理由', report.reason);
+    } else {
+      section(doc, '所見', report.findings);
+      section(doc, '診断', report.impression);
+    }
+  }
+  doc.moveDown(0.5);
+  for (const addendum of document.addenda) {
+    section(doc, `追記 第${addendum.number}号（署名 ${formatJstMinute(addendum.signedAt)}　${party(addendum.author)}）`, addendum.text);
+  }
+  doc.moveDown(0.5).font('body').fontSize(9).text('追記は元の依頼・報告を変更せず、その後に加えられたものです。元の記載はそのまま保存されています。', { width: 495 });
+  if (report && report.kind !== 'declined') doc.font('body').fontSize(9).text('本報告は依頼元医師の診断を補助するものであり、診断の最終的な責任は依頼元の主治医にあります（ネットワーク運用規程による）。', { width: 495 });
+  footer(doc, letter.id);
   doc.end();
   return done;
 }

@@ -41,7 +41,7 @@ import type {
   exchangeReportRequest,
 } from '@renkei/api';
 import type { AuditEvent, AuditLog } from '@renkei/audit';
-import { renderExchangeLetterPdf, renderExchangeReportPdf, type ExchangeLetter } from '@renkei/documents';
+import { renderExchangeAddendumPdf, renderExchangeLetterPdf, renderExchangeReportPdf, type ExchangeLetter } from '@renkei/documents';
 import type { Db, ServerKeys, Stores } from '@renkei/store';
 import type { z } from 'zod';
 import { blobKey, openBlob, sealBlob, sha256Hex } from './blob-crypto.js';
@@ -358,11 +358,26 @@ export class ExchangeService {
     await this.change(ctx, id, 'exchange.addendum', side, ['sent', 'received', 'accepted', 'interim', 'final', 'declined'], async (tx, locked) => {
       const author = await this.user(actor.id);
       const facilityName = (await this.facilityNames([actor.facilityCode!])).get(actor.facilityCode!.trim()) ?? actor.facilityCode!;
+      const signed: TextRow = {
+        id: '',
+        kind: 'addendum',
+        author: actor.id,
+        author_facility: actor.facilityCode!,
+        author_name: author?.displayName ?? actor.id,
+        author_facility_name: facilityName,
+        findings: text,
+        impression: '',
+        reason: '',
+        signed_at: this.now(),
+        pdf_sha256: null,
+      };
+      // The item is locked: no other text comes between those read here and this one.
+      const pdf = await this.renderAddendum(tx, locked, [...(await this.texts(tx, id)), signed]);
       await tx.query(
-        `INSERT INTO exchange_texts (item_id, kind, author, author_facility, author_name, author_facility_name, findings, signed_at) VALUES ($1, 'addendum', $2, $3, $4, $5, $6, $7)`,
-        [id, actor.id, actor.facilityCode, author?.displayName ?? actor.id, facilityName, text, this.now()],
+        `INSERT INTO exchange_texts (item_id, kind, author, author_facility, author_name, author_facility_name, findings, signed_at, pdf_sha256) VALUES ($1, 'addendum', $2, $3, $4, $5, $6, $7, $8)`,
+        [id, actor.id, signed.author_facility, signed.author_name, facilityName, text, signed.signed_at, sha256Hex(pdf)],
       );
-      await this.step(tx, id, 'addendum', actor, { side });
+      await this.step(tx, id, 'addendum', actor, { side, sha256: sha256Hex(pdf) });
       const otherSide = side === 'sender' ? (locked.to_user ? [locked.to_user] : await this.liaisonsOf(locked.to_facility)) : [locked.from_user];
       await queueNotices(tx, otherSide, 'addendum', locked.kind, this.now());
     });
@@ -382,13 +397,30 @@ export class ExchangeService {
   /** The latest report (final, decline, else interim) as A4 PDF, checked against the SHA-256 kept at signing. */
   async reportPdf(ctx: RequestContext, id: string): Promise<{ pdf: Buffer; sha256: string }> {
     const row = await this.visibleItem(ctx, id, 'exchange.report-pdf');
-    const texts = await this.texts(row.id);
-    const report = [...texts].reverse().find((t) => t.kind === 'final' || t.kind === 'declined') ?? [...texts].reverse().find((t) => t.kind === 'interim');
+    const texts = await this.texts(this.deps.stores.clinical, row.id);
+    const report = latestReport(texts);
     if (!report || !report.pdf_sha256) {
       await this.audit(ctx, { action: 'exchange.report-pdf', outcome: 'refused', detail: { item: id, reason: 'no report' } });
       throw new Refusal('not-found', 'report-not-found', 'no report yet', 'まだ報告はありません');
     }
     return this.checkedDocument(ctx, 'exchange.report-pdf', id, await this.renderReport(this.deps.stores.clinical, row, report), report.pdf_sha256);
+  }
+
+  /**
+   * Addendum `number` (1 for the item's first) as A4 PDF: the report signed
+   * before it and the addenda up to it; checked against the SHA-256 kept when
+   * it was signed. Addenda stored before their PDFs were kept have none.
+   */
+  async addendumPdf(ctx: RequestContext, id: string, number: number): Promise<{ pdf: Buffer; sha256: string }> {
+    const row = await this.visibleItem(ctx, id, 'exchange.addendum-pdf');
+    const texts = await this.texts(this.deps.stores.clinical, row.id);
+    const addendum = Number.isInteger(number) && number >= 1 ? texts.filter((t) => t.kind === 'addendum')[number - 1] : undefined;
+    if (!addendum?.pdf_sha256) {
+      await this.audit(ctx, { action: 'exchange.addendum-pdf', outcome: 'refused', detail: { item: id, addendum: number, reason: 'no such addendum' } });
+      throw new Refusal('not-found', 'addendum-not-found', `no addendum ${number} with a PDF`, 'この番号の追記（PDF）はありません');
+    }
+    const pdf = await this.renderAddendum(this.deps.stores.clinical, row, texts.slice(0, texts.indexOf(addendum) + 1));
+    return this.checkedDocument(ctx, 'exchange.addendum-pdf', id, pdf, addendum.pdf_sha256);
   }
 
   /** An attached file, decrypted, for someone who sees the item. */
@@ -541,8 +573,8 @@ export class ExchangeService {
     return rows[0];
   }
 
-  private async texts(itemId: string): Promise<TextRow[]> {
-    const { rows } = await this.deps.stores.clinical.query<TextRow>(
+  private async texts(db: Db, itemId: string): Promise<TextRow[]> {
+    const { rows } = await db.query<TextRow>(
       'SELECT id, kind, author, author_facility, author_name, author_facility_name, findings, impression, reason, signed_at, pdf_sha256 FROM exchange_texts WHERE item_id = $1 ORDER BY id',
       [itemId],
     );
@@ -594,7 +626,7 @@ export class ExchangeService {
         'SELECT id, name, media_type, size_bytes, sha256 FROM exchange_attachments WHERE item_id = $1 ORDER BY added_at, id',
         [row.id],
       ),
-      this.texts(row.id),
+      this.texts(clinical, row.id),
     ]);
     const stored = patients.get(row.id);
     if (!stored) throw exchangeNotFound();
@@ -659,6 +691,17 @@ export class ExchangeService {
       reason: text.reason,
       signedAt: text.signed_at,
     }, renderExchangeReportPdf);
+  }
+
+  /** The last of `texts` is an addendum: its document, with the report signed before it and the addenda up to it. */
+  private async renderAddendum(db: Db, row: ItemRow, texts: TextRow[]): Promise<Buffer> {
+    const report = latestReport(texts);
+    const party = (t: TextRow) => ({ facilityCode: t.author_facility.trim(), facilityName: t.author_facility_name, userName: t.author_name });
+    return this.rendered({
+      letter: await this.letterOf(db, row, row.sent_at!, row.letter_parties!),
+      report: report ? { kind: report.kind as 'interim' | 'final' | 'declined', author: party(report), findings: report.findings, impression: report.impression, reason: report.reason, signedAt: report.signed_at } : null,
+      addenda: texts.filter((t) => t.kind === 'addendum').map((t, i) => ({ number: i + 1, author: party(t), text: t.findings, signedAt: t.signed_at })),
+    }, renderExchangeAddendumPdf);
   }
 
   /**
@@ -758,6 +801,12 @@ export class ExchangeService {
 }
 
 export const jstDate = (at: Date) => new Date(at.getTime() + 9 * 3_600_000).toISOString().slice(0, 10);
+
+/** The report an item's texts end with: the final report or decline, else the latest interim report. */
+function latestReport(texts: readonly TextRow[]): TextRow | undefined {
+  const newestFirst = [...texts].reverse();
+  return newestFirst.find((t) => t.kind === 'final' || t.kind === 'declined') ?? newestFirst.find((t) => t.kind === 'interim');
+}
 
 const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 

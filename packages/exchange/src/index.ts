@@ -4,3 +4,4 @@ export { studiesNotStored, type ExchangeStudies } from './studies.js';
 export { exchangeStats, exchangeStatsCsv } from './statistics.js';
 export { deleteItems, runRetention, scheduleRetention, type RetentionDeps } from './retention.js';
 export { carryOutDeletion, deletionNoticePdf, previewDeletion, type DeletionDeps, type DeletionPreview } from './deletion-requests.js';
+export { exchangeIdUsage } from './id-usage.js';

@@ -12,22 +12,18 @@
  * Prints progress, then one JSON line:
  * {"items","inboxP95Ms","openP95Ms","reportPdfP95Ms","retentionItemsPerSecond"}
  */
-import { spawn } from 'node:child_process';
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { createUser, operatorProcessContext } from '@renkei/access';
 import { AuditLog } from '@renkei/audit';
+import { benchDatabases, benchLog, percentile, positive, runBench, startRenkeiServe } from '@renkei/bench-kit';
 import { seedDemoNetwork } from '@renkei/demo';
 import { runRetention } from '@renkei/exchange';
 import { encryptField } from '@renkei/identity';
-import { loadServerKeys, openStores, resolveConfig } from '@renkei/store';
+import { loadServerKeys, openStores } from '@renkei/store';
 import { Agent, request } from 'undici';
 
-const cli = fileURLToPath(new URL('../../../cli/dist/main.js', import.meta.url));
-const log = (message: string) => console.error(`[bench:exchanges] ${message}`);
+const log = benchLog('exchanges');
 const PASSWORD = 'bench-exchanges-password-0123';
 const consent = { obtainedOn: '2026-12-01', by: 'patient', obtainedBy: '受付', form: 'written' };
 
@@ -37,11 +33,7 @@ async function main(): Promise<void> {
   const seconds = positive(values.seconds, '--seconds');
   const concurrency = positive(values.concurrency, '--concurrency');
 
-  process.env.RENKEI_SECRET ??= 'renkei-bench-exchanges-secret-0123456789abcdef';
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'renkei-bench-exchanges-'));
-  const config = resolveConfig({ dataDir });
-  log(config.clinicalDatabaseUrl ? 'database: PostgreSQL (IDENTITY_DATABASE_URL, CLINICAL_DATABASE_URL)' : `database: PGlite in ${dataDir}`);
-
+  const { config, dataDir } = await benchDatabases('exchanges');
   const keys = await loadServerKeys(config);
   let stores = await openStores(config);
   let credentials;
@@ -79,7 +71,7 @@ async function main(): Promise<void> {
     await stores.close();
   }
 
-  const server = await startServer(dataDir);
+  const server = await startRenkeiServe(dataDir);
   let inbox: number[] = [];
   let open: number[] = [];
   let reportPdf: number[] = [];
@@ -123,7 +115,6 @@ async function main(): Promise<void> {
           consent,
           subject: '胸部CT 読影のお願い',
           body: '2週間続く咳嗽。\n肺野の結節影の評価をお願いします。',
-          studies: ['1.2.3.4'],
         });
         if (created.status !== 201) throw new Error(`create answered ${created.status}: ${created.bytes}`);
         const id = JSON.parse(created.bytes.toString()).id as string;
@@ -156,7 +147,7 @@ async function main(): Promise<void> {
         }),
       );
       latencies.sort((a, b) => a - b);
-      log(`${name}: ${latencies.length} requests, p50 ${pct(latencies, 50)} ms, p95 ${pct(latencies, 95)} ms, ${errors} errors`);
+      log(`${name}: ${latencies.length} requests, p50 ${percentile(latencies, 50)} ms, p95 ${percentile(latencies, 95)} ms, ${errors} errors`);
       if (errors > 0) throw new Error(`${name}: ${errors} requests failed`);
       return latencies;
     };
@@ -185,41 +176,7 @@ async function main(): Promise<void> {
   } finally {
     await stores.close();
   }
-  console.log(JSON.stringify({ items, inboxP95Ms: pct(inbox, 95), openP95Ms: pct(open, 95), reportPdfP95Ms: pct(reportPdf, 95), retentionItemsPerSecond }));
+  console.log(JSON.stringify({ items, inboxP95Ms: percentile(inbox, 95), openP95Ms: percentile(open, 95), reportPdfP95Ms: percentile(reportPdf, 95), retentionItemsPerSecond }));
 }
 
-/** `renkei serve` in production mode on a free port; resolves once it has stopped. */
-async function startServer(dataDir: string): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [cli, '--data-dir', dataDir, 'serve', '--port', '0', '--host', '127.0.0.1'], { stdio: ['ignore', 'pipe', 'inherit'], env: process.env });
-  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /Renkei: (https:\/\/\S+)/.exec(out);
-      if (match) resolve(match[1]!.replace('localhost', '127.0.0.1'));
-      if (out.length > 1_000_000) out = out.slice(-1000);
-    });
-    child.on('exit', (code) => reject(new Error(`renkei serve exited with ${code}`)));
-  });
-  return {
-    url,
-    stop: async () => {
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
-
-function positive(value: string | undefined, name: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive whole number`);
-  return n;
-}
-
-const pct = (sorted: number[], p: number) => Math.round((sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0) * 10) / 10;
-
-main().catch((error: unknown) => {
-  console.error(`bench:exchanges: ${error instanceof Error ? error.message : String(error)}`);
-  process.exitCode = 1;
-});
+runBench('exchanges', main);

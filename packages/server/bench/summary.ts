@@ -10,19 +10,14 @@
  * the same N is reused. Prints progress, then one JSON line:
  * {"persons","events","concurrency","requests","rps","p50Ms","p95Ms","p99Ms","errors"}
  */
-import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { mkdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { seedDemoClaims, seedDemoNetwork } from '@renkei/demo';
-import { loadServerKeys, openStores, resolveConfig } from '@renkei/store';
+import { benchDatabases, benchLog, loadClaimsOnce, percentile, positive, round, runBench, startRenkeiServe } from '@renkei/bench-kit';
+import { seedDemoNetwork } from '@renkei/demo';
+import { loadServerKeys, openStores } from '@renkei/store';
 import { Agent, request } from 'undici';
 
-const cli = fileURLToPath(new URL('../../../cli/dist/main.js', import.meta.url));
-const log = (message: string) => console.error(`[bench:summary] ${message}`);
+const log = benchLog('summary');
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -38,14 +33,7 @@ async function main(): Promise<void> {
   const concurrency = positive(values.concurrency, '--concurrency');
   const cardCount = positive(values.cards, '--cards');
 
-  // A fixed secret, so that data loaded by an earlier run keeps its pseudonyms.
-  process.env.RENKEI_SECRET ??= 'renkei-bench-summary-secret-0123456789abcdef';
-  // One directory per database and size: the credentials it keeps belong to that database.
-  const databases = resolveConfig({ dataDir: tmpdir() });
-  const where = databases.clinicalDatabaseUrl ? createHash('sha1').update(`${databases.identityDatabaseUrl} ${databases.clinicalDatabaseUrl}`).digest('hex').slice(0, 8) : 'pglite';
-  const dataDir = path.join(tmpdir(), `renkei-bench-summary-${where}-${persons}`);
-  const config = resolveConfig({ dataDir });
-  log(config.clinicalDatabaseUrl ? 'database: PostgreSQL (IDENTITY_DATABASE_URL, CLINICAL_DATABASE_URL)' : `database: PGlite in ${dataDir}`);
+  const { config, dataDir } = await benchDatabases('summary', { keepFor: String(persons) });
 
   // Load and seed in this process, then close: PGlite belongs to one process, and the server is the next one.
   const keys = await loadServerKeys(config);
@@ -53,29 +41,7 @@ async function main(): Promise<void> {
   let credentials;
   let events: number;
   try {
-    const loaded = Number((await stores.identity.query<{ n: string }>('SELECT count(*) AS n FROM persons')).rows[0]!.n);
-    if (loaded > 0 && !(await readFile(path.join(dataDir, 'demo', 'credentials.json')).catch(() => undefined))) {
-      throw new Error('the database holds data of another run: give empty databases (or drop them)');
-    }
-    if (loaded === 0) {
-      const started = performance.now();
-      const claimsDir = path.join(dataDir, 'claims');
-      await rm(claimsDir, { recursive: true, force: true });
-      await mkdir(dataDir, { recursive: true });
-      const result = await seedDemoClaims(stores, keys, claimsDir, {
-        persons,
-        months: 12,
-        seed: 42,
-        onStart: () => log(`generating and ingesting ${persons} persons × 12 months …`),
-        onFile: (done, total) => done % 200 === 0 && log(`ingested ${done}/${total} files`),
-      });
-      await rm(claimsDir, { recursive: true, force: true });
-      log(`loaded ${result.files} files in ${((performance.now() - started) / 1000).toFixed(0)} s`);
-      await stores.clinical.exec('ANALYZE');
-      await stores.identity.exec('ANALYZE');
-    } else {
-      log(`reusing the ${loaded} persons already loaded`);
-    }
+    await loadClaimsOnce(stores, keys, dataDir, { persons, months: 12, log });
     credentials = await seedDemoNetwork(stores, keys, dataDir, { cards: cardCount });
     events = Number((await stores.clinical.query<{ n: string }>('SELECT count(*) AS n FROM events')).rows[0]!.n);
   } finally {
@@ -83,7 +49,7 @@ async function main(): Promise<void> {
   }
   stores = undefined as never;
 
-  const server = await startServer(dataDir);
+  const server = await startRenkeiServe(dataDir);
   try {
     const caPem = await readFile(credentials.caCert, 'utf8');
     const pfx = await readFile(credentials.terminal.p12);
@@ -121,7 +87,7 @@ async function main(): Promise<void> {
       }),
     );
     cardToSummary.sort((a, b) => a - b);
-    log(`${concurrency} clients logged in, ${cardToSummary.length} cards presented; card read to summary: p50 ${round(cardToSummary[Math.floor(cardToSummary.length / 2)]!)} ms, p95 ${round(cardToSummary[Math.floor(cardToSummary.length * 0.95)]!)} ms; a summary is ${round(summaryBytes / cardToSummary.length / 1024)} KB on average`);
+    log(`${concurrency} clients logged in, ${cardToSummary.length} cards presented; card read to summary: p50 ${percentile(cardToSummary, 50)} ms, p95 ${percentile(cardToSummary, 95)} ms; a summary is ${round(summaryBytes / cardToSummary.length / 1024)} KB on average`);
     log(`reading summaries for ${seconds} s …`);
 
     const latencies: number[] = [];
@@ -153,7 +119,6 @@ async function main(): Promise<void> {
     );
     await agent.close();
     latencies.sort((a, b) => a - b);
-    const pct = (p: number) => round(latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0);
     console.log(
       JSON.stringify({
         persons,
@@ -161,44 +126,15 @@ async function main(): Promise<void> {
         concurrency,
         requests: latencies.length,
         rps: Math.round(latencies.length / seconds),
-        p50Ms: pct(50),
-        p95Ms: pct(95),
-        p99Ms: pct(99),
+        p50Ms: percentile(latencies, 50),
+        p95Ms: percentile(latencies, 95),
+        p99Ms: percentile(latencies, 99),
         errors,
       }),
     );
   } finally {
-    server.stop();
+    await server.stop();
   }
 }
 
-/** `renkei serve` in production mode on a free port, its log discarded. BENCH_SERVER_NODE_ARGS (e.g. --cpu-prof) go to its node. */
-async function startServer(dataDir: string): Promise<{ url: string; stop: () => void }> {
-  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...nodeArgs, cli, '--data-dir', dataDir, 'serve', '--port', '0', '--host', '127.0.0.1'], { stdio: ['ignore', 'pipe', 'inherit'], env: process.env });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /Renkei: (https:\/\/\S+)/.exec(out);
-      if (match) resolve(match[1]!.replace('localhost', '127.0.0.1'));
-      if (out.length > 1_000_000) out = out.slice(-1000);
-    });
-    child.on('exit', (code) => reject(new Error(`renkei serve exited with ${code}`)));
-  });
-  return { url, stop: () => child.kill('SIGTERM') };
-}
-
-function positive(value: string | undefined, name: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive whole number`);
-  return n;
-}
-
-const round = (n: number) => Math.round(n * 10) / 10;
-
-
-main().catch((error: unknown) => {
-  console.error(`bench:summary: ${error instanceof Error ? error.message : String(error)}`);
-  process.exitCode = 1;
-});
+runBench('summary', main);

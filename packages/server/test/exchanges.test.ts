@@ -246,4 +246,44 @@ describe.each(testEngines())('consultations between facilities on %s', (engine) 
     expect(trail).toEqual([{ detail: expect.objectContaining({ request: done.body.id, items: 2, foundBy: 'patient-id' }) }]);
     expect(JSON.stringify(trail)).not.toMatch(/詫間|タクマ|C-777|1960-01-02/);
   });
+
+  it('prints each addendum as PDF with the report before it and the addenda up to it, checked against the SHA-256 kept at signing', async () => {
+    const clinicDoctor = await as('demo-clinic-doctor');
+    const doctor = await as('demo-doctor');
+    const { id } = (await clinicDoctor.call('POST', '/api/exchanges', readingRequest({ to: { facility: hospital, userId: 'demo-doctor' } }))).body;
+    expect((await doctor.call('POST', `/api/exchanges/${id}/report`, { findings: '左下葉に索状影。', impression: '陳旧性炎症。' })).status).toBe(200);
+    expect((await doctor.call('POST', `/api/exchanges/${id}/addenda`, { text: '訂正：索状影は右下葉です。' })).status).toBe(201);
+    expect((await clinicDoctor.call('POST', `/api/exchanges/${id}/addenda`, { text: '前回CTを追加で送付します。' })).status).toBe(201);
+    const texts = (await clinicDoctor.call('GET', `/api/exchanges/${id}`)).body.texts as Array<{ kind: string; pdfSha256: string | null }>;
+    expect(texts.map((t) => t.kind)).toEqual(['final', 'addendum', 'addendum']);
+
+    const first = await clinicDoctor.call('GET', `/api/exchanges/${id}/addenda/1.pdf`);
+    expect(first.status).toBe(200);
+    expect(first.headers['content-type']).toBe('application/pdf');
+    expect(createHash('sha256').update(first.raw).digest('hex')).toBe(texts[1]!.pdfSha256);
+    expect(first.headers['x-renkei-sha256']).toBe(texts[1]!.pdfSha256);
+    const firstText = pdfText(first.raw);
+    for (const shown of ['追記（第1号）', '左下葉に索状影。', '陳旧性炎症。', '訂正：索状影は右下葉です。', '仁尾 春子', '香川 太郎']) expect(firstText).toContain(shown);
+    expect(firstText).not.toContain('前回CTを追加で送付します。');
+    // The second is the report with both addenda; rendered again, the same bytes for either side.
+    const second = await doctor.call('GET', `/api/exchanges/${id}/addenda/2.pdf`);
+    expect(createHash('sha256').update(second.raw).digest('hex')).toBe(texts[2]!.pdfSha256);
+    for (const shown of ['追記（第2号）', '左下葉に索状影。', '訂正：索状影は右下葉です。', '前回CTを追加で送付します。']) expect(pdfText(second.raw)).toContain(shown);
+    expect((await doctor.call('GET', `/api/exchanges/${id}/addenda/1.pdf`)).raw.equals(first.raw)).toBe(true);
+
+    // Another doctor of the hospital: the answer for an unknown item. An addendum the item lacks is not found.
+    const other = await as('demo-doctor-2');
+    const unknown = await other.call('GET', '/api/exchanges/00000000-0000-4000-8000-000000000000/addenda/1.pdf');
+    expect(unknown.status).toBe(404);
+    expect((await other.call('GET', `/api/exchanges/${id}/addenda/1.pdf`)).body).toEqual(unknown.body);
+    for (const n of ['3', '0', 'x']) expect((await clinicDoctor.call('GET', `/api/exchanges/${id}/addenda/${n}.pdf`)).body.error.code).toBe('addendum-not-found');
+
+    // The stored record changed: the addendum no longer renders as signed.
+    await network.stores.identity.query('UPDATE exchange_patients SET name_enc = $2 WHERE item_id = $1', [id, encryptField(network.keys.encryption, '別人 太郎')]);
+    const altered = await clinicDoctor.call('GET', `/api/exchanges/${id}/addenda/1.pdf`);
+    expect(altered.status).toBe(503);
+    expect(altered.body.error.code).toBe('document-altered');
+    const trail = (await network.stores.clinical.query<{ outcome: string }>("SELECT outcome FROM audit_events WHERE action = 'exchange.addendum-pdf' AND detail->>'item' = $1 ORDER BY id", [id])).rows.map((r) => r.outcome);
+    expect(trail).toEqual(['allowed', 'allowed', 'allowed', 'refused', 'refused', 'refused', 'refused', 'failed']);
+  });
 });

@@ -10,6 +10,7 @@ import { AdminTerminalsPage } from './pages/admin-terminals-page.js';
 import { AdminUsersPage } from './pages/admin-users-page.js';
 import { CardPage } from './pages/card-page.js';
 import { ExchangeComposePage, ExchangeDetailPage, ExchangeListPage, ExchangeStatsPage } from './pages/exchange-page.js';
+import { ExchangeIdUsagePage } from './pages/exchange-id-usage-page.js';
 import { LoginPage } from './pages/login-page.js';
 import { PatientPage } from './pages/patient-page.js';
 import { PublicPage } from './pages/public-page.js';
@@ -68,6 +69,7 @@ function TerminalApp() {
             <Route path="/patients/:accessId/:tab?" element={loggedIn ? <PatientPage /> : <Navigate to="/login" replace />} />
             <Route path="/exchanges" element={loggedIn ? <ExchangeListPage me={me.data!} /> : <Navigate to="/login" replace />} />
             <Route path="/exchanges/stats" element={loggedIn ? <ExchangeStatsPage /> : <Navigate to="/login" replace />} />
+            <Route path="/exchanges/id-usage" element={loggedIn ? <ExchangeIdUsagePage /> : <Navigate to="/login" replace />} />
             <Route path="/exchanges/new" element={loggedIn ? <ExchangeComposePage me={me.data!} /> : <Navigate to="/login" replace />} />
             <Route path="/exchanges/:id" element={loggedIn ? <ExchangeDetailPage me={me.data!} /> : <Navigate to="/login" replace />} />
             <Route path="/settings" element={loggedIn ? <SettingsPage me={me.data!} /> : <Navigate to="/login" replace />} />

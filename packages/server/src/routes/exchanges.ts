@@ -15,11 +15,12 @@ import {
   exchangeDeletionRequest,
   exchangeReportRequest,
   exchangeStatsQuery,
+  exchangeUsageQuery,
   exchangeWithdrawRequest,
   sendExchangeRequest,
 } from '@renkei/api';
 import { renderExchangeConsentFormPdf, renderExchangeStatsPdf } from '@renkei/documents';
-import { carryOutDeletion, deletionNoticePdf, exchangeStats, exchangeStatsCsv, previewDeletion } from '@renkei/exchange';
+import { carryOutDeletion, deletionNoticePdf, exchangeIdUsage, exchangeStats, exchangeStatsCsv, previewDeletion } from '@renkei/exchange';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ResolvedOptions } from '../options.js';
 import { auditRequest, contextOf } from '../request-audit.js';
@@ -60,6 +61,12 @@ export async function exchangeRoutes(app: FastifyInstance, options: ResolvedOpti
     if (format === 'csv') return download(reply, 'text/csv; charset=utf-8', `renkei-readings-${month}.csv`).send(exchangeStatsCsv(stats));
     if (format === 'pdf') return download(reply, 'application/pdf', `renkei-readings-${month}.pdf`).send(await renderExchangeStatsPdf(stats, { printedAt: new Date(), networkName: options.networkName }));
     return stats;
+  });
+
+  // The clerks' and liaison's view of how their facility's IDs use the exchange: counts, no patient data.
+  app.get('/api/exchanges/id-usage', { config: { access: 'exchange-usage', action: 'exchange.id-usage' } }, async (request) => {
+    const { month } = parseBody(exchangeUsageQuery, request.query);
+    return audited(request, () => exchangeIdUsage({ stores: options.stores, audit: options.audit }, contextOf(request), month));
   });
 
   for (const kind of ['consent-form', 'poster'] as const) {
@@ -115,6 +122,13 @@ export async function exchangeRoutes(app: FastifyInstance, options: ResolvedOpti
       return download(reply, 'application/pdf', `renkei-${request.params.id}-${file}`).header('X-Renkei-SHA256', sha256).send(pdf);
     });
   }
+
+  // Addendum n (1 for the first) with the report before it and the addenda up to it.
+  app.get<{ Params: { id: string; n: string } }>('/api/exchanges/:id/addenda/:n.pdf', route('exchange.addendum-pdf'), async (request, reply) => {
+    const { id, n } = request.params;
+    const { pdf, sha256 } = await audited(request, () => exchange.addendumPdf(contextOf(request), id, /^\d{1,6}$/.test(n) ? Number(n) : 0));
+    return download(reply, 'application/pdf', `renkei-${id}-addendum-${n}.pdf`).header('X-Renkei-SHA256', sha256).send(pdf);
+  });
 
   app.get<{ Params: { id: string; attachmentId: string } }>('/api/exchanges/:id/attachments/:attachmentId', route('exchange.attachment'), async (request, reply) => {
     const file = await audited(request, () => exchange.attachment(contextOf(request), request.params.id, request.params.attachmentId));

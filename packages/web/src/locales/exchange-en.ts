@@ -57,6 +57,7 @@ export const exchangeEn: typeof exchangeJa = {
     texts: 'Reports and addenda',
     letterPdf: 'Request PDF',
     reportPdf: 'Report PDF',
+    addendumPdf: 'Addendum {{number}} PDF (report and addenda)',
     sha256: 'SHA-256',
     accept: 'Accept',
     assign: 'Assign',
@@ -78,4 +79,14 @@ export const exchangeEn: typeof exchangeJa = {
     textKinds: { interim: 'Interim report', final: 'Report', declined: 'Declined', addendum: 'Addendum' },
   },
   stats: { title: 'Reading statistics', month: 'Month', csv: 'CSV', pdf: 'PDF', total: 'Facility total', columns: { facility: 'Facility', reader: 'Reader', received: 'Received', answered: 'Read', declined: 'Declined', reportsReturned: 'Reports returned', median: 'Median hours to report' } },
+  idUsage: {
+    title: 'ID usage',
+    link: 'ID usage',
+    facility: 'IDs of {{name}} ({{code}})',
+    month: 'Month',
+    inactive: 'suspended',
+    never: '—',
+    columns: { user: 'User', role: 'Role', sent: 'Sent', prepared: 'Prepared (drafts)', received: 'Received', read: 'Items opened', signed: 'Reports and addenda', assigned: 'Assigned', lastExchangeAt: 'Last use (this month)', lastLoginAt: 'Last login' },
+    note: 'Counts and times only (no patient data).',
+  },
 };

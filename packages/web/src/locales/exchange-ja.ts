@@ -56,6 +56,7 @@ export const exchangeJa = {
     texts: '報告・追記',
     letterPdf: '依頼書 PDF',
     reportPdf: '報告書 PDF',
+    addendumPdf: '追記 {{number}} の PDF（報告と追記）',
     sha256: 'SHA-256',
     accept: '受け付ける',
     assign: '担当を割り当てる',
@@ -77,4 +78,14 @@ export const exchangeJa = {
     textKinds: { interim: '中間報告', final: '報告', declined: '読影しない', addendum: '追記' },
   },
   stats: { title: '読影件数の集計', month: '対象月', csv: 'CSV', pdf: 'PDF', total: '施設計', columns: { facility: '医療機関', reader: '読影医', received: '受付', answered: '読影', declined: '読影しない', reportsReturned: '報告返送', median: '所要時間の中央値（時間）' } },
+  idUsage: {
+    title: 'ID の利用状況',
+    link: 'ID の利用状況',
+    facility: '{{name}}（{{code}}）の ID',
+    month: '対象月',
+    inactive: '停止中',
+    never: '—',
+    columns: { user: '利用者', role: '職種', sent: '送信', prepared: '作成（下書き）', received: '受信', read: '閲覧した連携', signed: '報告・追記', assigned: '担当割当', lastExchangeAt: '最終利用（当月）', lastLoginAt: '最終ログイン' },
+    note: '件数と日時のみを表示します（患者の情報は含みません）。',
+  },
 };

@@ -14,6 +14,8 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { api } from '../api.js';
 import { errorText } from '../refusal-text.js';
+import { PdfDownload } from '../components/pdf-download.js';
+import { addendumNumbers, ExchangeAddendumPdf } from './exchange-addendum-pdf.js';
 
 type Box = 'inbox' | 'outbox' | 'facility';
 const CLINICIANS = new Set(['doctor', 'dentist']);
@@ -43,6 +45,11 @@ export function ExchangeListPage({ me }: { me: Me }) {
           <Anchor component={Link} to="/exchanges/stats" data-testid="exchange-stats-link">
             {t('exchange.stats.title')}
           </Anchor>
+          {(role === 'clerk' || role === 'liaison') && (
+            <Anchor component={Link} to="/exchanges/id-usage" data-testid="id-usage-link">
+              {t('exchange.idUsage.link')}
+            </Anchor>
+          )}
           {(CLINICIANS.has(role) || role === 'technologist') && (
             <Button onClick={() => navigate('/exchanges/new')} data-testid="exchange-compose">
               {t('exchange.compose')}
@@ -235,6 +242,7 @@ export function ExchangeDetailPage({ me }: { me: Me }) {
   const open = ['sent', 'received', 'accepted', 'interim'].includes(d.status);
   const answerable = reader && open && (d.kind === 'reading' || d.kind === 'referral');
   const report = [...d.texts].reverse().find((x) => x.kind !== 'addendum');
+  const addenda = addendumNumbers(d.texts);
   return (
     <Stack maw={1000} mx="auto">
       <Group justify="space-between">
@@ -282,7 +290,12 @@ export function ExchangeDetailPage({ me }: { me: Me }) {
           {d.texts.map((x, i) => (
             <Stack key={i} gap={2} mt="xs">
               <Text size="sm" fw={700}>{t(`exchange.detail.textKinds.${x.kind}`)}　{x.authorName}　{formatTime(x.signedAt)}</Text>
-              {x.kind === 'declined' ? <Text>{x.reason}</Text> : x.kind === 'addendum' ? <Text style={{ whiteSpace: 'pre-wrap' }}>{x.findings}</Text> : (
+              {x.kind === 'declined' ? <Text>{x.reason}</Text> : x.kind === 'addendum' ? (
+                <>
+                  <Text style={{ whiteSpace: 'pre-wrap' }}>{x.findings}</Text>
+                  <ExchangeAddendumPdf itemId={d.id} number={addenda.get(x)!} text={x} />
+                </>
+              ) : (
                 <>
                   <Text size="sm">{t('exchange.detail.findings')}: {x.findings}</Text>
                   <Text size="sm">{t('exchange.detail.impression')}: {x.impression}</Text>
@@ -292,7 +305,7 @@ export function ExchangeDetailPage({ me }: { me: Me }) {
           ))}
           {report && (
             <Group mt="sm">
-              <Anchor href={`/api/exchanges/${d.id}/report.pdf`} data-testid="report-pdf">{t('exchange.detail.reportPdf')}</Anchor>
+              <PdfDownload href={`/api/exchanges/${d.id}/report.pdf`} filename={`renkei-${d.id}-report.pdf`} testId="report-pdf">{t('exchange.detail.reportPdf')}</PdfDownload>
               <Text size="xs" ff="monospace" data-testid="report-sha256">{t('exchange.detail.sha256')} {report.pdfSha256}</Text>
             </Group>
           )}
