@@ -17,7 +17,7 @@ import { openTestNetwork, startServer } from '@renkei/demo/testing';
 import { FileBlobStore, ImageArchive, registerDicomPeer, startCStoreGateway, GATEWAY_AE_TITLE } from '@renkei/imaging';
 import { freePort, newUid, startOrthanc, syntheticSlice, workFolder } from '@renkei/imaging/testing';
 import { deriveServerKeys } from '@renkei/store';
-import { openTestStores } from '@renkei/store/testing';
+import { openTestStores, useOwnTestTemplates } from '@renkei/store/testing';
 import { Agent, request } from 'undici';
 
 const SLICES = Number(process.env.BENCH_SLICES ?? 250);
@@ -30,10 +30,12 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 
 async function main(): Promise<void> {
   const folder = await workFolder();
+  const templates = await useOwnTestTemplates();
   try {
     await run(folder);
   } finally {
     await folder.remove();
+    await templates.drop();
   }
 }
 

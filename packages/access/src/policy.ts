@@ -99,6 +99,15 @@ export function maySeeStudy(actor: Actor, study: { facilityCode: string }): bool
   return worksWithImages(actor.role) && actor.facilityCode !== null && actor.facilityCode.trim() === study.facilityCode.trim();
 }
 
+/**
+ * Whether `actor` may send a study they see to a registered PACS (C-STORE
+ * export): only to a PACS of their own facility, and only if they look at
+ * images. Whether they see the study is `maySeeStudy` or the exchange's.
+ */
+export function mayExportStudyTo(actor: Actor, peer: { facilityCode: string }): boolean {
+  return looksAtImages(actor.role) && actor.facilityCode !== null && actor.facilityCode.trim() === peer.facilityCode.trim();
+}
+
 /** The facility desk: enrollment, cards, consent, the patient's access log. */
 const DESK_ROLES: ReadonlySet<Role> = new Set(['clerk', 'liaison', 'facility-admin']);
 

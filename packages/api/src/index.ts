@@ -582,3 +582,53 @@ export interface OwnSettings {
   email: string | null;
 }
 export * from './exchanges.js';
+
+// DICOM peers (AE titles of facilities' PACS and modalities) and the export of a study to one.
+
+/**
+ * An AE title a facility registers: the gateway accepts it (from `address`
+ * only, if given) and, with `exportTo`, sends studies back to it. The server
+ * checks the AE title, the address and the host itself (its refusals name the
+ * field), so the shapes here are loose.
+ */
+export const dicomPeerRequest = z.object({
+  facilityCode,
+  aeTitle: z.string().max(64),
+  address: z.string().max(64).nullable().optional(),
+  exportTo: z.object({ host: z.string().max(253), port: z.number().int() }).nullable().optional(),
+});
+export type DicomPeerRequest = z.infer<typeof dicomPeerRequest>;
+
+export interface DicomPeerItem {
+  aeTitle: string;
+  facilityCode: string;
+  facilityName: string;
+  /** The only address it may connect from; null: any. */
+  address: string | null;
+  /** Where studies are sent back to it; null: none are. */
+  exportTo: { host: string; port: number } | null;
+  registeredAt: string;
+}
+
+export interface DicomPeerList {
+  peers: DicomPeerItem[];
+  /** The facilities the caller may register AE titles for. */
+  facilities: FacilityChoice[];
+  /** The AE title the gateway answers to (the one the PACS calls). */
+  gatewayAeTitle: string;
+}
+
+/** A study (or some of its series) sent by C-STORE to a PACS of the caller's facility. */
+export const studyExportRequest = z.object({
+  peer: z.string().min(1).max(64),
+  series: z.array(z.string().min(1).max(64)).max(1000).optional(),
+});
+export type StudyExportRequest = z.infer<typeof studyExportRequest>;
+
+export interface StudyExportResult {
+  peer: string;
+  sent: number;
+  failed: number;
+  /** Each instance and the status the PACS answered (0: success; in PS3.7's numbering). */
+  instances: Array<{ sopInstanceUid: string; seriesUid: string; status: number; ok: boolean; comment?: string }>;
+}

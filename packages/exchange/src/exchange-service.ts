@@ -69,6 +69,11 @@ export function retentionDays(env: NodeJS.ProcessEnv = process.env): number {
   return days;
 }
 
+/** Looks at one study through an item, in one session, within this long are one audit record (the first look's). */
+const STUDY_LOOK_COALESCE_MS = 60_000;
+/** The (session, study) pairs remembered at most; beyond, the oldest are forgotten (and recorded again on their next look). */
+const STUDY_LOOKS_KEPT = 10_000;
+
 /** One answer for an item that does not exist and one the caller may not see. */
 export const exchangeNotFound = () => new Refusal('not-found', 'exchange-not-found', 'no such exchange item', '該当する連携が見つかりません');
 const wrongStatus = (status: string) =>
@@ -149,6 +154,8 @@ export class ExchangeService {
   private readonly blobKey: Buffer;
   private readonly now: () => Date;
   private readonly documents = new Map<string, Buffer>();
+  /** When each (session, study) look through an item was last recorded (ms), so that a scrolled stack is one record a minute, not one a frame. */
+  private readonly studyLooks = new Map<string, number>();
 
   constructor(private readonly deps: ExchangeServiceDeps) {
     this.studies = deps.studies ?? studiesNotStored;
@@ -448,8 +455,30 @@ export class ExchangeService {
     const actor = this.actorOf(ctx);
     const { rows } = await this.deps.stores.clinical.query<ItemRow>(`SELECT ${ITEM_COLUMNS} FROM exchange_items WHERE studies @> ARRAY[$1::text] LIMIT 100`, [studyUid]);
     const allowed = rows.some((r) => maySeeAttachedStudy(actor, parties(r)));
-    await this.audit(ctx, { action: 'exchange.study', outcome: allowed ? 'allowed' : 'refused', detail: { study: studyUid } });
+    // A refusal is always recorded; an allowed look once per session and study per minute, the first one always.
+    const key = ctx.session ? `${ctx.session.tokenHash}\u0000${studyUid}` : undefined;
+    const now = this.now().getTime();
+    if (!allowed || !this.lookedWithinMinute(key, now)) {
+      await this.audit(ctx, { action: 'exchange.study', outcome: allowed ? 'allowed' : 'refused', detail: { study: studyUid } });
+      if (allowed && key) this.rememberLook(key, now);
+    }
     return allowed;
+  }
+
+  /** Whether an allowed look of this (session, study) was recorded less than a minute ago (without a session, a process: never). */
+  private lookedWithinMinute(key: string | undefined, now: number): boolean {
+    const last = key === undefined ? undefined : this.studyLooks.get(key);
+    return last !== undefined && now - last >= 0 && now - last < STUDY_LOOK_COALESCE_MS;
+  }
+
+  private rememberLook(key: string, now: number): void {
+    if (this.studyLooks.size >= STUDY_LOOKS_KEPT) {
+      for (const [k, at] of this.studyLooks) if (!(now - at >= 0 && now - at < STUDY_LOOK_COALESCE_MS)) this.studyLooks.delete(k);
+      // Still full (a burst of distinct looks): the oldest is forgotten, and only means its next look is recorded again.
+      if (this.studyLooks.size >= STUDY_LOOKS_KEPT) this.studyLooks.delete(this.studyLooks.keys().next().value!);
+    }
+    this.studyLooks.delete(key);
+    this.studyLooks.set(key, now);
   }
 
   /** The StudyInstanceUIDs of the items the caller sees whose studies they may see (for DICOMweb searches), the newest items' first. */

@@ -192,4 +192,35 @@ describe.each(testEngines())('the exchange service on %s', (engine) => {
     expect(trail.map((t) => t.detail.items)).toEqual([1]);
     expect(JSON.stringify(trail)).not.toContain(patient.name);
   });
+
+  it('records a look at a shared study once per session and minute, the first one always, and every refusal', async () => {
+    const study = `1.2.392.200036.9116.${Date.now()}`;
+    await service.create(clinicDoctor, request({ studies: [study] }));
+    const outcomes = async () =>
+      (await stores.clinical.query<{ outcome: string; actor: string }>("SELECT outcome, actor FROM audit_events WHERE action = 'exchange.study' AND detail->>'study' = $1 ORDER BY id", [study])).rows.map((r) => `${r.actor}:${r.outcome}`);
+    const saved = now;
+    try {
+      // A stack of frames scrolled within the minute: one record, of the first look.
+      for (let frame = 0; frame < 5; frame++) expect(await service.mayViewStudy(clinicDoctor, study)).toBe(true);
+      expect(await outcomes()).toEqual(['clinic-doctor:allowed']);
+      now = new Date(saved.getTime() + 59_999);
+      expect(await service.mayViewStudy(clinicDoctor, study)).toBe(true);
+      expect(await outcomes()).toEqual(['clinic-doctor:allowed']);
+      // A minute after the recorded look: recorded again.
+      now = new Date(saved.getTime() + 60_000);
+      expect(await service.mayViewStudy(clinicDoctor, study)).toBe(true);
+      expect(await outcomes()).toEqual(['clinic-doctor:allowed', 'clinic-doctor:allowed']);
+      // Another session of the same user: its first look is its own record.
+      const otherSession = { ...clinicDoctor, session: { ...clinicDoctor.session!, tokenHash: 'clinic-doctor-second-session' } };
+      expect(await service.mayViewStudy(otherSession, study)).toBe(true);
+      expect(await outcomes()).toHaveLength(3);
+      // Someone who may not see it: every refusal is on the trail.
+      const stranger = contextOf('radiologist', 'doctor', HOSPITAL);
+      expect(await service.mayViewStudy(stranger, study)).toBe(false);
+      expect(await service.mayViewStudy(stranger, study)).toBe(false);
+      expect((await outcomes()).slice(3)).toEqual(['radiologist:refused', 'radiologist:refused']);
+    } finally {
+      now = saved;
+    }
+  });
 });

@@ -12,6 +12,20 @@ export { patientElements, searchableFacilities, visibleStudy, type SharedStudies
 export { frameBytes, frameMediaType, metadataOf, multipartFrames, multipartInstances, newBoundary, selectInstances, type Selection, type StoredInstanceRow } from './dicomweb/wado.js';
 export { buildDicomdir, type DirectoryStudy } from './download/dicomdir.js';
 export { studyDownload, type StudyDownload } from './download/study-download.js';
-export { StudyZip, type ZipEntry } from './download/study-zip.js';
+export { bufferEntry, StudyZip, type StudyZipOptions, type ZipEntry, type ZipSegment } from './download/study-zip.js';
 export { GATEWAY_AE_TITLE, startCStoreGateway, type CStoreGateway } from './gateway/cstore-gateway.js';
-export { findDicomPeer, registerDicomPeer, type DicomPeer } from './gateway/dicom-peers.js';
+export {
+  dicomPeerRefusal,
+  findDicomPeer,
+  listDicomPeers,
+  normalAeTitle,
+  registerDicomPeer,
+  registeredPeer,
+  removeDicomPeer,
+  saveDicomPeer,
+  validDicomPeer,
+  type DicomPeer,
+  type DicomPeerRefusalCode,
+  type ListedDicomPeer,
+} from './gateway/dicom-peers.js';
+export { dataSetOf, exportInstances, type ExportedInstance, type ExportTarget } from './gateway/cstore-export.js';

@@ -17,6 +17,7 @@ import { resolveOptions, type ServerOptions } from './options.js';
 import { auditRefusal, registerRequestAudit } from './request-audit.js';
 import { adminParticipantRoutes } from './routes/admin-participants.js';
 import { adminReviewRoutes } from './routes/admin-reviews.js';
+import { adminDicomPeerRoutes } from './routes/admin-dicom-peers.js';
 import { adminTerminalRoutes } from './routes/admin-terminals.js';
 import { adminUserRoutes } from './routes/admin-users.js';
 import { authRoutes } from './routes/auth.js';
@@ -106,6 +107,7 @@ export async function buildApp(serverOptions: ServerOptions, tls: TlsMaterial): 
   await app.register(deskRoutes, options);
   await app.register(adminUserRoutes, options);
   await app.register(adminTerminalRoutes, options);
+  await app.register(adminDicomPeerRoutes, options);
   await app.register(adminParticipantRoutes, options);
   await app.register(adminReviewRoutes, options);
   await app.register(feeRoutes, options);

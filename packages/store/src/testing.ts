@@ -2,13 +2,23 @@ import { randomBytes } from 'node:crypto';
 import { cp, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { inject } from 'vitest';
 import type { Db } from './db.js';
 import type { StoreName } from './migrations.js';
 import { dumpPglite, openPglite } from './pglite-db.js';
 import { openPostgres } from './postgres-db.js';
 import type { Stores } from './stores.js';
-import { databaseUrl, onServer, type TestTemplates } from './test-templates.js';
+import { buildTestTemplates, databaseUrl, onServer, type TestTemplates } from './test-templates.js';
+
+// Under vitest the run's global setup provides the templates; a benchmark (plain node) builds its own (useOwnTestTemplates).
+const vitest = process.env.VITEST ? await import('vitest') : undefined;
+let ownTemplates: TestTemplates | undefined;
+
+/** Outside vitest (a benchmark script): builds the templates once for this process; `drop` removes them. */
+export async function useOwnTestTemplates(serverUrl?: string): Promise<{ drop: () => Promise<void> }> {
+  const { templates, drop } = await buildTestTemplates(serverUrl);
+  ownTemplates = templates;
+  return { drop };
+}
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -91,7 +101,7 @@ async function openDroppedAtClose({ url, drop }: { url: string; drop: () => Prom
 }
 
 function templates(): TestTemplates {
-  const provided = inject('renkeiTestTemplates');
+  const provided = ownTemplates ?? vitest?.inject('renkeiTestTemplates');
   if (!provided) throw new Error("no test templates: run the tests with vitest from the project root, whose global setup (vitest.global-setup.ts) builds them");
   return provided;
 }

@@ -9,7 +9,7 @@ import type { SearchContext } from '../dicomweb/qido.js';
 import { patientElements, type VisibleStudy } from '../dicomweb/study-access.js';
 import { selectInstances } from '../dicomweb/wado.js';
 import { buildDicomdir, type DirectorySeries } from './dicomdir.js';
-import { bufferEntry, StudyZip, type ZipEntry } from './study-zip.js';
+import { bufferEntry, StudyZip, type StudyZipOptions, type ZipEntry } from './study-zip.js';
 
 export interface StudyDownload {
   study: VisibleStudy;
@@ -22,7 +22,7 @@ export interface StudyDownload {
 }
 
 /** The download of `studyUid` (only `seriesUids`, if given); undefined if the viewer may not see it or it has none of them. */
-export async function studyDownload(context: SearchContext, studyUid: string, seriesUids?: readonly string[]): Promise<StudyDownload | undefined> {
+export async function studyDownload(context: SearchContext, studyUid: string, seriesUids?: readonly string[], zipOptions: StudyZipOptions = {}): Promise<StudyDownload | undefined> {
   const found = await selectInstances(context, { studyUid });
   if (!found) return undefined;
   const instances = seriesUids?.length ? found.instances.filter((i) => seriesUids.includes(i.seriesUid)) : found.instances;
@@ -71,9 +71,9 @@ export async function studyDownload(context: SearchContext, studyUid: string, se
     series: directory,
   });
   entries.unshift(bufferEntry('DICOMDIR', dicomdir));
-  const zip = new StudyZip(entries, storedAt);
+  const zip = new StudyZip(entries, storedAt, zipOptions);
   const etag = `"${createHash('sha256')
-    .update(entries.map((e) => `${e.name}:${e.size}:${e.crc32}`).join('\n'))
+    .update(`${zipOptions.zip64 ? 'zip64\n' : ''}${entries.map((e) => `${e.name}:${e.size}:${e.crc32}`).join('\n')}`)
     .digest('hex')
     .slice(0, 32)}"`;
   const date = text(studyAttributes, '00080020') || 'study';

@@ -4,8 +4,10 @@
  * Content-Length) and any byte range (for a resumed download) are known, and
  * the files stream from their blobs without being re-encoded. (A streaming
  * ZIP writer such as yazl computes CRCs as it goes, and so can neither say its
- * length first nor start in the middle.) ZIP64 records are written when the
- * archive passes 4 GiB.
+ * length first nor start in the middle.) ZIP64 records are written where
+ * the classic fields do not reach: an entry or an offset at 4 GiB or beyond, a
+ * central directory that large, or 65,535 entries or more (or everywhere, when
+ * asked: `zip64: true`, so that the ZIP64 layout is tested on a small study).
  */
 import { crc32 } from 'node:zlib';
 import { Readable } from 'node:stream';
@@ -19,7 +21,8 @@ export interface ZipEntry {
   source: { blob: string } | { bytes: Buffer };
 }
 
-interface Segment {
+/** One run of the archive's bytes: written here (headers, the directory), or a blob's. */
+export interface ZipSegment {
   start: number;
   length: number;
   bytes?: Buffer;
@@ -27,27 +30,36 @@ interface Segment {
 }
 
 const ZIP64_LIMIT = 0xffffffff;
+const ENTRIES_LIMIT = 0xffff;
+
+export interface StudyZipOptions {
+  /** ZIP64 records for every entry and the end of the archive, whatever its size (default: only where needed). */
+  zip64?: boolean;
+}
 
 export class StudyZip {
-  private readonly segments: Segment[] = [];
+  /** The archive's layout, in order, from 0 to `length`. */
+  readonly segments: ZipSegment[] = [];
   readonly length: number;
 
   /** `modified`: the time every entry carries (the same archive, the same bytes). */
   constructor(
     entries: readonly ZipEntry[],
     modified: Date,
+    options: StudyZipOptions = {},
   ) {
+    const forced = options.zip64 === true;
     const { time, date } = dosTime(modified);
     const central: Buffer[] = [];
     let at = 0;
-    const push = (segment: Omit<Segment, 'start'>) => {
+    const push = (segment: Omit<ZipSegment, 'start'>) => {
       this.segments.push({ start: at, ...segment });
       at += segment.length;
     };
     for (const entry of entries) {
       const name = Buffer.from(entry.name, 'utf8');
       const offset = at;
-      const zip64 = entry.size >= ZIP64_LIMIT || offset >= ZIP64_LIMIT;
+      const zip64 = forced || entry.size >= ZIP64_LIMIT || offset >= ZIP64_LIMIT;
       const localExtra = zip64 ? zip64Extra([entry.size, entry.size]) : Buffer.alloc(0);
       const local = Buffer.alloc(30);
       local.writeUInt32LE(0x04034b50, 0);
@@ -86,7 +98,7 @@ export class StudyZip {
     const directory = Buffer.concat(central);
     const directoryOffset = at;
     push({ length: directory.length, bytes: directory });
-    const needs64 = directoryOffset >= ZIP64_LIMIT || entries.length >= 0xffff;
+    const needs64 = forced || directoryOffset >= ZIP64_LIMIT || directory.length >= ZIP64_LIMIT || entries.length >= ENTRIES_LIMIT;
     const tail: Buffer[] = [];
     if (needs64) {
       const record = Buffer.alloc(56);
@@ -106,10 +118,11 @@ export class StudyZip {
     }
     const end = Buffer.alloc(22);
     end.writeUInt32LE(0x06054b50, 0);
-    end.writeUInt16LE(Math.min(entries.length, 0xffff), 8);
-    end.writeUInt16LE(Math.min(entries.length, 0xffff), 10);
-    end.writeUInt32LE(Math.min(directory.length, ZIP64_LIMIT), 12);
-    end.writeUInt32LE(Math.min(directoryOffset, ZIP64_LIMIT), 16);
+    // With ZIP64, the classic fields say "see the ZIP64 record" (all ones) where they cannot hold the value, or always when forced.
+    end.writeUInt16LE(forced ? ENTRIES_LIMIT : Math.min(entries.length, ENTRIES_LIMIT), 8);
+    end.writeUInt16LE(forced ? ENTRIES_LIMIT : Math.min(entries.length, ENTRIES_LIMIT), 10);
+    end.writeUInt32LE(forced ? ZIP64_LIMIT : Math.min(directory.length, ZIP64_LIMIT), 12);
+    end.writeUInt32LE(forced ? ZIP64_LIMIT : Math.min(directoryOffset, ZIP64_LIMIT), 16);
     tail.push(end);
     const last = Buffer.concat(tail);
     push({ length: last.length, bytes: last });

@@ -7,9 +7,12 @@
  * and a forbidden one get the same 404. Every retrieve is audited.
  */
 import { gzipSync } from 'node:zlib';
-import type { Actor } from '@renkei/access';
+import { mayExportStudyTo, type Actor } from '@renkei/access';
+import { studyExportRequest, type StudyExportResult } from '@renkei/api';
 import {
   DicomRefusal,
+  dicomPeerRefusal,
+  exportInstances,
   frameBytes,
   frameMediaType,
   mediaType,
@@ -19,6 +22,7 @@ import {
   multipartInstances,
   newBoundary,
   readMultipart,
+  registeredPeer,
   searchInstances,
   searchSeries,
   searchStudies,
@@ -31,10 +35,11 @@ import {
   type Selection,
 } from '@renkei/imaging';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ApiError } from '../errors.js';
+import { ApiError, refusalError } from '../errors.js';
 import { sessionOf } from '../gate.js';
 import { auditRequest, contextOf } from '../request-audit.js';
 import type { ResolvedOptions } from '../options.js';
+import { parseBody } from '../validation.js';
 
 /** One instance may be this large (a long multi-frame ultrasound cine). */
 const MAX_INSTANCE_BYTES = 2 * 1024 * 1024 * 1024 - 1;
@@ -253,6 +258,35 @@ export async function dicomwebRoutes(app: FastifyInstance, options: ResolvedOpti
       .type(`multipart/related; type="${frameMediaType(instance.transferSyntaxUid)}"; boundary=${boundary}`)
       .header('Cache-Control', 'no-store')
       .send(multipartFrames(native ? [Buffer.concat(frames)] : frames, instance.transferSyntaxUid, boundary));
+  });
+
+  // The study (or some of its series) sent back by C-STORE to a PACS of the caller's own facility, each instance's outcome answered.
+  app.post<{ Params: { study: string } }>('/api/images/studies/:study/export', { config: { access: 'image-views', action: 'images.export' } }, async (request): Promise<StudyExportResult> => {
+    const archive = archiveOf();
+    const user = viewerOf(request);
+    const body = parseBody(studyExportRequest, request.body);
+    const detail = { study: request.params.study, peer: body.peer.slice(0, 16), ...(body.series ? { series: body.series } : {}) };
+    const found = await selectInstances(searchContext(request), { studyUid: request.params.study });
+    const instances = found?.instances.filter((i) => !body.series?.length || body.series.includes(i.seriesUid)) ?? [];
+    if (!found || instances.length === 0) {
+      await auditRequest(request, options, { action: 'images.export', outcome: 'refused', detail: { ...detail, reason: 'study-not-found' } });
+      throw notFound();
+    }
+    // Another facility's PACS, one that receives no studies, and an unknown AE title: one answer.
+    const peer = await registeredPeer(options.stores.identity, body.peer);
+    if (!peer || !peer.exportTo || !mayExportStudyTo(user, peer)) {
+      await auditRequest(request, options, { action: 'images.export', outcome: 'refused', pseudonym: found.study.pseudonym, detail: { ...detail, reason: 'dicom-peer-not-found' } });
+      throw refusalError(dicomPeerRefusal('dicom-peer-not-found', `no PACS ${body.peer.slice(0, 16)} to send to`));
+    }
+    // On the trail before a byte leaves; what did not arrive is added after.
+    const target = { ...detail, peer: peer.aeTitle, to: `${peer.exportTo.host}:${peer.exportTo.port}`, instances: instances.length };
+    await auditRequest(request, options, { action: 'images.export', outcome: 'allowed', pseudonym: found.study.pseudonym, detail: target });
+    const results = await exportInstances(archive.blobs, instances, { aeTitle: peer.aeTitle, ...peer.exportTo }, { log: (message) => request.log.warn(message) });
+    const sent = results.filter((r) => r.ok).length;
+    if (sent < results.length) {
+      await auditRequest(request, options, { action: 'images.export', outcome: 'failed', pseudonym: found.study.pseudonym, detail: { ...target, sent, failed: results.length - sent } });
+    }
+    return { peer: peer.aeTitle, sent, failed: results.length - sent, instances: results.map((r) => ({ sopInstanceUid: r.sopInstanceUid, seriesUid: r.seriesUid, status: r.status, ok: r.ok, ...(r.comment ? { comment: r.comment } : {}) })) };
   });
 
   // The study as a ZIP (DICOM files and a DICOMDIR), with its length up front and byte ranges, so that a broken download resumes.
