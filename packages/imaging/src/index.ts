@@ -15,3 +15,5 @@ export { studyDownload, type StudyDownload } from './download/study-download.js'
 export { StudyZip, type ZipEntry } from './download/study-zip.js';
 export { GATEWAY_AE_TITLE, startCStoreGateway, type CStoreGateway } from './gateway/cstore-gateway.js';
 export { findDicomPeer, registerDicomPeer, type DicomPeer } from './gateway/dicom-peers.js';
+export { photographFormat, SECONDARY_CAPTURE, wrapPhotograph, type PhotographFormat, type PhotographPatient, type PhotographTarget } from './parse/photograph.js';
+export { storePhotograph, uidFromName, type PhotographRequest } from './store/photographs.js';
