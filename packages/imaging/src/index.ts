@@ -29,3 +29,5 @@ export {
   type ListedDicomPeer,
 } from './gateway/dicom-peers.js';
 export { dataSetOf, exportInstances, type ExportedInstance, type ExportTarget } from './gateway/cstore-export.js';
+export { photographFormat, SECONDARY_CAPTURE, wrapPhotograph, type PhotographFormat, type PhotographPatient, type PhotographTarget } from './parse/photograph.js';
+export { storePhotograph, uidFromName, type PhotographRequest } from './store/photographs.js';

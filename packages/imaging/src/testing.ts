@@ -254,3 +254,47 @@ export async function startOrthanc(dir: string): Promise<RunningOrthanc> {
       }),
   };
 }
+
+/** A colour picture as binary PPM (netpbm's input): `width`×`height`, a gradient. */
+function ppmPicture(width: number, height: number): Buffer {
+  const header = Buffer.from(`P6\n${width} ${height}\n255\n`, 'latin1');
+  const pixels = Buffer.alloc(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const at = (y * width + x) * 3;
+      pixels[at] = (x * 255) / width;
+      pixels[at + 1] = (y * 255) / height;
+      pixels[at + 2] = 128;
+    }
+  }
+  return Buffer.concat([header, pixels]);
+}
+
+/** A photograph as a camera writes it: a baseline JPEG made by netpbm's pnmtojpeg (4:2:0 colour). */
+export async function jpegPhotograph(width: number, height: number): Promise<Buffer> {
+  const folder = await workFolder();
+  try {
+    const ppm = folder.file('picture.ppm');
+    await writeFile(ppm, ppmPicture(width, height));
+    const { stdout } = await promisify(execFile)('pnmtojpeg', ['--quality=85', ppm], { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 });
+    return stdout;
+  } finally {
+    await folder.remove();
+  }
+}
+
+/** A PNG screenshot-like picture (RGBA, written by pngjs): `width`×`height`, a gradient, half transparent in its top row. */
+export async function pngPhotograph(width: number, height: number): Promise<Buffer> {
+  const { PNG } = await import('pngjs');
+  const png = new PNG({ width, height });
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const at = (y * width + x) * 4;
+      png.data[at] = (x * 255) / width;
+      png.data[at + 1] = (y * 255) / height;
+      png.data[at + 2] = 128;
+      png.data[at + 3] = y === 0 ? 128 : 255;
+    }
+  }
+  return PNG.sync.write(png);
+}

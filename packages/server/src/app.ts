@@ -31,6 +31,7 @@ import { myNumberRoutes } from './routes/my-number.js';
 import { patientAccessRoutes } from './routes/patient-access.js';
 import { publicRoutes } from './routes/public.js';
 import { settingsRoutes } from './routes/settings.js';
+import { uploadRoutes } from './routes/uploads.js';
 import { registerSecurityHeaders } from './security-headers.js';
 
 export interface TlsMaterial {
@@ -112,6 +113,7 @@ export async function buildApp(serverOptions: ServerOptions, tls: TlsMaterial): 
   await app.register(adminReviewRoutes, options);
   await app.register(feeRoutes, options);
   await app.register(dicomwebRoutes, options);
+  await app.register(uploadRoutes, options);
   await app.register(exchangeRoutes, options);
   await app.register(exchangeDeletionRoutes, options);
   const web = options.webRoot && existsSync(options.webRoot) ? options.webRoot : undefined;

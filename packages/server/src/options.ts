@@ -46,6 +46,8 @@ export interface ServerOptions {
   networkName?: string;
   /** Where image blobs are kept (encrypted); without it the DICOMweb routes answer that images are not set up. */
   imageBlobs?: BlobStore;
+  /** Where resumable uploads wait, sealed, until their last byte (DATA/uploads); without it the upload routes answer that uploads are not set up. */
+  uploadDir?: string;
   /** Exchange items are kept this many days from sending (default: RENKEI_RETENTION_DAYS, else 365). */
   retentionDays?: number;
   /** Releases the studies of deleted exchange items; by default the image store's, when `imageBlobs` is given. */

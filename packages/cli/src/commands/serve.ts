@@ -66,6 +66,8 @@ export function registerServe(program: Command): void {
             networkPrefecture: options.prefecture ?? process.env.RENKEI_NETWORK_PREFECTURE,
             // Image blobs, encrypted with the server's image key, in DATA/images.
             imageBlobs,
+            // Resumable uploads wait, sealed, in DATA/uploads until their last byte has been stored.
+            uploadDir: path.join(config.dataDir, 'uploads'),
             studies,
           },
           tls,

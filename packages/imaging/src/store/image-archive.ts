@@ -16,7 +16,9 @@ import { encryptField } from '@renkei/identity';
 import type { Db, ServerKeys, Stores } from '@renkei/store';
 import type { BlobStore } from '../blobs/blob-store.js';
 import { EncryptedBlobs } from '../blobs/encrypted-blobs.js';
+import type { DicomJson } from '../parse/dicom-json.js';
 import { DicomRefusal, readInstance, type ParsedInstance } from '../parse/read-instance.js';
+import { patientElements } from '../dicomweb/study-access.js';
 import { INSTANCE_TAGS, pick, SERIES_TAGS, STUDY_TAGS } from './attributes.js';
 
 export interface StoredInstance {
@@ -75,6 +77,31 @@ export class ImageArchive {
     );
     await this.onStep?.('indexed');
     return stored;
+  }
+
+  /**
+   * The patient's and the study's elements (DICOM JSON, decoded) of a study
+   * that `facilityCode` stored: for a photograph that joins it. Undefined for
+   * an unknown study and for another facility's alike.
+   */
+  async studyElements(studyUid: string, facilityCode: string): Promise<DicomJson | undefined> {
+    const { rows } = await this.stores.clinical.query<{ patient_pseudonym: string; attributes: DicomJson | string }>(
+      'SELECT patient_pseudonym, attributes FROM imaging_studies WHERE study_uid = $1 AND facility_code = $2',
+      [studyUid, facilityCode],
+    );
+    const row = rows[0];
+    if (!row) return undefined;
+    const attributes = (typeof row.attributes === 'string' ? JSON.parse(row.attributes) : row.attributes) as DicomJson;
+    // Values are decoded text: the character set is the writer's to say.
+    delete attributes['00080005'];
+    const patient = (await patientElements(this.stores.identity, this.keys, [row.patient_pseudonym])).get(row.patient_pseudonym) ?? {};
+    return { ...attributes, ...patient };
+  }
+
+  /** Whether this instance is stored in this study already. */
+  async hasInstance(studyUid: string, sopInstanceUid: string): Promise<boolean> {
+    const { rows } = await this.stores.clinical.query('SELECT 1 FROM imaging_instances WHERE sop_instance_uid = $1 AND study_uid = $2', [sopInstanceUid, studyUid]);
+    return rows.length > 0;
   }
 
   /** An instance stored before: unchanged if the bytes are the same, refused if not, or if its study is another facility's. */

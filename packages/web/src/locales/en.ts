@@ -1,4 +1,5 @@
 import { exchangeEn } from './exchange-en.js';
+import { uploadsEn } from './uploads-en.js';
 import { adminEn } from './admin-en.js';
 import { refusalsEn } from './refusals-en.js';
 import type { Messages } from './ja.js';
@@ -202,6 +203,7 @@ export const en: Messages = {
   },
   admin: adminEn,
   exchange: exchangeEn,
+  uploads: uploadsEn,
   settings: {
     title: 'Personal settings',
     forcedTitle: 'Choose a new password',

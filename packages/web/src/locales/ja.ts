@@ -1,5 +1,6 @@
 import { ACCESS_LOG_ACTIONS_JA, accessLogActionKey } from '@renkei/api';
 import { exchangeJa } from './exchange-ja.js';
+import { uploadsJa } from './uploads-ja.js';
 import { adminJa } from './admin-ja.js';
 
 export const ja = {
@@ -229,6 +230,7 @@ export const ja = {
   actions: Object.fromEntries(Object.entries(ACCESS_LOG_ACTIONS_JA).map(([action, label]) => [accessLogActionKey(action), label])),
   admin: adminJa,
   exchange: exchangeJa,
+  uploads: uploadsJa,
   settings: {
     title: '個人設定',
     forcedTitle: '新しいパスワードの設定',

@@ -13,6 +13,9 @@ import { useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { api } from '../api.js';
+import { AttachmentPicker, type Attachment } from '../components/attachment-picker.js';
+import { ImageUploader } from '../components/image-uploader.js';
+import { STUDIES_QUERY, StudyPicker } from '../components/study-picker.js';
 import { errorText } from '../refusal-text.js';
 import { PdfDownload } from '../components/pdf-download.js';
 import { addendumNumbers, ExchangeAddendumPdf } from './exchange-addendum-pdf.js';
@@ -132,8 +135,15 @@ export function ExchangeComposePage({ me }: { me: Me }) {
     body: '',
     urgency: 'normal',
     replyBy: '',
-    studies: '',
   });
+  const [studies, setStudies] = useState<string[]>([]);
+  const [attachments, setAttachments] = useState<Attachment[]>([]);
+  const queryClient = useQueryClient();
+  // An uploaded study is attached, and the list of the facility's studies shows it.
+  const uploaded = (studyUid: string) => {
+    setStudies((old) => (old.includes(studyUid) ? old : [...old, studyUid]));
+    void queryClient.invalidateQueries({ queryKey: [STUDIES_QUERY] });
+  };
   const set = (key: keyof typeof f) => (value: string | null) => setF((old) => ({ ...old, [key]: value ?? '' }));
   const input = (key: keyof typeof f) => ({ value: f[key], onChange: (e: { currentTarget: { value: string } }) => set(key)(e.currentTarget.value) });
   const create = useMutation({
@@ -147,7 +157,8 @@ export function ExchangeComposePage({ me }: { me: Me }) {
         body: f.body,
         urgency: f.urgency,
         ...(f.urgency === 'urgent' && f.replyBy ? { replyBy: new Date(f.replyBy).toISOString() } : {}),
-        studies: f.studies.split(/\s+/).filter(Boolean),
+        studies,
+        attachments: attachments.map(({ name, mediaType, content }) => ({ name, mediaType, content })),
         draft: draft || technologist,
       }),
     onSuccess: (created) => navigate(`/exchanges/${created.id}`),
@@ -199,9 +210,11 @@ export function ExchangeComposePage({ me }: { me: Me }) {
               <Select label={t('exchange.form.urgency')} data={options('urgencies', ['normal', 'urgent'])} value={f.urgency} onChange={set('urgency')} allowDeselect={false} />
               {f.urgency === 'urgent' && <TextInput type="datetime-local" label={t('exchange.form.replyBy')} {...input('replyBy')} required />}
             </Group>
-            <Textarea label={t('exchange.form.studies')} {...input('studies')} autosize minRows={2} />
           </Stack>
         </Card>
+        <ImageUploader patient={{ patientId: f.patientId, name: f.name, kana: f.kana, birthDate: f.birthDate, sex: f.sex as 'male' | 'female' | 'other' }} chosenStudy={studies[studies.length - 1]} onStored={uploaded} />
+        <StudyPicker selected={studies} onChange={setStudies} />
+        <AttachmentPicker attachments={attachments} onChange={setAttachments} />
         {create.isError && <Alert color="red" data-testid="exchange-error">{errorText(create.error)}</Alert>}
         <Group justify="flex-end">
           {!technologist && (
