@@ -134,7 +134,12 @@ interface LetterParties {
 const ITEM_COLUMNS = `id, kind, status, from_facility, from_user, prepared_by, to_facility, to_user, to_liaison, in_reply_to, department, subject, body, urgency,
   reply_by, studies, created_at, sent_at, received_at, delete_on::text AS delete_on, letter_sha256, letter_parties`;
 
-const parties = (r: ItemRow): ExchangeParties => ({
+/** What a box lists of each item (and the policy needs): not its body, studies or letter, which only opening it shows. */
+const LIST_COLUMNS = `id, kind, status, from_facility, from_user, prepared_by, to_facility, to_user, to_liaison, subject, urgency, reply_by, created_at, sent_at,
+  delete_on::text AS delete_on`;
+type ListRow = Pick<ItemRow, 'id' | 'kind' | 'status' | 'from_facility' | 'from_user' | 'prepared_by' | 'to_facility' | 'to_user' | 'to_liaison' | 'subject' | 'urgency' | 'reply_by' | 'created_at' | 'sent_at' | 'delete_on'>;
+
+const parties = (r: ListRow): ExchangeParties => ({
   fromFacility: r.from_facility.trim(),
   fromUser: r.from_user,
   preparedBy: r.prepared_by,
@@ -251,7 +256,7 @@ export class ExchangeService {
   async list(ctx: RequestContext, box: ExchangeBox, limit = 100): Promise<ExchangeListItem[]> {
     const actor = this.actorOf(ctx);
     const query = boxQuery(exchangeBoxScope(actor, box), limit);
-    const rows = query ? (await this.deps.stores.clinical.query<ItemRow>(query.sql, query.params)).rows : [];
+    const rows = query ? (await this.deps.stores.clinical.query<ListRow>(query.sql, query.params)).rows : [];
     const visible = rows.filter((r) => mayViewExchange(actor, parties(r)));
     const items = await this.listItems(visible);
     await this.audit(ctx, { action: 'exchange.list', outcome: 'allowed', detail: { box, items: items.length } });
@@ -581,7 +586,7 @@ export class ExchangeService {
     return rows;
   }
 
-  private async listItems(rows: ItemRow[]): Promise<ExchangeListItem[]> {
+  private async listItems(rows: ListRow[]): Promise<ExchangeListItem[]> {
     const [users, facilities] = await Promise.all([
       this.userNames(rows.flatMap((r) => [r.from_user, r.to_user]).filter((u): u is string => u !== null)),
       this.facilityNames(rows.flatMap((r) => [r.from_facility, r.to_facility])),
@@ -829,7 +834,7 @@ function looksLike(mediaType: 'image/jpeg' | 'image/png', content: Buffer): bool
  */
 function boxQuery(scope: ExchangeBoxScope, limit: number): { sql: string; params: unknown[] } | undefined {
   const sent = "status <> 'draft'";
-  const part = (where: string, order: 'sent_at' | 'created_at') => `SELECT ${ITEM_COLUMNS} FROM exchange_items WHERE ${where} ORDER BY ${order} DESC, id LIMIT $2`;
+  const part = (where: string, order: 'sent_at' | 'created_at') => `SELECT ${LIST_COLUMNS} FROM exchange_items WHERE ${where} ORDER BY ${order} DESC, id LIMIT $2`;
   const one = (where: string, order: 'sent_at' | 'created_at', value: string) => ({ sql: part(where, order), params: [value, limit] });
   const both = (outgoing: string, incoming: string, value: string) => ({
     sql: `SELECT * FROM ((${part(outgoing, 'created_at')}) UNION ALL (${part(`${incoming} AND ${sent}`, 'created_at')})) box ORDER BY created_at DESC, id LIMIT $2`,
