@@ -21,7 +21,7 @@ export interface Actor {
  * - `session`: any logged-in user
  * - `clinician`: a licensed clinician (opening a patient with their card)
  * - `patient`: a licensed clinician with an open access to the patient in the URL
- * - `images`: who stores and reads images (DICOMweb): licensed clinicians and technologists
+ * - `images`: who stores and reads images (DICOMweb, the web app's resumable uploads): licensed clinicians and technologists
  * - `image-views`: who looks at stored images (DICOMweb searches and retrieves, downloads): the `images` staff,
  *   and the liaison, who sees only the studies of items they see (`maySeeAttachedStudy`)
  * - `desk`: the facility desk (cards, consent, the patient's access log)

@@ -94,7 +94,8 @@ export const sendExchangeRequest = z.object({ consent: exchangeConsent.optional(
 export const assignExchangeRequest = z.object({ userId });
 export const exchangeReportRequest = z.union([
   z.object({ findings: clinicalText(20_000).refine((t) => t.trim().length > 0, { message: '所見を入力してください' }), impression: clinicalText(10_000), interim: z.boolean().default(false) }).strict(),
-  z.object({ decline: z.literal(true), reason: plainText(1, 500) }).strict(),
+  // An empty reason is the service's refusal (decline-reason-required), worded for the reader.
+  z.object({ decline: z.literal(true), reason: plainText(0, 500) }).strict(),
 ]);
 export type ExchangeReportRequest = z.input<typeof exchangeReportRequest>;
 export const exchangeWithdrawRequest = z.object({ reason: plainText(0, 500).default('') });

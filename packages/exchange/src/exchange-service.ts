@@ -139,7 +139,12 @@ interface LetterParties {
 const ITEM_COLUMNS = `id, kind, status, from_facility, from_user, prepared_by, to_facility, to_user, to_liaison, in_reply_to, department, subject, body, urgency,
   reply_by, studies, created_at, sent_at, received_at, delete_on::text AS delete_on, letter_sha256, letter_parties`;
 
-const parties = (r: ItemRow): ExchangeParties => ({
+/** What a box lists of each item (and the policy needs): not its body, studies or letter, which only opening it shows. */
+const LIST_COLUMNS = `id, kind, status, from_facility, from_user, prepared_by, to_facility, to_user, to_liaison, subject, urgency, reply_by, created_at, sent_at,
+  delete_on::text AS delete_on`;
+type ListRow = Pick<ItemRow, 'id' | 'kind' | 'status' | 'from_facility' | 'from_user' | 'prepared_by' | 'to_facility' | 'to_user' | 'to_liaison' | 'subject' | 'urgency' | 'reply_by' | 'created_at' | 'sent_at' | 'delete_on'>;
+
+const parties = (r: ListRow): ExchangeParties => ({
   fromFacility: r.from_facility.trim(),
   fromUser: r.from_user,
   preparedBy: r.prepared_by,
@@ -257,11 +262,8 @@ export class ExchangeService {
   /** A clinician's or the liaison's boxes, newest first. */
   async list(ctx: RequestContext, box: ExchangeBox, limit = 100): Promise<ExchangeListItem[]> {
     const actor = this.actorOf(ctx);
-    const scope = exchangeBoxScope(actor, box);
-    const where = boxWhere(scope);
-    const rows = where
-      ? (await this.deps.stores.clinical.query<ItemRow>(`SELECT ${ITEM_COLUMNS} FROM exchange_items WHERE ${where.sql} ORDER BY ${where.order} DESC, id LIMIT $${where.params.length + 1}`, [...where.params, limit])).rows
-      : [];
+    const query = boxQuery(exchangeBoxScope(actor, box), limit);
+    const rows = query ? (await this.deps.stores.clinical.query<ListRow>(query.sql, query.params)).rows : [];
     const visible = rows.filter((r) => mayViewExchange(actor, parties(r)));
     const items = await this.listItems(visible);
     await this.audit(ctx, { action: 'exchange.list', outcome: 'allowed', detail: { box, items: items.length } });
@@ -317,6 +319,9 @@ export class ExchangeService {
     await this.change(ctx, id, `exchange.report`, 'reader', ['sent', 'received', 'accepted', 'interim'], async (tx, row, actor) => {
       if (row.kind === 'share' || row.kind === 'progress') {
         throw new Refusal('conflict', 'no-answer-expected', `a ${row.kind} item expects no report`, 'この種類の連携には報告を返しません');
+      }
+      if ('decline' in request && request.reason.trim() === '') {
+        throw new Refusal('invalid', 'decline-reason-required', 'a decline states its reason', '読影しない理由（例：不在のため、画像が読影できない画質のため）を入力してください');
       }
       const signedAt = this.now();
       const author = await this.user(actor.id);
@@ -610,7 +615,7 @@ export class ExchangeService {
     return rows;
   }
 
-  private async listItems(rows: ItemRow[]): Promise<ExchangeListItem[]> {
+  private async listItems(rows: ListRow[]): Promise<ExchangeListItem[]> {
     const [users, facilities] = await Promise.all([
       this.userNames(rows.flatMap((r) => [r.from_user, r.to_user]).filter((u): u is string => u !== null)),
       this.facilityNames(rows.flatMap((r) => [r.from_facility, r.to_facility])),
@@ -848,33 +853,36 @@ function looksLike(mediaType: 'image/jpeg' | 'image/png', content: Buffer): bool
 }
 
 /**
- * A box's scope as SQL over exchange_items, newest first along the index that
- * serves it (received items by sending time, one's own by creation). Drafts
- * are their sender's and preparer's only, which mayViewExchange holds again per row.
+ * A box's newest `limit` items as one query over exchange_items, each part
+ * along the index that serves it (migrations 050 and 094): received items by
+ * sending time, one's own and both directions by creation. A box of both
+ * directions is the two parts, each cut to `limit` along its own index, then
+ * merged: an OR across two indexes would read every item of the user or
+ * facility and sort them all. Drafts are their sender's and preparer's only,
+ * which mayViewExchange holds again per row.
  */
-function boxWhere(scope: ExchangeBoxScope): { sql: string; params: unknown[]; order: 'sent_at' | 'created_at' } | undefined {
-  const where = boxFilter(scope);
-  if (!where) return undefined;
-  const incoming = (scope.by === 'user' || scope.by === 'facility') && scope.direction === 'in';
-  return { ...where, order: incoming || scope.by === 'liaison' ? 'sent_at' : 'created_at' };
-}
-
-function boxFilter(scope: ExchangeBoxScope): { sql: string; params: unknown[] } | undefined {
+function boxQuery(scope: ExchangeBoxScope, limit: number): { sql: string; params: unknown[] } | undefined {
   const sent = "status <> 'draft'";
+  const part = (where: string, order: 'sent_at' | 'created_at') => `SELECT ${LIST_COLUMNS} FROM exchange_items WHERE ${where} ORDER BY ${order} DESC, id LIMIT $2`;
+  const one = (where: string, order: 'sent_at' | 'created_at', value: string) => ({ sql: part(where, order), params: [value, limit] });
+  const both = (outgoing: string, incoming: string, value: string) => ({
+    sql: `SELECT * FROM ((${part(outgoing, 'created_at')}) UNION ALL (${part(`${incoming} AND ${sent}`, 'created_at')})) box ORDER BY created_at DESC, id LIMIT $2`,
+    params: [value, limit],
+  });
   switch (scope.by) {
     case 'nothing':
       return undefined;
     case 'user':
-      if (scope.direction === 'in') return { sql: `to_user = $1 AND ${sent}`, params: [scope.user] };
-      if (scope.direction === 'out') return { sql: 'from_user = $1', params: [scope.user] };
-      return { sql: `(from_user = $1 OR (to_user = $1 AND ${sent}))`, params: [scope.user] };
+      if (scope.direction === 'in') return one(`to_user = $1 AND ${sent}`, 'sent_at', scope.user);
+      if (scope.direction === 'out') return one('from_user = $1', 'created_at', scope.user);
+      return both('from_user = $1', 'to_user = $1', scope.user);
     case 'preparer':
-      return { sql: 'prepared_by = $1', params: [scope.user] };
+      return one('prepared_by = $1', 'created_at', scope.user);
     case 'liaison':
-      return { sql: `to_facility = $1 AND to_liaison AND ${sent}`, params: [scope.facility] };
+      return one(`to_facility = $1 AND to_liaison AND ${sent}`, 'sent_at', scope.facility);
     case 'facility':
-      if (scope.direction === 'in') return { sql: `to_facility = $1 AND ${sent}`, params: [scope.facility] };
-      if (scope.direction === 'out') return { sql: 'from_facility = $1', params: [scope.facility] };
-      return { sql: `(from_facility = $1 OR (to_facility = $1 AND ${sent}))`, params: [scope.facility] };
+      if (scope.direction === 'in') return one(`to_facility = $1 AND ${sent}`, 'sent_at', scope.facility);
+      if (scope.direction === 'out') return one('from_facility = $1', 'created_at', scope.facility);
+      return both('from_facility = $1', 'to_facility = $1', scope.facility);
   }
 }

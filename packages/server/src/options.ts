@@ -48,6 +48,8 @@ export interface ServerOptions {
   imageBlobs?: BlobStore;
   /** Where resumable uploads wait, sealed, until their last byte (DATA/uploads); without it the upload routes answer that uploads are not set up. */
   uploadDir?: string;
+  /** An upload not finished this long after it began is removed, bytes and record (default a day). */
+  uploadExpiresMs?: number;
   /** Exchange items are kept this many days from sending (default: RENKEI_RETENTION_DAYS, else 365). */
   retentionDays?: number;
   /** Releases the studies of deleted exchange items; by default the image store's, when `imageBlobs` is given. */
@@ -72,6 +74,7 @@ export type ResolvedOptions = ServerOptions & {
   images: ImageArchive | undefined;
   exchange: ExchangeService;
   retentionDays: number;
+  uploadExpiresMs: number;
 };
 
 /** Fails at start, not on the first request, when the options do not fit together. */
@@ -97,6 +100,7 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     networkPrefecture,
     networkName,
     retentionDays: retention,
+    uploadExpiresMs: options.uploadExpiresMs ?? 24 * 60 * 60 * 1000,
     limits,
     rateLimits: options.rateLimits ?? RATE_LIMITS,
     jpki: options.jpki ?? fixedJpkiTrust(undefined),

@@ -162,6 +162,7 @@ describe.each(testEngines())('consultations between facilities on %s', (engine) 
 
     // The addressee declines; nothing sent is edited, a correction is an addendum beside the first version.
     const doctor = await as('demo-doctor');
+    expect((await doctor.call('POST', `/api/exchanges/${id}/report`, { decline: true, reason: '  ' })).body.error.code).toBe('decline-reason-required');
     expect((await doctor.call('POST', `/api/exchanges/${id}/report`, { decline: true, reason: '画像が読影できない画質です' })).status).toBe(200);
     expect((await clinicDoctor.call('POST', `/api/exchanges/${id}/addenda`, { text: '再撮影した画像を別途送ります。' })).status).toBe(201);
     const detail = (await clinicDoctor.call('GET', `/api/exchanges/${id}`)).body;
@@ -187,6 +188,11 @@ describe.each(testEngines())('consultations between facilities on %s', (engine) 
     expect((await doctor.call('POST', `/api/exchanges/${id}/send`)).body.error.code).toBe('consent-required');
     expect((await doctor.call('POST', `/api/exchanges/${id}/send`, { consent })).status).toBe(200);
     expect((await clinicDoctor.call('GET', '/api/exchanges?box=inbox')).body.items.map((i: { id: string }) => i.id)).toContain(id);
+    // Both directions at once: what the doctor sent and what reached them, newest first.
+    const both = (await doctor.call('GET', '/api/exchanges?box=facility')).body.items as Array<{ id: string; createdAt: string; from: { userId: string }; to: { userId: string | null } }>;
+    expect(both.map((i) => i.id)).toContain(id);
+    expect(both.some((i) => i.to.userId === 'demo-doctor')).toBe(true);
+    expect(both.map((i) => i.createdAt)).toEqual(both.map((i) => i.createdAt).sort().reverse());
     expect((await doctor.call('POST', `/api/exchanges/${id}/withdraw`, { reason: '患者の希望' })).status).toBe(200);
     expect((await clinicDoctor.call('GET', `/api/exchanges/${id}`)).body.status).toBe('withdrawn');
   });

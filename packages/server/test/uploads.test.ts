@@ -6,7 +6,7 @@ import { dcmtk, jpegPhotograph, newUid, pngPhotograph, syntheticSlice, workFolde
 import { testEngines } from '@renkei/store/testing';
 import { Upload } from 'tus-js-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, demoUser, openTestNetwork, startServer, type RunningServer, type TestNetwork } from '@renkei/demo/testing';
+import { Client, demoUser, openTestNetwork, startInjectedServer, startServer, type RunningServer, type TestNetwork } from '@renkei/demo/testing';
 
 interface Outcome {
   status: number;
@@ -207,5 +207,28 @@ describe.each(testEngines())('resumable uploads (tus) on %s', (engine) => {
     const nobody = await upload(doctor, 'doctor', jpeg, { filename: 'x.jpg', studyUid: newUid() });
     expect(nobody.body.error.code).toBe('missing-uid');
     await doctor.close();
+  });
+
+  it('removes an upload left unfinished once it expires, bytes and record', async () => {
+    const expiringDir = folder.file('expiring-uploads');
+    const injected = await startInjectedServer(network, { imageBlobs: blobs, uploadDir: expiringDir, uploadExpiresMs: 3000 });
+    try {
+      const technologist = await Client.signedIn(injected, network, 'technologist');
+      const user = demoUser(network, 'technologist');
+      const terminal = network.credentials.terminals.find((t) => t.facility === user.facility)!;
+      const tus = (method: 'POST' | 'PATCH', url: string, headers: Record<string, string>, payload?: Buffer) =>
+        injected.app.inject({ method, url, headers: { 'tus-resumable': '1.0.0', 'x-ssl-client-verify': 'SUCCESS', 'x-ssl-client-serial': terminal.serial, cookie: technologist.cookieHeader(), ...headers }, ...(payload ? { payload } : {}), remoteAddress: '127.0.0.1' });
+      const bytes = syntheticSlice({ studyUid: newUid(), seriesUid: newUid() });
+      const created = await tus('POST', '/api/uploads', { 'upload-length': String(bytes.length) });
+      expect(created.statusCode).toBe(201);
+      const patch = await tus('PATCH', String(created.headers.location), { 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' }, bytes.subarray(0, 1000));
+      expect(patch.statusCode).toBe(204);
+      expect(patch.headers['upload-offset']).toBe('1000');
+      expect((await filesIn(expiringDir)).length).toBe(2);
+      await expect.poll(async () => (await filesIn(expiringDir)).length, { timeout: 20_000, interval: 250 }).toBe(0);
+      await technologist.close();
+    } finally {
+      await injected.close();
+    }
   });
 });

@@ -4,10 +4,12 @@
  * certificate): the clinic's doctor writes it to the hospital's 地域連携室,
  * the liaison assigns it to a radiologist, who reports, and the clinic's
  * doctor reads the report and downloads its PDF, whose SHA-256 the screen shows.
+ * Then each refusal the item screens can show, as the user sees it.
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { pdfText } from '@renkei/documents/testing';
+import { encryptField } from '@renkei/identity';
 import { testEngines } from '@renkei/store/testing';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -98,5 +100,87 @@ describe.each(testEngines())('the exchange screens on %s', (engine) => {
     const forbidden = (await dentist.getByTestId('exchange-error').textContent())!;
     await dentist.goto(`${rig.server.url}/exchanges/00000000-0000-4000-8000-000000000000`);
     expect((await dentist.getByTestId('exchange-error').textContent())!).toBe(forbidden);
+  });
+
+  /** An API call from the page, as the screens make them. */
+  const call = (page: Page, method: 'GET' | 'POST', path: string, body?: unknown) =>
+    page.evaluate(
+      async ({ method, path, body }) => {
+        const r = await fetch(path, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+        return { status: r.status, body: await r.json().catch(() => null) };
+      },
+      { method, path, body },
+    );
+  const request = (to: Record<string, string>, extra: Record<string, unknown> = {}) => ({
+    kind: 'reading',
+    to,
+    patient: { name: '仁尾 春子', kana: 'ニオ ハルコ', sex: 'female', birthDate: '1948-03-09', patientId: 'C-000123' },
+    consent: { obtainedOn: '2026-12-01', by: 'patient', obtainedBy: '綾川 健', form: 'written' },
+    subject: '腹部CT 読影のお願い',
+    body: '心窩部痛。',
+    ...extra,
+  });
+  const errorShown = async (page: Page, testId = 'exchange-error') => {
+    await page.getByTestId(testId).waitFor();
+    return (await page.getByTestId(testId).textContent())!;
+  };
+
+  it('shows the item screen\'s refusals: sending without consent, declining without a reason, withdrawing after the report, and a PDF whose record was altered', async () => {
+    const hospital = userOf('demo-doctor').facility!;
+    const clinic = userOf('demo-clinic-doctor').facility!;
+    const radiologist = await signedIn('demo-doctor');
+    const sender = await signedIn('demo-clinic-doctor');
+
+    // A draft kept without consent: 送信する is refused until the consent is recorded.
+    const draft = (await call(radiologist, 'POST', '/api/exchanges', request({ facility: clinic, userId: 'demo-clinic-doctor' }, { consent: undefined, draft: true }))).body.id as string;
+    await radiologist.goto(`${rig.server.url}/exchanges/${draft}`);
+    await radiologist.getByRole('button', { name: '送信する' }).click();
+    expect(await errorShown(radiologist)).toContain('同意を記録してください');
+
+    // 読影しない needs its reason.
+    const id = (await call(sender, 'POST', '/api/exchanges', request({ facility: hospital, userId: 'demo-doctor' }))).body.id as string;
+    await radiologist.goto(`${rig.server.url}/exchanges/${id}`);
+    await radiologist.getByRole('button', { name: '読影しない' }).click();
+    expect(await errorShown(radiologist)).toContain('読影しない理由');
+
+    // The sender's screen still offers 取り下げる; the report arrives meanwhile, and the screen says why it cannot be done.
+    await sender.goto(`${rig.server.url}/exchanges/${id}`);
+    await sender.getByRole('button', { name: '取り下げる' }).waitFor();
+    expect((await call(radiologist, 'POST', `/api/exchanges/${id}/report`, { findings: '胆嚢結石。', impression: '胆石症。' })).status).toBe(200);
+    expect((await call(radiologist, 'POST', `/api/exchanges/${id}/addenda`, { text: '訂正：結石は 2 個です。' })).status).toBe(201);
+    await sender.getByRole('button', { name: '取り下げる' }).click();
+    expect(await errorShown(sender)).toContain('現在の状態では');
+
+    // The addendum's PDF downloads with the SHA-256 shown; once the stored record is altered, the screen refuses it.
+    await sender.reload();
+    const shown = /SHA-256 ([0-9a-f]{64})/.exec((await sender.getByTestId('addendum-sha256-1').textContent())!)![1]!;
+    const [download] = await Promise.all([sender.waitForEvent('download'), sender.getByTestId('addendum-pdf-1').click()]);
+    const pdf = await readFile((await download.path())!);
+    expect(createHash('sha256').update(pdf).digest('hex')).toBe(shown);
+    expect(pdfText(pdf)).toContain('訂正：結石は 2 個です。');
+    await rig.network.stores.identity.query('UPDATE exchange_patients SET name_enc = $2 WHERE item_id = $1', [id, encryptField(rig.network.keys.encryption, '別人 太郎')]);
+    await sender.getByTestId('addendum-pdf-1').click();
+    expect(await errorShown(sender, 'addendum-pdf-1-error')).toContain('署名時と一致しない');
+    await sender.getByTestId('report-pdf').click();
+    expect(await errorShown(sender, 'report-pdf-error')).toContain('署名時と一致しない');
+  });
+
+  it('keeps a clerk read-only (creating is refused on screen) and shows them their facility\'s ID usage', async () => {
+    const clerk = await signedIn('demo-clerk');
+    await clerk.goto(`${rig.server.url}/exchanges/new`);
+    await clerk.getByTestId('to-facility').fill(userOf('demo-clinic-doctor').facility!);
+    await clerk.getByLabel('氏名').fill('仁尾 春子');
+    await clerk.getByLabel('フリガナ').fill('ニオ ハルコ');
+    await clerk.getByLabel('生年月日').fill('1948-03-09');
+    await clerk.getByLabel('自院の患者ID').fill('C-000123');
+    await clerk.getByLabel('件名').fill('事務からの送信');
+    await clerk.getByTestId('exchange-send').click();
+    expect(await errorShown(clerk)).toContain('閲覧のみ');
+
+    await clerk.getByTestId('nav-exchanges').click();
+    await clerk.getByTestId('id-usage-link').click();
+    const radiologistRow = clerk.getByTestId('id-usage-row').filter({ hasText: 'demo-doctor' }).first();
+    await expect.poll(() => radiologistRow.textContent()).toContain('香川 太郎（医師）');
+    expect(await clerk.getByTestId('id-usage').textContent()).not.toContain('仁尾');
   });
 });

@@ -93,7 +93,8 @@ describe.each(testEngines())('the image uploader on %s', (engine) => {
     const photoStudy = sent.find((uid) => uid !== study)!;
     const photos = await rig.network.stores.clinical.query<{ sop_class_uid: string; transfer_syntax_uid: string }>('SELECT sop_class_uid, transfer_syntax_uid FROM imaging_instances WHERE study_uid = $1', [photoStudy]);
     expect(photos.rows).toEqual([{ sop_class_uid: '1.2.840.10008.5.1.4.1.1.7', transfer_syntax_uid: '1.2.840.10008.1.2.4.50' }]);
-    expect(await page.textContent('body')).toContain('紹介状.pdf');
+    const attached = await rig.network.stores.clinical.query<{ name: string; media_type: string }>('SELECT name, media_type FROM exchange_attachments WHERE item_id = $1', [id]);
+    expect(attached.rows).toEqual([{ name: '紹介状.pdf', media_type: 'application/pdf' }]);
     await context.close();
   });
 });

@@ -27,8 +27,7 @@ import { SealedUploadStore } from '../uploads/sealed-upload-store.js';
 const UPLOADS = '/api/uploads';
 /** One file may be this large (a long multi-frame ultrasound cine), as by STOW-RS. */
 const MAX_UPLOAD_BYTES = 2 * 1024 * 1024 * 1024 - 1;
-/** An upload not finished within a day is removed, bytes and record. */
-const UPLOAD_EXPIRES_MS = 24 * 60 * 60 * 1000;
+/** Expired uploads are looked for this often (or as often as they expire, if sooner). */
 const SWEEP_EVERY_MS = 60 * 60 * 1000;
 
 const UID = /^[0-9]+(\.[0-9]+)*$/;
@@ -83,7 +82,7 @@ export async function uploadRoutes(app: FastifyInstance, options: ResolvedOption
   // PATCH bodies go to tus as they come.
   app.addContentTypeParser('application/offset+octet-stream', (_request, payload, done) => done(null, payload));
 
-  const store = options.uploadDir ? await SealedUploadStore.open(options.uploadDir, options.keys, UPLOAD_EXPIRES_MS) : undefined;
+  const store = options.uploadDir ? await SealedUploadStore.open(options.uploadDir, options.keys, options.uploadExpiresMs) : undefined;
   /** The Fastify request a tus request was made from: its caller, checked by the gate. */
   const callers = new WeakMap<object, FastifyRequest>();
   const archiveOf = (): ImageArchive => {
@@ -138,7 +137,7 @@ export async function uploadRoutes(app: FastifyInstance, options: ResolvedOption
     : undefined;
   if (tus) {
     const sweep = () => void tus.cleanUpExpiredUploads().catch((error: unknown) => app.log.error({ err: { message: String(error) } }, 'expired uploads were not removed'));
-    const timer = setInterval(sweep, SWEEP_EVERY_MS);
+    const timer = setInterval(sweep, Math.min(SWEEP_EVERY_MS, options.uploadExpiresMs));
     timer.unref();
     app.addHook('onReady', async () => sweep());
     app.addHook('onClose', async () => clearInterval(timer));

@@ -54,6 +54,7 @@ export const refusalsEn: Record<string, string> = {
   'study-unknown': 'The study to attach was not found (attach a study your facility stored, or one of an item you can see).',
   'attachment-type': 'An attached file’s contents do not match its type.',
   'no-answer-expected': 'Items of this kind expect no report.',
+  'decline-reason-required': 'State why you decline to read (the reader is away, the images cannot be read, …).',
   'report-not-found': 'There is no report yet.',
   'addendum-not-found': 'There is no addendum (PDF) with this number.',
   'document-altered': 'The stored record no longer matches the document as signed, so the PDF cannot be produced. Contact the network’s secretariat.',
