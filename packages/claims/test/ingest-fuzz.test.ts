@@ -18,7 +18,7 @@ import { snapshotStores } from './stores-snapshot.js';
 
 const samples = fileURLToPath(new URL('../../../../shared/uke-samples/', import.meta.url));
 const SAMPLES = ['receiptisan/RECEIPTC_GAIRAI_SAMPLE.UKE', 'orca/01.csv', 'orca/02.csv', 'orca/03.csv', 'orca/04.csv', 'orca/05.csv', 'orca/kokuho_201811.csv', 'orca/shaho_201811.csv', 'orca/shika_shaho.csv'];
-const CASES = Number(process.env.RENKEI_FUZZ_CASES ?? 300);
+const CASES = Number(process.env.RENKEI_FUZZ_CASES ?? 200);
 const SEED = 15;
 /** Far more than a sample file takes on the slowest engine: a case that takes longer hangs. */
 const CASE_LIMIT_MS = 20_000;
