@@ -298,3 +298,14 @@ export async function pngPhotograph(width: number, height: number): Promise<Buff
   }
   return PNG.sync.write(png);
 }
+
+/** A STOW-RS request body (multipart/related): each part's bytes under its Content-Type, application/dicom unless said. */
+export function stowBody(boundary: string, parts: ReadonlyArray<Buffer | { bytes: Buffer; type?: string }>): Buffer {
+  const chunks: Buffer[] = [];
+  for (const part of parts) {
+    const { bytes, type } = Buffer.isBuffer(part) ? { bytes: part, type: undefined } : part;
+    chunks.push(Buffer.from(`--${boundary}\r\nContent-Type: ${type ?? 'application/dicom'}\r\n\r\n`), bytes, Buffer.from('\r\n'));
+  }
+  chunks.push(Buffer.from(`--${boundary}--\r\n`));
+  return Buffer.concat(chunks);
+}

@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { dataSetOf, FileBlobStore } from '@renkei/imaging';
-import { freePort, newUid, syntheticSlice, workFolder } from '@renkei/imaging/testing';
+import { freePort, newUid, stowBody, syntheticSlice, workFolder } from '@renkei/imaging/testing';
 import { testEngines } from '@renkei/store/testing';
 import { facilities } from '@renkei/synthetic';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -135,7 +135,7 @@ describe.each(testEngines())('DICOM peers on %s', (engine) => {
     const technologist = await signedIn('technologist');
     const user = demoUser(network, 'technologist');
     const terminal = network.credentials.terminals.find((t) => t.facility === user.facility)!;
-    const body = Buffer.concat([...files.flatMap((bytes) => [Buffer.from(`--${BOUNDARY}\r\nContent-Type: application/dicom\r\n\r\n`), bytes, Buffer.from('\r\n')]), Buffer.from(`--${BOUNDARY}--\r\n`)]);
+    const body = stowBody(BOUNDARY, files);
     const stored = await server.app.inject({
       method: 'POST',
       url: '/dicomweb/studies',
@@ -200,7 +200,7 @@ describe.each(testEngines())('DICOM peers on %s', (engine) => {
       method: 'POST',
       url: '/dicomweb/studies',
       headers: { 'x-ssl-client-verify': 'SUCCESS', 'x-ssl-client-serial': terminal.serial, cookie: technologist.cookieHeader(), 'content-type': `multipart/related; type="application/dicom"; boundary=${BOUNDARY}` },
-      payload: Buffer.concat([Buffer.from(`--${BOUNDARY}\r\nContent-Type: application/dicom\r\n\r\n`), file, Buffer.from(`\r\n--${BOUNDARY}--\r\n`)]),
+      payload: stowBody(BOUNDARY, [file]),
       remoteAddress: '127.0.0.1',
     });
     expect(stored.statusCode).toBe(200);

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { FileBlobStore } from '@renkei/imaging';
-import { dcmodify, newUid, syntheticSlice, workFolder } from '@renkei/imaging/testing';
+import { dcmodify, newUid, stowBody, syntheticSlice, workFolder } from '@renkei/imaging/testing';
 import { testEngines } from '@renkei/store/testing';
 import { writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,13 +9,8 @@ import { Client, demoUser, openTestNetwork, startInjectedServer, type RunningSer
 
 const BOUNDARY = 'stow-test-boundary';
 
-/** A STOW-RS body: each part's bytes with its Content-Type (application/dicom unless said). */
-function multipart(parts: Array<{ bytes: Buffer; type?: string }>): Buffer {
-  const chunks: Buffer[] = [];
-  for (const part of parts) chunks.push(Buffer.from(`--${BOUNDARY}\r\nContent-Type: ${part.type ?? 'application/dicom'}\r\n\r\n`), part.bytes, Buffer.from('\r\n'));
-  chunks.push(Buffer.from(`--${BOUNDARY}--\r\n`));
-  return Buffer.concat(chunks);
-}
+/** A STOW-RS body of these parts. */
+const multipart = (parts: Array<{ bytes: Buffer; type?: string }>) => stowBody(BOUNDARY, parts);
 
 /** The parts of a multipart/related answer. */
 function partsOf(body: Buffer, contentType: string): Array<{ headers: string; body: Buffer }> {

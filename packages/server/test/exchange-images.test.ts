@@ -3,7 +3,7 @@ import { createUser, operatorProcessContext } from '@renkei/access';
 import { AuditLog } from '@renkei/audit';
 import { runRetention } from '@renkei/exchange';
 import { FileBlobStore, ImageArchive, ImageStudies, type BlobStore } from '@renkei/imaging';
-import { newUid, syntheticSlice, workFolder } from '@renkei/imaging/testing';
+import { newUid, stowBody, syntheticSlice, workFolder } from '@renkei/imaging/testing';
 import { testEngines } from '@renkei/store/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, demoUser, openTestNetwork, startInjectedServer, type RunningServer, type TestNetwork } from '@renkei/demo/testing';
@@ -63,10 +63,7 @@ describe.each(testEngines())('studies attached to consultations on %s', (engine)
     const studyUid = newUid();
     const seriesUid = newUid();
     const parts = Array.from({ length: slices }, (_, i) => syntheticSlice({ studyUid, seriesUid, instanceNumber: i + 1, patientId, patientName: 'Nio^Haruko', birthDate: '19480309', studyDate: '20261201' }));
-    const chunks: Buffer[] = [];
-    for (const bytes of parts) chunks.push(Buffer.from(`--${BOUNDARY}\r\nContent-Type: application/dicom\r\n\r\n`), bytes, Buffer.from('\r\n'));
-    chunks.push(Buffer.from(`--${BOUNDARY}--\r\n`));
-    const reply = await raw(userId, 'POST', '/dicomweb/studies', { 'content-type': `multipart/related; type="application/dicom"; boundary=${BOUNDARY}` }, Buffer.concat(chunks));
+    const reply = await raw(userId, 'POST', '/dicomweb/studies', { 'content-type': `multipart/related; type="application/dicom"; boundary=${BOUNDARY}` }, stowBody(BOUNDARY, parts));
     expect(reply.statusCode).toBe(200);
     return studyUid;
   }
