@@ -5,7 +5,7 @@ import iconv from 'iconv-lite';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEngines } from '@renkei/store/testing';
-import { cliEnvironment, ownCliEnvironment, ownCopyOf, runCli, serveCli, sharedDir, type CliEnvironment } from './run-cli.js';
+import { cliEnvironment, ownCliEnvironment, ownCopyOf, runCli, runCliProcess, serveCli, sharedDir, type CliEnvironment } from './run-cli.js';
 
 const sample = path.join(sharedDir, 'uke-samples/receiptisan/RECEIPTC_GAIRAI_SAMPLE.UKE');
 
@@ -22,6 +22,16 @@ describe('renkei --help', () => {
     const { code, stdout } = await runCli([...command.flat(), '--help']);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^Usage: renkei/);
+  });
+
+  it('runs as the built program: its help exits 0, an unknown command exits non-zero with the reason on standard error', async () => {
+    const help = await runCliProcess(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: renkei/);
+    const unknown = await runCliProcess(['no-such-command']);
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stdout).toBe('');
+    expect(unknown.stderr).toMatch(/unknown command 'no-such-command'/);
   });
 });
 

@@ -5,9 +5,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTestDatabase, createTestDataDir, type Engine } from '@renkei/store/testing';
 import { afterEach, onTestFinished, vi } from 'vitest';
+import type { CliIo } from '../src/io.js';
+import { runRenkei } from '../src/program.js';
 
-// Every test of the command line starts the CLI as processes, a few per test, each
-// opening its stores; on a busy 2-core machine one start can take ten seconds or more.
+// A command opens its stores as the program would (PGlite from the data directory); on a
+// busy 2-core machine that can take seconds, and `serve` runs as a process of its own.
 vi.setConfig({ testTimeout: 180_000 });
 
 /** The built command (npm test builds before it tests). */
@@ -20,17 +22,30 @@ export interface CliResult {
   stderr: string;
 }
 
+/**
+ * Runs `renkei args…` inside this process with the given environment, as the
+ * program would run (the same commands, output and exit status), without
+ * starting Node and loading every module again for each command.
+ */
+export async function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = { env: { ...process.env, ...env }, stdout: (text) => void (stdout += text), stderr: (text) => void (stderr += text) };
+  const code = await runRenkei(args, io);
+  return { code, stdout, stderr };
+}
+
 const running = new Map<ChildProcess, Promise<void>>();
 
-// A test that ends, by a timeout too, leaves none of its commands running: they
+// A test that ends, by a timeout too, leaves none of its processes running: they
 // would slow the tests after it down and write into data being removed.
 afterEach(async () => {
   for (const child of running.keys()) child.kill('SIGKILL');
   await Promise.all(running.values());
 });
 
-/** Runs `renkei args…` in a child process with the given environment. */
-export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+/** Runs the built `renkei args…` as a process of its own: for what only the program shows (its exit status, its start). */
+export function runCliProcess(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cliPath, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     running.set(child, new Promise((exited) => child.once('close', () => exited())));

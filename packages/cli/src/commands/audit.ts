@@ -2,8 +2,9 @@ import { auditCheckpointFile, verifyAnchoredAuditTrail } from '@renkei/audit';
 import type { Command } from 'commander';
 import { withContext } from '../context.js';
 import { CommandError } from '../errors.js';
+import { print, type CliIo } from '../io.js';
 
-export function registerAudit(program: Command): void {
+export function registerAudit(program: Command, io: CliIo): void {
   const audit = program.command('audit').description('The audit trail');
   audit
     .command('verify')
@@ -12,12 +13,12 @@ export function registerAudit(program: Command): void {
     )
     .option('--json', 'print {"checked","ok","problem","checkpoints","checkpoint","removed"} as JSON')
     .action(async (options: { json?: boolean }, command: Command) => {
-      await withContext(command.optsWithGlobals().dataDir, async ({ config, stores, keys }) => {
+      await withContext(io, command.optsWithGlobals().dataDir, async ({ config, stores, keys }) => {
         const result = await verifyAnchoredAuditTrail({ clinical: stores.clinical, identity: stores.identity, auditKey: keys.audit, file: auditCheckpointFile(config.dataDir) });
-        if (options.json) console.log(JSON.stringify(result));
+        if (options.json) print(io, JSON.stringify(result));
         else if (result.ok) {
           const anchor = result.checkpoint ? `, held against the checkpoint of ${result.checkpoint.at} (id ${result.checkpoint.id})` : ', no checkpoint yet';
-          console.log(`audit trail intact: ${result.checked} records checked${anchor}`);
+          print(io, `audit trail intact: ${result.checked} records checked${anchor}`);
         }
         if (!result.ok) throw new CommandError(`audit trail broken after ${result.checked} records checked: ${result.problem}`);
       });

@@ -8,34 +8,35 @@ import type { Command } from 'commander';
 import { withContext, type CommandContext } from '../context.js';
 import { formatHistory } from '../format-history.js';
 import { progressBar } from '../progress.js';
+import { print, type CliIo } from '../io.js';
 
 const DEMO_PERSONS = 300;
 const DEMO_MONTHS = 12;
 
-export function registerDemo(program: Command): void {
+export function registerDemo(program: Command, io: CliIo): void {
   program
     .command('demo')
     .description('Seed the data directory (once) with demo claims, users, cards and a terminal certificate; write demo/credentials.json')
     .action(async (_options: unknown, command: Command) => {
-      await withContext(command.optsWithGlobals().dataDir, async (context) => {
+      await withContext(io, command.optsWithGlobals().dataDir, async (context) => {
         const credentials = await seedDemo(context);
         const { credentialsFile } = await import('@renkei/demo');
         const { stores, keys } = context;
-        console.log(`ログイン情報 / credentials: ${credentialsFile(context.config.dataDir)}`);
-        console.log(`  端末証明書 / terminal certificate: ${credentials.terminal.p12} (password in the file)`);
-        console.log(`  利用者 / users: ${credentials.users.map((u) => `${u.id} (${u.role})`).join(', ')}`);
-        console.log(`  患者カード / cards: ${credentials.cards.length}`);
+        print(io, `ログイン情報 / credentials: ${credentialsFile(context.config.dataDir)}`);
+        print(io, `  端末証明書 / terminal certificate: ${credentials.terminal.p12} (password in the file)`);
+        print(io, `  利用者 / users: ${credentials.users.map((u) => `${u.id} (${u.role})`).join(', ')}`);
+        print(io, `  患者カード / cards: ${credentials.cards.length}`);
         // The demo shows one of its own synthetic persons; an operator asks by card (renkei history).
         const sample = await sampleDemoPerson(stores.identity, stores.clinical, keys);
         if (!sample) return;
-        console.log(`\nサンプル: ${sample.command}\n`);
-        console.log(formatHistory(await readHistory(stores.clinical, sample.pseudonyms)));
+        print(io, `\nサンプル: ${sample.command}\n`);
+        print(io, formatHistory(await readHistory(stores.clinical, sample.pseudonyms)));
       });
     });
 }
 
 /** Seeds claims and the demo network if the data directory has none yet. */
-export async function seedDemo({ config, stores, keys }: CommandContext): Promise<DemoCredentials> {
+export async function seedDemo({ config, stores, keys, io }: CommandContext): Promise<DemoCredentials> {
   // Loaded when seeding, not at the top: other commands start without the demo generator.
   const { seedDemoClaims, seedDemoNetwork, seedShowcasePatients } = await import('@renkei/demo');
   const claimsDir = path.join(config.dataDir, 'demo', 'claims');
@@ -43,12 +44,12 @@ export async function seedDemo({ config, stores, keys }: CommandContext): Promis
   const result = await seedDemoClaims(stores, keys, claimsDir, {
     persons: DEMO_PERSONS,
     months: DEMO_MONTHS,
-    onStart: () => console.log(`Seeding ${config.dataDir} with demo claims for ${DEMO_PERSONS} persons …`),
+    onStart: () => print(io, `Seeding ${config.dataDir} with demo claims for ${DEMO_PERSONS} persons …`),
     onFile: (done, total) => bar.update(done, total),
   });
   bar.stop();
   if (result.seeded) {
-    console.log(`Ingested ${result.files} claims files.`);
+    print(io, `Ingested ${result.files} claims files.`);
     // The showcase patients (連携 花子, 連携 さくら): lapsed, suspected and cured diagnoses, two ARBs from two facilities, surgery.
     const showcaseDir = path.join(claimsDir, 'showcase');
     await mkdir(showcaseDir, { recursive: true });

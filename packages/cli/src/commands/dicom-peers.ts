@@ -2,8 +2,9 @@ import { registerDicomPeer } from '@renkei/imaging';
 import type { Command } from 'commander';
 import { operatorContext, withContext } from '../context.js';
 import { CommandError } from '../errors.js';
+import { print, type CliIo } from '../io.js';
 
-export function registerDicomPeers(program: Command): void {
+export function registerDicomPeers(program: Command, io: CliIo): void {
   const peers = program.command('dicom-peers').description("The AE titles of facilities' PACS and modalities that may send images to the C-STORE gateway (serve --dicom-port)");
   peers
     .command('add <AE_TITLE>')
@@ -12,7 +13,7 @@ export function registerDicomPeers(program: Command): void {
     .option('--address <IP>', 'the only address it may connect from (default: any)')
     .action(async (aeTitle: string, options: { facility: string; address?: string }, command: Command) => {
       if (!/^\d{10}$/.test(options.facility)) throw new CommandError(`--facility ${options.facility}: give the facility's 10-digit code`);
-      await withContext(command.optsWithGlobals().dataDir, async (context) => {
+      await withContext(io, command.optsWithGlobals().dataDir, async (context) => {
         const known = await context.stores.identity.query('SELECT 1 FROM facilities WHERE code = $1', [options.facility]);
         if (known.rows.length === 0) throw new CommandError(`--facility ${options.facility}: no such facility in the network`);
         const peer = { aeTitle, facilityCode: options.facility, address: options.address ?? null };
@@ -21,7 +22,7 @@ export function registerDicomPeers(program: Command): void {
           .catch((error: unknown) => {
             throw new CommandError(error instanceof Error ? error.message : String(error));
           });
-        console.log(`${aeTitle.trim()}: registered for ${options.facility}${peer.address ? ` (from ${peer.address} only)` : ''}`);
+        print(io, `${aeTitle.trim()}: registered for ${options.facility}${peer.address ? ` (from ${peer.address} only)` : ''}`);
       });
     });
 }

@@ -2,8 +2,9 @@ import { generateClaims, loadMasterNames } from '@renkei/synthetic';
 import type { Command } from 'commander';
 import { CommandError } from '../errors.js';
 import { progressBar } from '../progress.js';
+import { print, type CliIo } from '../io.js';
 
-export function registerGenerate(program: Command): void {
+export function registerGenerate(program: Command, io: CliIo): void {
   program
     .command('generate')
     .description('Write realistic synthetic 医科, DPC and 調剤 UKE files (for the demo, tests and benchmarks)')
@@ -26,7 +27,7 @@ export function registerGenerate(program: Command): void {
         });
         bar.stop();
         const counts = { files: result.files.length, receipts: result.receipts, lines: result.lines, persons: result.persons };
-        console.log(options.json ? JSON.stringify(counts) : `${counts.files} files, ${counts.receipts} receipts, ${counts.lines} lines for ${counts.persons} persons in ${options.out}`);
+        print(io, options.json ? JSON.stringify(counts) : `${counts.files} files, ${counts.receipts} receipts, ${counts.lines} lines for ${counts.persons} persons in ${options.out}`);
       } finally {
         bar.stop();
       }

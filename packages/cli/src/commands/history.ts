@@ -6,8 +6,9 @@ import type { Command } from 'commander';
 import { operatorContext, withContext } from '../context.js';
 import { CommandError } from '../errors.js';
 import { formatHistory } from '../format-history.js';
+import { print, type CliIo } from '../io.js';
 
-export function registerHistory(program: Command): void {
+export function registerHistory(program: Command, io: CliIo): void {
   program
     .command('history')
     .description("Show a person's history (diagnoses, medications, procedures, tests). An operator's tool: every use is audited.")
@@ -17,7 +18,7 @@ export function registerHistory(program: Command): void {
     .action(async (options: { member: string; birth: string; json?: boolean }, command: Command) => {
       const member = parseMember(options.member);
       if (!/^\d{4}-\d{2}-\d{2}$/.test(options.birth) || Number.isNaN(Date.parse(options.birth))) throw new CommandError(`--birth ${options.birth}: give the birth date as YYYY-MM-DD`);
-      await withContext(command.optsWithGlobals().dataDir, async ({ stores, keys, audit }) => {
+      await withContext(io, command.optsWithGlobals().dataDir, async ({ stores, keys, audit }) => {
         const context = operatorContext();
         const match = await findPersonByMember(stores.identity, keys, { ...member, birthDate: options.birth });
         if (match.status !== 'found') {
@@ -31,7 +32,7 @@ export function registerHistory(program: Command): void {
         });
         // The JSON contract is the four lists; the period the viewer shows is not part of it.
         const { diagnoses, medications, procedures, tests } = history;
-        console.log(options.json ? JSON.stringify({ diagnoses, medications, procedures, tests }) : formatHistory(history));
+        print(io, options.json ? JSON.stringify({ diagnoses, medications, procedures, tests }) : formatHistory(history));
       });
     });
 }

@@ -4,6 +4,7 @@ import { ingestClaimFiles, loadSections, undoIngest, type IngestResult } from '@
 import type { Command } from 'commander';
 import { withContext } from '../context.js';
 import { progressBar } from '../progress.js';
+import { print, type CliIo } from '../io.js';
 
 interface IngestCommandOptions {
   json?: boolean;
@@ -11,7 +12,7 @@ interface IngestCommandOptions {
   undo?: string;
 }
 
-export function registerIngest(program: Command): void {
+export function registerIngest(program: Command, io: CliIo): void {
   program
     .command('ingest')
     .description(
@@ -26,16 +27,16 @@ export function registerIngest(program: Command): void {
       if (options.undo !== undefined) {
         if (inputs.length > 0 || options.dryRun) throw new Error('--undo takes a SHA-256 and no files');
         if (!/^[0-9a-f]{64}$/.test(options.undo)) throw new Error(`--undo ${options.undo}: not a SHA-256 (64 hexadecimal digits, as ingest prints them)`);
-        await withContext(command.optsWithGlobals().dataDir, async ({ stores, keys }) => {
+        await withContext(io, command.optsWithGlobals().dataDir, async ({ stores, keys }) => {
           const result = await undoIngest(stores, keys, options.undo!);
-          if (options.json) console.log(JSON.stringify(result));
-          else console.log(`取消  ${result.files.join(', ')}  receipts removed=${result.receiptsRemoved} restored=${result.receiptsRestored}`);
+          if (options.json) print(io, JSON.stringify(result));
+          else print(io, `取消  ${result.files.join(', ')}  receipts removed=${result.receiptsRemoved} restored=${result.receiptsRestored}`);
         });
         return;
       }
       if (inputs.length === 0) throw new Error('ingest: give claims files or directories (or --undo SHA256)');
       const files = await expandClaimFiles(inputs);
-      await withContext(command.optsWithGlobals().dataDir, async ({ stores, keys }) => {
+      await withContext(io, command.optsWithGlobals().dataDir, async ({ stores, keys }) => {
         const sections = await loadSections(stores.clinical);
         const bar = progressBar('ingest', !options.json);
         let results: IngestResult[];
@@ -44,7 +45,7 @@ export function registerIngest(program: Command): void {
         } finally {
           bar.stop();
         }
-        if (options.dryRun) return printPlan(results, options.json === true);
+        if (options.dryRun) return printPlan(io, results, options.json === true);
         const totals = {
           files: results.length,
           ingested: results.filter((r) => r.status === 'ingested').length,
@@ -55,31 +56,32 @@ export function registerIngest(program: Command): void {
           superseded: sum(results, 'superseded'),
         };
         if (options.json) {
-          console.log(JSON.stringify({ ...totals, results }));
+          print(io, JSON.stringify({ ...totals, results }));
         } else {
           for (const r of results) {
-            console.log(`${r.status === 'ingested' ? '取込' : '変更なし'}  ${r.file}${volumeOf(r)}  sha256=${r.sha256} receipts=${r.receipts} lines=${r.lines} events=${r.events} superseded=${r.superseded}`);
+            print(io, `${r.status === 'ingested' ? '取込' : '変更なし'}  ${r.file}${volumeOf(r)}  sha256=${r.sha256} receipts=${r.receipts} lines=${r.lines} events=${r.events} superseded=${r.superseded}`);
           }
-          console.log(`${totals.files} files: ${totals.ingested} ingested, ${totals.unchanged} unchanged; ${totals.receipts} receipts, ${totals.lines} lines`);
+          print(io, `${totals.files} files: ${totals.ingested} ingested, ${totals.unchanged} unchanged; ${totals.receipts} receipts, ${totals.lines} lines`);
         }
       });
     });
 }
 
 /** A dry run's findings: per file, then in total; nothing was stored. */
-function printPlan(results: IngestResult[], json: boolean): void {
+function printPlan(io: CliIo, results: IngestResult[], json: boolean): void {
   const keys = ['receiptsNew', 'receiptsReplaced', 'receiptsUnchanged', 'personsNew', 'personsKnown'] as const;
   const totals = Object.fromEntries(keys.map((k) => [k, results.reduce((n, r) => n + (r.plan?.[k] ?? 0), 0)])) as Record<(typeof keys)[number], number>;
   if (json) {
-    console.log(JSON.stringify({ dryRun: true, files: results.length, ...totals, results }));
+    print(io, JSON.stringify({ dryRun: true, files: results.length, ...totals, results }));
     return;
   }
   for (const r of results) {
     const p = r.plan;
     const counts = p ? `receipts new=${p.receiptsNew} replaced=${p.receiptsReplaced} unchanged=${p.receiptsUnchanged}; persons new=${p.personsNew} known=${p.personsKnown}` : '';
-    console.log(`${r.status === 'unchanged' ? '取込済' : '確認'}  ${r.file}${volumeOf(r)}  ${counts}`);
+    print(io, `${r.status === 'unchanged' ? '取込済' : '確認'}  ${r.file}${volumeOf(r)}  ${counts}`);
   }
-  console.log(
+  print(
+    io,
     `dry run, nothing stored: ${results.length} files; receipts ${totals.receiptsNew} new, ${totals.receiptsReplaced} replaced, ${totals.receiptsUnchanged} unchanged; ` +
       `persons ${totals.personsNew} new, ${totals.personsKnown} known`,
   );

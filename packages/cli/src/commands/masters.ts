@@ -2,8 +2,9 @@ import { importMasters } from '@renkei/masters';
 import type { Command } from 'commander';
 import { withContext } from '../context.js';
 import { progressBar } from '../progress.js';
+import { print, type CliIo } from '../io.js';
 
-export function registerMasters(program: Command): void {
+export function registerMasters(program: Command, io: CliIo): void {
   const masters = program.command('masters').description('Official code masters (傷病名, 修飾語, 診療行為, 医薬品, 特定器材, コメント)');
   masters
     .command('import')
@@ -11,7 +12,7 @@ export function registerMasters(program: Command): void {
     .argument('<dir>', 'directory of master files (b_*.txt, z_*.txt, s_*.csv, y_*.csv, t_*.csv, c_*.csv)')
     .option('--json', 'print the summary as JSON')
     .action(async (dir: string, options: { json?: boolean }, command: Command) => {
-      await withContext(command.optsWithGlobals().dataDir, async ({ stores }) => {
+      await withContext(io, command.optsWithGlobals().dataDir, async ({ stores }) => {
         const bar = progressBar('masters', !options.json);
         let summary;
         try {
@@ -19,8 +20,8 @@ export function registerMasters(program: Command): void {
         } finally {
           bar.stop();
         }
-        if (options.json) console.log(JSON.stringify(summary));
-        else for (const s of summary) console.log(`${s.skipped ? '既取込' : '取込'}  ${s.file}  ${s.kind}  ${s.rows} rows`);
+        if (options.json) print(io, JSON.stringify(summary));
+        else for (const s of summary) print(io, `${s.skipped ? '既取込' : '取込'}  ${s.file}  ${s.kind}  ${s.rows} rows`);
       });
     });
 }

@@ -3,8 +3,9 @@ import { retentionDays, runRetention } from '@renkei/exchange';
 import { FileBlobStore, ImageArchive, ImageStudies } from '@renkei/imaging';
 import type { Command } from 'commander';
 import { operatorContext, withContext } from '../context.js';
+import { print, type CliIo } from '../io.js';
 
-export function registerRetention(program: Command): void {
+export function registerRetention(program: Command, io: CliIo): void {
   const retention = program.command('retention').description('Retention of exchange items (RENKEI_RETENTION_DAYS from sending, default 365)');
   retention
     .command('run')
@@ -12,13 +13,13 @@ export function registerRetention(program: Command): void {
     .option('--dry-run', 'count what would be deleted, delete nothing')
     .option('--json', 'print {"deletedItems","deletedInstances","deletedBytes"} as JSON')
     .action(async (options: { dryRun?: boolean; json?: boolean }, command: Command) => {
-      retentionDays(); // a bad RENKEI_RETENTION_DAYS fails here, before anything is deleted
-      await withContext(command.optsWithGlobals().dataDir, async ({ config, stores, keys, audit }) => {
+      retentionDays(io.env); // a bad RENKEI_RETENTION_DAYS fails here, before anything is deleted
+      await withContext(io, command.optsWithGlobals().dataDir, async ({ config, stores, keys, audit }) => {
         // The studies of the deleted items go from the image store (DATA/images) with them.
         const studies = new ImageStudies(new ImageArchive(stores, keys, new FileBlobStore(path.join(config.dataDir, 'images'))));
         const result = await runRetention({ stores, audit, studies }, operatorContext(), { dryRun: options.dryRun ?? false });
-        if (options.json) console.log(JSON.stringify(result));
-        else console.log(`${options.dryRun ? 'would delete' : 'deleted'}: ${result.deletedItems} items, ${result.deletedInstances} image instances, ${result.deletedBytes} bytes`);
+        if (options.json) print(io, JSON.stringify(result));
+        else print(io, `${options.dryRun ? 'would delete' : 'deleted'}: ${result.deletedItems} items, ${result.deletedInstances} image instances, ${result.deletedBytes} bytes`);
       });
     });
 }

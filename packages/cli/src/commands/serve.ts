@@ -6,10 +6,11 @@ import type { FastifyInstance } from 'fastify';
 import { openContext, operatorContext } from '../context.js';
 import { CommandError } from '../errors.js';
 import { seedDemo } from './demo.js';
+import { print, warn, type CliIo } from '../io.js';
 
 const WEB_ROOT = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
 
-export function registerServe(program: Command): void {
+export function registerServe(program: Command, io: CliIo): void {
   program
     .command('serve')
     .description('Serve Renkei over HTTPS: the API and the web app (production mode unless --demo)')
@@ -32,7 +33,7 @@ export function registerServe(program: Command): void {
       ]);
       const dicomPort = options.dicomPort === undefined ? undefined : Number(options.dicomPort);
       if (dicomPort !== undefined && (!Number.isInteger(dicomPort) || dicomPort < 0 || dicomPort > 65535)) throw new CommandError(`--dicom-port ${options.dicomPort} is not a port number`);
-      const context = await openContext(command.optsWithGlobals().dataDir, { share: true });
+      const context = await openContext(io, command.optsWithGlobals().dataDir, { share: true });
       const { config, stores, keys } = context;
       // The audit chain, anchored outside its table while this process appends to it.
       const checkpoints = new AuditCheckpoints({
@@ -40,7 +41,7 @@ export function registerServe(program: Command): void {
         identity: stores.identity,
         auditKey: keys.audit,
         file: auditCheckpointFile(config.dataDir),
-        onError: (error) => console.error(`renkei: audit checkpoint failed, tried again in a minute: ${error instanceof Error ? error.message : String(error)}`),
+        onError: (error) => warn(io, `renkei: audit checkpoint failed, tried again in a minute: ${error instanceof Error ? error.message : String(error)}`),
       });
       try {
         await checkpoints.start();
@@ -63,7 +64,7 @@ export function registerServe(program: Command): void {
             cardHelperUrl: options.cardHelperUrl,
             webRoot: WEB_ROOT,
             logger: !options.demo,
-            networkPrefecture: options.prefecture ?? process.env.RENKEI_NETWORK_PREFECTURE,
+            networkPrefecture: options.prefecture ?? io.env.RENKEI_NETWORK_PREFECTURE,
             // Image blobs, encrypted with the server's image key, in DATA/images.
             imageBlobs,
             // Resumable uploads wait, sealed, in DATA/uploads until their last byte has been stored.
@@ -76,25 +77,25 @@ export function registerServe(program: Command): void {
         const gateway =
           dicomPort === undefined
             ? undefined
-            : await startCStoreGateway(new ImageArchive(stores, keys, imageBlobs), dicomPort, (message) => console.error(`renkei: ${message}`));
-        if (gateway) console.log(`Renkei DICOM C-STORE: AE title ${GATEWAY_AE_TITLE}, port ${gateway.port}`);
+            : await startCStoreGateway(new ImageArchive(stores, keys, imageBlobs), dicomPort, (message) => warn(io, `renkei: ${message}`));
+        if (gateway) print(io, `Renkei DICOM C-STORE: AE title ${GATEWAY_AE_TITLE}, port ${gateway.port}`);
         const url = `https://localhost:${(app.server.address() as { port: number }).port}/`;
         // The exchange's daily retention run, and its e-mail notices when a mail server is configured.
         const retention = scheduleRetention(
           () => runRetention({ stores, audit: context.audit, studies }, operatorContext()),
-          (error) => console.error(`renkei: retention run failed, tried again tomorrow: ${error instanceof Error ? error.message : String(error)}`),
+          (error) => warn(io, `renkei: retention run failed, tried again tomorrow: ${error instanceof Error ? error.message : String(error)}`),
         );
-        const smtpUrl = process.env.RENKEI_SMTP_URL;
+        const smtpUrl = io.env.RENKEI_SMTP_URL;
         const mailer = smtpUrl
-          ? new ExchangeMailer(stores, { smtpUrl, from: process.env.RENKEI_MAIL_FROM || 'renkei@localhost', inboxUrl: new URL('exchanges', process.env.RENKEI_PUBLIC_URL || url).toString() })
+          ? new ExchangeMailer(stores, { smtpUrl, from: io.env.RENKEI_MAIL_FROM || 'renkei@localhost', inboxUrl: new URL('exchanges', io.env.RENKEI_PUBLIC_URL || url).toString() })
           : undefined;
         mailer?.start();
         if (options.demo) {
-          console.log('*** デモモード / DEMO MODE: このPC（ループバック接続）はデモ端末として扱われます。本番では使用しないでください。');
-          console.log('*** Loopback connections act as the demo terminal. Never run this in production.');
-          console.log(`ログイン情報 / credentials: ${config.dataDir}/demo/credentials.json`);
+          print(io, '*** デモモード / DEMO MODE: このPC（ループバック接続）はデモ端末として扱われます。本番では使用しないでください。');
+          print(io, '*** Loopback connections act as the demo terminal. Never run this in production.');
+          print(io, `ログイン情報 / credentials: ${config.dataDir}/demo/credentials.json`);
         }
-        console.log(`Renkei: ${url}`);
+        print(io, `Renkei: ${url}`);
         const stop = async () => {
           try {
             await gateway?.close();
@@ -106,7 +107,7 @@ export function registerServe(program: Command): void {
             await stores.close();
           }
         };
-        const stopOnSignal = () => void stop().catch((error) => console.error(`renkei: ${error instanceof Error ? error.message : String(error)}`));
+        const stopOnSignal = () => void stop().catch((error) => warn(io, `renkei: ${error instanceof Error ? error.message : String(error)}`));
         process.once('SIGINT', stopOnSignal);
         process.once('SIGTERM', stopOnSignal);
       } catch (error) {

@@ -7,11 +7,12 @@ import type { AuditEvent } from '@renkei/audit';
 import type { Command } from 'commander';
 import { operatorContext, withContext, type CommandContext } from '../context.js';
 import { CommandError } from '../errors.js';
+import { print, type CliIo } from '../io.js';
 
 /** The CLI acts as the network operator: the whole network. */
 const NETWORK: AdminScope = { network: true };
 
-export function registerTerminals(program: Command): void {
+export function registerTerminals(program: Command, io: CliIo): void {
   const terminals = program.command('terminals').description('Terminal certificates of the network CA: one per registered PC of a facility');
 
   terminals
@@ -30,7 +31,7 @@ export function registerTerminals(program: Command): void {
       if (options.name.trim() === '') throw new CommandError('--name: give the PC a name');
       if (options.password === '') throw new CommandError('--password: an empty password would leave the key unprotected');
       const out = path.resolve(options.out);
-      await withContext(command.optsWithGlobals().dataDir, async (context) => {
+      await withContext(io, command.optsWithGlobals().dataDir, async (context) => {
         const ca = await loadOrCreateNetworkCa(context.config.dataDir);
         const detail = { via: 'cli', facility: facilityCode };
         const terminal = { facilityCode, name: options.name.trim(), password: options.password, issuedBy: operatorContext().actor.actor };
@@ -45,11 +46,11 @@ export function registerTerminals(program: Command): void {
             return certified;
           }, { action: 'terminal.issue', outcome: 'allowed', detail: { ...detail, serial: certified.serial } });
         });
-        if (options.json) console.log(JSON.stringify({ serial: issued.serial, password: issued.password, p12: out }));
+        if (options.json) print(io, JSON.stringify({ serial: issued.serial, password: issued.password, p12: out }));
         else {
-          console.log(`serial: ${issued.serial}`);
-          if (options.password === undefined) console.log(`password: ${issued.password}`);
-          console.log(`written: ${out} (valid until ${issued.notAfter.toISOString().slice(0, 10)})`);
+          print(io, `serial: ${issued.serial}`);
+          if (options.password === undefined) print(io, `password: ${issued.password}`);
+          print(io, `written: ${out} (valid until ${issued.notAfter.toISOString().slice(0, 10)})`);
         }
       });
     });
@@ -60,14 +61,14 @@ export function registerTerminals(program: Command): void {
     .argument('<SERIAL>', "the certificate's serial (hex, as `issue` or `list` prints it)")
     .option('--json', 'print {"serial","status"} as JSON')
     .action(async (serial: string, options: { json?: boolean }, command: Command) => {
-      await withContext(command.optsWithGlobals().dataDir, async (context) => {
+      await withContext(io, command.optsWithGlobals().dataDir, async (context) => {
         const detail = { via: 'cli', serial };
         const revoked = await refusedAudited(context, { action: 'terminal.revoke', detail }, () =>
           context.audit.changeIdentity(operatorContext().actor, (tx) =>
             revokeTerminalInScope(tx, NETWORK, serial), (r) => ({ action: 'terminal.revoke', outcome: 'allowed', detail: { ...detail, facility: r.facilityCode } }),
           ),
         );
-        console.log(options.json ? JSON.stringify({ serial: revoked.serial, status: 'revoked' }) : `revoked: ${revoked.serial}`);
+        print(io, options.json ? JSON.stringify({ serial: revoked.serial, status: 'revoked' }) : `revoked: ${revoked.serial}`);
       });
     });
 
@@ -77,11 +78,11 @@ export function registerTerminals(program: Command): void {
     .option('--facility <CODE>', "only this facility's terminals")
     .option('--json', 'print an array of {"serial","facilityCode","name","status","notAfter",…} as JSON')
     .action(async (options: { facility?: string; json?: boolean }, command: Command) => {
-      await withContext(command.optsWithGlobals().dataDir, async ({ stores }) => {
+      await withContext(io, command.optsWithGlobals().dataDir, async ({ stores }) => {
         const scope: AdminScope = options.facility ? { network: false, facilityCode: options.facility } : NETWORK;
         const list = await listTerminals(stores.identity, scope);
-        if (options.json) return console.log(JSON.stringify(list));
-        for (const t of list) console.log([t.serial, t.facilityCode ?? 'secretariat', t.status.padEnd(7), t.notAfter.toISOString().slice(0, 10), t.name].join('  '));
+        if (options.json) return print(io, JSON.stringify(list));
+        for (const t of list) print(io, [t.serial, t.facilityCode ?? 'secretariat', t.status.padEnd(7), t.notAfter.toISOString().slice(0, 10), t.name].join('  '));
       });
     });
 }
