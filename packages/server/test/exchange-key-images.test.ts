@@ -155,6 +155,30 @@ describe.each(testEngines())('key images of a reading on %s', (engine) => {
     expect(actions.filter((a) => a.outcome === 'refused')).toHaveLength(8);
   });
 
+  it('keeps an interim report as signed when a key image it listed is taken back, and lists the later ones in the final report', async () => {
+    const { study, series, sops } = await storeStudy('K-300');
+    const id = await sendReading([study], 'K-300');
+    const doctor = await as('demo-doctor');
+    const mark = async (sop: string, note: string) => (await doctor.call('POST', `/api/exchanges/${id}/key-images`, { studyInstanceUid: study, seriesInstanceUid: series, sopInstanceUid: sop, note })).body.id as string;
+    const early = await mark(sops[0]!, '中間報告の画像');
+    const interim = await doctor.call('POST', `/api/exchanges/${id}/report`, { findings: '結節あり。', impression: '追加の検討中。', interim: true });
+    expect(interim.body.status).toBe('interim');
+    // Still writing: the reader changes the key images.
+    expect((await raw('demo-doctor', 'DELETE', `/api/exchanges/${id}/key-images/${early}`)).statusCode).toBe(204);
+    await mark(sops[2]!, '最終報告の画像');
+    const asSigned = await doctor.call('GET', `/api/exchanges/${id}/report.pdf`);
+    expect(asSigned.status).toBe(200);
+    expect(asSigned.headers['x-renkei-sha256']).toBe(interim.body.sha256);
+    expect(pdfText(asSigned.raw)).toContain('中間報告の画像');
+    expect(pdfText(asSigned.raw)).not.toContain('最終報告の画像');
+
+    const final = await doctor.call('POST', `/api/exchanges/${id}/report`, { findings: '結節あり。', impression: '肺癌の疑い。' });
+    const text = pdfText((await doctor.call('GET', `/api/exchanges/${id}/report.pdf`)).raw);
+    expect(final.body.status).toBe('final');
+    expect(text).toContain('最終報告の画像');
+    expect(text).not.toContain('中間報告の画像');
+  });
+
   it('refuses an instance that is not in a study attached to the item', async () => {
     const attached = await storeStudy('K-200');
     const other = await storeStudy('K-201');
