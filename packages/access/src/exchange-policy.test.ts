@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { exchangeBoxScope, mayActOnExchange, mayBeAssignedExchange, mayPrepareExchangeFor, mayViewExchange, opensAsReceiver, type ExchangeActor, type ExchangeParties } from './policy.js';
+import { exchangeBoxScope, mayActOnExchange, mayBeAssignedExchange, mayMarkKeyImages, mayPrepareExchangeFor, mayViewExchange, opensAsReceiver, type ExchangeActor, type ExchangeParties } from './policy.js';
 import type { Role } from './roles.js';
 
 const CLINIC = '3710112342';
@@ -64,6 +64,21 @@ describe('who sees and does what in the exchange between facilities', () => {
     expect(mayViewExchange(who('tech-2', 'technologist', HOSPITAL), prepared)).toBe(false);
     expect(mayActOnExchange(tech, prepared, 'sender')).toBe(false);
     expect(mayActOnExchange(who('radiologist', 'doctor', HOSPITAL), prepared, 'sender')).toBe(true);
+  });
+
+  it('lets only the reader who writes the report mark key images, while it is not yet final', () => {
+    const reader = who('radiologist', 'doctor', HOSPITAL);
+    const accepted = request({ toUser: 'radiologist', status: 'accepted' });
+    expect(mayMarkKeyImages(reader, accepted, 'reading')).toBe(true);
+    expect(mayMarkKeyImages(reader, { ...accepted, status: 'received' }, 'reading')).toBe(true);
+    expect(mayMarkKeyImages(reader, { ...accepted, status: 'interim' }, 'reading')).toBe(true);
+    for (const status of ['final', 'declined', 'withdrawn']) expect(mayMarkKeyImages(reader, { ...accepted, status }, 'reading')).toBe(false);
+    expect(mayMarkKeyImages(reader, accepted, 'share')).toBe(false);
+    expect(mayMarkKeyImages(who('clinic-doctor', 'doctor', CLINIC), accepted, 'reading')).toBe(false);
+    expect(mayMarkKeyImages(who('colleague', 'doctor', HOSPITAL), accepted, 'reading')).toBe(false);
+    expect(mayMarkKeyImages(who('liaison', 'liaison', HOSPITAL), accepted, 'reading')).toBe(false);
+    // Addressed to the facility and not yet assigned: nobody reads it yet.
+    expect(mayMarkKeyImages(reader, request({ status: 'received' }), 'reading')).toBe(false);
   });
 
   it('lists each box by the caller\'s own scope', () => {

@@ -284,6 +284,19 @@ export function mayActOnExchange(actor: ExchangeActor, item: ExchangeParties, ac
   }
 }
 
+/** The statuses in which the reader still writes the report: received or accepted, or with an interim report only. */
+const REPORT_PENDING: ReadonlySet<string> = new Set(['received', 'accepted', 'interim']);
+
+/**
+ * Whether `actor` may mark (and take back) key images (キー画像) of `item`:
+ * the one who writes its report (the addressee or the clinician assigned,
+ * `mayActOnExchange(..., 'reader')`), on an item that expects a report, while
+ * it has none but an interim one. Listing them is for whoever sees the item.
+ */
+export function mayMarkKeyImages(actor: ExchangeActor, item: ExchangeParties, kind: string): boolean {
+  return mayActOnExchange(actor, item, 'reader') && (kind === 'reading' || kind === 'referral') && REPORT_PENDING.has(item.status);
+}
+
 /** Whether opening `item` is its receipt (the first open by whoever receives it: the addressee, or the liaison for the facility). */
 export function opensAsReceiver(actor: ExchangeActor, item: ExchangeParties): boolean {
   if (item.status === 'draft') return false;

@@ -100,6 +100,17 @@ export const exchangeReportRequest = z.union([
 export type ExchangeReportRequest = z.input<typeof exchangeReportRequest>;
 export const exchangeWithdrawRequest = z.object({ reason: plainText(0, 500).default('') });
 export const exchangeAddendumRequest = z.object({ text: clinicalText(10_000).refine((t) => t.trim().length > 0, { message: '追記する内容を入力してください' }) });
+/** A key image (キー画像) the reader marks: an instance of a study attached to the item, and its frame. */
+export const exchangeKeyImageRequest = z
+  .object({
+    studyInstanceUid: dicomUid,
+    seriesInstanceUid: dicomUid,
+    sopInstanceUid: dicomUid,
+    frame: z.number().int().min(1).max(100_000).default(1),
+    note: plainText(0, 200).default(''),
+  })
+  .strict();
+export type ExchangeKeyImageRequest = z.input<typeof exchangeKeyImageRequest>;
 export const exchangeBoxQuery = z.object({ box: z.enum(EXCHANGE_BOXES) });
 export const exchangeStatsQuery = z.object({ month: isoMonth, format: z.enum(['json', 'csv', 'pdf']).default('json') });
 
@@ -172,6 +183,17 @@ export interface ExchangeDetail extends ExchangeListItem {
   steps: ExchangeStep[];
   texts: ExchangeText[];
   letterSha256: string | null;
+}
+
+/** A key image as the item lists it. */
+export interface ExchangeKeyImage {
+  id: string;
+  studyInstanceUid: string;
+  seriesInstanceUid: string;
+  sopInstanceUid: string;
+  frame: number;
+  note: string;
+  markedAt: string;
 }
 
 export interface ExchangeStatsRow {

@@ -49,6 +49,17 @@ export interface ExchangeReportDocument {
   impression: string;
   reason: string;
   signedAt: Date;
+  /** The key images (キー画像) that stood when the report was signed. */
+  keyImages?: readonly ExchangeReportKeyImage[];
+}
+
+/** A key image as the report lists it: where it is in its study, and the reader's note. */
+export interface ExchangeReportKeyImage {
+  seriesNumber: number | null;
+  instanceNumber: number | null;
+  sopInstanceUid: string;
+  frame: number;
+  note: string;
 }
 
 /** One addendum (追記) as signed: a correction or addition beside what it corrects, which stays as it was. */
@@ -108,6 +119,16 @@ function section(doc: PDFKit.PDFDocument, label: string, text: string) {
   doc.font('body').fontSize(10).text(text.trim() || '—', { width: 495 });
 }
 
+/** Each key image on a line (series, image, frame, note), its SOP Instance UID under it, small. */
+function keyImagesSection(doc: PDFKit.PDFDocument, keyImages: readonly ExchangeReportKeyImage[]) {
+  doc.moveDown(0.5).font('bold').fontSize(11).text('キー画像');
+  keyImages.forEach((k, i) => {
+    const place = `シリーズ ${k.seriesNumber ?? '—'}　画像 ${k.instanceNumber ?? '—'}　フレーム ${k.frame}`;
+    doc.font('body').fontSize(10).text(`${i + 1}. ${place}${k.note ? `　${k.note}` : ''}`, { width: 495 });
+    doc.fontSize(8).fillColor('#555').text(`SOP Instance UID ${k.sopInstanceUid}`, { width: 495, indent: 12 }).fillColor('black');
+  });
+}
+
 function letterBody(doc: PDFKit.PDFDocument, letter: ExchangeLetter) {
   field(doc, '宛先', party(letter.to));
   field(doc, '依頼元', party(letter.from));
@@ -160,6 +181,7 @@ export function renderExchangeReportPdf(report: ExchangeReportDocument): Promise
   } else {
     section(doc, '所見', report.findings);
     section(doc, '診断', report.impression);
+    if (report.keyImages && report.keyImages.length > 0) keyImagesSection(doc, report.keyImages);
   }
   doc.moveDown(1);
   field(doc, '回答者', party(report.author));

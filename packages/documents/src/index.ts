@@ -18,4 +18,5 @@ export {
   type ExchangeDocumentPatient,
   type ExchangeLetter,
   type ExchangeReportDocument,
+  type ExchangeReportKeyImage,
 } from './exchange-pdf.js';

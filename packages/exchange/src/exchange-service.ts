@@ -12,6 +12,7 @@ import {
   exchangeBoxScope,
   mayActOnExchange,
   mayBeAssignedExchange,
+  mayMarkKeyImages,
   mayPrepareExchangeFor,
   maySeeAttachedStudy,
   mayViewExchange,
@@ -31,6 +32,7 @@ import {
 import type {
   ExchangeConsent,
   ExchangeDetail,
+  ExchangeKeyImage,
   ExchangeKind,
   ExchangeListItem,
   ExchangeParty,
@@ -38,10 +40,11 @@ import type {
   ExchangeStatus,
   ExchangeText,
   createExchangeRequest,
+  exchangeKeyImageRequest,
   exchangeReportRequest,
 } from '@renkei/api';
 import type { AuditEvent, AuditLog } from '@renkei/audit';
-import { renderExchangeAddendumPdf, renderExchangeLetterPdf, renderExchangeReportPdf, type ExchangeLetter } from '@renkei/documents';
+import { renderExchangeAddendumPdf, renderExchangeLetterPdf, renderExchangeReportPdf, type ExchangeLetter, type ExchangeReportKeyImage } from '@renkei/documents';
 import type { Db, ServerKeys, Stores } from '@renkei/store';
 import type { z } from 'zod';
 import { blobKey, openBlob, sealBlob, sha256Hex } from './blob-crypto.js';
@@ -83,12 +86,32 @@ export const consentRequired = () =>
 
 type CreateRequest = z.output<typeof createExchangeRequest>;
 type ReportRequest = z.output<typeof exchangeReportRequest>;
+type KeyImageRequest = z.output<typeof exchangeKeyImageRequest>;
 
 /** Rendered PDFs kept in memory, newest used last. */
 const RENDERED_DOCUMENTS = 256;
 /** Days the item list marks as due for deletion. */
 const DELETION_DUE_DAYS = 30;
 const OPEN_STATUSES: readonly ExchangeStatus[] = ['sent', 'received', 'accepted', 'interim'];
+const ANY_STATUS: readonly ExchangeStatus[] = ['draft', 'sent', 'received', 'accepted', 'interim', 'final', 'declined', 'withdrawn'];
+
+const keyImageNotInItem = () =>
+  new Refusal('invalid', 'key-image-not-attached', 'the instance is not in a study attached to the item', 'キー画像には、この連携に添付された検査の画像（とそのフレーム）を指定してください');
+const keyImagesClosed = () =>
+  new Refusal('conflict', 'key-images-closed', 'key images are marked while the report is being written', 'キー画像は、報告を書いている間（最終報告の前）にだけ指定・取り消しできます');
+
+interface KeyImageRow {
+  id: string;
+  study_uid: string;
+  series_uid: string;
+  sop_instance_uid: string;
+  frame: number;
+  series_number: number | null;
+  instance_number: number | null;
+  note: string;
+  marked_at: Date;
+}
+const KEY_IMAGE_COLUMNS = 'id, study_uid, series_uid, sop_instance_uid, frame, series_number, instance_number, note, marked_at';
 
 interface ItemRow {
   id: string;
@@ -348,6 +371,63 @@ export class ExchangeService {
       await queueNotices(tx, [row.from_user], final === 'declined' ? 'decline' : 'report', row.kind, this.now());
     }, { kind: final });
     return { sha256 };
+  }
+
+  /** The key images (キー画像) marked on an item and not taken back, in the order they were marked, for whoever sees it. */
+  async keyImages(ctx: RequestContext, id: string): Promise<ExchangeKeyImage[]> {
+    await this.visibleItem(ctx, id, 'exchange.key-images');
+    const rows = await this.keyImageRows(this.deps.stores.clinical, id);
+    await this.audit(ctx, { action: 'exchange.key-images', outcome: 'allowed', detail: { item: id, keyImages: rows.length } });
+    return rows.map((r) => ({
+      id: r.id,
+      studyInstanceUid: r.study_uid,
+      seriesInstanceUid: r.series_uid,
+      sopInstanceUid: r.sop_instance_uid,
+      frame: r.frame,
+      note: r.note,
+      markedAt: r.marked_at.toISOString(),
+    }));
+  }
+
+  /**
+   * The reader marks a key image: an instance of a study attached to the
+   * item, as the image index knows it, and one of its frames. Its series and
+   * instance numbers are kept with it, for the report.
+   */
+  async markKeyImage(ctx: RequestContext, id: string, request: KeyImageRequest): Promise<{ id: string }> {
+    const keyId = randomUUID();
+    await this.change(ctx, id, 'exchange.key-image-mark', 'reader', ANY_STATUS, async (tx, row, actor) => {
+      if (!mayMarkKeyImages(actor, parties(row), row.kind)) throw keyImagesClosed();
+      if (!row.studies.includes(request.studyInstanceUid)) throw keyImageNotInItem();
+      const { rows } = await tx.query<{ study_uid: string; series_uid: string; number_of_frames: number; instance_number: number | null; series_number: number | null }>(
+        `SELECT i.study_uid, i.series_uid, i.number_of_frames, i.instance_number, s.series_number
+           FROM imaging_instances i JOIN imaging_series s ON s.series_uid = i.series_uid WHERE i.sop_instance_uid = $1`,
+        [request.sopInstanceUid],
+      );
+      const instance = rows[0];
+      if (!instance || instance.study_uid !== request.studyInstanceUid || instance.series_uid !== request.seriesInstanceUid || request.frame > instance.number_of_frames) {
+        throw keyImageNotInItem();
+      }
+      const { rows: marked } = await tx.query('SELECT 1 FROM exchange_key_images WHERE item_id = $1 AND sop_instance_uid = $2 AND frame = $3 AND removed_at IS NULL', [id, request.sopInstanceUid, request.frame]);
+      if (marked.length > 0) throw new Refusal('conflict', 'key-image-marked', 'this frame is a key image already', 'この画像（フレーム）はすでにキー画像です');
+      await tx.query(
+        `INSERT INTO exchange_key_images (id, item_id, study_uid, series_uid, sop_instance_uid, frame, series_number, instance_number, note, marked_by, marked_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+        [keyId, id, request.studyInstanceUid, request.seriesInstanceUid, request.sopInstanceUid, request.frame, instance.series_number, instance.instance_number, request.note, actor.id, this.now()],
+      );
+    }, { keyImage: keyId });
+    return { id: keyId };
+  }
+
+  /** The reader takes a key image back. It is kept as removed, so that a report signed while it stood renders as it was signed. */
+  async removeKeyImage(ctx: RequestContext, id: string, keyId: string): Promise<void> {
+    await this.change(ctx, id, 'exchange.key-image-remove', 'reader', ANY_STATUS, async (tx, row, actor) => {
+      if (!mayMarkKeyImages(actor, parties(row), row.kind)) throw keyImagesClosed();
+      const { affectedRows } = isUuid(keyId)
+        ? await tx.query('UPDATE exchange_key_images SET removed_by = $3, removed_at = $4 WHERE id = $1 AND item_id = $2 AND removed_at IS NULL', [keyId, id, actor.id, this.now()])
+        : { affectedRows: 0 };
+      if (affectedRows === 0) throw new Refusal('not-found', 'key-image-not-found', 'no such key image on this item', 'このキー画像は見つかりません（画面を更新してください）');
+    }, { keyImage: keyId });
   }
 
   /** The sender takes back an item not yet answered. */
@@ -615,6 +695,13 @@ export class ExchangeService {
     return rows;
   }
 
+  /** The key images standing now, or (`at`) those that stood when a report was signed. */
+  private async keyImageRows(db: Db, itemId: string, at?: Date): Promise<KeyImageRow[]> {
+    const standing = at ? 'marked_at <= $2 AND (removed_at IS NULL OR removed_at > $2)' : 'removed_at IS NULL';
+    const { rows } = await db.query<KeyImageRow>(`SELECT ${KEY_IMAGE_COLUMNS} FROM exchange_key_images WHERE item_id = $1 AND ${standing} ORDER BY marked_at, id`, at ? [itemId, at] : [itemId]);
+    return rows;
+  }
+
   private async listItems(rows: ListRow[]): Promise<ExchangeListItem[]> {
     const [users, facilities] = await Promise.all([
       this.userNames(rows.flatMap((r) => [r.from_user, r.to_user]).filter((u): u is string => u !== null)),
@@ -724,6 +811,13 @@ export class ExchangeService {
       impression: text.impression,
       reason: text.reason,
       signedAt: text.signed_at,
+      keyImages: (await this.keyImageRows(db, row.id, text.signed_at)).map((k): ExchangeReportKeyImage => ({
+        seriesNumber: k.series_number,
+        instanceNumber: k.instance_number,
+        sopInstanceUid: k.sop_instance_uid,
+        frame: k.frame,
+        note: k.note,
+      })),
     }, renderExchangeReportPdf);
   }
 

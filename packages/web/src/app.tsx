@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Route, Routes, useLocation } from 'react-router';
 import { AppHeader } from './components/app-header.js';
+import { AdminDicomPeersPage } from './pages/admin-dicom-peers-page.js';
 import { AdminFeesPage } from './pages/admin-fees-page.js';
 import { AdminParticipantsPage } from './pages/admin-participants-page.js';
 import { AdminReviewsPage } from './pages/admin-reviews-page.js';
@@ -77,6 +78,7 @@ function TerminalApp() {
             <Route path="/admin/users" element={canAdminister ? <AdminUsersPage ownId={me.data!.user.id} operator={me.data!.user.role === 'operator'} /> : <Navigate to="/" replace />} />
             <Route path="/admin/participants" element={canAdminister ? <AdminParticipantsPage me={me.data!} /> : <Navigate to="/" replace />} />
             <Route path="/admin/reviews" element={me.data?.user.role === 'operator' ? <AdminReviewsPage /> : <Navigate to="/" replace />} />
+            <Route path="/admin/dicom-peers" element={canAdminister ? <AdminDicomPeersPage /> : <Navigate to="/" replace />} />
             <Route path="/admin/fees" element={canAdminister ? <AdminFeesPage me={me.data!} /> : <Navigate to="/" replace />} />
             <Route path="*" element={<Navigate to={loggedIn ? '/card' : '/login'} replace />} />
           </Routes>

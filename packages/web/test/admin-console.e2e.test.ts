@@ -2,7 +2,8 @@
  * The administration console in a real browser (Debian's chromium through
  * Playwright), with the terminal's real client certificate: an operator issues
  * and revokes a terminal certificate, a facility administrator issues an ID,
- * its first login must replace the one-time password, and personal settings.
+ * its first login must replace the one-time password, personal settings, and
+ * the facility's DICOM接続先 (its PACS's AE title).
  */
 import { readFile } from 'node:fs/promises';
 import { createSecureContext } from 'node:tls';
@@ -145,6 +146,34 @@ describe.each(testEngines())('the administration console on %s', (engine) => {
     await Promise.all([adminContext.close(), nurseContext.close()]);
   });
 
+  it('a facility administrator registers a PACS\'s AE title and sees it listed, is refused an AE title DICOM has none of, in Japanese, and removes it', async () => {
+    const context = await terminalContext();
+    const page = await context.newPage();
+    await loginAs(page, 'facility-admin');
+    await openFromMenu(page, 'nav-dicom-peers');
+    await page.waitForURL('**/admin/dicom-peers', { waitUntil: 'commit' });
+    await page.getByText('RENKEI', { exact: true }).waitFor();
+
+    await page.getByLabel('AEタイトル').fill('CT\\ROOM');
+    await page.getByTestId('dicom-peer-register').click();
+    await expect.poll(() => page.getByTestId('admin-message').textContent()).toContain('AEタイトルは1〜16文字の半角英数字・記号で入力してください');
+
+    await page.getByLabel('AEタイトル').fill('CT_BROWSER');
+    await page.getByLabel('接続元アドレス（空欄なら制限なし）').fill('192.0.2.31');
+    await page.getByLabel('送信先ホスト（任意）').fill('pacs.example.jp');
+    await page.getByLabel('送信先ポート').fill('104');
+    await page.getByTestId('dicom-peer-register').click();
+    await expect.poll(() => page.getByTestId('admin-message').textContent()).toContain('AEタイトル CT_BROWSER を登録しました');
+    const row = page.getByTestId('dicom-peer-CT_BROWSER');
+    await expect.poll(() => row.textContent()).toMatch(/192\.0\.2\.31.*pacs\.example\.jp:104/);
+
+    await row.getByTestId('dicom-peer-remove').click();
+    await row.getByTestId('dicom-peer-confirm').click();
+    await expect.poll(() => page.getByTestId('admin-message').textContent()).toContain('AEタイトル CT_BROWSER を削除しました');
+    await expect.poll(() => row.count()).toBe(0);
+    await context.close();
+  });
+
   it('shows no console to a clerk', async () => {
     const context = await terminalContext();
     const page = await context.newPage();
@@ -152,7 +181,7 @@ describe.each(testEngines())('the administration console on %s', (engine) => {
     await page.getByTestId('nav-admin').click();
     await page.getByTestId('nav-settings').waitFor();
     expect(await page.getByTestId('nav-terminals').count()).toBe(0);
-    for (const path of ['/admin/users', '/admin/terminals', '/admin/participants', '/admin/fees']) {
+    for (const path of ['/admin/users', '/admin/terminals', '/admin/participants', '/admin/fees', '/admin/dicom-peers']) {
       await page.goto(`${server.url}${path}`);
       await page.waitForURL('**/card', { waitUntil: 'commit' });
     }

@@ -13,6 +13,7 @@ import {
   exchangeBoxQuery,
   exchangeDeletionLookup,
   exchangeDeletionRequest,
+  exchangeKeyImageRequest,
   exchangeReportRequest,
   exchangeStatsQuery,
   exchangeUsageQuery,
@@ -111,6 +112,23 @@ export async function exchangeRoutes(app: FastifyInstance, options: ResolvedOpti
     const { text } = parseBody(exchangeAddendumRequest, request.body);
     await audited(request, () => exchange.addendum(contextOf(request), request.params.id, text));
     return reply.code(201).send({ id: request.params.id });
+  });
+
+  // Key images (キー画像): listed for whoever sees the item, marked and taken back by its reader.
+  app.get<WithId>('/api/exchanges/:id/key-images', route('exchange.key-images'), async (request) => ({
+    items: await audited(request, () => exchange.keyImages(contextOf(request), request.params.id)),
+  }));
+
+  app.post<WithId>('/api/exchanges/:id/key-images', route('exchange.key-image-mark'), async (request, reply) => {
+    const body = parseBody(exchangeKeyImageRequest, request.body);
+    return reply.code(201).send(await audited(request, () => exchange.markKeyImage(contextOf(request), request.params.id, body)));
+  });
+
+  // A DELETE carries no body: none, or JSON, is accepted.
+  const removal = { config: { ...route('exchange.key-image-remove').config, accepts: ['', 'application/json'] } } as const;
+  app.delete<{ Params: { id: string; keyId: string } }>('/api/exchanges/:id/key-images/:keyId', removal, async (request, reply) => {
+    await audited(request, () => exchange.removeKeyImage(contextOf(request), request.params.id, request.params.keyId));
+    return reply.code(204).send();
   });
 
   for (const [file, read] of [

@@ -4,8 +4,8 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 
 /**
- * The header's one way to administration: 端末管理, 利用者管理, 参加機関管理 and
- * 利用料 for an administrator (the operator the network, a facility
+ * The header's one way to administration: 端末管理, 利用者管理, 参加機関管理,
+ * 利用料 and DICOM接続先 for an administrator (the operator the network, a facility
  * administrator their own facility), 要確認 for the operator, and 個人設定 for everyone.
  */
 export function AdminMenu({ me }: { me: Me }) {
@@ -30,6 +30,7 @@ export function AdminMenu({ me }: { me: Me }) {
             {item('/admin/users', 'admin.nav.users', 'nav-users')}
             {item('/admin/participants', 'admin.nav.participants', 'nav-participants')}
             {item('/admin/fees', 'admin.nav.fees', 'nav-fees')}
+            {item('/admin/dicom-peers', 'admin.nav.dicomPeers', 'nav-dicom-peers')}
             {me.user.role === 'operator' && item('/admin/reviews', 'admin.nav.reviews', 'nav-reviews')}
             <Menu.Divider />
           </>

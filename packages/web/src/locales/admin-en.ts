@@ -1,7 +1,7 @@
 import type { adminJa } from './admin-ja.js';
 
 export const adminEn: typeof adminJa = {
-  nav: { menu: 'Administration', terminals: 'Terminals', users: 'Users', participants: 'Participants', fees: 'Fees', reviews: 'Reviews', settings: 'Settings', publicDirectory: 'Participants (public)' },
+  nav: { menu: 'Administration', terminals: 'Terminals', users: 'Users', participants: 'Participants', fees: 'Fees', dicomPeers: 'DICOM peers', reviews: 'Reviews', settings: 'Settings', publicDirectory: 'Participants (public)' },
   facility: 'Facility',
   noFacilities: 'No facility to administer',
   onceOnly: 'This is shown once only. Note it before you close it.',
@@ -28,6 +28,28 @@ export const adminEn: typeof adminJa = {
     revoked: 'Terminal certificate {{serial}} revoked',
     none: 'No terminals',
     statuses: { active: 'Active', revoked: 'Revoked', renewed: 'Renewed', expired: 'Expired' },
+  },
+  dicomPeers: {
+    title: 'DICOM peers',
+    help: 'Register the AE titles of your facility’s PACS and modalities. Only registered AE titles may send images by C-STORE; a PACS with a destination can be sent studies back.',
+    gateway: 'Renkei’s AE title:',
+    registerTitle: 'Register or change an AE title',
+    aeTitle: 'AE title',
+    address: 'Source address (blank: any)',
+    exportHost: 'Destination host (optional)',
+    exportPort: 'Destination port',
+    addressColumn: 'Source address',
+    exportColumn: 'Destination',
+    registeredAt: 'Registered',
+    anyAddress: 'Any',
+    noExport: 'None',
+    register: 'Register',
+    registered: 'AE title {{aeTitle}} registered',
+    changed: 'AE title {{aeTitle}} changed',
+    edit: 'Change',
+    remove: 'Remove',
+    removed: 'AE title {{aeTitle}} removed',
+    none: 'No AE titles registered',
   },
   users: {
     title: 'Users',

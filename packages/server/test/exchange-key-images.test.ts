@@ -1,0 +1,205 @@
+import path from 'node:path';
+import { createHash } from 'node:crypto';
+import { createUser } from '@renkei/access';
+import { pdfText } from '@renkei/documents/testing';
+import { FileBlobStore } from '@renkei/imaging';
+import { newUid, stowBody, syntheticSlice, workFolder } from '@renkei/imaging/testing';
+import { testEngines } from '@renkei/store/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Client, demoUser, openTestNetwork, startInjectedServer, type RunningServer, type TestNetwork } from '@renkei/demo/testing';
+
+const BOUNDARY = 'exchange-key-images-boundary';
+const consent = { obtainedOn: '2026-12-01', by: 'patient', obtainedBy: '綾川 健', form: 'written' };
+
+describe.each(testEngines())('key images of a reading on %s', (engine) => {
+  let network: TestNetwork;
+  let server: RunningServer;
+  let folder: Awaited<ReturnType<typeof workFolder>>;
+  let hospital: string;
+  const clients = new Map<string, Client>();
+  /** One client per user for the whole file: a new login ends a user's older session. */
+  const as = async (userId: string) => {
+    let client = clients.get(userId);
+    if (!client) {
+      client = await Client.signedIn(server, network, userId);
+      clients.set(userId, client);
+    }
+    return client;
+  };
+
+  beforeAll(async () => {
+    network = await openTestNetwork(engine);
+    hospital = demoUser(network, 'demo-doctor').facility!;
+    await createUser(network.stores.identity, { id: 'demo-doctor-2', displayName: '琴平 二郎（医師）', role: 'doctor', facilityCode: hospital, password: 'second-doctor-password' });
+    network.credentials.users.push({ id: 'demo-doctor-2', password: 'second-doctor-password', role: 'doctor', facility: hospital });
+    folder = await workFolder();
+    server = await startInjectedServer(network, { imageBlobs: new FileBlobStore(path.join(folder.dir, 'images')) });
+  });
+  afterAll(async () => {
+    await Promise.all([...clients.values()].map((c) => c.close()));
+    await server?.close();
+    await network?.close();
+    await folder?.remove();
+  });
+
+  /** A raw request as `userId`, signed in on their facility's terminal (for STOW-RS bodies and DELETE). */
+  async function raw(userId: string, method: 'GET' | 'POST' | 'DELETE', url: string, headers: Record<string, string> = {}, payload?: Buffer) {
+    const client = await as(userId);
+    const terminal = network.credentials.terminals.find((t) => t.facility === demoUser(network, userId).facility)!;
+    return server.app.inject({
+      method,
+      url,
+      headers: { 'x-ssl-client-verify': 'SUCCESS', 'x-ssl-client-serial': terminal.serial, cookie: client.cookieHeader(), ...headers },
+      ...(payload ? { payload } : {}),
+      remoteAddress: '127.0.0.1',
+    });
+  }
+
+  /** A study of three slices, series number 2, stored by the clinic's doctor. */
+  async function storeStudy(patientId: string) {
+    const study = newUid();
+    const series = newUid();
+    const sops = [newUid(), newUid(), newUid()];
+    const parts = sops.map((sop, i) =>
+      syntheticSlice({ studyUid: study, seriesUid: series, sopInstanceUid: sop, instanceNumber: i + 1, seriesNumber: 2, patientId, patientName: 'Nio^Haruko', birthDate: '19480309', studyDate: '20261201' }),
+    );
+    const reply = await raw('demo-clinic-doctor', 'POST', '/dicomweb/studies', { 'content-type': `multipart/related; type="application/dicom"; boundary=${BOUNDARY}` }, stowBody(BOUNDARY, parts));
+    expect(reply.statusCode).toBe(200);
+    return { study, series, sops };
+  }
+
+  /** A reading request for the radiologist (demo-doctor) carrying `studies`, opened (received) by them. */
+  async function sendReading(studies: string[], patientId: string): Promise<string> {
+    const created = await (await as('demo-clinic-doctor')).call('POST', '/api/exchanges', {
+      kind: 'reading',
+      to: { facility: hospital, userId: 'demo-doctor' },
+      patient: { name: '仁尾 春子', kana: 'ニオ ハルコ', sex: 'female', birthDate: '1948-03-09', patientId },
+      consent,
+      subject: '胸部CT 読影のお願い',
+      body: '肺野の結節影の評価をお願いします。',
+      urgency: 'normal',
+      studies,
+    });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    expect((await (await as('demo-doctor')).call('GET', `/api/exchanges/${id}`)).body.status).toBe('received');
+    return id;
+  }
+
+  const auditActions = async (item: string) =>
+    (await network.stores.clinical.query<{ action: string; outcome: string }>("SELECT action, outcome FROM audit_events WHERE detail->>'item' = $1 AND action IN ('exchange.key-image-mark', 'exchange.key-image-remove') ORDER BY id", [item])).rows;
+
+  it('lets the radiologist mark, list and take back key images, which the report lists; the sender lists them, nobody else sees them', async () => {
+    const { study, series, sops } = await storeStudy('K-100');
+    const id = await sendReading([study], 'K-100');
+    const doctor = await as('demo-doctor');
+    const sender = await as('demo-clinic-doctor');
+    expect((await doctor.call('POST', `/api/exchanges/${id}/accept`)).status).toBe(200);
+
+    const first = await doctor.call('POST', `/api/exchanges/${id}/key-images`, { studyInstanceUid: study, seriesInstanceUid: series, sopInstanceUid: sops[1], note: '右上葉の結節' });
+    expect(first.status).toBe(201);
+    expect(first.body.id).toMatch(/^[0-9a-f-]{36}$/);
+    const second = await doctor.call('POST', `/api/exchanges/${id}/key-images`, { studyInstanceUid: study, seriesInstanceUid: series, sopInstanceUid: sops[2], frame: 1 });
+    expect(second.status).toBe(201);
+    const third = await doctor.call('POST', `/api/exchanges/${id}/key-images`, { studyInstanceUid: study, seriesInstanceUid: series, sopInstanceUid: sops[0] });
+    expect(third.status).toBe(201);
+    // The same frame twice is one key image.
+    expect((await doctor.call('POST', `/api/exchanges/${id}/key-images`, { studyInstanceUid: study, seriesInstanceUid: series, sopInstanceUid: sops[0] })).body.error.code).toBe('key-image-marked');
+
+    const removed = await raw('demo-doctor', 'DELETE', `/api/exchanges/${id}/key-images/${third.body.id}`);
+    expect(removed.statusCode).toBe(204);
+    expect((await raw('demo-doctor', 'DELETE', `/api/exchanges/${id}/key-images/${third.body.id}`)).statusCode).toBe(404);
+
+    const listed = await doctor.call('GET', `/api/exchanges/${id}/key-images`);
+    expect(listed.status).toBe(200);
+    expect(listed.body.items).toEqual([
+      { id: first.body.id, studyInstanceUid: study, seriesInstanceUid: series, sopInstanceUid: sops[1], frame: 1, note: '右上葉の結節', markedAt: expect.any(String) },
+      { id: second.body.id, studyInstanceUid: study, seriesInstanceUid: series, sopInstanceUid: sops[2], frame: 1, note: '', markedAt: expect.any(String) },
+    ]);
+
+    // The sender lists them, and marks or takes back none (seen, not theirs to do: 403).
+    expect((await sender.call('GET', `/api/exchanges/${id}/key-images`)).body).toEqual(listed.body);
+    const senderMarks = await sender.call('POST', `/api/exchanges/${id}/key-images`, { studyInstanceUid: study, seriesInstanceUid: series, sopInstanceUid: sops[0] });
+    expect(senderMarks.status).toBe(403);
+    expect((await raw('demo-clinic-doctor', 'DELETE', `/api/exchanges/${id}/key-images/${first.body.id}`)).statusCode).toBe(403);
+
+    // Another doctor at the hospital: the item does not exist for them.
+    const colleague = await as('demo-doctor-2');
+    const unknown = await colleague.call('GET', '/api/exchanges/00000000-0000-4000-8000-000000000000/key-images');
+    expect(unknown.status).toBe(404);
+    const listedByColleague = await colleague.call('GET', `/api/exchanges/${id}/key-images`);
+    expect(listedByColleague.status).toBe(404);
+    expect(listedByColleague.body).toEqual(unknown.body);
+    expect((await colleague.call('POST', `/api/exchanges/${id}/key-images`, { studyInstanceUid: study, seriesInstanceUid: series, sopInstanceUid: sops[0] })).status).toBe(404);
+    expect((await raw('demo-doctor-2', 'DELETE', `/api/exchanges/${id}/key-images/${first.body.id}`)).statusCode).toBe(404);
+
+    // The report lists the key images that stood when it was signed.
+    const reported = await doctor.call('POST', `/api/exchanges/${id}/report`, { findings: '右上葉に 8 mm の充実性結節。', impression: '肺癌の疑い。' });
+    expect(reported.status).toBe(200);
+    const report = await sender.call('GET', `/api/exchanges/${id}/report.pdf`);
+    expect(report.status).toBe(200);
+    expect(createHash('sha256').update(report.raw).digest('hex')).toBe(reported.body.sha256);
+    const text = pdfText(report.raw);
+    for (const shown of ['キー画像', 'シリーズ 2', '画像 2', '画像 3', 'フレーム 1', '右上葉の結節', sops[1]!, sops[2]!]) expect(text).toContain(shown);
+    expect(text).not.toContain(sops[0]!);
+
+    // Reported final: the key images are as signed.
+    const late = await doctor.call('POST', `/api/exchanges/${id}/key-images`, { studyInstanceUid: study, seriesInstanceUid: series, sopInstanceUid: sops[0] });
+    expect(late.status).toBe(409);
+    expect(late.body.error.code).toBe('key-images-closed');
+    expect((await raw('demo-doctor', 'DELETE', `/api/exchanges/${id}/key-images/${first.body.id}`)).statusCode).toBe(409);
+
+    const actions = await auditActions(id);
+    expect(actions.filter((a) => a.outcome === 'allowed').map((a) => a.action)).toEqual(['exchange.key-image-mark', 'exchange.key-image-mark', 'exchange.key-image-mark', 'exchange.key-image-remove']);
+    // The same frame twice, the second removal, the sender's two, the colleague's two, the two after the final report.
+    expect(actions.filter((a) => a.outcome === 'refused')).toHaveLength(8);
+  });
+
+  it('keeps an interim report as signed when a key image it listed is taken back, and lists the later ones in the final report', async () => {
+    const { study, series, sops } = await storeStudy('K-300');
+    const id = await sendReading([study], 'K-300');
+    const doctor = await as('demo-doctor');
+    const mark = async (sop: string, note: string) => (await doctor.call('POST', `/api/exchanges/${id}/key-images`, { studyInstanceUid: study, seriesInstanceUid: series, sopInstanceUid: sop, note })).body.id as string;
+    const early = await mark(sops[0]!, '中間報告の画像');
+    const interim = await doctor.call('POST', `/api/exchanges/${id}/report`, { findings: '結節あり。', impression: '追加の検討中。', interim: true });
+    expect(interim.body.status).toBe('interim');
+    // Still writing: the reader changes the key images.
+    expect((await raw('demo-doctor', 'DELETE', `/api/exchanges/${id}/key-images/${early}`)).statusCode).toBe(204);
+    await mark(sops[2]!, '最終報告の画像');
+    const asSigned = await doctor.call('GET', `/api/exchanges/${id}/report.pdf`);
+    expect(asSigned.status).toBe(200);
+    expect(asSigned.headers['x-renkei-sha256']).toBe(interim.body.sha256);
+    expect(pdfText(asSigned.raw)).toContain('中間報告の画像');
+    expect(pdfText(asSigned.raw)).not.toContain('最終報告の画像');
+
+    const final = await doctor.call('POST', `/api/exchanges/${id}/report`, { findings: '結節あり。', impression: '肺癌の疑い。' });
+    const text = pdfText((await doctor.call('GET', `/api/exchanges/${id}/report.pdf`)).raw);
+    expect(final.body.status).toBe('final');
+    expect(text).toContain('最終報告の画像');
+    expect(text).not.toContain('中間報告の画像');
+  });
+
+  it('refuses an instance that is not in a study attached to the item', async () => {
+    const attached = await storeStudy('K-200');
+    const other = await storeStudy('K-201');
+    const id = await sendReading([attached.study], 'K-200');
+    const doctor = await as('demo-doctor');
+    const mark = (body: Record<string, unknown>) => doctor.call('POST', `/api/exchanges/${id}/key-images`, body);
+    // A study not attached, an instance of another study under an attached study's UID, a series that is not the instance's, a frame it does not have, an instance nobody stored.
+    for (const body of [
+      { studyInstanceUid: other.study, seriesInstanceUid: other.series, sopInstanceUid: other.sops[0] },
+      { studyInstanceUid: attached.study, seriesInstanceUid: other.series, sopInstanceUid: other.sops[0] },
+      { studyInstanceUid: attached.study, seriesInstanceUid: other.series, sopInstanceUid: attached.sops[0] },
+      { studyInstanceUid: attached.study, seriesInstanceUid: attached.series, sopInstanceUid: attached.sops[0], frame: 2 },
+      { studyInstanceUid: attached.study, seriesInstanceUid: attached.series, sopInstanceUid: newUid() },
+    ]) {
+      const refused = await mark(body);
+      expect(refused.status).toBe(400);
+      expect(refused.body.error.code).toBe('key-image-not-attached');
+    }
+    expect((await mark({ studyInstanceUid: attached.study, seriesInstanceUid: attached.series, sopInstanceUid: 'not-a-uid' })).status).toBe(400);
+    expect((await doctor.call('GET', `/api/exchanges/${id}/key-images`)).body).toEqual({ items: [] });
+    // Received, not yet accepted: the reader marks already.
+    expect((await mark({ studyInstanceUid: attached.study, seriesInstanceUid: attached.series, sopInstanceUid: attached.sops[0] })).status).toBe(201);
+  });
+});
