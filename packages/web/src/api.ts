@@ -11,7 +11,7 @@ export class ApiError extends Error {
   }
 }
 
-export async function api<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+export async function api<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
   const response = await send(method, path, body);
   return (await response.json().catch(() => undefined)) as T;
 }
@@ -23,7 +23,7 @@ export async function apiBlob(method: 'GET' | 'POST', path: string, body?: unkno
 }
 
 /** The request; a refusal becomes an ApiError with the server's code and message. */
-async function send(method: 'GET' | 'POST', path: string, body: unknown): Promise<Response> {
+async function send(method: 'GET' | 'POST' | 'DELETE', path: string, body: unknown): Promise<Response> {
   // The server takes state-changing requests as JSON only (a cross-site form cannot send it): a POST always carries a body.
   const json = body ?? (method === 'POST' ? {} : undefined);
   const response = await fetch(path, {

@@ -8,8 +8,11 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { pdfText } from '@renkei/documents/testing';
 import { encryptField } from '@renkei/identity';
+import { FileBlobStore } from '@renkei/imaging';
+import { newUid, stowBody, syntheticSlice, workFolder } from '@renkei/imaging/testing';
 import { testEngines } from '@renkei/store/testing';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,10 +20,15 @@ import { BrowserRig } from './browser-rig.js';
 
 describe.each(testEngines())('the exchange screens on %s', (engine) => {
   let rig: BrowserRig;
+  let folder: Awaited<ReturnType<typeof workFolder>>;
   beforeAll(async () => {
-    rig = await BrowserRig.open(engine);
+    folder = await workFolder();
+    rig = await BrowserRig.open(engine, () => ({ imageBlobs: new FileBlobStore(path.join(folder.dir, 'images')) }));
   });
-  afterAll(() => rig?.close());
+  afterAll(async () => {
+    await rig?.close();
+    await folder?.remove();
+  });
 
   const userOf = (id: string) => rig.network.credentials.users.find((u) => u.id === id)!;
   /** A browser at the user's own facility, logged in, on the exchange list. */
@@ -163,6 +171,45 @@ describe.each(testEngines())('the exchange screens on %s', (engine) => {
     expect(await errorShown(sender, 'addendum-pdf-1-error')).toContain('署名時と一致しない');
     await sender.getByTestId('report-pdf').click();
     expect(await errorShown(sender, 'report-pdf-error')).toContain('署名時と一致しない');
+  });
+
+  it('lets the radiologist mark key images of the attached study beside the report form; the sender sees them listed and in the report PDF', async () => {
+    const hospital = userOf('demo-doctor').facility!;
+    const sender = await signedIn('demo-clinic-doctor');
+    const radiologist = await signedIn('demo-doctor');
+    const study = newUid();
+    const series = newUid();
+    const slices = [1, 2, 3].map((n) => syntheticSlice({ studyUid: study, seriesUid: series, instanceNumber: n, seriesNumber: 2, patientId: 'C-000123', patientName: 'Nio^Haruko', birthDate: '19480309', studyDate: '20261201' }));
+    const stored = await sender.evaluate(
+      async ({ body, boundary }) => {
+        const bytes = Uint8Array.from(atob(body), (c) => c.charCodeAt(0));
+        const r = await fetch('/dicomweb/studies', { method: 'POST', headers: { 'content-type': `multipart/related; type="application/dicom"; boundary=${boundary}` }, body: bytes });
+        return r.status;
+      },
+      { body: stowBody('renkei-key-images', slices).toString('base64'), boundary: 'renkei-key-images' },
+    );
+    expect(stored).toBe(200);
+    const id = (await call(sender, 'POST', '/api/exchanges', request({ facility: hospital, userId: 'demo-doctor' }, { studies: [study] }))).body.id as string;
+
+    await radiologist.goto(`${rig.server.url}/exchanges/${id}`);
+    await radiologist.getByTestId('exchange-accept').click();
+    await expect.poll(() => radiologist.getByTestId('key-image-mark').count()).toBe(3);
+    await radiologist.getByTestId('key-image-note').fill('S6 の結節');
+    await radiologist.getByTestId('key-image-mark').nth(1).click();
+    await expect.poll(() => radiologist.getByTestId('key-image-list').textContent()).toContain('S6 の結節');
+    expect(await radiologist.getByTestId('key-image-mark').count()).toBe(2);
+    await radiologist.getByTestId('findings').fill('右下葉 S6 に 12 mm の結節。');
+    await radiologist.getByTestId('impression').fill('肺癌の疑い。');
+    await radiologist.getByTestId('exchange-report').click();
+    await expect.poll(() => radiologist.getByTestId('exchange-status').textContent()).toBe('報告済');
+
+    await sender.goto(`${rig.server.url}/exchanges/${id}`);
+    await expect.poll(() => sender.getByTestId('key-image-list').textContent()).toContain('S6 の結節');
+    expect(await sender.getByTestId('key-image-mark').count()).toBe(0);
+    const [download] = await Promise.all([sender.waitForEvent('download'), sender.getByTestId('report-pdf').click()]);
+    const text = pdfText(await readFile((await download.path())!));
+    expect(text).toContain('キー画像');
+    expect(text).toContain('S6 の結節');
   });
 
   it('keeps a clerk read-only (creating is refused on screen) and shows them their facility\'s ID usage', async () => {

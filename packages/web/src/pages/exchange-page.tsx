@@ -15,6 +15,7 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { api } from '../api.js';
 import { AttachmentPicker, type Attachment } from '../components/attachment-picker.js';
 import { ImageUploader } from '../components/image-uploader.js';
+import { KeyImages } from '../components/key-images.js';
 import { STUDIES_QUERY, StudyPicker } from '../components/study-picker.js';
 import { errorText } from '../refusal-text.js';
 import { PdfDownload } from '../components/pdf-download.js';
@@ -325,6 +326,7 @@ export function ExchangeDetailPage({ me }: { me: Me }) {
           <Text size="xs" c="dimmed" mt="xs">{t('exchange.detail.responsibility')}</Text>
         </Card>
       )}
+      {d.studies.length > 0 && d.kind === 'reading' && <KeyImages itemId={d.id} studies={d.studies} canMark={answerable} />}
       {act.isError && <Alert color="red" data-testid="exchange-error">{errorText(act.error)}</Alert>}
       <Group>
         {reader && (d.status === 'sent' || d.status === 'received') && (
