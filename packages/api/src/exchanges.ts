@@ -111,7 +111,12 @@ export const exchangeKeyImageRequest = z
   })
   .strict();
 export type ExchangeKeyImageRequest = z.input<typeof exchangeKeyImageRequest>;
-export const exchangeBoxQuery = z.object({ box: z.enum(EXCHANGE_BOXES) });
+/** A box, a page at a time: `after` is the `next` of the page before (opaque to the caller). */
+export const exchangeBoxQuery = z.object({
+  box: z.enum(EXCHANGE_BOXES),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  after: z.string().max(200).optional(),
+});
 export const exchangeStatsQuery = z.object({ month: isoMonth, format: z.enum(['json', 'csv', 'pdf']).default('json') });
 
 /** A month of the facility's ID usage (the current month in Japan if none is given). */
@@ -149,6 +154,12 @@ export interface ExchangeListItem {
   deleteOn: string;
   /** Deleted within 30 days. */
   deletionDue: boolean;
+}
+
+/** A page of a box, newest first; `next` continues it when more remain. */
+export interface ExchangeBoxPage {
+  items: ExchangeListItem[];
+  next?: string;
 }
 
 export interface ExchangeStep {

@@ -179,6 +179,33 @@ export class Client {
   }
 }
 
+/**
+ * One logged-in client per user, kept for the whole file: a new login ends
+ * the user's older session. The network and server are read when a user is
+ * first asked for (after beforeAll has opened them).
+ */
+export function loggedInClients(opened: () => { network: TestNetwork; server: RunningServer }): { as: (userId: string) => Promise<Client>; close: () => Promise<void> } {
+  const clients = new Map<string, Client>();
+  return {
+    async as(userId) {
+      let client = clients.get(userId);
+      if (!client) {
+        const { network, server } = opened();
+        const user = demoUser(network, userId);
+        client = await Client.terminal(server, network, user.facility);
+        const reply = await client.call('POST', '/api/login', { userId: user.id, password: user.password });
+        if (reply.status !== 200) throw new Error(`login ${userId}: ${reply.status}`);
+        clients.set(userId, client);
+      }
+      return client;
+    },
+    async close() {
+      await Promise.all([...clients.values()].map((c) => c.close()));
+      clients.clear();
+    },
+  };
+}
+
 /** The demo user with this ID, or the first of this role. */
 export function demoUser(network: TestNetwork, roleOrId: string): DemoCredentials['users'][number] {
   const user = network.credentials.users.find((u) => u.id === roleOrId) ?? network.credentials.users.find((u) => u.role === roleOrId);

@@ -30,6 +30,7 @@ import {
   type Role,
 } from '@renkei/access';
 import type {
+  ExchangeBoxPage,
   ExchangeConsent,
   ExchangeDetail,
   ExchangeKeyImage,
@@ -282,15 +283,28 @@ export class ExchangeService {
     });
   }
 
-  /** A clinician's or the liaison's boxes, newest first. */
-  async list(ctx: RequestContext, box: ExchangeBox, limit = 100): Promise<ExchangeListItem[]> {
+  /**
+   * A clinician's or the liaison's boxes, newest first, `limit` items a page:
+   * `next` (when more remain) is where the page ended, the ordering time to
+   * the microsecond and the item's id, so that items sharing a time are
+   * neither skipped nor repeated. Items the policy hides are read and passed
+   * over, so a page may hold fewer than `limit`.
+   */
+  async list(ctx: RequestContext, box: ExchangeBox, page: { limit?: number; after?: string } = {}): Promise<ExchangeBoxPage> {
     const actor = this.actorOf(ctx);
-    const query = boxQuery(exchangeBoxScope(actor, box), limit);
-    const rows = query ? (await this.deps.stores.clinical.query<ListRow>(query.sql, query.params)).rows : [];
-    const visible = rows.filter((r) => mayViewExchange(actor, parties(r)));
+    const limit = page.limit ?? 100;
+    const after = page.after === undefined ? undefined : decodeBoxCursor(page.after);
+    if (after === null) {
+      await this.audit(ctx, { action: 'exchange.list', outcome: 'refused', detail: { box, reason: badBoxCursor.code } });
+      throw badBoxCursor;
+    }
+    const query = boxQuery(exchangeBoxScope(actor, box), limit + 1, after);
+    const rows = query ? (await this.deps.stores.clinical.query<ListRow & { box_key: string }>(query.sql, query.params)).rows : [];
+    const last = rows.length > limit ? rows[limit - 1] : undefined;
+    const visible = rows.slice(0, limit).filter((r) => mayViewExchange(actor, parties(r)));
     const items = await this.listItems(visible);
-    await this.audit(ctx, { action: 'exchange.list', outcome: 'allowed', detail: { box, items: items.length } });
-    return items;
+    await this.audit(ctx, { action: 'exchange.list', outcome: 'allowed', detail: { box, items: items.length, ...(after ? { after: page.after } : {}) } });
+    return last ? { items, next: encodeBoxCursor(last.box_key, last.id) } : { items };
   }
 
   /** One item with its patient, steps and texts. The first open by whoever receives it is its receipt. */
@@ -938,6 +952,24 @@ function latestReport(texts: readonly TextRow[]): TextRow | undefined {
 
 const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 
+/** Where a page of a box ended: the ordering time (ISO, to the microsecond) and the item's id. */
+interface BoxCursor {
+  at: string;
+  id: string;
+}
+
+const badBoxCursor = new Refusal('invalid', 'bad-cursor', 'the box cursor is malformed', '一覧の続きを読み込めませんでした。最初から表示し直してください');
+
+const encodeBoxCursor = (at: string, id: string) => Buffer.from(`${at}|${id}`, 'utf8').toString('base64url');
+
+/** The cursor a page handed out, or null for anything else. */
+function decodeBoxCursor(cursor: string): BoxCursor | null {
+  if (!/^[A-Za-z0-9_-]{1,200}$/.test(cursor)) return null;
+  const match = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z)\|([0-9a-f-]{36})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!match || !isUuid(match[2]!) || Number.isNaN(Date.parse(match[1]!))) return null;
+  return { at: match[1]!, id: match[2]! };
+}
+
 const isUuid = (id: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
 
 /** JPEG starts FF D8 FF, PNG with its eight-byte signature. */
@@ -947,21 +979,28 @@ function looksLike(mediaType: 'image/jpeg' | 'image/png', content: Buffer): bool
 }
 
 /**
- * A box's newest `limit` items as one query over exchange_items, each part
- * along the index that serves it (migrations 050 and 094): received items by
- * sending time, one's own and both directions by creation. A box of both
- * directions is the two parts, each cut to `limit` along its own index, then
- * merged: an OR across two indexes would read every item of the user or
- * facility and sort them all. Drafts are their sender's and preparer's only,
- * which mayViewExchange holds again per row.
+ * A box's newest `limit` items (older than `after`, when given) as one query
+ * over exchange_items, each part along the index that serves it (migrations
+ * 050 and 094): received items by sending time, one's own and both directions
+ * by creation, ties by id. A box of both directions is the two parts, each
+ * cut to `limit` along its own index, then merged: an OR across two indexes
+ * would read every item of the user or facility and sort them all. Drafts are
+ * their sender's and preparer's only, which mayViewExchange holds again per
+ * row. `box_key` is the ordering time as text to the microsecond, which a
+ * JavaScript Date would round to the millisecond.
  */
-function boxQuery(scope: ExchangeBoxScope, limit: number): { sql: string; params: unknown[] } | undefined {
+function boxQuery(scope: ExchangeBoxScope, limit: number, after?: BoxCursor): { sql: string; params: unknown[] } | undefined {
   const sent = "status <> 'draft'";
-  const part = (where: string, order: 'sent_at' | 'created_at') => `SELECT ${LIST_COLUMNS} FROM exchange_items WHERE ${where} ORDER BY ${order} DESC, id LIMIT $2`;
-  const one = (where: string, order: 'sent_at' | 'created_at', value: string) => ({ sql: part(where, order), params: [value, limit] });
+  const cursorParams = after ? [after.at, after.id] : [];
+  const key = (order: string) => `to_char(${order} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS box_key`;
+  // `order <= $3` bounds the index scan; the rest breaks ties by id.
+  const older = (order: string) => (after ? ` AND ${order} <= $3::timestamptz AND (${order} < $3::timestamptz OR id < $4::uuid)` : '');
+  const part = (where: string, order: 'sent_at' | 'created_at') =>
+    `SELECT ${LIST_COLUMNS}, ${key(order)} FROM exchange_items WHERE ${where}${older(order)} ORDER BY ${order} DESC, id DESC LIMIT $2`;
+  const one = (where: string, order: 'sent_at' | 'created_at', value: string) => ({ sql: part(where, order), params: [value, limit, ...cursorParams] });
   const both = (outgoing: string, incoming: string, value: string) => ({
-    sql: `SELECT * FROM ((${part(outgoing, 'created_at')}) UNION ALL (${part(`${incoming} AND ${sent}`, 'created_at')})) box ORDER BY created_at DESC, id LIMIT $2`,
-    params: [value, limit],
+    sql: `SELECT * FROM ((${part(outgoing, 'created_at')}) UNION ALL (${part(`${incoming} AND ${sent}`, 'created_at')})) box ORDER BY created_at DESC, id DESC LIMIT $2`,
+    params: [value, limit, ...cursorParams],
   });
   switch (scope.by) {
     case 'nothing':

@@ -4,7 +4,7 @@ import { encryptField } from '@renkei/identity';
 import { testEngines } from '@renkei/store/testing';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, demoUser, openTestNetwork, startInjectedServer, type RunningServer, type TestNetwork } from '@renkei/demo/testing';
+import { demoUser, loggedInClients, openTestNetwork, startInjectedServer, type RunningServer, type TestNetwork } from '@renkei/demo/testing';
 
 const patient = { name: '仁尾 春子', kana: 'ニオ ハルコ', sex: 'female', birthDate: '1948-03-09', patientId: 'C-000123' };
 const consent = { obtainedOn: '2026-12-01', by: 'patient', obtainedBy: '綾川 健', form: 'written' };
@@ -14,19 +14,7 @@ describe.each(testEngines())('consultations between facilities on %s', (engine) 
   let server: RunningServer;
   let hospital: string;
   let clinic: string;
-  const clients = new Map<string, Client>();
-  /** One client per user for the whole file: a new login ends a user's older session. */
-  const as = async (userId: string) => {
-    let client = clients.get(userId);
-    if (!client) {
-      const user = demoUser(network, userId);
-      client = await Client.terminal(server, network, user.facility);
-      const reply = await client.call('POST', '/api/login', { userId: user.id, password: user.password });
-      if (reply.status !== 200) throw new Error(`login ${userId}: ${reply.status}`);
-      clients.set(userId, client);
-    }
-    return client;
-  };
+  const { as, close: closeClients } = loggedInClients(() => ({ network, server }));
 
   beforeAll(async () => {
     network = await openTestNetwork(engine);
@@ -38,7 +26,7 @@ describe.each(testEngines())('consultations between facilities on %s', (engine) 
     server = await startInjectedServer(network);
   });
   afterAll(async () => {
-    await Promise.all([...clients.values()].map((c) => c.close()));
+    await closeClients();
     await server?.close();
     await network?.close();
   });

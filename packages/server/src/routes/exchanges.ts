@@ -52,8 +52,8 @@ export async function exchangeRoutes(app: FastifyInstance, options: ResolvedOpti
   });
 
   app.get('/api/exchanges', route('exchange.list'), async (request) => {
-    const { box } = parseBody(exchangeBoxQuery, request.query);
-    return { items: await exchange.list(contextOf(request), box) };
+    const { box, limit, after } = parseBody(exchangeBoxQuery, request.query);
+    return audited(request, () => exchange.list(contextOf(request), box, after === undefined ? { limit } : { limit, after }));
   });
 
   app.get('/api/exchanges/stats', { config: { access: 'exchange-stats', action: 'exchange.stats' } }, async (request, reply) => {

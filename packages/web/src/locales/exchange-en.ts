@@ -8,6 +8,7 @@ export const exchangeEn: typeof exchangeJa = {
   search: 'Filter by subject or facility',
   overdueFirst: 'Overdue urgent items first',
   empty: 'Nothing here',
+  more: 'Show more',
   columns: { status: 'Status', kind: 'Kind', urgency: 'Urgency', subject: 'Subject', from: 'From', to: 'To', sentAt: 'Sent', deleteOn: 'Deleted on' },
   kinds: { reading: 'Reading request', referral: 'Referral', progress: 'Progress report', share: 'Sharing' },
   statuses: { draft: 'Draft', sent: 'Unopened', received: 'Received', accepted: 'Accepted', interim: 'Interim report', final: 'Reported', declined: 'Declined', withdrawn: 'Withdrawn' },

@@ -7,6 +7,7 @@ export const exchangeJa = {
   search: '件名・医療機関で絞り込み',
   overdueFirst: '期限切れの至急を先頭に表示',
   empty: '該当する連携はありません',
+  more: 'さらに表示',
   columns: { status: '状態', kind: '種類', urgency: '緊急度', subject: '件名', from: '依頼元', to: '宛先', sentAt: '送信日時', deleteOn: '削除予定日' },
   kinds: { reading: '読影依頼', referral: '患者紹介', progress: '経過報告', share: '医療情報の連携' },
   statuses: { draft: '下書き', sent: '未開封', received: '受信済', accepted: '受付済', interim: '中間報告', final: '報告済', declined: '読影しない', withdrawn: '取り下げ' },

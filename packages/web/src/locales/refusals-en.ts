@@ -49,6 +49,7 @@ export const refusalsEn: Record<string, string> = {
   'bad-request': 'The input is not valid. Check the fields and try again.',
   'weak-password': 'The new password is too weak: at least 12 characters, without your user ID, different from the current one.',
   'facility-code-kind-mismatch': 'The fee-schedule digit of the facility code does not match the kind of facility.',
+  'bad-cursor': 'The rest of the list could not be loaded. Show the list again from the start.',
   'exchange-not-found': 'No such consultation item (or you may not see it).',
   'exchange-read-only': 'You can only read this item: this is not yours to do on it.',
   'exchange-status': 'This item is no longer in a state that allows this (reload the screen).',

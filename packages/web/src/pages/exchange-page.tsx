@@ -6,9 +6,9 @@
  * sees and does what; the screen offers what the role suggests and shows the
  * server's refusal otherwise.
  */
-import type { ExchangeDetail, ExchangeListItem, ExchangeStats, Me } from '@renkei/api';
+import type { ExchangeBoxPage, ExchangeDetail, ExchangeListItem, ExchangeStats, Me } from '@renkei/api';
 import { Alert, Anchor, Badge, Button, Card, Checkbox, Group, SegmentedControl, Select, SimpleGrid, Stack, Table, Text, TextInput, Textarea, Title } from '@mantine/core';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
@@ -32,10 +32,16 @@ export function ExchangeListPage({ me }: { me: Me }) {
   const role = me.user.role;
   const [box, setBox] = useState<Box>(role === 'clerk' ? 'facility' : role === 'technologist' ? 'outbox' : 'inbox');
   const [filter, setFilter] = useState('');
-  const list = useQuery({ queryKey: ['exchanges', box], queryFn: () => api<{ items: ExchangeListItem[] }>('GET', `/api/exchanges?box=${box}`) });
+  // A page at a time (100 items), the next on さらに表示.
+  const list = useInfiniteQuery({
+    queryKey: ['exchanges', box],
+    queryFn: ({ pageParam }) => api<ExchangeBoxPage>('GET', `/api/exchanges?box=${box}${pageParam ? `&after=${encodeURIComponent(pageParam)}` : ''}`),
+    initialPageParam: '',
+    getNextPageParam: (last) => last.next,
+  });
   const items = useMemo(() => {
     const words = filter.trim();
-    const shown = (list.data?.items ?? []).filter((i) => !words || [i.subject, i.from.facilityName, i.to.facilityName].some((s) => s.includes(words)));
+    const shown = (list.data?.pages.flatMap((p) => p.items) ?? []).filter((i) => !words || [i.subject, i.from.facilityName, i.to.facilityName].some((s) => s.includes(words)));
     // Overdue 至急 first, then newest first as the server sent them.
     return [...shown].sort((a, b) => Number(overdue(b)) - Number(overdue(a)));
   }, [list.data, filter]);
@@ -109,6 +115,13 @@ export function ExchangeListPage({ me }: { me: Me }) {
         </Table.Tbody>
       </Table>
       {list.isSuccess && items.length === 0 && <Text c="dimmed">{t('exchange.empty')}</Text>}
+      {list.hasNextPage && (
+        <Group justify="center">
+          <Button variant="default" loading={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()} data-testid="exchange-more">
+            {t('exchange.more')}
+          </Button>
+        </Group>
+      )}
     </Stack>
   );
 }
