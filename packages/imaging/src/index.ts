@@ -9,7 +9,7 @@ export { ImageStudies } from './store/exchange-studies.js';
 export { mediaType, MultipartError, readMultipart, type BodyPart } from './dicomweb/multipart.js';
 export { QidoError, searchInstances, searchSeries, searchStudies, tagOf, type QueryParams, type SearchContext } from './dicomweb/qido.js';
 export { patientElements, searchableFacilities, visibleStudy, type SharedStudies, type VisibleStudy } from './dicomweb/study-access.js';
-export { frameBytes, frameMediaType, metadataOf, multipartFrames, multipartInstances, newBoundary, selectInstances, type Selection, type StoredInstanceRow } from './dicomweb/wado.js';
+export { frameBytes, frameMediaType, metadataOf, multipartFrames, multipartInstances, newBoundary, renderedFrame, selectInstances, type Selection, type StoredInstanceRow } from './dicomweb/wado.js';
 export { buildDicomdir, type DirectoryStudy } from './download/dicomdir.js';
 export { studyDownload, type StudyDownload } from './download/study-download.js';
 export { bufferEntry, StudyZip, type StudyZipOptions, type ZipEntry, type ZipSegment } from './download/study-zip.js';
@@ -31,3 +31,4 @@ export {
 export { dataSetOf, exportInstances, type ExportedInstance, type ExportTarget } from './gateway/cstore-export.js';
 export { photographFormat, SECONDARY_CAPTURE, wrapPhotograph, type PhotographFormat, type PhotographPatient, type PhotographTarget } from './parse/photograph.js';
 export { storePhotograph, uidFromName, type PhotographRequest } from './store/photographs.js';
+export { encodePng, fitInto, isRenderable, NotRenderable, parseViewport, parseWindow, renderFrame, renderPng, scaleImage, storedValues, voi, type Image, type PixelModule, type RenderOptions, type Size, type VoiFunction, type VoiWindow } from './render/render.js';

@@ -309,3 +309,19 @@ export function stowBody(boundary: string, parts: ReadonlyArray<Buffer | { bytes
   chunks.push(Buffer.from(`--${boundary}--\r\n`));
   return Buffer.concat(chunks);
 }
+
+/** A PNG file's size, channels and 8-bit pixels (RGBA, as pngjs decodes it); `grey(x, y)` is the red sample at a point. */
+export async function decodePng(bytes: Buffer): Promise<{ width: number; height: number; colorType: number; data: Buffer; grey(x: number, y: number): number; rgb(x: number, y: number): [number, number, number] }> {
+  const { PNG } = await import('pngjs');
+  const png = PNG.sync.read(bytes);
+  const colorType = bytes[25]!;
+  const at = (x: number, y: number) => (y * png.width + x) * 4;
+  return {
+    width: png.width,
+    height: png.height,
+    colorType,
+    data: png.data,
+    grey: (x, y) => png.data[at(x, y)]!,
+    rgb: (x, y) => [png.data[at(x, y)]!, png.data[at(x, y) + 1]!, png.data[at(x, y) + 2]!],
+  };
+}

@@ -12,6 +12,7 @@ import dicomParser from 'dicom-parser';
 import type { EncryptedBlobs } from '../blobs/encrypted-blobs.js';
 import type { FrameRuns } from '../parse/read-instance.js';
 import type { SearchContext } from './qido.js';
+import { isRenderable, NotRenderable, renderPng, type PixelModule, type RenderOptions } from '../render/render.js';
 import { patientElements, visibleStudy, type VisibleStudy } from './study-access.js';
 
 export interface StoredInstanceRow {
@@ -160,4 +161,46 @@ export function multipartFrames(frames: readonly Buffer[], transferSyntaxUid: st
   }
   parts.push(Buffer.from(`\r\n--${boundary}--\r\n`));
   return Buffer.concat(parts);
+}
+
+/** A frame (1-based) of the instance rendered as PNG (PS3.18 §10.4); undefined if the frame number is out of range; NotRenderable if it cannot be rendered. */
+export async function renderedFrame(blobs: EncryptedBlobs, instance: StoredInstanceRow, frame: number, options: RenderOptions): Promise<Buffer | undefined> {
+  if (!Number.isInteger(frame) || frame < 1 || frame > instance.numberOfFrames) return undefined;
+  // Compressed frames (JPEG, JPEG-LS, JPEG 2000, RLE) are not decoded yet: refused, not guessed at.
+  if (!isRenderable(instance.transferSyntaxUid)) throw new NotRenderable(`transfer syntax ${instance.transferSyntaxUid}`);
+  const whole = await blobs.read(instance.blobName);
+  const dataSet = dicomParser.parseDicom(whole, { inflater: (bytes: Uint8Array, position: number) => inflated(bytes, position) } as never);
+  const pixels = dataSet.elements.x7fe00010;
+  if (!pixels || pixels.encapsulatedPixelData) throw new NotRenderable('no native pixel data');
+  const module = pixelModuleOf(dataSet, instance.transferSyntaxUid === '1.2.840.10008.1.2.2', pixels.vr === 'OW');
+  const size = (module.rows * module.columns * module.samplesPerPixel * module.bitsAllocated) / 8;
+  const start = pixels.dataOffset + (frame - 1) * size;
+  if (start + size > pixels.dataOffset + pixels.length) throw new NotRenderable('pixel data shorter than its frames');
+  return renderPng(module, dataSet.byteArray.subarray(start, start + size), options).png;
+}
+
+function pixelModuleOf(dataSet: dicomParser.DataSet, bigEndian: boolean, ow: boolean): PixelModule {
+  const number = (tag: string, fallback: number) => {
+    const value = dataSet.floatString(tag, 0);
+    return value === undefined || Number.isNaN(value) ? fallback : value;
+  };
+  const center = dataSet.floatString('x00281050', 0);
+  const width = dataSet.floatString('x00281051', 0);
+  const bitsAllocated = dataSet.uint16('x00280100') ?? 16;
+  return {
+    rows: dataSet.uint16('x00280010') ?? 0,
+    columns: dataSet.uint16('x00280011') ?? 0,
+    samplesPerPixel: dataSet.uint16('x00280002') ?? 1,
+    photometricInterpretation: dataSet.string('x00280004') ?? 'MONOCHROME2',
+    bitsAllocated,
+    bitsStored: dataSet.uint16('x00280101') ?? bitsAllocated,
+    pixelRepresentation: dataSet.uint16('x00280103') ?? 0,
+    planarConfiguration: dataSet.uint16('x00280006') ?? 0,
+    rescaleSlope: number('x00281053', 1),
+    rescaleIntercept: number('x00281052', 0),
+    windowCenter: center === undefined || Number.isNaN(center) ? undefined : center,
+    windowWidth: width === undefined || Number.isNaN(width) ? undefined : width,
+    bigEndian,
+    ow,
+  };
 }

@@ -1,7 +1,7 @@
 /**
  * DICOMweb (PS3.18), served by Renkei itself behind the gate: STOW-RS to
  * store, QIDO-RS to search, WADO-RS to retrieve instances, metadata and
- * frames, and a study as a ZIP download. Every call needs a registered
+ * frames, rendered frames and thumbnails (PNG), and a study as a ZIP download. Every call needs a registered
  * terminal and a session of someone who works with images; a study answers
  * only those the policy lets see it (`maySeeStudy`), and an unknown study
  * and a forbidden one get the same 404. Every retrieve is audited.
@@ -21,7 +21,11 @@ import {
   multipartFrames,
   multipartInstances,
   newBoundary,
+  NotRenderable,
+  parseViewport,
+  parseWindow,
   readMultipart,
+  renderedFrame,
   registeredPeer,
   searchInstances,
   searchSeries,
@@ -243,6 +247,52 @@ export async function dicomwebRoutes(app: FastifyInstance, options: ResolvedOpti
       .send(multipartFrames(frames, instance.transferSyntaxUid, boundary));
   });
 
+  // Rendered frames and thumbnails (PS3.18 §10.4, §10.7) as PNG, from native pixel data; compressed frames answer 406 not-renderable for now.
+  type RenderedParams = StudyParams & { frame?: string };
+  type RenderedQuery = { window?: string; viewport?: string };
+  const rendered = (kind: 'rendered' | 'thumbnail') => async (request: FastifyRequest<{ Params: RenderedParams; Querystring: RenderedQuery }>, reply: FastifyReply) => {
+    const archive = archiveOf();
+    if (!acceptsPng(request.headers.accept)) throw new ApiError(406, 'not-acceptable', '画像は image/png でのみ返せます');
+    let window;
+    let viewport;
+    try {
+      window = parseWindow(request.query.window);
+      viewport = parseViewport(request.query.viewport);
+    } catch (error) {
+      if (error instanceof RangeError) throw new ApiError(400, 'bad-query', error.message);
+      throw error;
+    }
+    const found = await selectInstances(searchContext(request), selectionOf(request.params));
+    if (!found) throw notFound();
+    // A series' thumbnail is its middle instance; a study's, its first series' middle instance.
+    const series = found.instances.filter((i) => i.seriesUid === found.instances[0]!.seriesUid);
+    const instance = request.params.instance ? found.instances[0]! : series[Math.floor((series.length - 1) / 2)]!;
+    // A multi-frame instance is rendered as its first frame, its thumbnail as its middle one.
+    const frame = request.params.frame !== undefined ? Number(request.params.frame) : kind === 'rendered' ? 1 : Math.ceil(instance.numberOfFrames / 2);
+    let png: Buffer | undefined;
+    try {
+      png = await renderedFrame(archive.blobs, instance, frame, { window, viewport, maxSide: kind === 'thumbnail' ? 128 : 512 });
+    } catch (error) {
+      if (error instanceof NotRenderable) throw new ApiError(406, 'not-renderable', `この画像は表示用に変換できません（${error.message}）`);
+      throw error;
+    }
+    if (!png) throw new ApiError(404, 'frame-not-found', `フレーム番号は 1〜${instance.numberOfFrames} で指定してください`);
+    await auditRequest(request, options, {
+      action: `images.${kind}`,
+      outcome: 'allowed',
+      pseudonym: found.study.pseudonym,
+      detail: { study: request.params.study, series: instance.seriesUid, instance: instance.sopInstanceUid, frame },
+    });
+    return reply.type('image/png').header('Cache-Control', 'no-store').send(png);
+  };
+  const renderedConfig = { access: 'image-views' as const, action: 'images.rendered' };
+  const thumbnailConfig = { access: 'image-views' as const, action: 'images.thumbnail' };
+  app.get('/dicomweb/studies/:study/series/:series/instances/:instance/rendered', { config: renderedConfig }, rendered('rendered'));
+  app.get('/dicomweb/studies/:study/series/:series/instances/:instance/frames/:frame/rendered', { config: renderedConfig }, rendered('rendered'));
+  app.get('/dicomweb/studies/:study/series/:series/instances/:instance/thumbnail', { config: thumbnailConfig }, rendered('thumbnail'));
+  app.get('/dicomweb/studies/:study/series/:series/thumbnail', { config: thumbnailConfig }, rendered('thumbnail'));
+  app.get('/dicomweb/studies/:study/thumbnail', { config: thumbnailConfig }, rendered('thumbnail'));
+
   // Bulk data: the pixel data a metadata answer names by BulkDataURI (all its frames, as stored).
   app.get<{ Params: StudyParams & { tag: string } }>('/dicomweb/studies/:study/series/:series/instances/:instance/bulk/:tag', { config: { access: 'image-views', action: 'images.bulk' } }, async (request, reply) => {
     const archive = archiveOf();
@@ -318,6 +368,17 @@ export async function dicomwebRoutes(app: FastifyInstance, options: ResolvedOpti
         .send(zip.stream(archive.blobs, range.start, range.end));
     }
     return reply.header('Content-Length', zip.length).send(zip.stream(archive.blobs));
+  });
+}
+
+/** Whether an Accept header lets a PNG be the answer (none at all does). */
+function acceptsPng(accept: string | undefined): boolean {
+  if (!accept || accept.trim() === '') return true;
+  return accept.split(',').some((entry) => {
+    const [range, ...params] = entry.split(';').map((s) => s.trim().toLowerCase());
+    const q = params.find((p) => p.startsWith('q='));
+    if (q && Number(q.slice(2)) === 0) return false;
+    return range === 'image/png' || range === 'image/*' || range === '*/*';
   });
 }
 
