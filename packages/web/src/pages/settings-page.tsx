@@ -87,6 +87,8 @@ function EmailForm() {
   const settings = useQuery({ queryKey: ['me', 'settings'], queryFn: () => api<OwnSettings>('GET', '/api/me/settings') });
   const [email, setEmail] = useState('');
   const [message, setMessage] = useState<Message>(null);
+  // The field stays closed until the stored address is in, so that what is typed is never overwritten by it.
+  const loaded = settings.isSuccess;
   useEffect(() => setEmail(settings.data?.email ?? ''), [settings.data]);
 
   const submit = async (event: FormEvent) => {
@@ -105,13 +107,13 @@ function EmailForm() {
       <form onSubmit={submit}>
         <Stack>
           <Title order={5}>{t('settings.emailTitle')}</Title>
-          <TextInput label={t('settings.email')} type="email" value={email} onChange={(e) => setEmail(e.currentTarget.value)} maxLength={254} autoComplete="email" />
+          <TextInput label={t('settings.email')} type="email" value={email} onChange={(e) => setEmail(e.currentTarget.value)} maxLength={254} autoComplete="email" disabled={!loaded} />
           {message && (
             <Alert color={message.color} data-testid="email-message">
               {message.text}
             </Alert>
           )}
-          <Button type="submit" data-testid="email-submit">
+          <Button type="submit" data-testid="email-submit" disabled={!loaded}>
             {t('settings.saveEmail')}
           </Button>
         </Stack>
