@@ -12,6 +12,7 @@ import { AdminUsersPage } from './pages/admin-users-page.js';
 import { CardPage } from './pages/card-page.js';
 import { ExchangeComposePage, ExchangeDetailPage, ExchangeListPage, ExchangeStatsPage } from './pages/exchange-page.js';
 import { ExchangeIdUsagePage } from './pages/exchange-id-usage-page.js';
+import { ImageViewerPage } from './pages/image-viewer-page.js';
 import { LoginPage } from './pages/login-page.js';
 import { PatientPage } from './pages/patient-page.js';
 import { PublicPage } from './pages/public-page.js';
@@ -73,6 +74,7 @@ function TerminalApp() {
             <Route path="/exchanges/id-usage" element={loggedIn ? <ExchangeIdUsagePage /> : <Navigate to="/login" replace />} />
             <Route path="/exchanges/new" element={loggedIn ? <ExchangeComposePage me={me.data!} /> : <Navigate to="/login" replace />} />
             <Route path="/exchanges/:id" element={loggedIn ? <ExchangeDetailPage me={me.data!} /> : <Navigate to="/login" replace />} />
+            <Route path="/images/studies/:study" element={loggedIn ? <ImageViewerPage me={me.data!} /> : <Navigate to="/login" replace />} />
             <Route path="/settings" element={loggedIn ? <SettingsPage me={me.data!} /> : <Navigate to="/login" replace />} />
             <Route path="/admin/terminals" element={canAdminister ? <AdminTerminalsPage /> : <Navigate to="/" replace />} />
             <Route path="/admin/users" element={canAdminister ? <AdminUsersPage ownId={me.data!.user.id} operator={me.data!.user.role === 'operator'} /> : <Navigate to="/" replace />} />

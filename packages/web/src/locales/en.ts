@@ -1,5 +1,6 @@
 import { exchangeEn } from './exchange-en.js';
 import { uploadsEn } from './uploads-en.js';
+import { viewerEn } from './viewer-en.js';
 import { adminEn } from './admin-en.js';
 import { refusalsEn } from './refusals-en.js';
 import type { Messages } from './ja.js';
@@ -204,6 +205,7 @@ export const en: Messages = {
   admin: adminEn,
   exchange: exchangeEn,
   uploads: uploadsEn,
+  imageViewer: viewerEn,
   settings: {
     title: 'Personal settings',
     forcedTitle: 'Choose a new password',

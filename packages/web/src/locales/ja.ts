@@ -1,6 +1,7 @@
 import { ACCESS_LOG_ACTIONS_JA, accessLogActionKey } from '@renkei/api';
 import { exchangeJa } from './exchange-ja.js';
 import { uploadsJa } from './uploads-ja.js';
+import { viewerJa } from './viewer-ja.js';
 import { adminJa } from './admin-ja.js';
 
 export const ja = {
@@ -231,6 +232,7 @@ export const ja = {
   admin: adminJa,
   exchange: exchangeJa,
   uploads: uploadsJa,
+  imageViewer: viewerJa,
   settings: {
     title: '個人設定',
     forcedTitle: '新しいパスワードの設定',

@@ -246,6 +246,13 @@ export function ExchangeComposePage({ me }: { me: Me }) {
 }
 
 /** One item: what it says, every step, its reports; and the actions the caller's role suggests. */
+/** Whether the screen offers the reader's answers (the server decides again on every request). */
+export function mayAnswer(me: Me, d: ExchangeDetail): boolean {
+  const reader = me.user.id === d.to.userId && CLINICIANS.has(me.user.role);
+  const open = ['sent', 'received', 'accepted', 'interim'].includes(d.status);
+  return reader && open && (d.kind === 'reading' || d.kind === 'referral');
+}
+
 export function ExchangeDetailPage({ me }: { me: Me }) {
   const { t } = useTranslation();
   const { id = '' } = useParams();
@@ -267,7 +274,7 @@ export function ExchangeDetailPage({ me }: { me: Me }) {
   const mine = me.user.id === d.from.userId;
   const reader = me.user.id === d.to.userId && CLINICIANS.has(me.user.role);
   const open = ['sent', 'received', 'accepted', 'interim'].includes(d.status);
-  const answerable = reader && open && (d.kind === 'reading' || d.kind === 'referral');
+  const answerable = mayAnswer(me, d);
   const report = [...d.texts].reverse().find((x) => x.kind !== 'addendum');
   const addenda = addendumNumbers(d.texts);
   return (
@@ -300,7 +307,12 @@ export function ExchangeDetailPage({ me }: { me: Me }) {
           <>
             <Text fw={700} mt="sm">{t('exchange.detail.studies')}</Text>
             {d.studies.map((s) => (
-              <Text key={s} size="sm" ff="monospace">{s}</Text>
+              <Group key={s} gap="xs">
+                <Text size="sm" ff="monospace">{s}</Text>
+                <Anchor component={Link} to={`/images/studies/${encodeURIComponent(s)}?exchange=${encodeURIComponent(d.id)}`} size="sm" data-testid="open-images">
+                  {t('imageViewer.open')}
+                </Anchor>
+              </Group>
             ))}
           </>
         )}

@@ -1,0 +1,26 @@
+import type { viewerJa } from './viewer-ja.js';
+
+export const viewerEn: typeof viewerJa = {
+  title: 'Image viewer',
+  open: 'Show images',
+  compareWith: 'Compare with',
+  compareNone: 'No comparison',
+  series: 'Series',
+  noSeries: 'This study has no images to show',
+  loading: 'Loading images…',
+  failed: 'The images cannot be shown',
+  image: 'Image {{index}} / {{count}}',
+  window: 'WW {{width}} / WL {{center}}',
+  tools: { windowLevel: 'Window/level', pan: 'Pan', zoom: 'Zoom', length: 'Length', angle: 'Angle', rotate: 'Rotate' },
+  presets: { title: 'CT window', lung: 'Lung', mediastinum: 'Mediastinum', bone: 'Bone', brain: 'Brain' },
+  invert: 'Invert',
+  rotateRight: 'Rotate 90° right',
+  reset: 'Reset',
+  cinePlay: 'Play cine',
+  cineStop: 'Stop cine',
+  keyImage: 'Mark this image as a key image',
+  keyImageMarked: 'Marked as a key image',
+  keyImageAlready: 'Already a key image',
+  back: 'Back to the request',
+  help: 'Wheel, arrow keys or the slider move through the images. Right-drag zooms, middle-drag (two fingers) pans.',
+};

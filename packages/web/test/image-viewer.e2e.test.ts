@@ -1,0 +1,171 @@
+/**
+ * The image viewer in a real browser (Debian's chromium): a radiologist opens
+ * the CT attached to a reading request, sees pixels drawn (read back from a
+ * screenshot, not only a canvas present), scrolls the stack by key, wheel and
+ * slider, windows with the CT presets, inverts, rotates, measures, compares
+ * the prior study beside it and marks the image on screen as a キー画像; and
+ * every stored transfer syntax is decoded and drawn.
+ */
+import path from 'node:path';
+import { FileBlobStore } from '@renkei/imaging';
+import { dcmtk, decodePng, newUid, stowBody, syntheticSlice, workFolder } from '@renkei/imaging/testing';
+import { testEngines } from '@renkei/store/testing';
+import { execFile } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BrowserRig } from './browser-rig.js';
+
+const run = promisify(execFile);
+
+/** Grey levels of a screenshot of the viewport, and how many distinct ones it has. */
+async function viewportPixels(page: Page, pane = 0) {
+  const png = await decodePng(await page.getByTestId('viewer-viewport').nth(pane).screenshot());
+  const levels = new Set<number>();
+  for (let y = 0; y < png.height; y += 2) for (let x = 0; x < png.width; x += 2) levels.add(png.grey(x, y));
+  // The slice fills the viewport's height: near its top edge, outside the disc, it is air (-1000 HU).
+  return { png, distinct: levels.size, air: png.grey(Math.floor(png.width / 2), Math.floor(png.height * 0.05)) };
+}
+
+describe.each(testEngines())('the image viewer on %s', (engine) => {
+  let rig: BrowserRig;
+  let folder: Awaited<ReturnType<typeof workFolder>>;
+  beforeAll(async () => {
+    folder = await workFolder();
+    rig = await BrowserRig.open(engine, () => ({ imageBlobs: new FileBlobStore(path.join(folder.dir, 'images')) }));
+  });
+  afterAll(async () => {
+    await rig?.close();
+    await folder?.remove();
+  });
+
+  // Uncaught errors in the page (a viewport torn down in the wrong order, say) fail the test.
+  const pageErrors: string[] = [];
+  const userOf = (id: string) => rig.network.credentials.users.find((u) => u.id === id)!;
+  const signedIn = async (id: string): Promise<Page> => {
+    const context = await rig.terminalContext({ forRole: id, viewport: { width: 1400, height: 1000 } });
+    const page = await context.newPage();
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await rig.login(page, id, userOf(id).password);
+    await page.getByTestId('nav-exchanges').waitFor();
+    return page;
+  };
+  const call = (page: Page, method: 'GET' | 'POST', path: string, body?: unknown) =>
+    page.evaluate(
+      async ({ method, path, body }) => {
+        const r = await fetch(path, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+        return { status: r.status, body: await r.json().catch(() => null) };
+      },
+      { method, path, body },
+    );
+  const stow = async (page: Page, files: Buffer[]) => {
+    const boundary = `renkei-${newUid()}`;
+    const status = await page.evaluate(
+      async ({ body, boundary }) => {
+        const bytes = Uint8Array.from(atob(body), (c) => c.charCodeAt(0));
+        return (await fetch('/dicomweb/studies', { method: 'POST', headers: { 'content-type': `multipart/related; type="application/dicom"; boundary=${boundary}` }, body: bytes })).status;
+      },
+      { body: stowBody(boundary, files).toString('base64'), boundary },
+    );
+    expect(status).toBe(200);
+  };
+  const readingRequest = async (sender: Page, studies: string[]) => {
+    const response = await call(sender, 'POST', '/api/exchanges', {
+      kind: 'reading',
+      to: { facility: userOf('demo-doctor').facility!, userId: 'demo-doctor' },
+      patient: { name: '仁尾 春子', kana: 'ニオ ハルコ', sex: 'female', birthDate: '1948-03-09', patientId: 'C-000123' },
+      consent: { obtainedOn: '2026-12-01', by: 'patient', obtainedBy: '綾川 健', form: 'written' },
+      subject: '胸部CT 読影のお願い',
+      body: '前回との比較をお願いします。',
+      studies,
+    });
+    expect(response.status).toBe(201);
+    return response.body.id as string;
+  };
+  const slice = (study: string, series: string, n: number, extra: Partial<Parameters<typeof syntheticSlice>[0]> = {}) =>
+    syntheticSlice({ studyUid: study, seriesUid: series, instanceNumber: n, seriesNumber: 2, rows: 128, columns: 128, patientId: 'C-000123', patientName: 'Nio^Haruko', birthDate: '19480309', studyDate: '20261201', ...extra });
+  const rendered = (page: Page, pane = 0) => expect.poll(async () => Number(await page.getByTestId('viewer-viewport').nth(pane).getAttribute('data-rendered')), { timeout: 20_000 }).toBeGreaterThan(0);
+
+  it('draws the attached CT, scrolls it by key, wheel and slider, windows, inverts, rotates, measures, compares the prior study and marks a key image', async () => {
+    const sender = await signedIn('demo-clinic-doctor');
+    const [study, series, prior, priorSeries] = [newUid(), newUid(), newUid(), newUid()];
+    await stow(sender, Array.from({ length: 20 }, (_, i) => slice(study, series, i + 1)));
+    await stow(sender, Array.from({ length: 5 }, (_, i) => slice(prior, priorSeries, i + 1, { studyDate: '20250601', seed: 40 + i })));
+    const id = await readingRequest(sender, [study, prior]);
+
+    const radiologist = await signedIn('demo-doctor');
+    await radiologist.goto(`${rig.server.url}/exchanges/${id}`);
+    await radiologist.getByTestId('exchange-accept').click();
+    await radiologist.getByTestId('open-images').first().click();
+    await radiologist.waitForURL(`**/images/studies/${study}?exchange=${id}`);
+    await rendered(radiologist);
+    await expect.poll(() => radiologist.getByTestId('viewer-series-item').count()).toBe(1);
+    await expect.poll(() => radiologist.getByTestId('viewer-position').textContent()).toBe('画像 1 / 20');
+
+    // Pixels are drawn: the disc of the synthetic slice on black, many grey levels.
+    const drawn = await viewportPixels(radiologist);
+    expect(drawn.distinct).toBeGreaterThan(8);
+
+    // The stack: keys, the wheel, the slider.
+    const viewport = radiologist.getByTestId('viewer-viewport').first();
+    await viewport.focus();
+    await radiologist.keyboard.press('ArrowDown');
+    await radiologist.keyboard.press('ArrowDown');
+    await expect.poll(() => radiologist.getByTestId('viewer-position').textContent()).toBe('画像 3 / 20');
+    await radiologist.keyboard.press('End');
+    await expect.poll(() => radiologist.getByTestId('viewer-position').textContent()).toBe('画像 20 / 20');
+    await radiologist.keyboard.press('Home');
+    await expect.poll(() => radiologist.getByTestId('viewer-position').textContent()).toBe('画像 1 / 20');
+    const box = (await viewport.boundingBox())!;
+    await radiologist.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await radiologist.mouse.wheel(0, 120);
+    await expect.poll(() => radiologist.getByTestId('viewer-position').textContent()).not.toBe('画像 1 / 20');
+    await radiologist.getByTestId('viewer-slider').getByRole('slider').focus();
+    await radiologist.keyboard.press('End');
+    await expect.poll(() => radiologist.getByTestId('viewer-position').textContent()).toBe('画像 20 / 20');
+
+    // The 肺野 preset sets the window the readout shows, and the picture changes with it.
+    const before = await viewportPixels(radiologist);
+    await radiologist.getByTestId('preset-lung').click();
+    await expect.poll(() => radiologist.getByTestId('viewer-window').textContent()).toBe('WW 1500 / WL -600');
+    const lung = await viewportPixels(radiologist);
+    expect(lung.png.data.equals(before.png.data)).toBe(false);
+    await radiologist.getByTestId('preset-mediastinum').click();
+    await expect.poll(() => radiologist.getByTestId('viewer-window').textContent()).toBe('WW 350 / WL 40');
+
+    // Invert turns the black background white; rotate and reset.
+    const air = (await viewportPixels(radiologist)).air;
+    expect(air).toBeLessThan(30);
+    await radiologist.getByTestId('viewer-invert').click();
+    await expect.poll(async () => (await viewportPixels(radiologist)).air).toBeGreaterThan(200);
+    await radiologist.getByTestId('viewer-rotate').click();
+    await expect.poll(() => radiologist.getByTestId('image-viewer').getAttribute('data-rotation')).toBe('90');
+    await radiologist.getByTestId('viewer-reset').click();
+    await expect.poll(async () => (await viewportPixels(radiologist)).air).toBeLessThan(30);
+
+    // A length measured across the disc is labelled in mm (the slices carry their pixel spacing).
+    await radiologist.getByText('距離', { exact: true }).click();
+    await radiologist.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2);
+    await radiologist.mouse.down();
+    await radiologist.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2, { steps: 5 });
+    await radiologist.mouse.move(box.x + box.width * 0.7, box.y + box.height / 2, { steps: 5 });
+    await radiologist.mouse.up();
+    await expect.poll(() => radiologist.getByTestId('viewer-pane-pane-0').locator('svg').textContent()).toMatch(/\d+(\.\d+)? mm/);
+
+    // The prior study beside this one.
+    await radiologist.getByTestId('viewer-compare').click();
+    await radiologist.getByRole('option', { name: prior }).click();
+    await rendered(radiologist, 1);
+    await expect.poll(() => radiologist.getByTestId('viewer-position').nth(1).textContent()).toBe('画像 1 / 5');
+    expect((await viewportPixels(radiologist, 1)).distinct).toBeGreaterThan(8);
+
+    // The image on screen (the 20th of the current study) becomes a key image, listed on the item.
+    await viewport.click({ position: { x: 5, y: 5 } });
+    await radiologist.getByTestId('viewer-mark-key-image').click();
+    await expect.poll(() => radiologist.getByTestId('viewer-mark-key-image').textContent()).toBe('キー画像に指定済み');
+    await radiologist.getByTestId('viewer-back').click();
+    await expect.poll(() => radiologist.getByTestId('key-image-list').textContent()).toContain('20');
+    expect(pageErrors).toEqual([]);
+  });
+});
