@@ -6,7 +6,7 @@ import { FileBlobStore } from '@renkei/imaging';
 import { newUid, stowBody, syntheticSlice, workFolder } from '@renkei/imaging/testing';
 import { testEngines } from '@renkei/store/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, demoUser, openTestNetwork, startInjectedServer, type RunningServer, type TestNetwork } from '@renkei/demo/testing';
+import { demoUser, loggedInClients, openTestNetwork, startInjectedServer, type RunningServer, type TestNetwork } from '@renkei/demo/testing';
 
 const BOUNDARY = 'exchange-key-images-boundary';
 const consent = { obtainedOn: '2026-12-01', by: 'patient', obtainedBy: '綾川 健', form: 'written' };
@@ -16,16 +16,7 @@ describe.each(testEngines())('key images of a reading on %s', (engine) => {
   let server: RunningServer;
   let folder: Awaited<ReturnType<typeof workFolder>>;
   let hospital: string;
-  const clients = new Map<string, Client>();
-  /** One client per user for the whole file: a new login ends a user's older session. */
-  const as = async (userId: string) => {
-    let client = clients.get(userId);
-    if (!client) {
-      client = await Client.signedIn(server, network, userId);
-      clients.set(userId, client);
-    }
-    return client;
-  };
+  const { as, close: closeClients } = loggedInClients(() => ({ network, server }));
 
   beforeAll(async () => {
     network = await openTestNetwork(engine);
@@ -36,24 +27,11 @@ describe.each(testEngines())('key images of a reading on %s', (engine) => {
     server = await startInjectedServer(network, { imageBlobs: new FileBlobStore(path.join(folder.dir, 'images')) });
   });
   afterAll(async () => {
-    await Promise.all([...clients.values()].map((c) => c.close()));
+    await closeClients();
     await server?.close();
     await network?.close();
     await folder?.remove();
   });
-
-  /** A raw request as `userId`, signed in on their facility's terminal (for STOW-RS bodies and DELETE). */
-  async function raw(userId: string, method: 'GET' | 'POST' | 'DELETE', url: string, headers: Record<string, string> = {}, payload?: Buffer) {
-    const client = await as(userId);
-    const terminal = network.credentials.terminals.find((t) => t.facility === demoUser(network, userId).facility)!;
-    return server.app.inject({
-      method,
-      url,
-      headers: { 'x-ssl-client-verify': 'SUCCESS', 'x-ssl-client-serial': terminal.serial, cookie: client.cookieHeader(), ...headers },
-      ...(payload ? { payload } : {}),
-      remoteAddress: '127.0.0.1',
-    });
-  }
 
   /** A study of three slices, series number 2, stored by the clinic's doctor. */
   async function storeStudy(patientId: string) {
@@ -63,7 +41,7 @@ describe.each(testEngines())('key images of a reading on %s', (engine) => {
     const parts = sops.map((sop, i) =>
       syntheticSlice({ studyUid: study, seriesUid: series, sopInstanceUid: sop, instanceNumber: i + 1, seriesNumber: 2, patientId, patientName: 'Nio^Haruko', birthDate: '19480309', studyDate: '20261201' }),
     );
-    const reply = await raw('demo-clinic-doctor', 'POST', '/dicomweb/studies', { 'content-type': `multipart/related; type="application/dicom"; boundary=${BOUNDARY}` }, stowBody(BOUNDARY, parts));
+    const reply = await (await as('demo-clinic-doctor')).raw({ method: 'POST', url: '/dicomweb/studies', headers: { 'content-type': `multipart/related; type="application/dicom"; boundary=${BOUNDARY}` }, payload: stowBody(BOUNDARY, parts) });
     expect(reply.statusCode).toBe(200);
     return { study, series, sops };
   }
@@ -106,9 +84,9 @@ describe.each(testEngines())('key images of a reading on %s', (engine) => {
     // The same frame twice is one key image.
     expect((await doctor.call('POST', `/api/exchanges/${id}/key-images`, { studyInstanceUid: study, seriesInstanceUid: series, sopInstanceUid: sops[0] })).body.error.code).toBe('key-image-marked');
 
-    const removed = await raw('demo-doctor', 'DELETE', `/api/exchanges/${id}/key-images/${third.body.id}`);
+    const removed = await doctor.raw({ method: 'DELETE', url: `/api/exchanges/${id}/key-images/${third.body.id}` });
     expect(removed.statusCode).toBe(204);
-    expect((await raw('demo-doctor', 'DELETE', `/api/exchanges/${id}/key-images/${third.body.id}`)).statusCode).toBe(404);
+    expect((await doctor.raw({ method: 'DELETE', url: `/api/exchanges/${id}/key-images/${third.body.id}` })).statusCode).toBe(404);
 
     const listed = await doctor.call('GET', `/api/exchanges/${id}/key-images`);
     expect(listed.status).toBe(200);
@@ -121,7 +99,7 @@ describe.each(testEngines())('key images of a reading on %s', (engine) => {
     expect((await sender.call('GET', `/api/exchanges/${id}/key-images`)).body).toEqual(listed.body);
     const senderMarks = await sender.call('POST', `/api/exchanges/${id}/key-images`, { studyInstanceUid: study, seriesInstanceUid: series, sopInstanceUid: sops[0] });
     expect(senderMarks.status).toBe(403);
-    expect((await raw('demo-clinic-doctor', 'DELETE', `/api/exchanges/${id}/key-images/${first.body.id}`)).statusCode).toBe(403);
+    expect((await sender.raw({ method: 'DELETE', url: `/api/exchanges/${id}/key-images/${first.body.id}` })).statusCode).toBe(403);
 
     // Another doctor at the hospital: the item does not exist for them.
     const colleague = await as('demo-doctor-2');
@@ -131,7 +109,7 @@ describe.each(testEngines())('key images of a reading on %s', (engine) => {
     expect(listedByColleague.status).toBe(404);
     expect(listedByColleague.body).toEqual(unknown.body);
     expect((await colleague.call('POST', `/api/exchanges/${id}/key-images`, { studyInstanceUid: study, seriesInstanceUid: series, sopInstanceUid: sops[0] })).status).toBe(404);
-    expect((await raw('demo-doctor-2', 'DELETE', `/api/exchanges/${id}/key-images/${first.body.id}`)).statusCode).toBe(404);
+    expect((await colleague.raw({ method: 'DELETE', url: `/api/exchanges/${id}/key-images/${first.body.id}` })).statusCode).toBe(404);
 
     // The report lists the key images that stood when it was signed.
     const reported = await doctor.call('POST', `/api/exchanges/${id}/report`, { findings: '右上葉に 8 mm の充実性結節。', impression: '肺癌の疑い。' });
@@ -144,7 +122,7 @@ describe.each(testEngines())('key images of a reading on %s', (engine) => {
     expect(text).not.toContain(sops[0]!);
 
     // Reported final: the key images it lists stay as signed; the reader marks more for an addendum.
-    const signed = await raw('demo-doctor', 'DELETE', `/api/exchanges/${id}/key-images/${first.body.id}`);
+    const signed = await doctor.raw({ method: 'DELETE', url: `/api/exchanges/${id}/key-images/${first.body.id}` });
     expect(signed.statusCode).toBe(409);
     expect(signed.json().error.code).toBe('key-image-signed');
     expect((await doctor.call('POST', `/api/exchanges/${id}/key-images`, { studyInstanceUid: study, seriesInstanceUid: series, sopInstanceUid: sops[0] })).status).toBe(201);
@@ -164,7 +142,7 @@ describe.each(testEngines())('key images of a reading on %s', (engine) => {
     const interim = await doctor.call('POST', `/api/exchanges/${id}/report`, { findings: '結節あり。', impression: '追加の検討中。', interim: true });
     expect(interim.body.status).toBe('interim');
     // Still writing: the reader changes the key images.
-    expect((await raw('demo-doctor', 'DELETE', `/api/exchanges/${id}/key-images/${early}`)).statusCode).toBe(204);
+    expect((await doctor.raw({ method: 'DELETE', url: `/api/exchanges/${id}/key-images/${early}` })).statusCode).toBe(204);
     await mark(sops[2]!, '最終報告の画像');
     const asSigned = await doctor.call('GET', `/api/exchanges/${id}/report.pdf`);
     expect(asSigned.status).toBe(200);
@@ -195,11 +173,11 @@ describe.each(testEngines())('key images of a reading on %s', (engine) => {
     // After the final report: marked for an addendum, and taken back until one lists it.
     const added = await mark(sops[1]!, '追記の画像');
     const changedMind = await mark(sops[2]!, '取り消す画像');
-    expect((await raw('demo-doctor', 'DELETE', `/api/exchanges/${id}/key-images/${changedMind}`)).statusCode).toBe(204);
+    expect((await doctor.raw({ method: 'DELETE', url: `/api/exchanges/${id}/key-images/${changedMind}` })).statusCode).toBe(204);
     // The sender's addendum lists none of the reader's marks; the reader's next one does.
     expect((await sender.call('POST', `/api/exchanges/${id}/addenda`, { text: '前回CTを追加で送付します。' })).status).toBe(201);
     expect((await doctor.call('POST', `/api/exchanges/${id}/addenda`, { text: '追加画像：右上葉の結節は前回より増大。' })).status).toBe(201);
-    const signed = await raw('demo-doctor', 'DELETE', `/api/exchanges/${id}/key-images/${added}`);
+    const signed = await doctor.raw({ method: 'DELETE', url: `/api/exchanges/${id}/key-images/${added}` });
     expect(signed.statusCode).toBe(409);
     expect(signed.json().error.code).toBe('key-image-signed');
     await mark(sops[2]!, '第3号の画像');
@@ -243,7 +221,7 @@ describe.each(testEngines())('key images of a reading on %s', (engine) => {
       expect(refused.status).toBe(409);
       expect(refused.body.error.code).toBe('key-images-closed');
     }
-    const removal = await raw('demo-doctor', 'DELETE', `/api/exchanges/${declined}/key-images/${kept}`);
+    const removal = await doctor.raw({ method: 'DELETE', url: `/api/exchanges/${declined}/key-images/${kept}` });
     expect(removal.statusCode).toBe(409);
     expect(removal.json().error.code).toBe('key-images-closed');
   });
