@@ -66,13 +66,15 @@ describe('who sees and does what in the exchange between facilities', () => {
     expect(mayActOnExchange(who('radiologist', 'doctor', HOSPITAL), prepared, 'sender')).toBe(true);
   });
 
-  it('lets only the reader who writes the report mark key images, while it is not yet final', () => {
+  it('lets only the reader who writes the report mark key images, while writing it and for an addendum to the final report', () => {
     const reader = who('radiologist', 'doctor', HOSPITAL);
     const accepted = request({ toUser: 'radiologist', status: 'accepted' });
     expect(mayMarkKeyImages(reader, accepted, 'reading')).toBe(true);
     expect(mayMarkKeyImages(reader, { ...accepted, status: 'received' }, 'reading')).toBe(true);
     expect(mayMarkKeyImages(reader, { ...accepted, status: 'interim' }, 'reading')).toBe(true);
-    for (const status of ['final', 'declined', 'withdrawn']) expect(mayMarkKeyImages(reader, { ...accepted, status }, 'reading')).toBe(false);
+    expect(mayMarkKeyImages(reader, { ...accepted, status: 'final' }, 'reading')).toBe(true);
+    for (const status of ['sent', 'declined', 'withdrawn']) expect(mayMarkKeyImages(reader, { ...accepted, status }, 'reading')).toBe(false);
+    expect(mayMarkKeyImages(who('clinic-doctor', 'doctor', CLINIC), { ...accepted, status: 'final' }, 'reading')).toBe(false);
     expect(mayMarkKeyImages(reader, accepted, 'share')).toBe(false);
     expect(mayMarkKeyImages(who('clinic-doctor', 'doctor', CLINIC), accepted, 'reading')).toBe(false);
     expect(mayMarkKeyImages(who('colleague', 'doctor', HOSPITAL), accepted, 'reading')).toBe(false);

@@ -291,10 +291,13 @@ const REPORT_PENDING: ReadonlySet<string> = new Set(['received', 'accepted', 'in
  * Whether `actor` may mark (and take back) key images (キー画像) of `item`:
  * the one who writes its report (the addressee or the clinician assigned,
  * `mayActOnExchange(..., 'reader')`), on an item that expects a report, while
- * it has none but an interim one. Listing them is for whoever sees the item.
+ * it has none but an interim one, and after the final report for an addendum
+ * (追記) to it. Not after a decline or a withdrawal: nothing is read then.
+ * Which marks may still be taken back is the lifecycle's (none that a signed
+ * final report or addendum lists). Listing them is for whoever sees the item.
  */
 export function mayMarkKeyImages(actor: ExchangeActor, item: ExchangeParties, kind: string): boolean {
-  return mayActOnExchange(actor, item, 'reader') && (kind === 'reading' || kind === 'referral') && REPORT_PENDING.has(item.status);
+  return mayActOnExchange(actor, item, 'reader') && (kind === 'reading' || kind === 'referral') && (REPORT_PENDING.has(item.status) || item.status === 'final');
 }
 
 /** Whether opening `item` is its receipt (the first open by whoever receives it: the addressee, or the liaison for the facility). */

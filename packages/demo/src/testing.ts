@@ -11,7 +11,7 @@ import { buildApp, type ServerOptions } from '@renkei/server';
 import { decryptField } from '@renkei/identity';
 import { deriveServerKeys, type ServerKeys, type Stores } from '@renkei/store';
 import { openTestSnapshot, type Engine } from '@renkei/store/testing';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { Agent, request } from 'undici';
 import { seedDemoClaims } from './demo-claims.js';
 import { seedDemoNetwork, type DemoCredentials } from './demo-network.js';
@@ -87,8 +87,18 @@ export interface Reply<T = any> {
   raw: Buffer;
 }
 
+/** A request as `Client.raw` sends it: any method, any headers, a body of bytes. */
+export interface RawRequest {
+  method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
+  url: string;
+  headers?: Record<string, string>;
+  payload?: string | Buffer;
+}
+
 interface Transport {
   send(method: string, pathname: string, headers: Record<string, string>, body: string | undefined): Promise<{ status: number; headers: Reply['headers']; raw: Buffer }>;
+  /** Injected clients only: the request into the app, with the proxy's verdict on the terminal. */
+  inject?(options: InjectOptions): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
 }
 
@@ -112,12 +122,14 @@ export class Client {
 
   /** Injected into an app started by `startInjectedServer`, as if the proxy had verified the terminal `serial` (none: no certificate). */
   static injected(server: RunningServer, serial: string | undefined): Client {
+    const proxy = serial ? { 'x-ssl-client-verify': 'SUCCESS', 'x-ssl-client-serial': serial } : { 'x-ssl-client-verify': 'NONE' };
+    const inject = (options: InjectOptions) => server.app.inject({ ...options, headers: { ...proxy, ...options.headers }, remoteAddress: INJECTING_PROXY });
     return new Client({
       async send(method, pathname, headers, body) {
-        const proxy = serial ? { 'x-ssl-client-verify': 'SUCCESS', 'x-ssl-client-serial': serial } : { 'x-ssl-client-verify': 'NONE' };
-        const response = await server.app.inject({ method: method as 'GET', url: pathname, headers: { ...proxy, ...headers }, payload: body, remoteAddress: INJECTING_PROXY });
+        const response = await inject({ method: method as 'GET', url: pathname, headers, payload: body });
         return { status: response.statusCode, headers: response.headers as Reply['headers'], raw: response.rawPayload };
       },
+      inject,
       close: async () => undefined,
     });
   }
@@ -164,7 +176,22 @@ export class Client {
     return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers, raw: response.raw };
   }
 
-  /** The cookies (the session's among them), for requests made outside `call`. */
+  /**
+   * A request as it stands, on this client's terminal with its session's
+   * cookies, answered as the app answers it (`statusCode`, `json()`,
+   * `rawPayload`): for what `call` does not send (a STOW-RS body, a DELETE,
+   * a Range) or read. Injected clients only (`startInjectedServer`).
+   *
+   * @example
+   * const stored = await doctor.raw({ method: 'POST', url: '/dicomweb/studies', headers: { 'content-type': stowType }, payload: body });
+   */
+  raw(request: RawRequest): Promise<LightMyRequestResponse> {
+    if (!this.transport.inject) throw new Error('raw requests are injected: start the server with startInjectedServer');
+    const { method, url, headers = {}, payload } = request;
+    return this.transport.inject({ method, url, headers: { ...(this.cookies.size > 0 ? { cookie: this.cookieHeader() } : {}), ...headers }, ...(payload !== undefined ? { payload } : {}) });
+  }
+
+  /** The cookies (the session's among them), for requests made outside `call` and `raw`. */
   cookieHeader(): string {
     return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
   }

@@ -69,6 +69,8 @@ export interface ExchangeAddendum {
   author: ExchangeDocumentParty;
   text: string;
   signedAt: Date;
+  /** The key images it adds: marked after the report it adds to (see the exchange service for which). */
+  keyImages?: readonly ExchangeReportKeyImage[];
 }
 
 /**
@@ -192,7 +194,7 @@ export function renderExchangeReportPdf(report: ExchangeReportDocument): Promise
   return done;
 }
 
-/** 追記 n: the request referred to, the report as signed, and addenda 1 … n, each with its author and time. */
+/** 追記 n: the request referred to, the report as signed, and addenda 1 … n, each with its author and time and the key images it adds. */
 export function renderExchangeAddendumPdf(document: ExchangeAddendumDocument): Promise<Buffer> {
   const { letter, report } = document;
   const last = document.addenda.at(-1);
@@ -219,6 +221,7 @@ export function renderExchangeAddendumPdf(document: ExchangeAddendumDocument): P
   doc.moveDown(0.5);
   for (const addendum of document.addenda) {
     section(doc, `追記 第${addendum.number}号（署名 ${formatJstMinute(addendum.signedAt)}　${party(addendum.author)}）`, addendum.text);
+    if (addendum.keyImages && addendum.keyImages.length > 0) keyImagesSection(doc, addendum.keyImages);
   }
   doc.moveDown(0.5).font('body').fontSize(9).text('追記は元の依頼・報告を変更せず、その後に加えられたものです。元の記載はそのまま保存されています。', { width: 495 });
   if (report && report.kind !== 'declined') doc.font('body').fontSize(9).text('本報告は依頼元医師の診断を補助するものであり、診断の最終的な責任は依頼元の主治医にあります（ネットワーク運用規程による）。', { width: 495 });

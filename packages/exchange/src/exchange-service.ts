@@ -45,7 +45,7 @@ import type {
   exchangeReportRequest,
 } from '@renkei/api';
 import type { AuditEvent, AuditLog } from '@renkei/audit';
-import { renderExchangeAddendumPdf, renderExchangeLetterPdf, renderExchangeReportPdf, type ExchangeLetter, type ExchangeReportKeyImage } from '@renkei/documents';
+import { renderExchangeAddendumPdf, renderExchangeLetterPdf, renderExchangeReportPdf, type ExchangeAddendum, type ExchangeLetter, type ExchangeReportKeyImage } from '@renkei/documents';
 import type { Db, ServerKeys, Stores } from '@renkei/store';
 import type { z } from 'zod';
 import { blobKey, openBlob, sealBlob, sha256Hex } from './blob-crypto.js';
@@ -99,7 +99,9 @@ const ANY_STATUS: readonly ExchangeStatus[] = ['draft', 'sent', 'received', 'acc
 const keyImageNotInItem = () =>
   new Refusal('invalid', 'key-image-not-attached', 'the instance is not in a study attached to the item', 'キー画像には、この連携に添付された検査の画像（とそのフレーム）を指定してください');
 const keyImagesClosed = () =>
-  new Refusal('conflict', 'key-images-closed', 'key images are marked while the report is being written', 'キー画像は、報告を書いている間（最終報告の前）にだけ指定・取り消しできます');
+  new Refusal('conflict', 'key-images-closed', 'key images are marked while the report is being written, or after the final report for an addendum', 'キー画像は、報告を書いている間と、最終報告の後（追記のため）にだけ指定・取り消しできます');
+const keyImageSigned = () =>
+  new Refusal('conflict', 'key-image-signed', 'a signed final report or addendum lists this key image', 'このキー画像は署名済みの最終報告または追記に載っているため、取り消せません');
 
 interface KeyImageRow {
   id: string;
@@ -110,9 +112,28 @@ interface KeyImageRow {
   series_number: number | null;
   instance_number: number | null;
   note: string;
+  marked_by: string;
   marked_at: Date;
 }
-const KEY_IMAGE_COLUMNS = 'id, study_uid, series_uid, sop_instance_uid, frame, series_number, instance_number, note, marked_at';
+const KEY_IMAGE_COLUMNS = 'id, study_uid, series_uid, sop_instance_uid, frame, series_number, instance_number, note, marked_by, marked_at';
+
+/** The key images a signed text lists: those standing at `at`, marked after `after` (if set) by `by` (if set). */
+interface KeyImageWindow {
+  at: Date;
+  after: Date | null;
+  by: string | null;
+}
+
+const listedIn = (window: KeyImageWindow | null, k: KeyImageRow) =>
+  window !== null && k.marked_at <= window.at && (window.after === null || k.marked_at > window.after) && (window.by === null || k.marked_by === window.by);
+
+const reportKeyImage = (k: KeyImageRow): ExchangeReportKeyImage => ({
+  seriesNumber: k.series_number,
+  instanceNumber: k.instance_number,
+  sopInstanceUid: k.sop_instance_uid,
+  frame: k.frame,
+  note: k.note,
+});
 
 interface ItemRow {
   id: string;
@@ -151,6 +172,8 @@ interface TextRow {
   reason: string;
   signed_at: Date;
   pdf_sha256: string | null;
+  /** An addendum signed since addenda list key images (migration 099). */
+  lists_key_images: boolean;
 }
 
 /** The names a letter printed, kept with it. */
@@ -373,7 +396,7 @@ export class ExchangeService {
         reason: 'decline' in request ? request.reason : '',
         signed_at: signedAt,
       } as const;
-      const pdf = await this.renderReport(tx, row, { ...text, id: '', author: actor.id, pdf_sha256: null });
+      const pdf = await this.renderReport(tx, row, { ...text, id: '', author: actor.id, pdf_sha256: null, lists_key_images: false });
       sha256 = sha256Hex(pdf);
       await tx.query(
         `INSERT INTO exchange_texts (item_id, kind, author, author_facility, author_name, author_facility_name, findings, impression, reason, signed_at, pdf_sha256)
@@ -433,14 +456,23 @@ export class ExchangeService {
     return { id: keyId };
   }
 
-  /** The reader takes a key image back. It is kept as removed, so that a report signed while it stood renders as it was signed. */
+  /**
+   * The reader takes a key image back. It is kept as removed, so that a report
+   * signed while it stood renders as it was signed. One that a final report or
+   * an addendum lists stays: the referring doctor has it as signed (an interim
+   * report's may still change with the final one).
+   */
   async removeKeyImage(ctx: RequestContext, id: string, keyId: string): Promise<void> {
     await this.change(ctx, id, 'exchange.key-image-remove', 'reader', ANY_STATUS, async (tx, row, actor) => {
       if (!mayMarkKeyImages(actor, parties(row), row.kind)) throw keyImagesClosed();
-      const { affectedRows } = isUuid(keyId)
-        ? await tx.query('UPDATE exchange_key_images SET removed_by = $3, removed_at = $4 WHERE id = $1 AND item_id = $2 AND removed_at IS NULL', [keyId, id, actor.id, this.now()])
-        : { affectedRows: 0 };
-      if (affectedRows === 0) throw new Refusal('not-found', 'key-image-not-found', 'no such key image on this item', 'このキー画像は見つかりません（画面を更新してください）');
+      const { rows } = isUuid(keyId)
+        ? await tx.query<KeyImageRow>(`SELECT ${KEY_IMAGE_COLUMNS} FROM exchange_key_images WHERE id = $1 AND item_id = $2 AND removed_at IS NULL`, [keyId, id])
+        : { rows: [] };
+      const mark = rows[0];
+      if (!mark) throw new Refusal('not-found', 'key-image-not-found', 'no such key image on this item', 'このキー画像は見つかりません（画面を更新してください）');
+      const texts = await this.texts(tx, id);
+      if (texts.some((t) => (t.kind === 'final' || t.kind === 'addendum') && listedIn(keyImageWindow(texts, t), mark))) throw keyImageSigned();
+      await tx.query('UPDATE exchange_key_images SET removed_by = $2, removed_at = $3 WHERE id = $1', [keyId, actor.id, this.now()]);
     }, { keyImage: keyId });
   }
 
@@ -476,11 +508,13 @@ export class ExchangeService {
         reason: '',
         signed_at: this.now(),
         pdf_sha256: null,
+        lists_key_images: true,
       };
       // The item is locked: no other text comes between those read here and this one.
       const pdf = await this.renderAddendum(tx, locked, [...(await this.texts(tx, id)), signed]);
       await tx.query(
-        `INSERT INTO exchange_texts (item_id, kind, author, author_facility, author_name, author_facility_name, findings, signed_at, pdf_sha256) VALUES ($1, 'addendum', $2, $3, $4, $5, $6, $7, $8)`,
+        `INSERT INTO exchange_texts (item_id, kind, author, author_facility, author_name, author_facility_name, findings, signed_at, pdf_sha256, lists_key_images)
+         VALUES ($1, 'addendum', $2, $3, $4, $5, $6, $7, $8, true)`,
         [id, actor.id, signed.author_facility, signed.author_name, facilityName, text, signed.signed_at, sha256Hex(pdf)],
       );
       await this.step(tx, id, 'addendum', actor, { side, sha256: sha256Hex(pdf) });
@@ -703,16 +737,25 @@ export class ExchangeService {
 
   private async texts(db: Db, itemId: string): Promise<TextRow[]> {
     const { rows } = await db.query<TextRow>(
-      'SELECT id, kind, author, author_facility, author_name, author_facility_name, findings, impression, reason, signed_at, pdf_sha256 FROM exchange_texts WHERE item_id = $1 ORDER BY id',
+      'SELECT id, kind, author, author_facility, author_name, author_facility_name, findings, impression, reason, signed_at, pdf_sha256, lists_key_images FROM exchange_texts WHERE item_id = $1 ORDER BY id',
       [itemId],
     );
     return rows;
   }
 
-  /** The key images standing now, or (`at`) those that stood when a report was signed. */
-  private async keyImageRows(db: Db, itemId: string, at?: Date): Promise<KeyImageRow[]> {
-    const standing = at ? 'marked_at <= $2 AND (removed_at IS NULL OR removed_at > $2)' : 'removed_at IS NULL';
-    const { rows } = await db.query<KeyImageRow>(`SELECT ${KEY_IMAGE_COLUMNS} FROM exchange_key_images WHERE item_id = $1 AND ${standing} ORDER BY marked_at, id`, at ? [itemId, at] : [itemId]);
+  /** The key images standing now, or (`window`) those a signed text lists. */
+  private async keyImageRows(db: Db, itemId: string, window?: KeyImageWindow): Promise<KeyImageRow[]> {
+    const params: unknown[] = [itemId];
+    const where = ['item_id = $1'];
+    if (!window) {
+      where.push('removed_at IS NULL');
+    } else {
+      params.push(window.at);
+      where.push(`marked_at <= $${params.length}`, `(removed_at IS NULL OR removed_at > $${params.length})`);
+      if (window.after) where.push(`marked_at > $${params.push(window.after)}`);
+      if (window.by) where.push(`marked_by = $${params.push(window.by)}`);
+    }
+    const { rows } = await db.query<KeyImageRow>(`SELECT ${KEY_IMAGE_COLUMNS} FROM exchange_key_images WHERE ${where.join(' AND ')} ORDER BY marked_at, id`, params);
     return rows;
   }
 
@@ -825,13 +868,7 @@ export class ExchangeService {
       impression: text.impression,
       reason: text.reason,
       signedAt: text.signed_at,
-      keyImages: (await this.keyImageRows(db, row.id, text.signed_at)).map((k): ExchangeReportKeyImage => ({
-        seriesNumber: k.series_number,
-        instanceNumber: k.instance_number,
-        sopInstanceUid: k.sop_instance_uid,
-        frame: k.frame,
-        note: k.note,
-      })),
+      keyImages: (await this.keyImageRows(db, row.id, { at: text.signed_at, after: null, by: null })).map(reportKeyImage),
     }, renderExchangeReportPdf);
   }
 
@@ -839,10 +876,17 @@ export class ExchangeService {
   private async renderAddendum(db: Db, row: ItemRow, texts: TextRow[]): Promise<Buffer> {
     const report = latestReport(texts);
     const party = (t: TextRow) => ({ facilityCode: t.author_facility.trim(), facilityName: t.author_facility_name, userName: t.author_name });
+    const addenda: ExchangeAddendum[] = [];
+    // One after another: `db` may be the signing transaction's one connection.
+    for (const t of texts.filter((x) => x.kind === 'addendum')) {
+      const window = keyImageWindow(texts, t);
+      const keyImages = window ? (await this.keyImageRows(db, row.id, window)).map(reportKeyImage) : [];
+      addenda.push({ number: addenda.length + 1, author: party(t), text: t.findings, signedAt: t.signed_at, keyImages });
+    }
     return this.rendered({
       letter: await this.letterOf(db, row, row.sent_at!, row.letter_parties!),
       report: report ? { kind: report.kind as 'interim' | 'final' | 'declined', author: party(report), findings: report.findings, impression: report.impression, reason: report.reason, signedAt: report.signed_at } : null,
-      addenda: texts.filter((t) => t.kind === 'addendum').map((t, i) => ({ number: i + 1, author: party(t), text: t.findings, signedAt: t.signed_at })),
+      addenda,
     }, renderExchangeAddendumPdf);
   }
 
@@ -945,6 +989,25 @@ export class ExchangeService {
 export const jstDate = (at: Date) => new Date(at.getTime() + 9 * 3_600_000).toISOString().slice(0, 10);
 
 /** The report an item's texts end with: the final report or decline, else the latest interim report. */
+/**
+ * The key images `text` (one of `texts`, in the order signed) lists, or null
+ * for none. A report lists those standing when it was signed. An addendum
+ * lists what it adds: the key images its author marked after the report
+ * before it (and after their own addendum before it), still standing when
+ * it was signed. That is what a referring doctor reads as new in it; the
+ * report's own stay in the report's PDF, and all current marks would repeat
+ * them. A sender's addendum lists none (the reader marks), nor does one
+ * before any report (its marks are the coming report's) or one signed before
+ * addenda listed key images (it renders as signed).
+ */
+function keyImageWindow(texts: readonly TextRow[], text: TextRow): KeyImageWindow | null {
+  if (text.kind !== 'addendum') return { at: text.signed_at, after: null, by: null };
+  const before = texts.slice(0, texts.indexOf(text));
+  if (!text.lists_key_images || !before.some((t) => t.kind !== 'addendum')) return null;
+  const since = before.filter((t) => t.kind !== 'addendum' || t.author === text.author).at(-1)!;
+  return { at: text.signed_at, after: since.signed_at, by: text.author };
+}
+
 function latestReport(texts: readonly TextRow[]): TextRow | undefined {
   const newestFirst = [...texts].reverse();
   return newestFirst.find((t) => t.kind === 'final' || t.kind === 'declined') ?? newestFirst.find((t) => t.kind === 'interim');

@@ -5,7 +5,7 @@ import { dcmodify, newUid, stowBody, syntheticSlice, workFolder } from '@renkei/
 import { testEngines } from '@renkei/store/testing';
 import { writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, demoUser, openTestNetwork, startInjectedServer, type RunningServer, type TestNetwork } from '@renkei/demo/testing';
+import { Client, openTestNetwork, startInjectedServer, type RunningServer, type TestNetwork } from '@renkei/demo/testing';
 
 const BOUNDARY = 'stow-test-boundary';
 
@@ -52,19 +52,6 @@ describe.each(testEngines())('DICOMweb on %s', (engine) => {
     await folder?.remove();
   });
 
-  /** A raw request as the signed-in `client` on its terminal sends it. */
-  async function raw(client: Client, role: string, method: 'GET' | 'POST', url: string, headers: Record<string, string> = {}, payload?: Buffer) {
-    const user = demoUser(network, role);
-    const terminal = network.credentials.terminals.find((t) => t.facility === user.facility)!;
-    return server.app.inject({
-      method,
-      url,
-      headers: { 'x-ssl-client-verify': 'SUCCESS', 'x-ssl-client-serial': terminal.serial, cookie: client.cookieHeader(), ...headers },
-      ...(payload ? { payload } : {}),
-      remoteAddress: '127.0.0.1',
-    });
-  }
-
   const stowType = `multipart/related; type="application/dicom"; boundary=${BOUNDARY}`;
 
   it('stores by STOW-RS, and refuses each bad part with its reason while storing the good ones', async () => {
@@ -80,7 +67,7 @@ describe.each(testEngines())('DICOMweb on %s', (engine) => {
       { bytes: noUid },
       { bytes: later, type: 'application/pdf' },
     ]);
-    const reply = await raw(technologist, 'technologist', 'POST', '/dicomweb/studies', { 'content-type': stowType }, body);
+    const reply = await technologist.raw({ method: 'POST', url: '/dicomweb/studies', headers: { 'content-type': stowType }, payload: body });
     expect(reply.statusCode).toBe(202);
     expect(reply.headers['content-type']).toContain('application/dicom+json');
     const answer = reply.json();
@@ -95,7 +82,7 @@ describe.each(testEngines())('DICOMweb on %s', (engine) => {
     expect((await network.stores.clinical.query('SELECT 1 FROM imaging_studies WHERE study_uid = $1', [laterStudy])).rows).toHaveLength(0);
 
     // The same instances again change nothing; the later study goes in alone.
-    const again = await raw(technologist, 'technologist', 'POST', '/dicomweb/studies', { 'content-type': stowType }, multipart([{ bytes: slices[0]! }, { bytes: later }]));
+    const again = await technologist.raw({ method: 'POST', url: '/dicomweb/studies', headers: { 'content-type': stowType }, payload: multipart([{ bytes: slices[0]! }, { bytes: later }]) });
     expect(again.statusCode).toBe(200);
     const count = await network.stores.clinical.query<{ n: string }>('SELECT count(*) AS n FROM imaging_instances');
     expect(Number(count.rows[0]!.n)).toBe(5);
@@ -104,12 +91,12 @@ describe.each(testEngines())('DICOMweb on %s', (engine) => {
 
   it('refuses a body that is not multipart/related application/dicom, and a truncated body', async () => {
     const technologist = await Client.signedIn(server, network, 'technologist');
-    const json = await raw(technologist, 'technologist', 'POST', '/dicomweb/studies', { 'content-type': 'application/json' }, Buffer.from('{}'));
+    const json = await technologist.raw({ method: 'POST', url: '/dicomweb/studies', headers: { 'content-type': 'application/json' }, payload: Buffer.from('{}') });
     expect(json.statusCode).toBe(415);
-    const pdf = await raw(technologist, 'technologist', 'POST', '/dicomweb/studies', { 'content-type': `multipart/related; type="application/pdf"; boundary=${BOUNDARY}` }, multipart([{ bytes: later }]));
+    const pdf = await technologist.raw({ method: 'POST', url: '/dicomweb/studies', headers: { 'content-type': `multipart/related; type="application/pdf"; boundary=${BOUNDARY}` }, payload: multipart([{ bytes: later }]) });
     expect(pdf.statusCode).toBe(415);
     const truncated = multipart([{ bytes: syntheticSlice({ studyUid: newUid(), seriesUid: newUid() }) }]);
-    const cut = await raw(technologist, 'technologist', 'POST', '/dicomweb/studies', { 'content-type': stowType }, truncated.subarray(0, truncated.length - 40));
+    const cut = await technologist.raw({ method: 'POST', url: '/dicomweb/studies', headers: { 'content-type': stowType }, payload: truncated.subarray(0, truncated.length - 40) });
     expect(cut.statusCode).toBe(409);
     expect(cut.json()['00081198'].Value[0]['00000902'].Value[0]).toMatch(/^truncated/);
     await technologist.close();
@@ -118,7 +105,7 @@ describe.each(testEngines())('DICOMweb on %s', (engine) => {
   it('searches studies, series and instances by QIDO-RS with the standard\'s matching', async () => {
     const doctor = await Client.signedIn(server, network, 'doctor');
     const search = async (query: string) => {
-      const reply = await raw(doctor, 'doctor', 'GET', `/dicomweb/studies${query}`);
+      const reply = await doctor.raw({ method: 'GET', url: `/dicomweb/studies${query}` });
       expect(reply.statusCode, query).toBe(200);
       return reply.json() as Array<Record<string, any>>;
     };
@@ -147,13 +134,13 @@ describe.each(testEngines())('DICOMweb on %s', (engine) => {
     const included = await search(`?StudyInstanceUID=${study}&includefield=Manufacturer,00180060`);
     expect(included[0]!['00080070']).toEqual({ vr: 'LO', Value: ['Renkei'] });
     expect(included[0]!['00180060']).toEqual({ vr: 'DS', Value: [120] });
-    expect((await raw(doctor, 'doctor', 'GET', '/dicomweb/studies?StudyDate=yesterday')).statusCode).toBe(400);
-    expect((await raw(doctor, 'doctor', 'GET', '/dicomweb/studies?NoSuchAttribute=1')).statusCode).toBe(400);
+    expect((await doctor.raw({ method: 'GET', url: '/dicomweb/studies?StudyDate=yesterday' })).statusCode).toBe(400);
+    expect((await doctor.raw({ method: 'GET', url: '/dicomweb/studies?NoSuchAttribute=1' })).statusCode).toBe(400);
 
-    const series = (await raw(doctor, 'doctor', 'GET', `/dicomweb/studies/${study}/series`)).json();
+    const series = (await doctor.raw({ method: 'GET', url: `/dicomweb/studies/${study}/series` })).json();
     expect(series.map((s: any) => [s['00080060'].Value[0], s['00201209'].Value[0]])).toEqual([['CT', 3], ['MR', 1]]);
-    expect((await raw(doctor, 'doctor', 'GET', `/dicomweb/studies/${study}/series?Modality=MR`)).json()).toHaveLength(1);
-    const instances = (await raw(doctor, 'doctor', 'GET', `/dicomweb/studies/${study}/series/${ctSeries}/instances`)).json();
+    expect((await doctor.raw({ method: 'GET', url: `/dicomweb/studies/${study}/series?Modality=MR` })).json()).toHaveLength(1);
+    const instances = (await doctor.raw({ method: 'GET', url: `/dicomweb/studies/${study}/series/${ctSeries}/instances` })).json();
     expect(instances.map((i: any) => i['00200013'].Value[0])).toEqual([1, 2, 3]);
     expect(instances[0]['00080016'].Value).toEqual(['1.2.840.10008.5.1.4.1.1.2']);
     await doctor.close();
@@ -161,13 +148,13 @@ describe.each(testEngines())('DICOMweb on %s', (engine) => {
 
   it('retrieves a study as streamed multipart, metadata with the patient put back, and frames', async () => {
     const doctor = await Client.signedIn(server, network, 'doctor');
-    const reply = await raw(doctor, 'doctor', 'GET', `/dicomweb/studies/${study}`, { accept: 'multipart/related; type="application/dicom"' });
+    const reply = await doctor.raw({ method: 'GET', url: `/dicomweb/studies/${study}`, headers: { accept: 'multipart/related; type="application/dicom"' } });
     expect(reply.statusCode).toBe(200);
     const parts = partsOf(reply.rawPayload, String(reply.headers['content-type']));
     expect(parts.map((p) => p.body)).toEqual([...slices, other]);
     expect(parts[0]!.headers).toContain('transfer-syntax=1.2.840.10008.1.2.1');
 
-    const series = await raw(doctor, 'doctor', 'GET', `/dicomweb/studies/${study}/series/${ctSeries}/metadata`, { 'accept-encoding': 'gzip' });
+    const series = await doctor.raw({ method: 'GET', url: `/dicomweb/studies/${study}/series/${ctSeries}/metadata`, headers: { 'accept-encoding': 'gzip' } });
     expect(series.statusCode).toBe(200);
     expect(series.headers['content-encoding']).toBe('gzip');
     const metadata = JSON.parse(gunzipSync(series.rawPayload).toString('utf8'));
@@ -176,18 +163,18 @@ describe.each(testEngines())('DICOMweb on %s', (engine) => {
     expect(metadata[0]['00100030']).toEqual({ vr: 'DA', Value: ['19550505'] });
     expect(metadata[0]['7FE00010'].BulkDataURI).toContain(`/dicomweb/studies/${study}/series/${ctSeries}/instances/`);
     expect(metadata[0]['00280010']).toEqual({ vr: 'US', Value: [64] });
-    const plain = await raw(doctor, 'doctor', 'GET', `/dicomweb/studies/${study}/metadata`);
+    const plain = await doctor.raw({ method: 'GET', url: `/dicomweb/studies/${study}/metadata` });
     expect(plain.json()).toHaveLength(4);
 
     const sop = metadata[1]['00080018'].Value[0];
-    const frame = await raw(doctor, 'doctor', 'GET', `/dicomweb/studies/${study}/series/${ctSeries}/instances/${sop}/frames/1`);
+    const frame = await doctor.raw({ method: 'GET', url: `/dicomweb/studies/${study}/series/${ctSeries}/instances/${sop}/frames/1` });
     expect(frame.statusCode).toBe(200);
     const [pixels] = partsOf(frame.rawPayload, String(frame.headers['content-type']));
     expect(pixels!.body).toEqual(slices[1]!.subarray(slices[1]!.length - 64 * 64 * 2));
-    expect((await raw(doctor, 'doctor', 'GET', `/dicomweb/studies/${study}/series/${ctSeries}/instances/${sop}/frames/2`)).statusCode).toBe(404);
+    expect((await doctor.raw({ method: 'GET', url: `/dicomweb/studies/${study}/series/${ctSeries}/instances/${sop}/frames/2` })).statusCode).toBe(404);
     // The BulkDataURI of the metadata answers the pixel data.
     const bulkUri = String(metadata[1]['7FE00010'].BulkDataURI);
-    const bulk = await raw(doctor, 'doctor', 'GET', bulkUri);
+    const bulk = await doctor.raw({ method: 'GET', url: bulkUri });
     expect(bulk.statusCode).toBe(200);
     expect(partsOf(bulk.rawPayload, String(bulk.headers['content-type']))[0]!.body).toEqual(pixels!.body);
     await doctor.close();
@@ -203,19 +190,19 @@ describe.each(testEngines())('DICOMweb on %s', (engine) => {
     const outsider = await Client.signedIn(server, network, 'demo-clinic-doctor');
     const unknown = newUid();
     for (const suffix of ['', '/metadata', '/series', `/series/${ctSeries}/metadata`, `/series/${ctSeries}/instances`]) {
-      const forbidden = await raw(outsider, 'demo-clinic-doctor', 'GET', `/dicomweb/studies/${study}${suffix}`);
-      const missing = await raw(outsider, 'demo-clinic-doctor', 'GET', `/dicomweb/studies/${unknown}${suffix}`);
+      const forbidden = await outsider.raw({ method: 'GET', url: `/dicomweb/studies/${study}${suffix}` });
+      const missing = await outsider.raw({ method: 'GET', url: `/dicomweb/studies/${unknown}${suffix}` });
       expect(forbidden.statusCode).toBe(404);
       expect(forbidden.body).toBe(missing.body);
     }
-    expect((await raw(outsider, 'demo-clinic-doctor', 'GET', '/dicomweb/studies')).json()).toEqual([]);
+    expect((await outsider.raw({ method: 'GET', url: '/dicomweb/studies' })).json()).toEqual([]);
     // Nor may they add to it.
-    const added = await raw(outsider, 'demo-clinic-doctor', 'POST', '/dicomweb/studies', { 'content-type': stowType }, multipart([{ bytes: syntheticSlice({ studyUid: study, seriesUid: newUid() }) }]));
+    const added = await outsider.raw({ method: 'POST', url: '/dicomweb/studies', headers: { 'content-type': stowType }, payload: multipart([{ bytes: syntheticSlice({ studyUid: study, seriesUid: newUid() }) }]) });
     expect(added.statusCode).toBe(409);
     await outsider.close();
 
     const clerk = await Client.signedIn(server, network, 'clerk');
-    const refused = await raw(clerk, 'clerk', 'GET', '/dicomweb/studies');
+    const refused = await clerk.raw({ method: 'GET', url: '/dicomweb/studies' });
     expect(refused.statusCode).toBe(403);
     expect(refused.json().error.code).toBe('role-forbidden');
     await clerk.close();
@@ -231,18 +218,9 @@ describe.each(testEngines())('DICOMweb on %s', (engine) => {
 
   it('is a file-set a PACS imports: the DICOM files and a DICOMDIR dcmtk reads, with Content-Length and resumable ranges', async () => {
     const technologist = await Client.signedIn(server, network, 'technologist');
-    const user = demoUser(network, 'technologist');
-    const terminal = network.credentials.terminals.find((t) => t.facility === user.facility)!;
-    const get = (url: string, headers: Record<string, string> = {}) =>
-      server.app.inject({ method: 'GET', url, headers: { 'x-ssl-client-verify': 'SUCCESS', 'x-ssl-client-serial': terminal.serial, cookie: technologist.cookieHeader(), ...headers }, remoteAddress: '127.0.0.1' });
+    const get = (url: string, headers: Record<string, string> = {}) => technologist.raw({ method: 'GET', url, headers });
     const body = multipart(zipFiles.map((bytes) => ({ bytes })));
-    const stored = await server.app.inject({
-      method: 'POST',
-      url: '/dicomweb/studies',
-      headers: { 'x-ssl-client-verify': 'SUCCESS', 'x-ssl-client-serial': terminal.serial, cookie: technologist.cookieHeader(), 'content-type': `multipart/related; type="application/dicom"; boundary=${BOUNDARY}` },
-      payload: body,
-      remoteAddress: '127.0.0.1',
-    });
+    const stored = await technologist.raw({ method: 'POST', url: '/dicomweb/studies', headers: { 'content-type': `multipart/related; type="application/dicom"; boundary=${BOUNDARY}` }, payload: body });
     expect(stored.statusCode).toBe(200);
 
     const whole = await get(`/api/images/studies/${zipStudy}/download`);

@@ -6,7 +6,7 @@ import { FileBlobStore, ImageArchive, ImageStudies, type BlobStore } from '@renk
 import { newUid, stowBody, syntheticSlice, workFolder } from '@renkei/imaging/testing';
 import { testEngines } from '@renkei/store/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, demoUser, openTestNetwork, startInjectedServer, type RunningServer, type TestNetwork } from '@renkei/demo/testing';
+import { demoUser, loggedInClients, openTestNetwork, startInjectedServer, type RunningServer, type TestNetwork } from '@renkei/demo/testing';
 
 const BOUNDARY = 'exchange-images-boundary';
 const consent = { obtainedOn: '2026-12-01', by: 'patient', obtainedBy: '綾川 健', form: 'written' };
@@ -17,16 +17,7 @@ describe.each(testEngines())('studies attached to consultations on %s', (engine)
   let folder: Awaited<ReturnType<typeof workFolder>>;
   let blobs: FileBlobStore;
   let hospital: string;
-  const clients = new Map<string, Client>();
-  /** One client per user for the whole file: a new login ends a user's older session. */
-  const as = async (userId: string) => {
-    let client = clients.get(userId);
-    if (!client) {
-      client = await Client.signedIn(server, network, userId);
-      clients.set(userId, client);
-    }
-    return client;
-  };
+  const { as, close: closeClients } = loggedInClients(() => ({ network, server }));
 
   beforeAll(async () => {
     network = await openTestNetwork(engine);
@@ -38,32 +29,18 @@ describe.each(testEngines())('studies attached to consultations on %s', (engine)
     server = await startInjectedServer(network, { imageBlobs: blobs });
   });
   afterAll(async () => {
-    await Promise.all([...clients.values()].map((c) => c.close()));
+    await closeClients();
     await server?.close();
     await network?.close();
     await folder?.remove();
   });
-
-  /** A raw request as `userId`, signed in on their facility's terminal. */
-  async function raw(userId: string, method: 'GET' | 'POST', url: string, headers: Record<string, string> = {}, payload?: Buffer) {
-    const client = await as(userId);
-    const user = demoUser(network, userId);
-    const terminal = network.credentials.terminals.find((t) => t.facility === user.facility)!;
-    return server.app.inject({
-      method,
-      url,
-      headers: { 'x-ssl-client-verify': 'SUCCESS', 'x-ssl-client-serial': terminal.serial, cookie: client.cookieHeader(), ...headers },
-      ...(payload ? { payload } : {}),
-      remoteAddress: '127.0.0.1',
-    });
-  }
 
   /** A study of `slices` instances stored by STOW-RS as `userId`; answers its UID. */
   async function storeStudy(userId: string, patientId: string, slices = 2): Promise<string> {
     const studyUid = newUid();
     const seriesUid = newUid();
     const parts = Array.from({ length: slices }, (_, i) => syntheticSlice({ studyUid, seriesUid, instanceNumber: i + 1, patientId, patientName: 'Nio^Haruko', birthDate: '19480309', studyDate: '20261201' }));
-    const reply = await raw(userId, 'POST', '/dicomweb/studies', { 'content-type': `multipart/related; type="application/dicom"; boundary=${BOUNDARY}` }, stowBody(BOUNDARY, parts));
+    const reply = await (await as(userId)).raw({ method: 'POST', url: '/dicomweb/studies', headers: { 'content-type': `multipart/related; type="application/dicom"; boundary=${BOUNDARY}` }, payload: stowBody(BOUNDARY, parts) });
     expect(reply.statusCode).toBe(200);
     return studyUid;
   }
@@ -86,7 +63,7 @@ describe.each(testEngines())('studies attached to consultations on %s', (engine)
     return created.body.id as string;
   }
 
-  const searched = async (userId: string) => (await raw(userId, 'GET', '/dicomweb/studies')).json().map((s: any) => s['0020000D'].Value[0] as string);
+  const searched = async (userId: string) => (await (await as(userId)).raw({ method: 'GET', url: '/dicomweb/studies' })).json().map((s: any) => s['0020000D'].Value[0] as string);
 
   /** The blobs of a study's instances, as the index names them. */
   const blobNames = async (studyUid: string) =>
@@ -108,44 +85,46 @@ describe.each(testEngines())('studies attached to consultations on %s', (engine)
     const attached = await storeStudy('demo-clinic-doctor', 'C-100', 3);
     const notAttached = await storeStudy('demo-clinic-doctor', 'C-101');
     // Before any request, the hospital sees neither.
+    const doctor = await as('demo-doctor');
     expect(await searched('demo-doctor')).not.toContain(attached);
-    expect((await raw('demo-doctor', 'GET', `/dicomweb/studies/${attached}/metadata`)).statusCode).toBe(404);
+    expect((await doctor.raw({ method: 'GET', url: `/dicomweb/studies/${attached}/metadata` })).statusCode).toBe(404);
 
     await send([attached], 'C-100');
     const found = await searched('demo-doctor');
     expect(found).toContain(attached);
     expect(found).not.toContain(notAttached);
     // Found by the patient as the clinic identified them, and nothing else of the clinic's.
-    const byId = await raw('demo-doctor', 'GET', '/dicomweb/studies?PatientID=C-100');
+    const byId = await doctor.raw({ method: 'GET', url: '/dicomweb/studies?PatientID=C-100' });
     expect(byId.json().map((s: any) => s['0020000D'].Value[0])).toEqual([attached]);
     expect(byId.json()[0]['00100010'].Value[0].Alphabetic).toBe('Nio^Haruko');
-    const byName = (await raw('demo-doctor', 'GET', '/dicomweb/studies?PatientName=Nio*')).json().map((s: any) => s['0020000D'].Value[0]);
+    const byName = (await doctor.raw({ method: 'GET', url: '/dicomweb/studies?PatientName=Nio*' })).json().map((s: any) => s['0020000D'].Value[0]);
     expect(byName).toContain(attached);
     expect(byName).not.toContain(notAttached);
-    expect((await raw('demo-doctor-2', 'GET', '/dicomweb/studies?PatientID=C-100')).json()).toEqual([]);
-    const series = await raw('demo-doctor', 'GET', `/dicomweb/studies/${attached}/series`);
+    const colleague = await as('demo-doctor-2');
+    expect((await colleague.raw({ method: 'GET', url: '/dicomweb/studies?PatientID=C-100' })).json()).toEqual([]);
+    const series = await doctor.raw({ method: 'GET', url: `/dicomweb/studies/${attached}/series` });
     expect(series.statusCode).toBe(200);
     const seriesUid = series.json()[0]['0020000E'].Value[0] as string;
-    const instances = await raw('demo-doctor', 'GET', `/dicomweb/studies/${attached}/series/${seriesUid}/instances`);
+    const instances = await doctor.raw({ method: 'GET', url: `/dicomweb/studies/${attached}/series/${seriesUid}/instances` });
     expect(instances.json()).toHaveLength(3);
     const sop = instances.json()[0]['00080018'].Value[0] as string;
-    const retrieved = await raw('demo-doctor', 'GET', `/dicomweb/studies/${attached}`);
+    const retrieved = await doctor.raw({ method: 'GET', url: `/dicomweb/studies/${attached}` });
     expect(retrieved.statusCode).toBe(200);
     expect(retrieved.headers['content-type']).toContain('multipart/related');
     expect(retrieved.rawPayload.toString('latin1').split('Content-Type: application/dicom').length - 1).toBe(3);
-    const metadata = await raw('demo-doctor', 'GET', `/dicomweb/studies/${attached}/metadata`);
+    const metadata = await doctor.raw({ method: 'GET', url: `/dicomweb/studies/${attached}/metadata` });
     expect(metadata.statusCode).toBe(200);
     expect(metadata.json()).toHaveLength(3);
-    expect((await raw('demo-doctor', 'GET', `/dicomweb/studies/${attached}/series/${seriesUid}/instances/${sop}/frames/1`)).statusCode).toBe(200);
-    const zip = await raw('demo-doctor', 'GET', `/api/images/studies/${attached}/download`);
+    expect((await doctor.raw({ method: 'GET', url: `/dicomweb/studies/${attached}/series/${seriesUid}/instances/${sop}/frames/1` })).statusCode).toBe(200);
+    const zip = await doctor.raw({ method: 'GET', url: `/api/images/studies/${attached}/download` });
     expect(zip.statusCode).toBe(200);
     expect(zip.rawPayload.subarray(0, 4).toString('latin1')).toBe('PK\u0003\u0004');
 
     // The study the clinic did not attach, and every look by another doctor of the hospital: the same 404 as an unknown study.
-    expect((await raw('demo-doctor', 'GET', `/dicomweb/studies/${notAttached}/metadata`)).statusCode).toBe(404);
+    expect((await doctor.raw({ method: 'GET', url: `/dicomweb/studies/${notAttached}/metadata` })).statusCode).toBe(404);
     expect(await searched('demo-doctor-2')).not.toContain(attached);
     for (const url of [`/dicomweb/studies/${attached}`, `/dicomweb/studies/${attached}/metadata`, `/dicomweb/studies/${attached}/series`, `/api/images/studies/${attached}/download`, `/dicomweb/studies/${newUid()}/metadata`]) {
-      expect((await raw('demo-doctor-2', 'GET', url)).statusCode).toBe(404);
+      expect((await colleague.raw({ method: 'GET', url })).statusCode).toBe(404);
     }
     // Which items carry a study is asked along an index, not by reading every item.
     expect((await network.stores.clinical.query("SELECT 1 FROM pg_indexes WHERE indexname = 'exchange_items_studies'")).rows).toHaveLength(1);
@@ -159,18 +138,19 @@ describe.each(testEngines())('studies attached to consultations on %s', (engine)
     const study = await storeStudy('demo-clinic-doctor', 'C-150', 1);
     const own = await storeStudy('demo-technologist', 'H-150', 1);
     const before = await searched('demo-liaison');
+    const liaison = await as('demo-liaison');
     expect(before).not.toContain(study);
     expect(before).not.toContain(own);
     await send([study], 'C-150', { to: { facility: hospital } });
     expect(await searched('demo-liaison')).toEqual(expect.arrayContaining([...before, study]));
     expect(await searched('demo-liaison')).not.toContain(own);
-    expect((await raw('demo-liaison', 'GET', `/dicomweb/studies/${study}/metadata`)).statusCode).toBe(200);
-    expect((await raw('demo-liaison', 'GET', `/dicomweb/studies/${own}/metadata`)).statusCode).toBe(404);
+    expect((await liaison.raw({ method: 'GET', url: `/dicomweb/studies/${study}/metadata` })).statusCode).toBe(200);
+    expect((await liaison.raw({ method: 'GET', url: `/dicomweb/studies/${own}/metadata` })).statusCode).toBe(404);
     // Not yet assigned: no doctor of the hospital sees it; the clerk, who follows the item, never looks at images.
-    expect((await raw('demo-doctor', 'GET', `/dicomweb/studies/${study}/metadata`)).statusCode).toBe(404);
-    expect((await raw('demo-clerk', 'GET', `/dicomweb/studies/${study}/metadata`)).statusCode).toBe(403);
+    expect((await (await as('demo-doctor')).raw({ method: 'GET', url: `/dicomweb/studies/${study}/metadata` })).statusCode).toBe(404);
+    expect((await (await as('demo-clerk')).raw({ method: 'GET', url: `/dicomweb/studies/${study}/metadata` })).statusCode).toBe(403);
     // Nor may the liaison store images.
-    expect((await raw('demo-liaison', 'POST', '/dicomweb/studies', { 'content-type': `multipart/related; type="application/dicom"; boundary=${BOUNDARY}` }, Buffer.from(`--${BOUNDARY}--\r\n`))).statusCode).toBe(403);
+    expect((await liaison.raw({ method: 'POST', url: '/dicomweb/studies', headers: { 'content-type': `multipart/related; type="application/dicom"; boundary=${BOUNDARY}` }, payload: Buffer.from(`--${BOUNDARY}--\r\n`) })).statusCode).toBe(403);
   });
 
   it('refuses to attach a study the sender may not see, as if it were unknown', async () => {
@@ -193,11 +173,11 @@ describe.each(testEngines())('studies attached to consultations on %s', (engine)
   it('shows a withdrawn request\'s study to the receiving side no more, while the clinic keeps it', async () => {
     const study = await storeStudy('demo-clinic-doctor', 'C-300');
     const id = await send([study], 'C-300');
-    expect((await raw('demo-doctor', 'GET', `/dicomweb/studies/${study}/metadata`)).statusCode).toBe(200);
+    expect((await (await as('demo-doctor')).raw({ method: 'GET', url: `/dicomweb/studies/${study}/metadata` })).statusCode).toBe(200);
     expect((await (await as('demo-clinic-doctor')).call('POST', `/api/exchanges/${id}/withdraw`, { reason: '依頼の取り下げ' })).status).toBe(200);
-    expect((await raw('demo-doctor', 'GET', `/dicomweb/studies/${study}/metadata`)).statusCode).toBe(404);
+    expect((await (await as('demo-doctor')).raw({ method: 'GET', url: `/dicomweb/studies/${study}/metadata` })).statusCode).toBe(404);
     expect(await searched('demo-doctor')).not.toContain(study);
-    expect((await raw('demo-clinic-doctor', 'GET', `/dicomweb/studies/${study}/metadata`)).statusCode).toBe(200);
+    expect((await (await as('demo-clinic-doctor')).raw({ method: 'GET', url: `/dicomweb/studies/${study}/metadata` })).statusCode).toBe(200);
   });
 
   it('deletes a patient\'s studies, their identity row and their blobs on disk with the items on request (様式2)', async () => {
@@ -215,8 +195,8 @@ describe.each(testEngines())('studies attached to consultations on %s', (engine)
     // Two items carried the study: it counts once.
     expect(done.body).toMatchObject({ deletedItems: 2, deletedInstances: 2, deletedBytes: bytes });
     await expectGone(study, pseudonym, names);
-    expect((await raw('demo-doctor', 'GET', `/dicomweb/studies/${study}/metadata`)).statusCode).toBe(404);
-    expect((await raw('demo-clinic-doctor', 'GET', `/dicomweb/studies/${study}/metadata`)).statusCode).toBe(404);
+    expect((await (await as('demo-doctor')).raw({ method: 'GET', url: `/dicomweb/studies/${study}/metadata` })).statusCode).toBe(404);
+    expect((await (await as('demo-clinic-doctor')).raw({ method: 'GET', url: `/dicomweb/studies/${study}/metadata` })).statusCode).toBe(404);
   });
 
   it('keeps a study another item still carries, and retention deletes it with the last, counting its instances and bytes', async () => {

@@ -6,7 +6,7 @@ import { FileBlobStore } from '@renkei/imaging';
 import { newUid, stowBody, syntheticSlice, workFolder } from '@renkei/imaging/testing';
 import { testEngines } from '@renkei/store/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, demoUser, openTestNetwork, startInjectedServer, type RunningServer, type TestNetwork } from '@renkei/demo/testing';
+import { demoUser, loggedInClients, openTestNetwork, startInjectedServer, type RunningServer, type TestNetwork } from '@renkei/demo/testing';
 
 const BOUNDARY = 'exchange-key-images-boundary';
 const consent = { obtainedOn: '2026-12-01', by: 'patient', obtainedBy: '綾川 健', form: 'written' };
@@ -16,16 +16,7 @@ describe.each(testEngines())('key images of a reading on %s', (engine) => {
   let server: RunningServer;
   let folder: Awaited<ReturnType<typeof workFolder>>;
   let hospital: string;
-  const clients = new Map<string, Client>();
-  /** One client per user for the whole file: a new login ends a user's older session. */
-  const as = async (userId: string) => {
-    let client = clients.get(userId);
-    if (!client) {
-      client = await Client.signedIn(server, network, userId);
-      clients.set(userId, client);
-    }
-    return client;
-  };
+  const { as, close: closeClients } = loggedInClients(() => ({ network, server }));
 
   beforeAll(async () => {
     network = await openTestNetwork(engine);
@@ -36,24 +27,11 @@ describe.each(testEngines())('key images of a reading on %s', (engine) => {
     server = await startInjectedServer(network, { imageBlobs: new FileBlobStore(path.join(folder.dir, 'images')) });
   });
   afterAll(async () => {
-    await Promise.all([...clients.values()].map((c) => c.close()));
+    await closeClients();
     await server?.close();
     await network?.close();
     await folder?.remove();
   });
-
-  /** A raw request as `userId`, signed in on their facility's terminal (for STOW-RS bodies and DELETE). */
-  async function raw(userId: string, method: 'GET' | 'POST' | 'DELETE', url: string, headers: Record<string, string> = {}, payload?: Buffer) {
-    const client = await as(userId);
-    const terminal = network.credentials.terminals.find((t) => t.facility === demoUser(network, userId).facility)!;
-    return server.app.inject({
-      method,
-      url,
-      headers: { 'x-ssl-client-verify': 'SUCCESS', 'x-ssl-client-serial': terminal.serial, cookie: client.cookieHeader(), ...headers },
-      ...(payload ? { payload } : {}),
-      remoteAddress: '127.0.0.1',
-    });
-  }
 
   /** A study of three slices, series number 2, stored by the clinic's doctor. */
   async function storeStudy(patientId: string) {
@@ -63,7 +41,7 @@ describe.each(testEngines())('key images of a reading on %s', (engine) => {
     const parts = sops.map((sop, i) =>
       syntheticSlice({ studyUid: study, seriesUid: series, sopInstanceUid: sop, instanceNumber: i + 1, seriesNumber: 2, patientId, patientName: 'Nio^Haruko', birthDate: '19480309', studyDate: '20261201' }),
     );
-    const reply = await raw('demo-clinic-doctor', 'POST', '/dicomweb/studies', { 'content-type': `multipart/related; type="application/dicom"; boundary=${BOUNDARY}` }, stowBody(BOUNDARY, parts));
+    const reply = await (await as('demo-clinic-doctor')).raw({ method: 'POST', url: '/dicomweb/studies', headers: { 'content-type': `multipart/related; type="application/dicom"; boundary=${BOUNDARY}` }, payload: stowBody(BOUNDARY, parts) });
     expect(reply.statusCode).toBe(200);
     return { study, series, sops };
   }
@@ -106,9 +84,9 @@ describe.each(testEngines())('key images of a reading on %s', (engine) => {
     // The same frame twice is one key image.
     expect((await doctor.call('POST', `/api/exchanges/${id}/key-images`, { studyInstanceUid: study, seriesInstanceUid: series, sopInstanceUid: sops[0] })).body.error.code).toBe('key-image-marked');
 
-    const removed = await raw('demo-doctor', 'DELETE', `/api/exchanges/${id}/key-images/${third.body.id}`);
+    const removed = await doctor.raw({ method: 'DELETE', url: `/api/exchanges/${id}/key-images/${third.body.id}` });
     expect(removed.statusCode).toBe(204);
-    expect((await raw('demo-doctor', 'DELETE', `/api/exchanges/${id}/key-images/${third.body.id}`)).statusCode).toBe(404);
+    expect((await doctor.raw({ method: 'DELETE', url: `/api/exchanges/${id}/key-images/${third.body.id}` })).statusCode).toBe(404);
 
     const listed = await doctor.call('GET', `/api/exchanges/${id}/key-images`);
     expect(listed.status).toBe(200);
@@ -121,7 +99,7 @@ describe.each(testEngines())('key images of a reading on %s', (engine) => {
     expect((await sender.call('GET', `/api/exchanges/${id}/key-images`)).body).toEqual(listed.body);
     const senderMarks = await sender.call('POST', `/api/exchanges/${id}/key-images`, { studyInstanceUid: study, seriesInstanceUid: series, sopInstanceUid: sops[0] });
     expect(senderMarks.status).toBe(403);
-    expect((await raw('demo-clinic-doctor', 'DELETE', `/api/exchanges/${id}/key-images/${first.body.id}`)).statusCode).toBe(403);
+    expect((await sender.raw({ method: 'DELETE', url: `/api/exchanges/${id}/key-images/${first.body.id}` })).statusCode).toBe(403);
 
     // Another doctor at the hospital: the item does not exist for them.
     const colleague = await as('demo-doctor-2');
@@ -131,7 +109,7 @@ describe.each(testEngines())('key images of a reading on %s', (engine) => {
     expect(listedByColleague.status).toBe(404);
     expect(listedByColleague.body).toEqual(unknown.body);
     expect((await colleague.call('POST', `/api/exchanges/${id}/key-images`, { studyInstanceUid: study, seriesInstanceUid: series, sopInstanceUid: sops[0] })).status).toBe(404);
-    expect((await raw('demo-doctor-2', 'DELETE', `/api/exchanges/${id}/key-images/${first.body.id}`)).statusCode).toBe(404);
+    expect((await colleague.raw({ method: 'DELETE', url: `/api/exchanges/${id}/key-images/${first.body.id}` })).statusCode).toBe(404);
 
     // The report lists the key images that stood when it was signed.
     const reported = await doctor.call('POST', `/api/exchanges/${id}/report`, { findings: '右上葉に 8 mm の充実性結節。', impression: '肺癌の疑い。' });
@@ -143,16 +121,16 @@ describe.each(testEngines())('key images of a reading on %s', (engine) => {
     for (const shown of ['キー画像', 'シリーズ 2', '画像 2', '画像 3', 'フレーム 1', '右上葉の結節', sops[1]!, sops[2]!]) expect(text).toContain(shown);
     expect(text).not.toContain(sops[0]!);
 
-    // Reported final: the key images are as signed.
-    const late = await doctor.call('POST', `/api/exchanges/${id}/key-images`, { studyInstanceUid: study, seriesInstanceUid: series, sopInstanceUid: sops[0] });
-    expect(late.status).toBe(409);
-    expect(late.body.error.code).toBe('key-images-closed');
-    expect((await raw('demo-doctor', 'DELETE', `/api/exchanges/${id}/key-images/${first.body.id}`)).statusCode).toBe(409);
+    // Reported final: the key images it lists stay as signed; the reader marks more for an addendum.
+    const signed = await doctor.raw({ method: 'DELETE', url: `/api/exchanges/${id}/key-images/${first.body.id}` });
+    expect(signed.statusCode).toBe(409);
+    expect(signed.json().error.code).toBe('key-image-signed');
+    expect((await doctor.call('POST', `/api/exchanges/${id}/key-images`, { studyInstanceUid: study, seriesInstanceUid: series, sopInstanceUid: sops[0] })).status).toBe(201);
 
     const actions = await auditActions(id);
-    expect(actions.filter((a) => a.outcome === 'allowed').map((a) => a.action)).toEqual(['exchange.key-image-mark', 'exchange.key-image-mark', 'exchange.key-image-mark', 'exchange.key-image-remove']);
-    // The same frame twice, the second removal, the sender's two, the colleague's two, the two after the final report.
-    expect(actions.filter((a) => a.outcome === 'refused')).toHaveLength(8);
+    expect(actions.filter((a) => a.outcome === 'allowed').map((a) => a.action)).toEqual(['exchange.key-image-mark', 'exchange.key-image-mark', 'exchange.key-image-mark', 'exchange.key-image-remove', 'exchange.key-image-mark']);
+    // The same frame twice, the second removal, the sender's two, the colleague's two, the one the final report lists.
+    expect(actions.filter((a) => a.outcome === 'refused')).toHaveLength(7);
   });
 
   it('keeps an interim report as signed when a key image it listed is taken back, and lists the later ones in the final report', async () => {
@@ -164,7 +142,7 @@ describe.each(testEngines())('key images of a reading on %s', (engine) => {
     const interim = await doctor.call('POST', `/api/exchanges/${id}/report`, { findings: '結節あり。', impression: '追加の検討中。', interim: true });
     expect(interim.body.status).toBe('interim');
     // Still writing: the reader changes the key images.
-    expect((await raw('demo-doctor', 'DELETE', `/api/exchanges/${id}/key-images/${early}`)).statusCode).toBe(204);
+    expect((await doctor.raw({ method: 'DELETE', url: `/api/exchanges/${id}/key-images/${early}` })).statusCode).toBe(204);
     await mark(sops[2]!, '最終報告の画像');
     const asSigned = await doctor.call('GET', `/api/exchanges/${id}/report.pdf`);
     expect(asSigned.status).toBe(200);
@@ -177,6 +155,75 @@ describe.each(testEngines())('key images of a reading on %s', (engine) => {
     expect(final.body.status).toBe('final');
     expect(text).toContain('最終報告の画像');
     expect(text).not.toContain('中間報告の画像');
+  });
+
+  it('lists the key images marked after the final report in the reader\'s addendum, which keeps them as signed', async () => {
+    const { study, series, sops } = await storeStudy('K-400');
+    const id = await sendReading([study], 'K-400');
+    const doctor = await as('demo-doctor');
+    const sender = await as('demo-clinic-doctor');
+    const mark = async (sop: string, note: string) => {
+      const marked = await doctor.call('POST', `/api/exchanges/${id}/key-images`, { studyInstanceUid: study, seriesInstanceUid: series, sopInstanceUid: sop, note });
+      expect(marked.status).toBe(201);
+      return marked.body.id as string;
+    };
+    await mark(sops[0]!, '報告の画像');
+    expect((await doctor.call('POST', `/api/exchanges/${id}/report`, { findings: '右上葉に結節。', impression: '経過観察。' })).body.status).toBe('final');
+
+    // After the final report: marked for an addendum, and taken back until one lists it.
+    const added = await mark(sops[1]!, '追記の画像');
+    const changedMind = await mark(sops[2]!, '取り消す画像');
+    expect((await doctor.raw({ method: 'DELETE', url: `/api/exchanges/${id}/key-images/${changedMind}` })).statusCode).toBe(204);
+    // The sender's addendum lists none of the reader's marks; the reader's next one does.
+    expect((await sender.call('POST', `/api/exchanges/${id}/addenda`, { text: '前回CTを追加で送付します。' })).status).toBe(201);
+    expect((await doctor.call('POST', `/api/exchanges/${id}/addenda`, { text: '追加画像：右上葉の結節は前回より増大。' })).status).toBe(201);
+    const signed = await doctor.raw({ method: 'DELETE', url: `/api/exchanges/${id}/key-images/${added}` });
+    expect(signed.statusCode).toBe(409);
+    expect(signed.json().error.code).toBe('key-image-signed');
+    await mark(sops[2]!, '第3号の画像');
+    expect((await doctor.call('POST', `/api/exchanges/${id}/addenda`, { text: '下葉にも所見あり。' })).status).toBe(201);
+
+    const texts = (await sender.call('GET', `/api/exchanges/${id}`)).body.texts as Array<{ pdfSha256: string | null }>;
+    const addendum = async (n: number) => {
+      const pdf = await sender.call('GET', `/api/exchanges/${id}/addenda/${n}.pdf`);
+      expect(pdf.status).toBe(200);
+      expect(createHash('sha256').update(pdf.raw).digest('hex')).toBe(texts[n]!.pdfSha256);
+      return pdfText(pdf.raw);
+    };
+    const bySender = await addendum(1);
+    expect(bySender).toContain('前回CTを追加で送付します。');
+    expect(bySender).not.toContain('キー画像');
+    const byReader = await addendum(2);
+    for (const shown of ['追記（第2号）', '追加画像：右上葉の結節は前回より増大。', 'キー画像', 'シリーズ 2', '画像 2', 'フレーム 1', '追記の画像', sops[1]!]) expect(byReader).toContain(shown);
+    for (const absent of ['報告の画像', sops[0]!, '取り消す画像', sops[2]!]) expect(byReader).not.toContain(absent);
+    // The third: each addendum with the key images it added.
+    const third = await addendum(3);
+    expect(third.split('キー画像')).toHaveLength(3);
+    expect(third.indexOf('追記の画像')).toBeLessThan(third.indexOf('下葉にも所見あり。'));
+    expect(third.indexOf('第3号の画像')).toBeGreaterThan(third.indexOf('下葉にも所見あり。'));
+    expect(third).not.toContain('報告の画像');
+    // The report itself still lists only its own.
+    const report = pdfText((await sender.call('GET', `/api/exchanges/${id}/report.pdf`)).raw);
+    expect(report).toContain('報告の画像');
+    expect(report).not.toContain('追記の画像');
+  });
+
+  it('closes marking on a declined or withdrawn reading', async () => {
+    const { study, series, sops } = await storeStudy('K-500');
+    const doctor = await as('demo-doctor');
+    const declined = await sendReading([study], 'K-500');
+    const kept = (await doctor.call('POST', `/api/exchanges/${declined}/key-images`, { studyInstanceUid: study, seriesInstanceUid: series, sopInstanceUid: sops[0] })).body.id as string;
+    expect((await doctor.call('POST', `/api/exchanges/${declined}/report`, { decline: true, reason: '不在のため' })).body.status).toBe('declined');
+    const withdrawn = await sendReading([study], 'K-500');
+    expect((await (await as('demo-clinic-doctor')).call('POST', `/api/exchanges/${withdrawn}/withdraw`, { reason: '依頼先変更' })).status).toBe(200);
+    for (const id of [declined, withdrawn]) {
+      const refused = await doctor.call('POST', `/api/exchanges/${id}/key-images`, { studyInstanceUid: study, seriesInstanceUid: series, sopInstanceUid: sops[1] });
+      expect(refused.status).toBe(409);
+      expect(refused.body.error.code).toBe('key-images-closed');
+    }
+    const removal = await doctor.raw({ method: 'DELETE', url: `/api/exchanges/${declined}/key-images/${kept}` });
+    expect(removal.statusCode).toBe(409);
+    expect(removal.json().error.code).toBe('key-images-closed');
   });
 
   it('refuses an instance that is not in a study attached to the item', async () => {
