@@ -166,6 +166,19 @@ describe.each(testEngines())('the image viewer on %s', (engine) => {
     await expect.poll(() => radiologist.getByTestId('viewer-mark-key-image').textContent()).toBe('キー画像に指定済み');
     await radiologist.getByTestId('viewer-back').click();
     await expect.poll(() => radiologist.getByTestId('key-image-list').textContent()).toContain('20');
+
+    // After the final report the reader may still mark images, for an addendum.
+    await radiologist.getByTestId('findings').fill('右上葉の結節は前回と比べ増大。');
+    await radiologist.getByTestId('impression').fill('増大傾向。');
+    await radiologist.getByTestId('exchange-report').click();
+    await expect.poll(() => radiologist.getByTestId('exchange-status').textContent()).toBe('報告済');
+    await radiologist.getByTestId('open-images').first().click();
+    await rendered(radiologist);
+    await expect.poll(() => radiologist.getByTestId('viewer-position').textContent()).toBe('画像 1 / 20');
+    await radiologist.getByTestId('viewer-mark-key-image').click();
+    await expect.poll(() => radiologist.getByTestId('viewer-mark-key-image').textContent()).toBe('キー画像に指定済み');
+    await radiologist.getByTestId('viewer-back').click();
+    await expect.poll(() => radiologist.getByTestId('key-image-list').locator('tbody tr').count()).toBe(2);
     expect(pageErrors).toEqual([]);
   });
 });

@@ -66,4 +66,8 @@ export const refusalsEn: Record<string, string> = {
   'addendum-not-found': 'There is no addendum (PDF) with this number.',
   'document-altered': 'The stored record no longer matches the document as signed, so the PDF cannot be produced. Contact the network’s secretariat.',
   'deletion-request-not-found': 'No such deletion request.',
+  'key-image-not-attached': 'Mark as key images only images (and frames) of the studies attached to this item.',
+  'key-image-marked': 'This image is already a key image.',
+  'key-images-closed': 'Key images are marked while the report is being written, or after the final report for an addendum.',
+  'key-image-signed': 'A signed final report or addendum lists this key image, so it cannot be taken back.',
 };

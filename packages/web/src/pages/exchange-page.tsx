@@ -253,6 +253,12 @@ export function mayAnswer(me: Me, d: ExchangeDetail): boolean {
   return reader && open && (d.kind === 'reading' || d.kind === 'referral');
 }
 
+/** Whether the screen offers marking key images: the reader of a reading request, while reporting and after the final report (for an addendum). */
+export function mayMarkKeyImagesOnScreen(me: Me, d: ExchangeDetail): boolean {
+  const reader = me.user.id === d.to.userId && CLINICIANS.has(me.user.role);
+  return reader && d.kind === 'reading' && ['sent', 'received', 'accepted', 'interim', 'final'].includes(d.status);
+}
+
 export function ExchangeDetailPage({ me }: { me: Me }) {
   const { t } = useTranslation();
   const { id = '' } = useParams();
@@ -351,7 +357,7 @@ export function ExchangeDetailPage({ me }: { me: Me }) {
           <Text size="xs" c="dimmed" mt="xs">{t('exchange.detail.responsibility')}</Text>
         </Card>
       )}
-      {d.studies.length > 0 && d.kind === 'reading' && <KeyImages itemId={d.id} studies={d.studies} canMark={answerable} />}
+      {d.studies.length > 0 && d.kind === 'reading' && <KeyImages itemId={d.id} studies={d.studies} canMark={mayMarkKeyImagesOnScreen(me, d)} />}
       {act.isError && <Alert color="red" data-testid="exchange-error">{errorText(act.error)}</Alert>}
       <Group>
         {reader && (d.status === 'sent' || d.status === 'received') && (

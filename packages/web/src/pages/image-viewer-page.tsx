@@ -12,7 +12,7 @@ import { Link, useParams, useSearchParams } from 'react-router';
 import { api } from '../api.js';
 import { ImageViewer, type ShownImage } from '../image-viewer/image-viewer.js';
 import { errorText } from '../refusal-text.js';
-import { mayAnswer } from './exchange-page.js';
+import { mayMarkKeyImagesOnScreen } from './exchange-page.js';
 
 export function ImageViewerPage({ me }: { me: Me }) {
   const { t } = useTranslation();
@@ -22,7 +22,7 @@ export function ImageViewerPage({ me }: { me: Me }) {
   const compare = params.get('compare') || null;
   const queryClient = useQueryClient();
   const item = useQuery({ queryKey: ['exchange', exchangeId], queryFn: () => api<ExchangeDetail>('GET', `/api/exchanges/${exchangeId}`), enabled: exchangeId != null });
-  const canMark = item.data != null && item.data.kind === 'reading' && mayAnswer(me, item.data);
+  const canMark = item.data != null && mayMarkKeyImagesOnScreen(me, item.data);
   const keyImages = useQuery({
     queryKey: ['exchange-key-images', exchangeId],
     queryFn: async () => (await api<{ items: ExchangeKeyImage[] }>('GET', `/api/exchanges/${exchangeId}/key-images`)).items,
