@@ -3,7 +3,8 @@ import type { FastifyInstance } from 'fastify';
 /** Set once for every answer. */
 export function registerSecurityHeaders(app: FastifyInstance, cardHelperUrl: string): void {
   // Scripts may call the server and, for My Number cards, the card helper on this PC: nothing else.
-  const csp = `default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; connect-src 'self' ${new URL(cardHelperUrl).origin}; frame-ancestors 'none'; base-uri 'none'; form-action 'self'`;
+  // The image viewer's codecs are WebAssembly, which may be compiled ('wasm-unsafe-eval'); eval of script stays refused.
+  const csp = `default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; connect-src 'self' ${new URL(cardHelperUrl).origin}; frame-ancestors 'none'; base-uri 'none'; form-action 'self'`;
   app.addHook('onSend', async (_request, reply) => {
     // HTTPS only, for a year, so a downgrade cannot be forced.
     reply.header('Strict-Transport-Security', 'max-age=31536000');

@@ -7,8 +7,8 @@
  * every stored transfer syntax is decoded and drawn.
  */
 import path from 'node:path';
-import { FileBlobStore } from '@renkei/imaging';
-import { dcmtk, decodePng, newUid, stowBody, syntheticSlice, workFolder } from '@renkei/imaging/testing';
+import { FileBlobStore, wrapPhotograph } from '@renkei/imaging';
+import { dcmtk, decodePng, jpegPhotograph, newUid, stowBody, syntheticSlice, workFolder } from '@renkei/imaging/testing';
 import { testEngines } from '@renkei/store/testing';
 import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -18,6 +18,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BrowserRig } from './browser-rig.js';
 
 const run = promisify(execFile);
+
+/** The same slice in each compressed transfer syntax Renkei stores as sent, made by dcmtk and gdcm. */
+const ENCODINGS = [
+  { name: 'jpeg-lossless', tool: 'dcmcjpeg', args: ['+e1'], syntax: '1.2.840.10008.1.2.4.70' },
+  { name: 'jpeg-ls', tool: 'dcmcjpls', args: [], syntax: '1.2.840.10008.1.2.4.80' },
+  { name: 'jpeg-2000', tool: 'gdcmconv', args: ['--j2k'], syntax: '1.2.840.10008.1.2.4.90' },
+  { name: 'rle', tool: 'dcmcrle', args: [], syntax: '1.2.840.10008.1.2.5' },
+] as const;
 
 /** Grey levels of a screenshot of the viewport, and how many distinct ones it has. */
 async function viewportPixels(page: Page, pane = 0) {
@@ -179,6 +187,54 @@ describe.each(testEngines())('the image viewer on %s', (engine) => {
     await expect.poll(() => radiologist.getByTestId('viewer-mark-key-image').textContent()).toBe('キー画像に指定済み');
     await radiologist.getByTestId('viewer-back').click();
     await expect.poll(() => radiologist.getByTestId('key-image-list').locator('tbody tr').count()).toBe(2);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('decodes every stored transfer syntax: the lossless ones draw exactly as the native slice, and a JPEG photograph draws in colour', async () => {
+    const sender = await signedIn('demo-clinic-doctor');
+    const study = newUid();
+    const native = slice(study, newUid(), 1, { seed: 7, seriesNumber: 1 });
+    const nativeFile = folder.file(`native-${study}.dcm`);
+    await writeFile(nativeFile, native);
+    const encoded: Buffer[] = [];
+    const sops: string[] = [];
+    for (const [i, encoding] of ENCODINGS.entries()) {
+      // Its own series (and instance), the pixels the same.
+      const source = folder.file(`${encoding.name}-${study}-in.dcm`);
+      const target = folder.file(`${encoding.name}-${study}.dcm`);
+      sops.push(newUid());
+      await writeFile(source, slice(study, newUid(), 1, { seed: 7, seriesNumber: 10 + i, sopInstanceUid: sops[i]! }));
+      if (encoding.tool === 'gdcmconv') await run('gdcmconv', [...encoding.args, source, target]);
+      else await dcmtk(encoding.tool, [...encoding.args, source, target]);
+      expect(await dcmtk('dcmdump', ['-Un', '--search', '0002,0010', target])).toContain(encoding.syntax);
+      encoded.push(await readFile(target));
+    }
+    const photoSop = newUid();
+    const photo = wrapPhotograph(await jpegPhotograph(160, 120), { studyUid: study, seriesUid: newUid(), sopInstanceUid: photoSop, patient: { patientId: 'C-000123', name: '仁尾 春子', birthDate: '19480309', sex: 'F' }, seriesDescription: '写真' });
+    await stow(sender, [native, ...encoded, photo]);
+    const id = await readingRequest(sender, [study]);
+
+    const radiologist = await signedIn('demo-doctor');
+    await radiologist.goto(`${rig.server.url}/images/studies/${study}?exchange=${id}`);
+    const items = radiologist.getByTestId('viewer-series-item');
+    await expect.poll(() => items.count(), { timeout: 20_000 }).toBe(ENCODINGS.length + 2);
+    await rendered(radiologist);
+    const reference = await viewportPixels(radiologist);
+    expect(reference.distinct).toBeGreaterThan(8);
+    for (const [i, encoding] of ENCODINGS.entries()) {
+      await items.nth(i + 1).click();
+      await expect.poll(() => radiologist.getByTestId('viewer-viewport').getAttribute('data-image-id'), { message: encoding.name, timeout: 20_000 }).toContain(`/instances/${sops[i]}/frames/1`);
+      await expect.poll(async () => (await viewportPixels(radiologist)).png.data.equals(reference.png.data), { message: encoding.name, timeout: 10_000 }).toBe(true);
+    }
+    await items.nth(ENCODINGS.length + 1).click();
+    await expect.poll(() => radiologist.getByTestId('viewer-viewport').getAttribute('data-image-id'), { timeout: 20_000 }).toContain(`/instances/${photoSop}/frames/1`);
+    await expect.poll(async () => {
+      const png = await decodePng(await radiologist.getByTestId('viewer-viewport').screenshot());
+      // The 4:3 picture fills the height: a quarter in from its left and up from its foot it is red 64, green 191, blue 128.
+      const [r, g, b] = png.rgb(Math.floor(png.width / 2 - png.height / 3), Math.floor(png.height * 0.75));
+      return Math.max(Math.abs(r - g), Math.abs(g - b), Math.abs(r - b));
+    }).toBeGreaterThan(20);
+    expect(await radiologist.getByTestId('viewer-image-error').count()).toBe(0);
     expect(pageErrors).toEqual([]);
   });
 });

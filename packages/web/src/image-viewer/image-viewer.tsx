@@ -242,6 +242,8 @@ function StudyPane({ shared, viewportId, study, active, onActivate, onShown }: {
   const [index, setIndex] = useState(0);
   const [window, setWindow] = useState<{ width: number; center: number } | null>(null);
   const [rendered, setRendered] = useState(0);
+  const [shownImageId, setShownImageId] = useState('');
+  const [failed, setFailed] = useState<string | null>(null);
   const list = series.data ?? [];
   const current: ViewerSeries | undefined = list[Math.min(chosen, Math.max(0, list.length - 1))];
   const images = useMemo(() => current?.images ?? [], [current]);
@@ -257,11 +259,20 @@ function StudyPane({ shared, viewportId, study, active, onActivate, onShown }: {
       const viewport = engine.getViewport(viewportId) as StackViewport | undefined;
       const range = viewport?.getProperties().voiRange;
       if (range) setWindow(windowOf(range));
+      setShownImageId(viewport?.getCurrentImageId() ?? '');
       setRendered((n) => n + 1);
     };
+    // A frame that cannot be fetched or decoded is said so, rather than the image before left standing.
+    const onFailed = (event: Event) => {
+      const { imageId } = (event as CustomEvent<{ imageId: string }>).detail;
+      const viewport = engine.getViewport(viewportId) as StackViewport | undefined;
+      if (viewport?.getImageIds().includes(imageId)) setFailed(imageId);
+    };
+    cs.core.eventTarget.addEventListener(cs.core.Enums.Events.IMAGE_LOAD_FAILED, onFailed);
     div.addEventListener(cs.core.Enums.Events.STACK_NEW_IMAGE, onNewImage);
     div.addEventListener(cs.core.Enums.Events.IMAGE_RENDERED, onRendered);
     return () => {
+      cs.core.eventTarget.removeEventListener(cs.core.Enums.Events.IMAGE_LOAD_FAILED, onFailed);
       div.removeEventListener(cs.core.Enums.Events.STACK_NEW_IMAGE, onNewImage);
       div.removeEventListener(cs.core.Enums.Events.IMAGE_RENDERED, onRendered);
       cs.tools.utilities.cine.stopClip(div);
@@ -278,6 +289,7 @@ function StudyPane({ shared, viewportId, study, active, onActivate, onShown }: {
     for (const image of images) cs.dicomImageLoader.wadors.metaDataManager.add(image.imageId, image.metadata as never);
     let stale = false;
     setIndex(0);
+    setFailed(null);
     void viewport.setStack(images.map((image) => image.imageId), 0).then(() => {
       if (stale) return;
       viewport.render();
@@ -339,7 +351,13 @@ function StudyPane({ shared, viewportId, study, active, onActivate, onShown }: {
             data-testid="viewer-viewport"
             data-rendered={rendered}
             data-index={index}
+            data-image-id={shownImageId}
           />
+          {failed && (
+            <Text size="xs" c="red" data-testid="viewer-image-error">
+              {t('imageViewer.imageFailed')}
+            </Text>
+          )}
           <Group gap="xs" wrap="nowrap">
             <Text size="xs" ff="monospace" data-testid="viewer-position" style={{ whiteSpace: 'nowrap' }}>
               {t('imageViewer.image', { index: images.length === 0 ? 0 : index + 1, count: images.length })}

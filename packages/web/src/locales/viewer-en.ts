@@ -9,6 +9,7 @@ export const viewerEn: typeof viewerJa = {
   noSeries: 'This study has no images to show',
   loading: 'Loading images…',
   failed: 'The images cannot be shown',
+  imageFailed: 'This image cannot be loaded (check the connection or the image format)',
   image: 'Image {{index}} / {{count}}',
   window: 'WW {{width}} / WL {{center}}',
   tools: { windowLevel: 'Window/level', pan: 'Pan', zoom: 'Zoom', length: 'Length', angle: 'Angle', rotate: 'Rotate' },

@@ -8,6 +8,7 @@ export const viewerJa = {
   noSeries: 'この検査に表示できる画像はありません',
   loading: '画像を読み込んでいます…',
   failed: '画像を表示できません',
+  imageFailed: 'この画像を読み込めません（通信または画像の形式をご確認ください）',
   image: '画像 {{index}} / {{count}}',
   window: 'WW {{width}} / WL {{center}}',
   tools: { windowLevel: '濃淡（WW/WL）', pan: '移動', zoom: '拡大', length: '距離', angle: '角度', rotate: '回転' },
