@@ -44,19 +44,28 @@ export type WasmDecoderClass<T extends WasmDecoder> = new () => T;
 
 type Factory = (module: { print?: (text: string) => void; printErr?: (text: string) => void }) => Promise<Record<string, WasmDecoderClass<WasmDecoder>>>;
 
-function lazy<T>(load: () => Promise<T>): () => Promise<T> {
+/** Loaded on first use; forgotten (to be loaded again) when loading fails or the module has aborted. */
+function lazy<T>(load: () => Promise<T>): { get(): Promise<T>; forget(): void } {
   let loading: Promise<T> | undefined;
-  return () => {
-    loading ??= load().catch((error: unknown) => {
-      loading = undefined;
-      throw error;
-    });
-    return loading;
+  const forget = () => {
+    loading = undefined;
+  };
+  return {
+    get: () => {
+      loading ??= load().catch((error: unknown) => {
+        forget();
+        throw error;
+      });
+      return loading;
+    },
+    forget,
   };
 }
 
+export type WasmCodec<T extends WasmDecoder> = ReturnType<typeof lazy<WasmDecoderClass<T>>>;
+
 /** The decoder class of an emscripten build; its progress lines (OpenJPEG's "[INFO] …") are not written to the server's output. */
-function wasmDecoder<T extends WasmDecoder>(specifier: string, className: string): () => Promise<WasmDecoderClass<T>> {
+function wasmCodec<T extends WasmDecoder>(specifier: string, className: string): WasmCodec<T> {
   return lazy(async () => {
     const factory = require(specifier) as Factory;
     const codec = await factory({ print: () => {}, printErr: () => {} });
@@ -66,9 +75,9 @@ function wasmDecoder<T extends WasmDecoder>(specifier: string, className: string
   });
 }
 
-export const libjpegTurbo = wasmDecoder<WasmDecoder>('@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs', 'JPEGDecoder');
-export const charls = wasmDecoder<JpegLsDecoder>('@cornerstonejs/codec-charls/decodewasmjs', 'JpegLSDecoder');
-export const openjpeg = wasmDecoder<WasmDecoder>('@cornerstonejs/codec-openjpeg/decodewasmjs', 'J2KDecoder');
+export const libjpegTurbo = wasmCodec<WasmDecoder>('@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs', 'JPEGDecoder');
+export const charls = wasmCodec<JpegLsDecoder>('@cornerstonejs/codec-charls/decodewasmjs', 'JpegLSDecoder');
+export const openjpeg = wasmCodec<WasmDecoder>('@cornerstonejs/codec-openjpeg/decodewasmjs', 'J2KDecoder');
 
 /** A JPEG lossless decoder (plain JavaScript; one per frame, as it keeps the frame's state). */
 export const jpegLossless = lazy(async () => {
@@ -76,23 +85,34 @@ export const jpegLossless = lazy(async () => {
   return () => new Decoder();
 });
 
+/** A frame the codec could not decode (a codec that cannot be loaded throws its own error instead). */
+export class CodecFailure extends Error {}
+
 /**
- * One frame decoded by a new decoder, the result copied out of the module's
- * memory (`inspect` reads more of the decoder before it is deleted).
- * Emscripten throws C++ exceptions as bare numbers: they are made errors.
+ * One frame decoded by a new decoder of the codec, the result copied out of
+ * the module's memory (`inspect` reads more of the decoder before it is
+ * deleted). Emscripten throws C++ exceptions as bare numbers: they become
+ * CodecFailure like any other. A module that has aborted (a WebAssembly
+ * RuntimeError) answers nothing after: it is forgotten, and the next frame
+ * loads it anew.
  */
-export function runWasm<T extends WasmDecoder, R = undefined>(Decoder: WasmDecoderClass<T>, encoded: Uint8Array, inspect?: (decoder: T) => R): { info: FrameInfo; pixels: Uint8Array; inspected: R | undefined } {
-  const decoder = new Decoder();
+export async function decodeWithWasm<T extends WasmDecoder, R = undefined>(codec: WasmCodec<T>, encoded: Uint8Array, inspect?: (decoder: T) => R): Promise<{ info: FrameInfo; pixels: Uint8Array; inspected: R | undefined }> {
+  const Decoder = await codec.get();
+  let decoder: T | undefined;
   try {
+    decoder = new Decoder();
     decoder.getEncodedBuffer(encoded.length).set(encoded);
     decoder.decode();
     const view = decoder.getDecodedBuffer();
     const pixels = new Uint8Array(view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength));
     return { info: { ...decoder.getFrameInfo() }, pixels, inspected: inspect?.(decoder) };
   } catch (error) {
-    if (error instanceof Error) throw error;
-    throw new Error(`the codec failed (${String(error)})`);
+    if (error instanceof Error && error.name === 'RuntimeError') {
+      codec.forget();
+      decoder = undefined;
+    }
+    throw new CodecFailure(error instanceof Error ? error.message : `the codec failed (${String(error)})`);
   } finally {
-    decoder.delete();
+    decoder?.delete();
   }
 }

@@ -15,7 +15,7 @@
  * | RLE .5 | our own (rle.ts) |
  */
 import { NotRenderable, type PixelModule } from '../render/render.js';
-import { charls, jpegLossless, libjpegTurbo, openjpeg, runWasm, type FrameInfo, type WasmDecoder, type WasmDecoderClass } from './codecs.js';
+import { charls, CodecFailure, decodeWithWasm, jpegLossless, libjpegTurbo, openjpeg, type FrameInfo, type WasmCodec, type WasmDecoder } from './codecs.js';
 import { decodeRle } from './rle.js';
 
 /** A frame as native pixel data, with the module that describes it (which may differ from the instance's: an RGB that was YBR, 8 bits where 16 were allocated). */
@@ -53,14 +53,14 @@ export async function decodeFrame(transferSyntaxUid: string, encoded: Uint8Array
     const header = jpegFrameHeader(encoded);
     // libjpeg-turbo's WebAssembly build decodes 8-bit samples only, and npm has no 12-bit DCT decoder.
     if (header && header.precision > 8) throw new NotRenderable(`JPEG with ${header.precision}-bit samples (DCT) is not decoded`);
-    const { info, pixels } = decodeSync('JPEG', await libjpegTurbo(), encoded);
+    const { info, pixels } = await decoded('JPEG', libjpegTurbo, encoded);
     // libjpeg turns YCbCr (YBR_FULL_422, YBR_FULL) into RGB as it decodes.
     return native(module, info, pixels, info.componentCount === 3 ? { photometricInterpretation: 'RGB' } : {});
   }
   if (JPEG_LOSSLESS.has(transferSyntaxUid)) {
     const header = jpegFrameHeader(encoded);
     if (!header) throw new NotRenderable('the JPEG lossless frame has no frame header');
-    const newDecoder = await jpegLossless();
+    const newDecoder = await jpegLossless.get();
     let decoded: Uint8Array | Uint16Array;
     try {
       decoded = newDecoder().decode(encoded.buffer, encoded.byteOffset, encoded.byteLength, header.precision > 8 ? 2 : 1);
@@ -71,13 +71,13 @@ export async function decodeFrame(transferSyntaxUid: string, encoded: Uint8Array
     return native(module, info, new Uint8Array(decoded.buffer, decoded.byteOffset, decoded.byteLength));
   }
   if (JPEG_LS.has(transferSyntaxUid)) {
-    const { info, pixels, inspected: interleave } = decodeSync('JPEG-LS', await charls(), encoded, (decoder) => decoder.getInterleaveMode());
+    const { info, pixels, inspected: interleave } = await decoded('JPEG-LS', charls, encoded, (decoder) => decoder.getInterleaveMode());
     // CharLS answers in the stream's interleave: mode 0 (none) is plane after plane.
     const planar = info.componentCount > 1 && interleave === 0 ? 1 : 0;
     return native(module, info, pixels, { planarConfiguration: planar });
   }
   if (JPEG_2000.has(transferSyntaxUid)) {
-    const { info, pixels } = decodeSync('JPEG 2000', await openjpeg(), encoded);
+    const { info, pixels } = await decoded('JPEG 2000', openjpeg, encoded);
     // OpenJPEG undoes the multiple component transform (YBR_RCT, YBR_ICT) itself.
     const photometric = module.photometricInterpretation.trim().toUpperCase();
     return native(module, info, pixels, photometric === 'YBR_RCT' || photometric === 'YBR_ICT' ? { photometricInterpretation: 'RGB' } : {});
@@ -85,11 +85,12 @@ export async function decodeFrame(transferSyntaxUid: string, encoded: Uint8Array
   throw new NotRenderable(`transfer syntax ${transferSyntaxUid}`);
 }
 
-function decodeSync<T extends WasmDecoder, R>(name: string, Decoder: WasmDecoderClass<T>, encoded: Uint8Array, inspect?: (decoder: T) => R) {
+async function decoded<T extends WasmDecoder, R>(name: string, codec: WasmCodec<T>, encoded: Uint8Array, inspect?: (decoder: T) => R) {
   try {
-    return runWasm(Decoder, encoded, inspect);
+    return await decodeWithWasm(codec, encoded, inspect);
   } catch (error) {
-    throw new NotRenderable(`the ${name} frame cannot be decoded: ${(error as Error).message}`);
+    if (error instanceof CodecFailure) throw new NotRenderable(`the ${name} frame cannot be decoded: ${error.message}`);
+    throw error;
   }
 }
 
