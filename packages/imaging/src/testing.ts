@@ -39,6 +39,8 @@ export interface SliceOptions {
   seed?: number;
   /** 8: unsigned 8-bit samples (10 outside the body, 100–159 inside, window 128/256), as an MR or a secondary capture has them; 16 (the default): signed CT values. */
   bitsAllocated?: 8 | 16;
+  /** Number of frames (a multi-frame instance), frame f drawn as the slice of seed + f − 1; one if not given. */
+  frames?: number;
 }
 
 export const CT_IMAGE_STORAGE = '1.2.840.10008.5.1.4.1.1.2';
@@ -50,13 +52,17 @@ export function syntheticSlice(options: SliceOptions): Buffer {
   const columns = options.columns ?? 64;
   const sop = options.sopInstanceUid ?? newUid();
   const eight = options.bitsAllocated === 8;
-  const pixels = eight ? new Uint8Array(rows * columns) : new Int16Array(rows * columns);
+  const frames = options.frames ?? 1;
+  const size = rows * columns;
+  const pixels = eight ? new Uint8Array(size * frames) : new Int16Array(size * frames);
   const seed = options.seed ?? options.instanceNumber ?? 1;
-  for (let y = 0; y < rows; y++) {
-    for (let x = 0; x < columns; x++) {
-      const r = Math.hypot(x - columns / 2, y - rows / 2);
-      const inside = (x * 7 + y * 3 + seed * 11) % 60;
-      pixels[y * columns + x] = r < columns * 0.4 ? (eight ? 100 : 40) + inside : eight ? 10 : -1000;
+  for (let f = 0; f < frames; f++) {
+    for (let y = 0; y < rows; y++) {
+      for (let x = 0; x < columns; x++) {
+        const r = Math.hypot(x - columns / 2, y - rows / 2);
+        const inside = (x * 7 + y * 3 + (seed + f) * 11) % 60;
+        pixels[f * size + y * columns + x] = r < columns * 0.4 ? (eight ? 100 : 40) + inside : eight ? 10 : -1000;
+      }
     }
   }
   const meta = {
@@ -96,6 +102,7 @@ export function syntheticSlice(options: SliceOptions): Buffer {
     ImageOrientationPatient: [1, 0, 0, 0, 1, 0],
     FrameOfReferenceUID: options.studyUid + '.1',
     SliceLocation: (options.instanceNumber ?? 1) * 1.0,
+    ...(options.frames === undefined ? {} : { NumberOfFrames: options.frames }),
     SamplesPerPixel: 1,
     PhotometricInterpretation: 'MONOCHROME2',
     Rows: rows,

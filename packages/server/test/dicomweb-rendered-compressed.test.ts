@@ -55,9 +55,15 @@ describe.each(testEngines())('WADO-RS rendered and thumbnail of compressed insta
   /** A study of one series of three JPEG-LS slices, for the series' and the study's thumbnails. */
   const thumbnailStudy = newUid();
   const patient = { patientId: 'KARTE-0620', patientName: 'Mori^Hanako', studyDate: '20260620', accessionNumber: 'ACC-620' };
-  /** Series: the native originals, the CT slice compressed, the 8-bit MR slice compressed, the colour picture compressed, and three slices in JPEG-LS. */
-  const series = { native: newUid(), ct: newUid(), mr: newUid(), colour: newUid(), thumbnails: newUid() };
-  const native = { ct: newUid(), mr: newUid(), rgb: newUid(), middle: newUid() };
+  /** Series: the native originals, the CT slice compressed, the 8-bit MR slice compressed, the colour picture compressed, three slices in JPEG-LS, and a multi-frame instance compressed. */
+  const series = { native: newUid(), ct: newUid(), mr: newUid(), colour: newUid(), thumbnails: newUid(), multiFrame: newUid() };
+  const native = { ct: newUid(), mr: newUid(), rgb: newUid(), middle: newUid(), multiFrame: newUid() };
+  /** Three frames: in JPEG lossless cut into 1 KiB fragments (two a frame, found by the Basic Offset Table), in JPEG 2000 and RLE one fragment a frame. */
+  const MULTI_FRAME: Encoding[] = [
+    { name: 'JPEG lossless in 1 KiB fragments (dcmcjpeg +fs 1)', tool: 'dcmcjpeg', args: ['+fs', '1'], syntax: '1.2.840.10008.1.2.4.70' },
+    { name: 'JPEG 2000 lossless (gdcmconv)', tool: 'gdcmconv', args: ['--j2k'], syntax: '1.2.840.10008.1.2.4.90' },
+    { name: 'RLE (dcmcrle)', tool: 'dcmcrle', args: [], syntax: '1.2.840.10008.1.2.5' },
+  ];
   const sops = new Map<string, string>();
   const thumbnailSlices = [1, 2, 3].map(() => newUid());
 
@@ -70,7 +76,8 @@ describe.each(testEngines())('WADO-RS rendered and thumbnail of compressed insta
     const rgb = (seriesUid: string, sopInstanceUid: string, seriesNumber: number) =>
       rgbSecondaryCapture(40, 30, { StudyInstanceUID: study, SeriesInstanceUID: seriesUid, SOPInstanceUID: sopInstanceUid, SeriesNumber: String(seriesNumber), PatientID: patient.patientId, PatientName: patient.patientName, StudyDate: patient.studyDate, AccessionNumber: patient.accessionNumber });
 
-    const files: Buffer[] = [ct(series.native, native.ct, 1), mr(series.native, native.mr, 1), await rgb(series.native, native.rgb, 1), ct(series.native, native.middle, 1, 2)];
+    const multiFrame = (seriesUid: string, sopInstanceUid: string, seriesNumber: number) => syntheticSlice({ studyUid: study, seriesUid, sopInstanceUid, seriesNumber, frames: 3, rows: 48, columns: 64, ...patient });
+    const files: Buffer[] = [ct(series.native, native.ct, 1), mr(series.native, native.mr, 1), await rgb(series.native, native.rgb, 1), ct(series.native, native.middle, 1, 2), multiFrame(series.native, native.multiFrame, 1)];
     /** Each encoding of an original, under its key; a lossy one has a new SOP Instance UID. */
     const add = async (key: string, original: Buffer, encoding: Pick<Encoding, 'tool' | 'args'>) => {
       const file = await transcoded(original, encoding.tool, encoding.args);
@@ -80,6 +87,7 @@ describe.each(testEngines())('WADO-RS rendered and thumbnail of compressed insta
     for (const encoding of [...LOSSLESS, ...CT_LOSSY]) await add(`ct ${encoding.name}`, ct(series.ct, newUid(), 2), encoding);
     for (const encoding of LOSSY) await add(`mr ${encoding.name}`, mr(series.mr, newUid(), 3), encoding);
     for (const encoding of [...COLOUR, { name: 'JPEG baseline (dcmcjpeg +eb)', tool: 'dcmcjpeg' as const, args: ['+eb'] }]) await add(`rgb ${encoding.name}`, await rgb(series.colour, newUid(), 4), encoding);
+    for (const encoding of MULTI_FRAME) await add(`multi-frame ${encoding.name}`, multiFrame(series.multiFrame, newUid(), 6), encoding);
     // dcmcjpeg +ee keeps 12 bits of the CT slice: DCT with 12-bit samples, which nothing on npm decodes.
     await add('ct 12-bit', ct(series.ct, newUid(), 2), { tool: 'dcmcjpeg', args: ['+ee'] });
     for (const [i, sop] of thumbnailSlices.entries()) files.push(await transcoded(ct(series.thumbnails, sop, 1, i + 1, thumbnailStudy), 'gdcmconv', ['--jpegls']));
@@ -178,6 +186,21 @@ describe.each(testEngines())('WADO-RS rendered and thumbnail of compressed insta
     expect(Buffer.compare(seriesThumbnail.data, middle.data)).toBe(0);
     expect(Buffer.compare(seriesThumbnail.data, (await png(`${instanceUrl(series.thumbnails, thumbnailSlices[0]!, thumbnailStudy)}/thumbnail`)).data)).not.toBe(0);
     expect(Buffer.compare((await png(`/dicomweb/studies/${thumbnailStudy}/thumbnail`)).data, middle.data)).toBe(0);
+  });
+
+  it.each(MULTI_FRAME)('renders each frame of a multi-frame instance from $name as the native one, its thumbnail from the middle frame', async ({ name, syntax }) => {
+    const sop = sops.get(`multi-frame ${name}`)!;
+    expect(await storedSyntax(sop)).toBe(syntax);
+    const frames = [];
+    for (const n of [1, 2, 3]) {
+      const image = await png(`${instanceUrl(series.multiFrame, sop)}/frames/${n}/rendered`);
+      expect(Buffer.compare(image.data, (await png(`${instanceUrl(series.native, native.multiFrame)}/frames/${n}/rendered`)).data), `frame ${n}`).toBe(0);
+      frames.push(image);
+    }
+    expect(Buffer.compare(frames[0]!.data, frames[2]!.data)).not.toBe(0);
+    expect(Buffer.compare((await png(`${instanceUrl(series.multiFrame, sop)}/rendered`)).data, frames[0]!.data)).toBe(0);
+    expect(Buffer.compare((await png(`${instanceUrl(series.multiFrame, sop)}/thumbnail`)).data, (await png(`${instanceUrl(series.native, native.multiFrame)}/frames/2/rendered`)).data)).toBe(0);
+    expect((await raw(doctor, 'doctor', `${instanceUrl(series.multiFrame, sop)}/frames/4/rendered`)).statusCode).toBe(404);
   });
 
   it('refuses a 12-bit JPEG extended instance with 406 not-renderable, the only stored kind that nothing decodes', async () => {
