@@ -1,6 +1,7 @@
 import dicomParser from 'dicom-parser';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { newUid, rgbSecondaryCapture, syntheticSlice, transcoded } from '../testing.js';
+import { jpegPhotograph, newUid, pngPhotograph, rgbSecondaryCapture, syntheticSlice, transcoded } from '../testing.js';
+import { wrapPhotograph } from '../parse/photograph.js';
 import { NotRenderable, renderFrame, storedValues, type Image } from '../render/render.js';
 import { decodeFrame, jpegFrameHeader } from './decode-frame.js';
 import { pixelModuleOf } from './pixel-module.js';
@@ -107,6 +108,15 @@ describe('decoding a compressed frame', () => {
       expect(meanAbsoluteDifference(image, await rendered(await transcoded(file, 'dcmdjpeg')))).toBeLessThan(0.5);
       expect(meanAbsoluteDifference(image, await rendered(rgb))).toBeLessThan(4);
     }
+  });
+
+  it('shows a camera photograph (JFIF, 4:2:0, wrapped as it was sent) as the same picture sent as PNG', async () => {
+    const target = () => ({ studyUid: newUid(), seriesUid: newUid(), sopInstanceUid: newUid(), patient: { patientId: 'KARTE-7' } });
+    const jpeg = firstFrame(wrapPhotograph(await jpegPhotograph(48, 32), target()));
+    expect([jpeg.transferSyntaxUid, jpeg.module.photometricInterpretation.trim()]).toEqual(['1.2.840.10008.1.2.4.50', 'YBR_FULL_422']);
+    const frame = await decodeFrame(jpeg.transferSyntaxUid, jpeg.bytes, jpeg.module);
+    // The PNG photograph has the same gradient; its top row is half transparent, which a DICOM RGB does not keep.
+    expect(meanAbsoluteDifference(renderFrame(frame.module, frame.pixels), await rendered(wrapPhotograph(await pngPhotograph(48, 32), target())))).toBeLessThan(4);
   });
 
   it('refuses a 12-bit JPEG extended frame, which no decoder on npm reads, and a transfer syntax without a decoder', async () => {
