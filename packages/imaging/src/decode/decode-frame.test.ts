@@ -137,6 +137,15 @@ describe('decoding a compressed frame', () => {
     await expect(decodeFrame('1.2.840.10008.1.2.4.80', Buffer.from([0xff, 0xd8, 0xff, 0xd9]), module)).rejects.toThrow(NotRenderable);
   });
 
+  it('decodes a JPEG stream by the process its frame header names, whatever the transfer syntax says', async () => {
+    const lossless = firstFrame(await transcoded(ct, 'dcmcjpeg', []));
+    expect(jpegFrameHeader(lossless.bytes)).toEqual({ marker: 0xc3, precision: 16, rows: 48, columns: 64, components: 1 });
+    // A lossless stream labelled JPEG baseline, as some archives send it.
+    const frame = await decodeFrame('1.2.840.10008.1.2.4.50', lossless.bytes, lossless.module);
+    expect(Array.from(storedValues(frame.module, frame.pixels))).toEqual(Array.from(storedValues(firstFrame(ct).module, firstFrame(ct).bytes)));
+    await expect(decodeFrame('1.2.840.10008.1.2.4.70', Buffer.from([0xff, 0xd8, 0xff, 0xd9]), lossless.module)).rejects.toThrow(new NotRenderable('the JPEG frame has no frame header (SOF)'));
+  });
+
   it('passes native frames through as they are', async () => {
     const { transferSyntaxUid, module, bytes } = firstFrame(ct);
     const frame = await decodeFrame(transferSyntaxUid, bytes, module);

@@ -13,6 +13,9 @@
  * | JPEG-LS .80, .81 | CharLS |
  * | JPEG 2000 .90, .91 | OpenJPEG; YBR_RCT and YBR_ICT come out RGB |
  * | RLE .5 | our own (rle.ts) |
+ *
+ * A JPEG stream goes to the decoder its frame header (SOF) names, so that a
+ * lossless stream labelled baseline, or the reverse, still decodes.
  */
 import { NotRenderable, type PixelModule } from '../render/render.js';
 import { charls, CodecFailure, decodeWithWasm, jpegLossless, libjpegTurbo, openjpeg, type FrameInfo, type WasmCodec, type WasmDecoder } from './codecs.js';
@@ -25,16 +28,13 @@ export interface NativeFrame {
 }
 
 const NATIVE = new Set(['1.2.840.10008.1.2', '1.2.840.10008.1.2.1', '1.2.840.10008.1.2.2', '1.2.840.10008.1.2.1.99']);
-const JPEG_DCT = new Set(['1.2.840.10008.1.2.4.50', '1.2.840.10008.1.2.4.51']);
-const JPEG_LOSSLESS = new Set(['1.2.840.10008.1.2.4.57', '1.2.840.10008.1.2.4.70']);
+/** Baseline, extended, lossless and lossless first-order prediction. */
+const JPEG = new Set(['1.2.840.10008.1.2.4.50', '1.2.840.10008.1.2.4.51', '1.2.840.10008.1.2.4.57', '1.2.840.10008.1.2.4.70']);
+/** SOF3, 7, 11, 15: lossless processes (ITU-T T.81 Table B.1). */
+const LOSSLESS_SOF = new Set([0xc3, 0xc7, 0xcb, 0xcf]);
 const JPEG_LS = new Set(['1.2.840.10008.1.2.4.80', '1.2.840.10008.1.2.4.81']);
 const JPEG_2000 = new Set(['1.2.840.10008.1.2.4.90', '1.2.840.10008.1.2.4.91']);
 const RLE = '1.2.840.10008.1.2.5';
-
-/** Whether frames of this transfer syntax are decoded at all (a 12-bit JPEG extended frame still is not: see decodeFrame). */
-export function isDecodable(transferSyntaxUid: string): boolean {
-  return NATIVE.has(transferSyntaxUid) || JPEG_DCT.has(transferSyntaxUid) || JPEG_LOSSLESS.has(transferSyntaxUid) || JPEG_LS.has(transferSyntaxUid) || JPEG_2000.has(transferSyntaxUid) || transferSyntaxUid === RLE;
-}
 
 /**
  * A frame's bytes as stored (all its fragments, joined) made native.
@@ -49,26 +49,16 @@ export async function decodeFrame(transferSyntaxUid: string, encoded: Uint8Array
     const pixels = decodeRle(encoded, module);
     return { module: { ...module, planarConfiguration: 0, bigEndian: false }, pixels };
   }
-  if (JPEG_DCT.has(transferSyntaxUid)) {
+  if (JPEG.has(transferSyntaxUid)) {
     const header = jpegFrameHeader(encoded);
+    if (!header) throw new NotRenderable('the JPEG frame has no frame header (SOF)');
+    // The frame header says which process made the stream, whatever the transfer syntax claims.
+    if (LOSSLESS_SOF.has(header.marker)) return decodeJpegLossless(module, header, encoded);
     // libjpeg-turbo's WebAssembly build decodes 8-bit samples only, and npm has no 12-bit DCT decoder.
-    if (header && header.precision > 8) throw new NotRenderable(`JPEG with ${header.precision}-bit samples (DCT) is not decoded`);
+    if (header.precision > 8) throw new NotRenderable(`JPEG with ${header.precision}-bit samples (DCT) is not decoded`);
     const { info, pixels } = await decoded('JPEG', libjpegTurbo, encoded);
     // libjpeg turns YCbCr (YBR_FULL_422, YBR_FULL) into RGB as it decodes.
     return native(module, info, pixels, info.componentCount === 3 ? { photometricInterpretation: 'RGB' } : {});
-  }
-  if (JPEG_LOSSLESS.has(transferSyntaxUid)) {
-    const header = jpegFrameHeader(encoded);
-    if (!header) throw new NotRenderable('the JPEG lossless frame has no frame header');
-    const newDecoder = await jpegLossless.get();
-    let decoded: Uint8Array | Uint16Array;
-    try {
-      decoded = newDecoder().decode(encoded.buffer, encoded.byteOffset, encoded.byteLength, header.precision > 8 ? 2 : 1);
-    } catch (error) {
-      throw new NotRenderable(`the JPEG lossless frame cannot be decoded: ${error instanceof Error ? error.message : String(error)}`);
-    }
-    const info: FrameInfo = { width: header.columns, height: header.rows, bitsPerSample: header.precision, componentCount: header.components };
-    return native(module, info, new Uint8Array(decoded.buffer, decoded.byteOffset, decoded.byteLength));
   }
   if (JPEG_LS.has(transferSyntaxUid)) {
     const { info, pixels, inspected: interleave } = await decoded('JPEG-LS', charls, encoded, (decoder) => decoder.getInterleaveMode());
@@ -83,6 +73,18 @@ export async function decodeFrame(transferSyntaxUid: string, encoded: Uint8Array
     return native(module, info, pixels, photometric === 'YBR_RCT' || photometric === 'YBR_ICT' ? { photometricInterpretation: 'RGB' } : {});
   }
   throw new NotRenderable(`transfer syntax ${transferSyntaxUid}`);
+}
+
+async function decodeJpegLossless(module: PixelModule, header: JpegFrameHeader, encoded: Uint8Array): Promise<NativeFrame> {
+  const newDecoder = await jpegLossless.get();
+  let samples: Uint8Array | Uint16Array;
+  try {
+    samples = newDecoder().decode(encoded.buffer, encoded.byteOffset, encoded.byteLength, header.precision > 8 ? 2 : 1);
+  } catch (error) {
+    throw new NotRenderable(`the JPEG lossless frame cannot be decoded: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const info: FrameInfo = { width: header.columns, height: header.rows, bitsPerSample: header.precision, componentCount: header.components };
+  return native(module, info, new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength));
 }
 
 async function decoded<T extends WasmDecoder, R>(name: string, codec: WasmCodec<T>, encoded: Uint8Array, inspect?: (decoder: T) => R) {
