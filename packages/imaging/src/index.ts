@@ -31,4 +31,7 @@ export {
 export { dataSetOf, exportInstances, type ExportedInstance, type ExportTarget } from './gateway/cstore-export.js';
 export { photographFormat, SECONDARY_CAPTURE, wrapPhotograph, type PhotographFormat, type PhotographPatient, type PhotographTarget } from './parse/photograph.js';
 export { storePhotograph, uidFromName, type PhotographRequest } from './store/photographs.js';
-export { encodePng, fitInto, isRenderable, NotRenderable, parseViewport, parseWindow, renderFrame, renderPng, scaleImage, storedValues, voi, type Image, type PixelModule, type RenderOptions, type Size, type VoiFunction, type VoiWindow } from './render/render.js';
+export { decodeFrame, jpegFrameHeader, type JpegFrameHeader, type NativeFrame } from './decode/decode-frame.js';
+export { pixelModuleOf } from './decode/pixel-module.js';
+export { decodeRle, unpackBits } from './decode/rle.js';
+export { encodePng, fitInto, NotRenderable, parseViewport, parseWindow, renderFrame, renderPng, scaleImage, storedValues, voi, type Image, type PixelModule, type RenderOptions, type Size, type VoiFunction, type VoiWindow } from './render/render.js';

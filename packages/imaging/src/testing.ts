@@ -37,22 +37,32 @@ export interface SliceOptions {
   seriesNumber?: number;
   /** Pixel values, deterministic per slice. */
   seed?: number;
+  /** 8: unsigned 8-bit samples (10 outside the body, 100–159 inside, window 128/256), as an MR or a secondary capture has them; 16 (the default): signed CT values. */
+  bitsAllocated?: 8 | 16;
+  /** Number of frames (a multi-frame instance), frame f drawn as the slice of seed + f − 1; one if not given. */
+  frames?: number;
 }
 
 export const CT_IMAGE_STORAGE = '1.2.840.10008.5.1.4.1.1.2';
 export const EXPLICIT_LITTLE_ENDIAN = '1.2.840.10008.1.2.1';
 
-/** One CT slice, 16-bit signed, explicit VR little endian, as a Part 10 file. */
+/** One CT slice, 16-bit signed (or 8-bit unsigned), explicit VR little endian, as a Part 10 file. */
 export function syntheticSlice(options: SliceOptions): Buffer {
   const rows = options.rows ?? 64;
   const columns = options.columns ?? 64;
   const sop = options.sopInstanceUid ?? newUid();
-  const pixels = new Int16Array(rows * columns);
+  const eight = options.bitsAllocated === 8;
+  const frames = options.frames ?? 1;
+  const size = rows * columns;
+  const pixels = eight ? new Uint8Array(size * frames) : new Int16Array(size * frames);
   const seed = options.seed ?? options.instanceNumber ?? 1;
-  for (let y = 0; y < rows; y++) {
-    for (let x = 0; x < columns; x++) {
-      const r = Math.hypot(x - columns / 2, y - rows / 2);
-      pixels[y * columns + x] = r < columns * 0.4 ? 40 + ((x * 7 + y * 3 + seed * 11) % 60) : -1000;
+  for (let f = 0; f < frames; f++) {
+    for (let y = 0; y < rows; y++) {
+      for (let x = 0; x < columns; x++) {
+        const r = Math.hypot(x - columns / 2, y - rows / 2);
+        const inside = (x * 7 + y * 3 + (seed + f) * 11) % 60;
+        pixels[f * size + y * columns + x] = r < columns * 0.4 ? (eight ? 100 : 40) + inside : eight ? 10 : -1000;
+      }
     }
   }
   const meta = {
@@ -92,21 +102,22 @@ export function syntheticSlice(options: SliceOptions): Buffer {
     ImageOrientationPatient: [1, 0, 0, 0, 1, 0],
     FrameOfReferenceUID: options.studyUid + '.1',
     SliceLocation: (options.instanceNumber ?? 1) * 1.0,
+    ...(options.frames === undefined ? {} : { NumberOfFrames: options.frames }),
     SamplesPerPixel: 1,
     PhotometricInterpretation: 'MONOCHROME2',
     Rows: rows,
     Columns: columns,
     PixelSpacing: [0.7, 0.7],
-    BitsAllocated: 16,
-    BitsStored: 16,
-    HighBit: 15,
-    PixelRepresentation: 1,
-    WindowCenter: 40,
-    WindowWidth: 400,
+    BitsAllocated: eight ? 8 : 16,
+    BitsStored: eight ? 8 : 16,
+    HighBit: eight ? 7 : 15,
+    PixelRepresentation: eight ? 0 : 1,
+    WindowCenter: eight ? 128 : 40,
+    WindowWidth: eight ? 256 : 400,
     RescaleIntercept: 0,
     RescaleSlope: 1,
     PixelData: pixels.buffer,
-    _vrMap: { PixelData: 'OW' },
+    _vrMap: { PixelData: eight ? 'OB' : 'OW' },
   };
   const dict = new DicomDict(DicomMetaDictionary.denaturalizeDataset(meta));
   dict.dict = DicomMetaDictionary.denaturalizeDataset(dataset);
@@ -324,4 +335,41 @@ export async function decodePng(bytes: Buffer): Promise<{ width: number; height:
     grey: (x, y) => png.data[at(x, y)]!,
     rgb: (x, y) => [png.data[at(x, y)]!, png.data[at(x, y) + 1]!, png.data[at(x, y) + 2]!],
   };
+}
+
+/**
+ * A Part 10 file transcoded by a real tool, as a modality or PACS would send
+ * it: dcmtk's `dcmcjpeg` (JPEG), `dcmcjpls` (JPEG-LS), `dcmcrle` (RLE), or
+ * GDCM's `gdcmconv` (`--jpegls`, `--j2k`, `--rle`, with `--lossy`); or
+ * decompressed by dcmtk's `dcmdjpeg`, as a reference decoding.
+ *
+ * @example await transcoded(syntheticSlice(options), 'gdcmconv', ['--j2k'])
+ */
+export async function transcoded(file: Buffer, tool: 'dcmcjpeg' | 'dcmdjpeg' | 'dcmcjpls' | 'dcmcrle' | 'gdcmconv', args: string[] = []): Promise<Buffer> {
+  const folder = await workFolder();
+  try {
+    await writeFile(folder.file('source.dcm'), file);
+    await run(tool, [...args, folder.file('source.dcm'), folder.file('target.dcm')]);
+    return await readFile(folder.file('target.dcm'));
+  } finally {
+    await folder.remove();
+  }
+}
+
+/** An RGB secondary capture (`width`×`height`, the BMP gradient) made by dcmtk's img2dcm, explicit VR little endian; `keys` as img2dcm's `-k`. */
+export async function rgbSecondaryCapture(width: number, height: number, keys: Record<string, string> = {}): Promise<Buffer> {
+  const folder = await workFolder();
+  try {
+    await writeFile(folder.file('picture.bmp'), bmpPicture(width, height));
+    await run('img2dcm', ['-i', 'BMP', folder.file('picture.bmp'), folder.file('picture.dcm'), ...Object.entries(keys).flatMap(([key, value]) => ['-k', `${key}=${value}`])]);
+    return await readFile(folder.file('picture.dcm'));
+  } finally {
+    await folder.remove();
+  }
+}
+
+/** The SOP Instance UID of a Part 10 file (lossy compression gives an instance a new one, as PS3.3 C.7.6.1.1.5 asks). */
+export async function sopInstanceUidOf(file: Buffer): Promise<string> {
+  const { default: dicomParser } = await import('dicom-parser');
+  return dicomParser.parseDicom(file, { untilTag: 'x00080018' }).string('x00080018')!.replace(/\0/g, '').trim();
 }

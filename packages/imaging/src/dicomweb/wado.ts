@@ -12,7 +12,9 @@ import dicomParser from 'dicom-parser';
 import type { EncryptedBlobs } from '../blobs/encrypted-blobs.js';
 import type { FrameRuns } from '../parse/read-instance.js';
 import type { SearchContext } from './qido.js';
-import { isRenderable, NotRenderable, renderPng, type PixelModule, type RenderOptions } from '../render/render.js';
+import { decodeFrame } from '../decode/decode-frame.js';
+import { pixelModuleOf } from '../decode/pixel-module.js';
+import { NotRenderable, renderPng, type RenderOptions } from '../render/render.js';
 import { patientElements, visibleStudy, type VisibleStudy } from './study-access.js';
 
 export interface StoredInstanceRow {
@@ -123,9 +125,16 @@ export async function frameBytes(blobs: EncryptedBlobs, instance: StoredInstance
   if (instance.frames) {
     return Promise.all(numbers.map(async (n) => Buffer.concat(await Promise.all(instance.frames![n - 1]!.map(([offset, length]) => blobs.read(instance.blobName, offset, offset + length))))));
   }
-  // Deflated files (or frames that could not be told apart at ingest): read the instance again.
+  return framesOfDataSet(await wholeDataSet(blobs, instance), instance, numbers);
+}
+
+/** Deflated files (or frames that could not be told apart at ingest): the instance read again, whole. */
+async function wholeDataSet(blobs: EncryptedBlobs, instance: StoredInstanceRow): Promise<dicomParser.DataSet> {
   const whole = await blobs.read(instance.blobName);
-  const dataSet = dicomParser.parseDicom(whole, { inflater: (bytes: Uint8Array, position: number) => inflated(bytes, position) } as never);
+  return dicomParser.parseDicom(whole, { inflater: (bytes: Uint8Array, position: number) => inflated(bytes, position) } as never);
+}
+
+function framesOfDataSet(dataSet: dicomParser.DataSet, instance: StoredInstanceRow, numbers: readonly number[]): Buffer[] | undefined {
   const pixels = dataSet.elements.x7fe00010;
   if (!pixels) return undefined;
   if (pixels.encapsulatedPixelData) {
@@ -163,44 +172,37 @@ export function multipartFrames(frames: readonly Buffer[], transferSyntaxUid: st
   return Buffer.concat(parts);
 }
 
-/** A frame (1-based) of the instance rendered as PNG (PS3.18 §10.4); undefined if the frame number is out of range; NotRenderable if it cannot be rendered. */
+/**
+ * A frame (1-based) of the instance rendered as PNG (PS3.18 §10.4); undefined
+ * if the frame number is out of range; NotRenderable if it cannot be rendered.
+ * Only the elements before the pixel data and the frame's own bytes are read
+ * (by the offsets found at ingest); a compressed frame is decoded first.
+ */
 export async function renderedFrame(blobs: EncryptedBlobs, instance: StoredInstanceRow, frame: number, options: RenderOptions): Promise<Buffer | undefined> {
   if (!Number.isInteger(frame) || frame < 1 || frame > instance.numberOfFrames) return undefined;
-  // Compressed frames (JPEG, JPEG-LS, JPEG 2000, RLE) are not decoded yet: refused, not guessed at.
-  if (!isRenderable(instance.transferSyntaxUid)) throw new NotRenderable(`transfer syntax ${instance.transferSyntaxUid}`);
-  const whole = await blobs.read(instance.blobName);
-  const dataSet = dicomParser.parseDicom(whole, { inflater: (bytes: Uint8Array, position: number) => inflated(bytes, position) } as never);
-  const pixels = dataSet.elements.x7fe00010;
-  if (!pixels || pixels.encapsulatedPixelData) throw new NotRenderable('no native pixel data');
-  const module = pixelModuleOf(dataSet, instance.transferSyntaxUid === '1.2.840.10008.1.2.2', pixels.vr === 'OW');
-  const size = (module.rows * module.columns * module.samplesPerPixel * module.bitsAllocated) / 8;
-  const start = pixels.dataOffset + (frame - 1) * size;
-  if (start + size > pixels.dataOffset + pixels.length) throw new NotRenderable('pixel data shorter than its frames');
-  return renderPng(module, dataSet.byteArray.subarray(start, start + size), options).png;
+  let header: dicomParser.DataSet;
+  let encoded: Buffer | undefined;
+  if (instance.frames) {
+    header = await headerDataSet(blobs, instance, instance.frames);
+    [encoded] = (await frameBytes(blobs, instance, [frame]))!;
+  } else {
+    header = await wholeDataSet(blobs, instance);
+    [encoded] = framesOfDataSet(header, instance, [frame]) ?? [];
+  }
+  if (!header.elements.x7fe00010 || !encoded) throw new NotRenderable('no pixel data');
+  const module = pixelModuleOf(header, instance.transferSyntaxUid);
+  const native = await decodeFrame(instance.transferSyntaxUid, encoded, module);
+  return renderPng(native.module, native.pixels, options).png;
 }
 
-function pixelModuleOf(dataSet: dicomParser.DataSet, bigEndian: boolean, ow: boolean): PixelModule {
-  const number = (tag: string, fallback: number) => {
-    const value = dataSet.floatString(tag, 0);
-    return value === undefined || Number.isNaN(value) ? fallback : value;
-  };
-  const center = dataSet.floatString('x00281050', 0);
-  const width = dataSet.floatString('x00281051', 0);
-  const bitsAllocated = dataSet.uint16('x00280100') ?? 16;
-  return {
-    rows: dataSet.uint16('x00280010') ?? 0,
-    columns: dataSet.uint16('x00280011') ?? 0,
-    samplesPerPixel: dataSet.uint16('x00280002') ?? 1,
-    photometricInterpretation: dataSet.string('x00280004') ?? 'MONOCHROME2',
-    bitsAllocated,
-    bitsStored: dataSet.uint16('x00280101') ?? bitsAllocated,
-    pixelRepresentation: dataSet.uint16('x00280103') ?? 0,
-    planarConfiguration: dataSet.uint16('x00280006') ?? 0,
-    rescaleSlope: number('x00281053', 1),
-    rescaleIntercept: number('x00281052', 0),
-    windowCenter: center === undefined || Number.isNaN(center) ? undefined : center,
-    windowWidth: width === undefined || Number.isNaN(width) ? undefined : width,
-    bigEndian,
-    ow,
-  };
+/** The data set up to the pixel data element's header: the file's bytes before its first frame. */
+async function headerDataSet(blobs: EncryptedBlobs, instance: StoredInstanceRow, frames: FrameRuns[]): Promise<dicomParser.DataSet> {
+  // Frames and their fragments are in file order: the first fragment of the first frame comes first.
+  const bytes = await blobs.read(instance.blobName, 0, frames[0]![0]![0]);
+  try {
+    return dicomParser.parseDicom(bytes, { untilTag: 'x7fe00010' });
+  } catch {
+    // Pixel data under another tag (float, double float) leaves the parser running off the end.
+    throw new NotRenderable('no pixel data (7FE0,0010)');
+  }
 }

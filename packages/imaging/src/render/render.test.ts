@@ -73,6 +73,15 @@ describe('rendering a frame', () => {
     expect(() => renderFrame({ ...rgb, photometricInterpretation: 'YBR_FULL_422' }, Buffer.alloc(6))).toThrow(NotRenderable);
   });
 
+  it('turns YBR_FULL into RGB (PS3.3 C.7.6.3.1.2), in either planar configuration', () => {
+    const ybr = { ...grey({ samplesPerPixel: 3, photometricInterpretation: 'YBR_FULL', bitsAllocated: 8, bitsStored: 8, columns: 3 }) };
+    // Pure red (76, 85, 255), mid grey (128, 128, 128) and pure blue (29, 255, 107) as JPEG's YCbCr has them.
+    const interleaved = renderFrame(ybr, Buffer.from([76, 85, 255, 128, 128, 128, 29, 255, 107]));
+    expect(Array.from(interleaved.data)).toEqual([254, 0, 0, 128, 128, 128, 0, 0, 254]);
+    const planar = renderFrame({ ...ybr, planarConfiguration: 1 }, Buffer.from([76, 128, 29, 85, 128, 255, 255, 128, 107]));
+    expect(Array.from(planar.data)).toEqual(Array.from(interleaved.data));
+  });
+
   it('scales by averaging, keeps the aspect, and writes a PNG of the size asked', async () => {
     expect(fitInto({ width: 512, height: 256 }, { width: 128, height: 128 })).toEqual({ width: 128, height: 64 });
     expect(fitInto({ width: 64, height: 64 }, { width: 128, height: 128 })).toEqual({ width: 64, height: 64 });

@@ -2,11 +2,13 @@
  * Rendered images (PS3.18 §10.4 rendered, §10.7 thumbnail): one frame of
  * native (uncompressed) pixel data made into 8-bit grey or RGB, scaled, and
  * written as PNG. Pure functions, no I/O: the bytes come in, the PNG goes out.
+ * Compressed frames are made native first by decodeFrame (../decode/).
  *
  * Greyscale (MONOCHROME1/2, 8 or 16 bits allocated, signed or not): the
  * Modality LUT (Rescale Slope/Intercept), then the VOI window (the one asked
  * for, else the first of the header, else the pixels' min/max), MONOCHROME1
- * inverted. RGB (planar configuration 0 or 1): the samples as they are.
+ * inverted. RGB (planar configuration 0 or 1): the samples as they are;
+ * YBR_FULL turned into RGB (PS3.3 C.7.6.3.1.2).
  */
 import { PNG } from 'pngjs';
 
@@ -146,23 +148,32 @@ export function renderFrame(module: PixelModule, frame: Uint8Array, window?: Voi
     }
     return { width, height, channels: 1, data };
   }
-  if (photometric === 'RGB') {
-    if (module.samplesPerPixel !== 3 || module.bitsAllocated !== 8) throw new NotRenderable(`RGB with ${module.samplesPerPixel} samples of ${module.bitsAllocated} bits`);
+  if (photometric === 'RGB' || photometric === 'YBR_FULL') {
+    if (module.samplesPerPixel !== 3 || module.bitsAllocated !== 8) throw new NotRenderable(`${photometric} with ${module.samplesPerPixel} samples of ${module.bitsAllocated} bits`);
     const stored = storedValues(module, frame);
     const pixels = width * height;
     const data = new Uint8Array(pixels * 3);
-    if (module.planarConfiguration === 1) {
-      for (let i = 0; i < pixels; i++) {
-        data[i * 3] = stored[i]!;
-        data[i * 3 + 1] = stored[pixels + i]!;
-        data[i * 3 + 2] = stored[2 * pixels + i]!;
+    // Sample c of pixel i, in either planar configuration.
+    const at = module.planarConfiguration === 1 ? (i: number, c: number) => stored[c * pixels + i]! : (i: number, c: number) => stored[i * 3 + c]!;
+    for (let i = 0; i < pixels; i++) {
+      if (photometric === 'RGB') {
+        data[i * 3] = at(i, 0);
+        data[i * 3 + 1] = at(i, 1);
+        data[i * 3 + 2] = at(i, 2);
+      } else {
+        const [y, cb, cr] = [at(i, 0), at(i, 1) - 128, at(i, 2) - 128];
+        data[i * 3] = clamp8(y + 1.402 * cr);
+        data[i * 3 + 1] = clamp8(y - 0.344136 * cb - 0.714136 * cr);
+        data[i * 3 + 2] = clamp8(y + 1.772 * cb);
       }
-    } else {
-      for (let i = 0; i < data.length; i++) data[i] = stored[i]!;
     }
     return { width, height, channels: 3, data };
   }
   throw new NotRenderable(`photometric interpretation ${photometric}`);
+}
+
+function clamp8(value: number): number {
+  return Math.min(255, Math.max(0, Math.round(value)));
 }
 
 /** The image at `size`, each output pixel the mean of the input pixels it covers (or the nearest one when enlarged). */
@@ -216,16 +227,4 @@ export function renderPng(module: PixelModule, frame: Uint8Array, options: Rende
 function fitViewport(size: Size, box: Size): Size {
   const factor = Math.min(box.width / size.width, box.height / size.height);
   return { width: Math.max(1, Math.round(size.width * factor)), height: Math.max(1, Math.round(size.height * factor)) };
-}
-
-/** Transfer syntaxes whose pixel data is stored native (uncompressed), the only ones rendered for now. */
-const NATIVE = new Set(['1.2.840.10008.1.2', '1.2.840.10008.1.2.1', '1.2.840.10008.1.2.2', '1.2.840.10008.1.2.1.99']);
-
-/**
- * Whether frames of this transfer syntax can be rendered. Compressed ones
- * (JPEG, JPEG-LS, JPEG 2000, RLE) are not yet: their frames would first have
- * to be decoded, and they are answered 406 not-renderable.
- */
-export function isRenderable(transferSyntaxUid: string): boolean {
-  return NATIVE.has(transferSyntaxUid);
 }

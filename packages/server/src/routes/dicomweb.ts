@@ -247,7 +247,7 @@ export async function dicomwebRoutes(app: FastifyInstance, options: ResolvedOpti
       .send(multipartFrames(frames, instance.transferSyntaxUid, boundary));
   });
 
-  // Rendered frames and thumbnails (PS3.18 §10.4, §10.7) as PNG, from native pixel data; compressed frames answer 406 not-renderable for now.
+  // Rendered frames and thumbnails (PS3.18 §10.4, §10.7) as PNG, compressed frames decoded first; what cannot be decoded (12-bit JPEG extended) answers 406 not-renderable.
   type RenderedParams = StudyParams & { frame?: string };
   type RenderedQuery = { window?: string; viewport?: string };
   const rendered = (kind: 'rendered' | 'thumbnail') => async (request: FastifyRequest<{ Params: RenderedParams; Querystring: RenderedQuery }>, reply: FastifyReply) => {
