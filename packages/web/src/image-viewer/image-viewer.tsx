@@ -244,6 +244,7 @@ function StudyPane({ shared, viewportId, study, active, onActivate, onShown }: {
   const [rendered, setRendered] = useState(0);
   const [shownImageId, setShownImageId] = useState('');
   const [failed, setFailed] = useState<string | null>(null);
+  const [loadedCount, setLoadedCount] = useState(0);
   const list = series.data ?? [];
   const current: ViewerSeries | undefined = list[Math.min(chosen, Math.max(0, list.length - 1))];
   const images = useMemo(() => current?.images ?? [], [current]);
@@ -269,10 +270,18 @@ function StudyPane({ shared, viewportId, study, active, onActivate, onShown }: {
       if (viewport?.getImageIds().includes(imageId)) setFailed(imageId);
     };
     cs.core.eventTarget.addEventListener(cs.core.Enums.Events.IMAGE_LOAD_FAILED, onFailed);
+    // How much of the stack is in memory (fetched behind the image on screen), for the progress shown.
+    const onLoaded = (event: Event) => {
+      const { image } = (event as CustomEvent<{ image: { imageId: string } }>).detail;
+      const viewport = engine.getViewport(viewportId) as StackViewport | undefined;
+      if (viewport?.getImageIds().includes(image.imageId)) setLoadedCount((n) => n + 1);
+    };
+    cs.core.eventTarget.addEventListener(cs.core.Enums.Events.IMAGE_LOADED, onLoaded);
     div.addEventListener(cs.core.Enums.Events.STACK_NEW_IMAGE, onNewImage);
     div.addEventListener(cs.core.Enums.Events.IMAGE_RENDERED, onRendered);
     return () => {
       cs.core.eventTarget.removeEventListener(cs.core.Enums.Events.IMAGE_LOAD_FAILED, onFailed);
+      cs.core.eventTarget.removeEventListener(cs.core.Enums.Events.IMAGE_LOADED, onLoaded);
       div.removeEventListener(cs.core.Enums.Events.STACK_NEW_IMAGE, onNewImage);
       div.removeEventListener(cs.core.Enums.Events.IMAGE_RENDERED, onRendered);
       cs.tools.utilities.cine.stopClip(div);
@@ -290,6 +299,8 @@ function StudyPane({ shared, viewportId, study, active, onActivate, onShown }: {
     let stale = false;
     setIndex(0);
     setFailed(null);
+    // Images of the stack already in memory (a series shown before) count as loaded.
+    setLoadedCount(images.filter((image) => cs.core.cache.isLoaded(image.imageId)).length);
     void viewport.setStack(images.map((image) => image.imageId), 0).then(() => {
       if (stale) return;
       viewport.render();
@@ -352,6 +363,7 @@ function StudyPane({ shared, viewportId, study, active, onActivate, onShown }: {
             data-rendered={rendered}
             data-index={index}
             data-image-id={shownImageId}
+            data-loaded={Math.min(loadedCount, images.length)}
           />
           {failed && (
             <Text size="xs" c="red" data-testid="viewer-image-error">
@@ -373,6 +385,11 @@ function StudyPane({ shared, viewportId, study, active, onActivate, onShown }: {
               aria-label={t('imageViewer.image', { index: index + 1, count: images.length })}
               data-testid="viewer-slider"
             />
+            {images.length > 1 && loadedCount < images.length && (
+              <Text size="xs" c="dimmed" data-testid="viewer-loading" style={{ whiteSpace: 'nowrap' }}>
+                {t('imageViewer.loadedOf', { loaded: loadedCount, count: images.length })}
+              </Text>
+            )}
             {window && (
               <Text size="xs" ff="monospace" data-testid="viewer-window" style={{ whiteSpace: 'nowrap' }}>
                 {t('imageViewer.window', window)}

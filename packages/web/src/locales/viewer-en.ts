@@ -11,6 +11,7 @@ export const viewerEn: typeof viewerJa = {
   failed: 'The images cannot be shown',
   imageFailed: 'This image cannot be loaded (check the connection or the image format)',
   image: 'Image {{index}} / {{count}}',
+  loadedOf: 'Loaded {{loaded}} / {{count}}',
   window: 'WW {{width}} / WL {{center}}',
   tools: { windowLevel: 'Window/level', pan: 'Pan', zoom: 'Zoom', length: 'Length', angle: 'Angle', rotate: 'Rotate' },
   presets: { title: 'CT window', lung: 'Lung', mediastinum: 'Mediastinum', bone: 'Bone', brain: 'Brain' },

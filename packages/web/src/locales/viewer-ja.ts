@@ -10,6 +10,7 @@ export const viewerJa = {
   failed: '画像を表示できません',
   imageFailed: 'この画像を読み込めません（通信または画像の形式をご確認ください）',
   image: '画像 {{index}} / {{count}}',
+  loadedOf: '読込 {{loaded}} / {{count}}',
   window: 'WW {{width}} / WL {{center}}',
   tools: { windowLevel: '濃淡（WW/WL）', pan: '移動', zoom: '拡大', length: '距離', angle: '角度', rotate: '回転' },
   presets: { title: 'CT 条件', lung: '肺野', mediastinum: '縦隔', bone: '骨', brain: '脳' },
