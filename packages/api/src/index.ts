@@ -625,6 +625,12 @@ export const studyExportRequest = z.object({
 });
 export type StudyExportRequest = z.infer<typeof studyExportRequest>;
 
+/** A PACS of the caller's own facility that a study can be sent to. */
+export interface ExportTarget {
+  aeTitle: string;
+  facilityName: string;
+}
+
 export interface StudyExportResult {
   peer: string;
   sent: number;

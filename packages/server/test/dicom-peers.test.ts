@@ -152,6 +152,16 @@ describe.each(testEngines())('DICOM peers on %s', (engine) => {
     // The clinic's PACS, reachable at the same place: still not the hospital's to send to.
     expect((await operator.call('POST', '/api/admin/dicom-peers', { facilityCode: clinic, aeTitle: 'CLINIC_PACS', exportTo: { host: '127.0.0.1', port: pacs.port } })).status).toBe(201);
 
+    // What the viewer offers to send to: the own facility's PACSs that receive studies, by AE title only.
+    const targets = await technologist.call('GET', '/api/images/export-targets');
+    expect(targets.status).toBe(200);
+    expect(targets.body.items.map((t: { aeTitle: string }) => t.aeTitle)).toEqual(['HOSP_PACS']);
+    expect(JSON.stringify(targets.body)).not.toContain(String(pacs.port));
+    const clinician = await signedIn('demo-clinic-doctor');
+    const clinicTargets = await clinician.call('GET', '/api/images/export-targets');
+    expect(clinicTargets.body.items.map((t: { aeTitle: string }) => t.aeTitle)).toEqual(['CLINIC_PACS']);
+    await clinician.close();
+
     const sent = await technologist.call('POST', `/api/images/studies/${study}/export`, { peer: 'HOSP_PACS' });
     expect(sent.status).toBe(200);
     expect(sent.body).toMatchObject({ peer: 'HOSP_PACS', sent: 4, failed: 0 });

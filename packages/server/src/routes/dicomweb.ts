@@ -8,13 +8,14 @@
  */
 import { gzipSync } from 'node:zlib';
 import { mayExportStudyTo, type Actor } from '@renkei/access';
-import { studyExportRequest, type StudyExportResult } from '@renkei/api';
+import { studyExportRequest, type ExportTarget, type StudyExportResult } from '@renkei/api';
 import {
   DicomRefusal,
   dicomPeerRefusal,
   exportInstances,
   frameBytes,
   frameMediaType,
+  listDicomPeers,
   mediaType,
   metadataOf,
   MultipartError,
@@ -308,6 +309,14 @@ export async function dicomwebRoutes(app: FastifyInstance, options: ResolvedOpti
       .type(`multipart/related; type="${frameMediaType(instance.transferSyntaxUid)}"; boundary=${boundary}`)
       .header('Cache-Control', 'no-store')
       .send(multipartFrames(native ? [Buffer.concat(frames)] : frames, instance.transferSyntaxUid, boundary));
+  });
+
+  // The PACSs the caller may send a study to: their own facility's that receive studies (AE titles only; where they listen stays with the administrators).
+  app.get('/api/images/export-targets', { config: { access: 'image-views', action: 'images.export-targets' } }, async (request): Promise<{ items: ExportTarget[] }> => {
+    const user = viewerOf(request);
+    if (user.facilityCode === null) return { items: [] };
+    const peers = await listDicomPeers(options.stores.identity, user.facilityCode.trim());
+    return { items: peers.filter((p) => p.exportTo !== null && mayExportStudyTo(user, p)).map((p) => ({ aeTitle: p.aeTitle, facilityName: p.facilityName })) };
   });
 
   // The study (or some of its series) sent back by C-STORE to a PACS of the caller's own facility, each instance's outcome answered.
