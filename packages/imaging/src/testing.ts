@@ -3,7 +3,7 @@
  * are written with dcmjs; dcmtk (dcmodify, img2dcm, dcmcjpeg) changes them
  * or makes others, as a modality or a PACS would.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -372,4 +372,21 @@ export async function rgbSecondaryCapture(width: number, height: number, keys: R
 export async function sopInstanceUidOf(file: Buffer): Promise<string> {
   const { default: dicomParser } = await import('dicom-parser');
   return dicomParser.parseDicom(file, { untilTag: 'x00080018' }).string('x00080018')!.replace(/\0/g, '').trim();
+}
+
+/** dcmtk's storescp as a facility's PACS: every instance it receives is a file in `dir`. */
+export async function startStorescp(aeTitle: string, dir: string): Promise<{ port: number; stop(): Promise<void> }> {
+  const port = await freePort();
+  const child = spawn('storescp', ['-aet', aeTitle, '-od', dir, '+xa', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  // Ready once it accepts a connection.
+  const { connect } = await import('node:net');
+  for (let attempt = 0; ; attempt++) {
+    const up = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1', () => (socket.destroy(), resolve(true))).on('error', () => resolve(false));
+    });
+    if (up) break;
+    if (attempt > 100) throw new Error('storescp did not start');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return { port, stop: () => new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', () => resolve()), child.kill()))) };
 }

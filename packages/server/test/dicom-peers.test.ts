@@ -3,11 +3,10 @@
  * the address they connect from and where studies are sent back to), and the
  * export of a study to one by C-STORE, received by dcmtk's storescp.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { dataSetOf, FileBlobStore } from '@renkei/imaging';
-import { freePort, newUid, stowBody, syntheticSlice, workFolder } from '@renkei/imaging/testing';
+import { freePort, newUid, startStorescp, stowBody, syntheticSlice, workFolder } from '@renkei/imaging/testing';
 import { testEngines } from '@renkei/store/testing';
 import { facilities } from '@renkei/synthetic';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,23 +15,6 @@ import { Client, demoUser, openTestNetwork, startInjectedServer, type RunningSer
 const hospital = facilities.find((f) => f.kind === 'hospital')!.code;
 const clinic = facilities.find((f) => f.kind === 'clinic')!.code;
 const BOUNDARY = 'export-test-boundary';
-
-/** dcmtk's storescp as a facility's PACS: every instance it receives is a file in `dir`. */
-async function startStorescp(aeTitle: string, dir: string): Promise<{ port: number; stop(): Promise<void> }> {
-  const port = await freePort();
-  const child: ChildProcess = spawn('storescp', ['-aet', aeTitle, '-od', dir, '+xa', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
-  // Ready once it accepts a connection.
-  const { connect } = await import('node:net');
-  for (let attempt = 0; ; attempt++) {
-    const up = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1', () => (socket.destroy(), resolve(true))).on('error', () => resolve(false));
-    });
-    if (up) break;
-    if (attempt > 100) throw new Error('storescp did not start');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return { port, stop: () => new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', () => resolve()), child.kill()))) };
-}
 
 describe.each(testEngines())('DICOM peers on %s', (engine) => {
   let network: TestNetwork;

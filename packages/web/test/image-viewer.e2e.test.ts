@@ -8,10 +8,10 @@
  */
 import path from 'node:path';
 import { FileBlobStore, wrapPhotograph } from '@renkei/imaging';
-import { dcmtk, decodePng, jpegPhotograph, newUid, stowBody, syntheticSlice, workFolder } from '@renkei/imaging/testing';
+import { dcmtk, decodePng, jpegPhotograph, newUid, startStorescp, stowBody, syntheticSlice, workFolder } from '@renkei/imaging/testing';
 import { testEngines } from '@renkei/store/testing';
 import { execFile } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -236,5 +236,59 @@ describe.each(testEngines())('the image viewer on %s', (engine) => {
     }).toBeGreaterThan(20);
     expect(await radiologist.getByTestId('viewer-image-error').count()).toBe(0);
     expect(pageErrors).toEqual([]);
+  });
+
+  it('downloads the study as a ZIP with a DICOMDIR behind a progress bar, taking up a broken download again, and sends it to the facility\'s PACS', async () => {
+    const sender = await signedIn('demo-clinic-doctor');
+    const [study, series] = [newUid(), newUid()];
+    await stow(sender, Array.from({ length: 6 }, (_, i) => slice(study, series, i + 1)));
+    const id = await readingRequest(sender, [study]);
+    const pacsDir = folder.file(`pacs-${study}`);
+    await mkdir(pacsDir);
+    const pacs = await startStorescp('HOSP_PACS', pacsDir);
+    try {
+      const admin = await (await rig.terminalContext({ forRole: 'demo-facility-admin' })).newPage();
+      await rig.login(admin, 'demo-facility-admin', userOf('demo-facility-admin').password);
+      await admin.getByTestId('nav-admin').waitFor();
+      expect((await call(admin, 'POST', '/api/admin/dicom-peers', { facilityCode: userOf('demo-doctor').facility!, aeTitle: 'HOSP_PACS', exportTo: { host: '127.0.0.1', port: pacs.port } })).status).toBe(201);
+
+      const context = await rig.terminalContext({ forRole: 'demo-doctor', acceptDownloads: true, viewport: { width: 1400, height: 1000 } });
+      const radiologist = await context.newPage();
+      radiologist.on('pageerror', (e) => pageErrors.push(e.message));
+      await rig.login(radiologist, 'demo-doctor', userOf('demo-doctor').password);
+      await radiologist.getByTestId('nav-exchanges').waitFor();
+      // The first answer is cut off by the line: the download is taken up again by itself.
+      let cut = false;
+      await radiologist.route('**/download', async (route) => {
+        if (cut) return route.continue();
+        cut = true;
+        await route.abort('connectionreset');
+      });
+      await radiologist.goto(`${rig.server.url}/images/studies/${study}?exchange=${id}`);
+      await rendered(radiologist);
+      const [download] = await Promise.all([radiologist.waitForEvent('download'), radiologist.getByTestId('study-download-button').click()]);
+      expect(cut).toBe(true);
+      const zip = await readFile((await download.path())!);
+      expect(download.suggestedFilename()).toMatch(/\.zip$/);
+      expect(zip.subarray(0, 2).toString('latin1')).toBe('PK');
+      const progress = radiologist.getByTestId('study-download-progress');
+      expect(Number(await progress.getAttribute('data-received'))).toBe(zip.length);
+      expect(Number(await progress.getAttribute('data-total'))).toBe(zip.length);
+      const zipFile = folder.file(`${study}.zip`);
+      await writeFile(zipFile, zip);
+      const listing = (await run('unzip', ['-l', zipFile])).stdout;
+      expect(listing).toContain('DICOMDIR');
+      expect(listing.split('\n').filter((line) => /DICOM\/\S+\/\S+/.test(line))).toHaveLength(6);
+
+      // Sent to the hospital's own PACS: all six arrive.
+      await radiologist.getByTestId('study-export-peer').click();
+      await radiologist.getByRole('option', { name: 'HOSP_PACS' }).click();
+      await radiologist.getByTestId('study-export-button').click();
+      await expect.poll(() => radiologist.getByTestId('study-export-result').textContent(), { timeout: 20_000 }).toBe('HOSP_PACS へ 6 件送信しました（失敗 0 件）');
+      expect((await readdir(pacsDir)).filter((n) => n.startsWith('CT.'))).toHaveLength(6);
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await pacs.stop();
+    }
   });
 });

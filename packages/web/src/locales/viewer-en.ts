@@ -23,6 +23,18 @@ export const viewerEn: typeof viewerJa = {
   keyImage: 'Mark this image as a key image',
   keyImageMarked: 'Marked as a key image',
   keyImageAlready: 'Already a key image',
+  download: {
+    button: 'Download (ZIP)',
+    onlySeries: 'Only the series shown',
+    progress: 'Download progress',
+    figures: '{{received}} / {{total}} MB ({{speed}} MB/s)',
+    done: 'Downloaded (with a DICOMDIR: ready for a PACS import or a CD)',
+  },
+  export: {
+    peer: 'PACS to send to',
+    button: 'Send to PACS',
+    result: '{{sent}} sent to {{peer}} ({{failed}} failed)',
+  },
   back: 'Back to the request',
   help: 'Wheel, arrow keys or the slider move through the images. Right-drag zooms, middle-drag (two fingers) pans.',
 };

@@ -22,6 +22,18 @@ export const viewerJa = {
   keyImage: 'この画像をキー画像にする',
   keyImageMarked: 'キー画像に指定しました',
   keyImageAlready: 'キー画像に指定済み',
+  download: {
+    button: 'ダウンロード（ZIP）',
+    onlySeries: '表示中のシリーズのみ',
+    progress: 'ダウンロードの進み具合',
+    figures: '{{received}} / {{total}} MB（{{speed}} MB/秒）',
+    done: 'ダウンロードしました（DICOMDIR 付き：PACS への取り込みや CD 作成にそのまま使えます）',
+  },
+  export: {
+    peer: '送信先 PACS',
+    button: 'PACS へ送信',
+    result: '{{peer}} へ {{sent}} 件送信しました（失敗 {{failed}} 件）',
+  },
   back: '依頼に戻る',
   help: 'ホイール・矢印キー・スライダーで画像を送ります。右ドラッグで拡大、中ドラッグ（2本指）で移動。',
 };

@@ -11,6 +11,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { api } from '../api.js';
 import { ImageViewer, type ShownImage } from '../image-viewer/image-viewer.js';
+import { StudyDownload, StudyExport } from '../image-viewer/study-transfer.js';
 import { errorText } from '../refusal-text.js';
 import { mayMarkKeyImagesOnScreen } from './exchange-page.js';
 
@@ -35,6 +36,8 @@ export function ImageViewerPage({ me }: { me: Me }) {
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['exchange-key-images', exchangeId] }),
   });
   const studies = item.data ? [study, ...item.data.studies.filter((s) => s !== study)] : [study];
+  // The series on screen, when it is of this study (not of the one compared beside it).
+  const shownSeries = shown?.study === study ? shown.series : null;
   const alreadyMarked = shown != null && (keyImages.data ?? []).some((k) => k.sopInstanceUid === shown.sopInstanceUid && k.frame === shown.frame);
 
   const markButton = canMark && (
@@ -54,6 +57,10 @@ export function ImageViewerPage({ me }: { me: Me }) {
             {t('imageViewer.back')}
           </Anchor>
         )}
+      </Group>
+      <Group gap="lg" className="no-print">
+        <StudyDownload study={study} series={shownSeries} />
+        <StudyExport study={study} series={shownSeries} />
       </Group>
       <ImageViewer
         key={study}
