@@ -291,4 +291,28 @@ describe.each(testEngines())('the image viewer on %s', (engine) => {
       await pacs.stop();
     }
   });
+
+  it('works on a tablet: laid out without sideways scrolling, the stack moved by tapping the slider, a preset by a tap', async () => {
+    const sender = await signedIn('demo-clinic-doctor');
+    const [study, series] = [newUid(), newUid()];
+    await stow(sender, Array.from({ length: 10 }, (_, i) => slice(study, series, i + 1)));
+    const id = await readingRequest(sender, [study]);
+    // An iPad held sideways.
+    const context = await rig.terminalContext({ forRole: 'demo-doctor', viewport: { width: 1024, height: 768 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 });
+    const tablet = await context.newPage();
+    tablet.on('pageerror', (e) => pageErrors.push(e.message));
+    await rig.login(tablet, 'demo-doctor', userOf('demo-doctor').password);
+    await tablet.getByTestId('nav-exchanges').waitFor();
+    await tablet.goto(`${rig.server.url}/images/studies/${study}?exchange=${id}`);
+    await rendered(tablet);
+    expect(await tablet.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    expect((await tablet.getByTestId('viewer-viewport').boundingBox())!.width).toBeGreaterThan(600);
+    const slider = (await tablet.getByTestId('viewer-slider').boundingBox())!;
+    await tablet.touchscreen.tap(slider.x + slider.width - 2, slider.y + slider.height / 2);
+    await expect.poll(() => tablet.getByTestId('viewer-position').textContent()).toBe('画像 10 / 10');
+    await tablet.getByTestId('preset-bone').tap();
+    await expect.poll(() => tablet.getByTestId('viewer-window').textContent()).toBe('WW 2000 / WL 500');
+    expect((await viewportPixels(tablet)).distinct).toBeGreaterThan(2);
+    expect(pageErrors).toEqual([]);
+  });
 });
