@@ -212,6 +212,34 @@ describe.each(testEngines())('the exchange screens on %s', (engine) => {
     expect(text).toContain('S6 の結節');
   });
 
+  it('shows a box a page at a time: さらに表示 appends the next page, each item once, until there is none', async () => {
+    const hospital = userOf('demo-doctor').facility!;
+    const sender = await signedIn('demo-clinic-doctor');
+    const subjects = ['頁送り 1', '頁送り 2', '頁送り 3'];
+    for (const subject of subjects) expect((await call(sender, 'POST', '/api/exchanges', request({ facility: hospital, userId: 'demo-doctor' }, { subject }))).status).toBe(201);
+    const radiologist = await signedIn('demo-doctor');
+    // Pages of two, so that three items need more than one (the server's default page is 100).
+    await radiologist.route('**/api/exchanges?box=*', (route) => route.continue({ url: `${route.request().url()}&limit=2` }));
+    await radiologist.reload();
+    const rows = radiologist.getByTestId('exchange-row');
+    await expect.poll(() => rows.count()).toBe(2);
+    const more = radiologist.getByTestId('exchange-more');
+    let shown = 2;
+    while ((await more.count()) > 0) {
+      await more.click();
+      // The next page is appended (at most two rows), or there was none and the button goes.
+      await expect.poll(async () => (await rows.count()) > shown || (await more.count()) === 0).toBe(true);
+      const now = await rows.count();
+      expect(now - shown).toBeLessThanOrEqual(2);
+      shown = now;
+    }
+    expect(shown).toBeGreaterThanOrEqual(3);
+    const links = await rows.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    expect(new Set(links).size).toBe(links.length);
+    const text = await radiologist.getByTestId('exchange-list').textContent();
+    for (const subject of subjects) expect(text).toContain(subject);
+  });
+
   it('keeps a clerk read-only (creating is refused on screen) and shows them their facility\'s ID usage', async () => {
     const clerk = await signedIn('demo-clerk');
     await clerk.goto(`${rig.server.url}/exchanges/new`);
