@@ -25,25 +25,28 @@ interface InstanceRow {
 
 /** Every instance of the studies, in series and image order. */
 async function instancesOf(studies: string[]): Promise<InstanceRow[]> {
-  const rows: InstanceRow[] = [];
-  for (const study of studies) {
-    const series = (await api<DicomJson[]>('GET', `/dicomweb/studies/${study}/series?includefield=0008103E`)) ?? [];
-    for (const s of series) {
-      const seriesUid = String(first(s, '0020000E'));
-      const instances = (await api<DicomJson[]>('GET', `/dicomweb/studies/${study}/series/${seriesUid}/instances?includefield=00200013`)) ?? [];
-      for (const i of instances) {
-        rows.push({
-          study,
-          series: seriesUid,
-          seriesNumber: String(first(s, '00200011') ?? ''),
-          seriesDescription: String(first(s, '0008103E') ?? ''),
-          instance: String(first(i, '00080018')),
-          instanceNumber: Number(first(i, '00200013') ?? 0),
-        });
-      }
-    }
-  }
-  return rows.sort((a, b) => a.seriesNumber.localeCompare(b.seriesNumber, 'ja', { numeric: true }) || a.instanceNumber - b.instanceNumber);
+  // Every study's series, and every series' instances, asked for at once rather than one after another.
+  const perStudy = await Promise.all(
+    studies.map(async (study) => {
+      const series = (await api<DicomJson[]>('GET', `/dicomweb/studies/${study}/series?includefield=0008103E`)) ?? [];
+      const perSeries = await Promise.all(
+        series.map(async (s) => {
+          const seriesUid = String(first(s, '0020000E'));
+          const instances = (await api<DicomJson[]>('GET', `/dicomweb/studies/${study}/series/${seriesUid}/instances?includefield=00200013`)) ?? [];
+          return instances.map((i) => ({
+            study,
+            series: seriesUid,
+            seriesNumber: String(first(s, '00200011') ?? ''),
+            seriesDescription: String(first(s, '0008103E') ?? ''),
+            instance: String(first(i, '00080018')),
+            instanceNumber: Number(first(i, '00200013') ?? 0),
+          }));
+        }),
+      );
+      return perSeries.flat();
+    }),
+  );
+  return perStudy.flat().sort((a, b) => a.seriesNumber.localeCompare(b.seriesNumber, 'ja', { numeric: true }) || a.instanceNumber - b.instanceNumber);
 }
 
 export function KeyImages({ itemId, studies, canMark }: { itemId: string; studies: string[]; canMark: boolean }) {
