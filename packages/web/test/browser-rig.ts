@@ -66,9 +66,41 @@ export class BrowserRig {
     return this.login(page, user.id, password ?? user.password);
   }
 
+  /** A browser profile at the demo user's own facility, logged in; `ready` names the element to wait for (the exchange menu by default). */
+  async signedIn(userId: string, options: BrowserContextOptions & { ready?: string } = {}): Promise<Page> {
+    const { ready = 'nav-exchanges', ...contextOptions } = options;
+    const user = this.network.credentials.users.find((u) => u.id === userId)!;
+    const page = await (await this.terminalContext({ forRole: userId, ...contextOptions })).newPage();
+    await this.login(page, userId, user.password);
+    await page.getByTestId(ready).waitFor();
+    return page;
+  }
+
   async close(): Promise<void> {
     await this.browser.close();
     await this.server.close();
     await this.network.close();
   }
+}
+
+/** An API call from the page, with its session and terminal: the status and the JSON answered. */
+export function callFromPage(page: Page, method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; body: any }> {
+  return page.evaluate(
+    async ({ method, path, body }) => {
+      const r = await fetch(path, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+      return { status: r.status, body: await r.json().catch(() => null) };
+    },
+    { method, path, body },
+  );
+}
+
+/** DICOM files stored by STOW-RS from the page (as its user at its terminal); the HTTP status answered. */
+export function stowFromPage(page: Page, body: Buffer, boundary: string): Promise<number> {
+  return page.evaluate(
+    async ({ body, boundary }) => {
+      const bytes = Uint8Array.from(atob(body), (c) => c.charCodeAt(0));
+      return (await fetch('/dicomweb/studies', { method: 'POST', headers: { 'content-type': `multipart/related; type="application/dicom"; boundary=${boundary}` }, body: bytes })).status;
+    },
+    { body: body.toString('base64'), boundary },
+  );
 }

@@ -16,7 +16,7 @@ import { newUid, stowBody, syntheticSlice, workFolder } from '@renkei/imaging/te
 import { testEngines } from '@renkei/store/testing';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BrowserRig } from './browser-rig.js';
+import { BrowserRig, callFromPage, stowFromPage } from './browser-rig.js';
 
 describe.each(testEngines())('the exchange screens on %s', (engine) => {
   let rig: BrowserRig;
@@ -33,9 +33,7 @@ describe.each(testEngines())('the exchange screens on %s', (engine) => {
   const userOf = (id: string) => rig.network.credentials.users.find((u) => u.id === id)!;
   /** A browser at the user's own facility, logged in, on the exchange list. */
   const signedIn = async (id: string): Promise<Page> => {
-    const context = await rig.terminalContext({ forRole: id, acceptDownloads: true, viewport: { width: 1400, height: 1000 } });
-    const page = await context.newPage();
-    await rig.login(page, id, userOf(id).password);
+    const page = await rig.signedIn(id, { acceptDownloads: true, viewport: { width: 1400, height: 1000 } });
     await page.getByTestId('nav-exchanges').click();
     await page.getByTestId('exchange-list').waitFor();
     return page;
@@ -111,14 +109,7 @@ describe.each(testEngines())('the exchange screens on %s', (engine) => {
   });
 
   /** An API call from the page, as the screens make them. */
-  const call = (page: Page, method: 'GET' | 'POST', path: string, body?: unknown) =>
-    page.evaluate(
-      async ({ method, path, body }) => {
-        const r = await fetch(path, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-        return { status: r.status, body: await r.json().catch(() => null) };
-      },
-      { method, path, body },
-    );
+  const call = callFromPage;
   const request = (to: Record<string, string>, extra: Record<string, unknown> = {}) => ({
     kind: 'reading',
     to,
@@ -180,14 +171,7 @@ describe.each(testEngines())('the exchange screens on %s', (engine) => {
     const study = newUid();
     const series = newUid();
     const slices = [1, 2, 3].map((n) => syntheticSlice({ studyUid: study, seriesUid: series, instanceNumber: n, seriesNumber: 2, patientId: 'C-000123', patientName: 'Nio^Haruko', birthDate: '19480309', studyDate: '20261201' }));
-    const stored = await sender.evaluate(
-      async ({ body, boundary }) => {
-        const bytes = Uint8Array.from(atob(body), (c) => c.charCodeAt(0));
-        const r = await fetch('/dicomweb/studies', { method: 'POST', headers: { 'content-type': `multipart/related; type="application/dicom"; boundary=${boundary}` }, body: bytes });
-        return r.status;
-      },
-      { body: stowBody('renkei-key-images', slices).toString('base64'), boundary: 'renkei-key-images' },
-    );
+    const stored = await stowFromPage(sender, stowBody('renkei-key-images', slices), 'renkei-key-images');
     expect(stored).toBe(200);
     const id = (await call(sender, 'POST', '/api/exchanges', request({ facility: hospital, userId: 'demo-doctor' }, { studies: [study] }))).body.id as string;
 

@@ -15,7 +15,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BrowserRig } from './browser-rig.js';
+import { BrowserRig, callFromPage, stowFromPage } from './browser-rig.js';
 
 const run = promisify(execFile);
 
@@ -52,31 +52,14 @@ describe.each(testEngines())('the image viewer on %s', (engine) => {
   const pageErrors: string[] = [];
   const userOf = (id: string) => rig.network.credentials.users.find((u) => u.id === id)!;
   const signedIn = async (id: string): Promise<Page> => {
-    const context = await rig.terminalContext({ forRole: id, viewport: { width: 1400, height: 1000 } });
-    const page = await context.newPage();
+    const page = await rig.signedIn(id, { viewport: { width: 1400, height: 1000 } });
     page.on('pageerror', (e) => pageErrors.push(e.message));
-    await rig.login(page, id, userOf(id).password);
-    await page.getByTestId('nav-exchanges').waitFor();
     return page;
   };
-  const call = (page: Page, method: 'GET' | 'POST', path: string, body?: unknown) =>
-    page.evaluate(
-      async ({ method, path, body }) => {
-        const r = await fetch(path, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-        return { status: r.status, body: await r.json().catch(() => null) };
-      },
-      { method, path, body },
-    );
+  const call = callFromPage;
   const stow = async (page: Page, files: Buffer[]) => {
     const boundary = `renkei-${newUid()}`;
-    const status = await page.evaluate(
-      async ({ body, boundary }) => {
-        const bytes = Uint8Array.from(atob(body), (c) => c.charCodeAt(0));
-        return (await fetch('/dicomweb/studies', { method: 'POST', headers: { 'content-type': `multipart/related; type="application/dicom"; boundary=${boundary}` }, body: bytes })).status;
-      },
-      { body: stowBody(boundary, files).toString('base64'), boundary },
-    );
-    expect(status).toBe(200);
+    expect(await stowFromPage(page, stowBody(boundary, files), boundary)).toBe(200);
   };
   const readingRequest = async (sender: Page, studies: string[]) => {
     const response = await call(sender, 'POST', '/api/exchanges', {
@@ -95,13 +78,13 @@ describe.each(testEngines())('the image viewer on %s', (engine) => {
     syntheticSlice({ studyUid: study, seriesUid: series, instanceNumber: n, seriesNumber: 2, rows: 128, columns: 128, patientId: 'C-000123', patientName: 'Nio^Haruko', birthDate: '19480309', studyDate: '20261201', ...extra });
   const rendered = (page: Page, pane = 0) => expect.poll(async () => Number(await page.getByTestId('viewer-viewport').nth(pane).getAttribute('data-rendered')), { timeout: 20_000 }).toBeGreaterThan(0);
 
-  it('draws the attached CT, scrolls it by key, wheel and slider, windows, inverts, rotates, measures, compares the prior study and marks a key image', async () => {
+  /** A 20-slice CT and a 5-slice prior of the same patient, sent for reading to demo-doctor, who accepts it and opens the CT. */
+  const openAttachedCt = async () => {
     const sender = await signedIn('demo-clinic-doctor');
     const [study, series, prior, priorSeries] = [newUid(), newUid(), newUid(), newUid()];
     await stow(sender, Array.from({ length: 20 }, (_, i) => slice(study, series, i + 1)));
     await stow(sender, Array.from({ length: 5 }, (_, i) => slice(prior, priorSeries, i + 1, { studyDate: '20250601', seed: 40 + i })));
     const id = await readingRequest(sender, [study, prior]);
-
     const radiologist = await signedIn('demo-doctor');
     await radiologist.goto(`${rig.server.url}/exchanges/${id}`);
     await radiologist.getByTestId('exchange-accept').click();
@@ -110,6 +93,11 @@ describe.each(testEngines())('the image viewer on %s', (engine) => {
     await rendered(radiologist);
     await expect.poll(() => radiologist.getByTestId('viewer-series-item').count()).toBe(1);
     await expect.poll(() => radiologist.getByTestId('viewer-position').textContent()).toBe('画像 1 / 20');
+    return { radiologist, id, study, prior };
+  };
+
+  it('draws the attached CT, scrolls it by key, wheel and slider, windows with the presets, inverts, rotates and measures', async () => {
+    const { radiologist } = await openAttachedCt();
 
     // Pixels are drawn: the disc of the synthetic slice on black, many grey levels.
     const drawn = await viewportPixels(radiologist);
@@ -160,6 +148,16 @@ describe.each(testEngines())('the image viewer on %s', (engine) => {
     await radiologist.mouse.move(box.x + box.width * 0.7, box.y + box.height / 2, { steps: 5 });
     await radiologist.mouse.up();
     await expect.poll(() => radiologist.getByTestId('viewer-pane-pane-0').locator('svg').textContent()).toMatch(/\d+(\.\d+)? mm/);
+
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('compares the prior study beside the CT and marks the image on screen as a key image, while reporting and after the final report', async () => {
+    const { radiologist, prior } = await openAttachedCt();
+    const viewport = radiologist.getByTestId('viewer-viewport').first();
+    await viewport.focus();
+    await radiologist.keyboard.press('End');
+    await expect.poll(() => radiologist.getByTestId('viewer-position').textContent()).toBe('画像 20 / 20');
 
     // The prior study beside this one.
     await radiologist.getByTestId('viewer-compare').click();
@@ -247,16 +245,11 @@ describe.each(testEngines())('the image viewer on %s', (engine) => {
     await mkdir(pacsDir);
     const pacs = await startStorescp('HOSP_PACS', pacsDir);
     try {
-      const admin = await (await rig.terminalContext({ forRole: 'demo-facility-admin' })).newPage();
-      await rig.login(admin, 'demo-facility-admin', userOf('demo-facility-admin').password);
-      await admin.getByTestId('nav-admin').waitFor();
+      const admin = await rig.signedIn('demo-facility-admin', { ready: 'nav-admin' });
       expect((await call(admin, 'POST', '/api/admin/dicom-peers', { facilityCode: userOf('demo-doctor').facility!, aeTitle: 'HOSP_PACS', exportTo: { host: '127.0.0.1', port: pacs.port } })).status).toBe(201);
 
-      const context = await rig.terminalContext({ forRole: 'demo-doctor', acceptDownloads: true, viewport: { width: 1400, height: 1000 } });
-      const radiologist = await context.newPage();
+      const radiologist = await rig.signedIn('demo-doctor', { acceptDownloads: true, viewport: { width: 1400, height: 1000 } });
       radiologist.on('pageerror', (e) => pageErrors.push(e.message));
-      await rig.login(radiologist, 'demo-doctor', userOf('demo-doctor').password);
-      await radiologist.getByTestId('nav-exchanges').waitFor();
       // The first answer is cut off by the line: the download is taken up again by itself.
       let cut = false;
       await radiologist.route('**/download', async (route) => {
@@ -298,11 +291,8 @@ describe.each(testEngines())('the image viewer on %s', (engine) => {
     await stow(sender, Array.from({ length: 10 }, (_, i) => slice(study, series, i + 1)));
     const id = await readingRequest(sender, [study]);
     // An iPad held sideways.
-    const context = await rig.terminalContext({ forRole: 'demo-doctor', viewport: { width: 1024, height: 768 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 });
-    const tablet = await context.newPage();
+    const tablet = await rig.signedIn('demo-doctor', { viewport: { width: 1024, height: 768 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 });
     tablet.on('pageerror', (e) => pageErrors.push(e.message));
-    await rig.login(tablet, 'demo-doctor', userOf('demo-doctor').password);
-    await tablet.getByTestId('nav-exchanges').waitFor();
     await tablet.goto(`${rig.server.url}/images/studies/${study}?exchange=${id}`);
     await rendered(tablet);
     expect(await tablet.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
