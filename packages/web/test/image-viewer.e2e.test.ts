@@ -300,6 +300,9 @@ describe.each(testEngines())('the image viewer on %s', (engine) => {
     const slider = (await tablet.getByTestId('viewer-slider').boundingBox())!;
     await tablet.touchscreen.tap(slider.x + slider.width - 2, slider.y + slider.height / 2);
     await expect.poll(() => tablet.getByTestId('viewer-position').textContent()).toBe('画像 10 / 10');
+    // The slider keeps its place once every slice has loaded, so that a second tap lands where the first did.
+    await expect.poll(async () => Number(await tablet.getByTestId('viewer-viewport').getAttribute('data-loaded')), { timeout: 20_000 }).toBe(10);
+    expect((await tablet.getByTestId('viewer-slider').boundingBox())!.width).toBe(slider.width);
     await tablet.getByTestId('preset-bone').tap();
     await expect.poll(() => tablet.getByTestId('viewer-window').textContent()).toBe('WW 2000 / WL 500');
     expect((await viewportPixels(tablet)).distinct).toBeGreaterThan(2);

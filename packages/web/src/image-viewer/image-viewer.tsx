@@ -370,28 +370,28 @@ function StudyPane({ shared, viewportId, study, active, onActivate, onShown }: {
               {t('imageViewer.imageFailed')}
             </Text>
           )}
+          {/* The slider has a row of its own, so that it keeps its width while the texts below come and go. */}
+          <Slider
+            min={1}
+            max={Math.max(1, images.length)}
+            value={index + 1}
+            onChange={(value) => go(value - 1)}
+            label={null}
+            disabled={images.length < 2}
+            aria-label={t('imageViewer.image', { index: index + 1, count: images.length })}
+            data-testid="viewer-slider"
+          />
           <Group gap="xs" wrap="nowrap">
             <Text size="xs" ff="monospace" data-testid="viewer-position" style={{ whiteSpace: 'nowrap' }}>
               {t('imageViewer.image', { index: images.length === 0 ? 0 : index + 1, count: images.length })}
             </Text>
-            <Slider
-              style={{ flex: 1 }}
-              min={1}
-              max={Math.max(1, images.length)}
-              value={index + 1}
-              onChange={(value) => go(value - 1)}
-              label={null}
-              disabled={images.length < 2}
-              aria-label={t('imageViewer.image', { index: index + 1, count: images.length })}
-              data-testid="viewer-slider"
-            />
             {images.length > 1 && loadedCount < images.length && (
               <Text size="xs" c="dimmed" data-testid="viewer-loading" style={{ whiteSpace: 'nowrap' }}>
                 {t('imageViewer.loadedOf', { loaded: loadedCount, count: images.length })}
               </Text>
             )}
             {window && (
-              <Text size="xs" ff="monospace" data-testid="viewer-window" style={{ whiteSpace: 'nowrap' }}>
+              <Text size="xs" ff="monospace" data-testid="viewer-window" style={{ whiteSpace: 'nowrap', marginLeft: 'auto' }}>
                 {t('imageViewer.window', window)}
               </Text>
             )}
