@@ -49,6 +49,7 @@ import { renderExchangeAddendumPdf, renderExchangeLetterPdf, renderExchangeRepor
 import type { Db, ServerKeys, Stores } from '@renkei/store';
 import type { z } from 'zod';
 import { blobKey, openBlob, sealBlob, sha256Hex } from './blob-crypto.js';
+import { DisplayNames } from './display-names.js';
 import { markExchangePatientSent, readExchangePatients, storeExchangePatient } from './exchange-patients.js';
 import { queueNotices, type NoticeKind } from './mail-notices.js';
 import { studiesNotStored, type ExchangeStudies } from './studies.js';
@@ -205,6 +206,7 @@ export class ExchangeService {
   private readonly studies: ExchangeStudies;
   private readonly blobKey: Buffer;
   private readonly now: () => Date;
+  private readonly displayNames: DisplayNames;
   private readonly documents = new Map<string, Buffer>();
   /** When each (session, study) look through an item was last recorded (ms), so that a scrolled stack is one record a minute, not one a frame. */
   private readonly studyLooks = new Map<string, number>();
@@ -213,6 +215,7 @@ export class ExchangeService {
     this.studies = deps.studies ?? studiesNotStored;
     this.blobKey = blobKey(deps.keys.encryption);
     this.now = deps.now ?? (() => new Date());
+    this.displayNames = new DisplayNames(deps.stores.identity);
   }
 
   /** A new item: sent at once (consent required), or kept as a draft for its clinician to send. */
@@ -760,10 +763,10 @@ export class ExchangeService {
   }
 
   private async listItems(rows: ListRow[]): Promise<ExchangeListItem[]> {
-    const [users, facilities] = await Promise.all([
-      this.userNames(rows.flatMap((r) => [r.from_user, r.to_user]).filter((u): u is string => u !== null)),
-      this.facilityNames(rows.flatMap((r) => [r.from_facility, r.to_facility])),
-    ]);
+    const { users, facilities } = await this.displayNames.of(
+      rows.flatMap((r) => [r.from_user, r.to_user]).filter((u): u is string => u !== null),
+      rows.flatMap((r) => [r.from_facility, r.to_facility]),
+    );
     const today = this.today();
     return rows.map((r) => {
       const party = (facility: string, user: string | null): ExchangeParty => ({
