@@ -4,13 +4,13 @@
  * measures.
  */
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { seedDemoClaims } from '@renkei/demo';
-import { resolveConfig, type ServerKeys, type RenkeiConfig, type Stores } from '@renkei/store';
+import { openPostgres, resolveConfig, type ServerKeys, type RenkeiConfig, type Stores } from '@renkei/store';
 
 const CLI = fileURLToPath(new URL('../../cli/dist/main.js', import.meta.url));
 
@@ -19,14 +19,17 @@ export const benchLog = (bench: string) => (message: string) => console.error(`[
 
 /**
  * The configured databases (IDENTITY_DATABASE_URL / CLINICAL_DATABASE_URL,
- * else PGlite in the data directory) and the data directory: a fresh one, or,
+ * else PGlite in the data directory; with `postgres`, else two databases the
+ * bench creates on PostgreSQL, which `drop` removes) and the data directory: a fresh one, or,
  * with `keepFor` (the size loaded), one per database and size, so that the
  * next run of the same size reuses what this one loaded (the credentials kept
  * there belong to that database). A fixed secret keeps the pseudonyms of data
  * loaded earlier.
  */
-export async function benchDatabases(bench: string, options: { keepFor?: string } = {}): Promise<{ config: RenkeiConfig; dataDir: string }> {
+export async function benchDatabases(bench: string, options: { keepFor?: string; postgres?: boolean } = {}): Promise<{ config: RenkeiConfig; dataDir: string; drop: () => Promise<void> }> {
   process.env.RENKEI_SECRET ??= `renkei-bench-${bench}-secret-0123456789abcdef`;
+  let drop = async () => {};
+  if (options.postgres && !process.env.IDENTITY_DATABASE_URL && !process.env.CLINICAL_DATABASE_URL) drop = await createBenchPostgres(bench);
   let dataDir: string;
   if (options.keepFor === undefined) {
     dataDir = await mkdtemp(path.join(tmpdir(), `renkei-bench-${bench}-`));
@@ -36,8 +39,38 @@ export async function benchDatabases(bench: string, options: { keepFor?: string 
     dataDir = path.join(tmpdir(), `renkei-bench-${bench}-${where}-${options.keepFor}`);
   }
   const config = resolveConfig({ dataDir });
-  benchLog(bench)(config.clinicalDatabaseUrl ? 'database: PostgreSQL (IDENTITY_DATABASE_URL, CLINICAL_DATABASE_URL)' : `database: PGlite in ${dataDir}`);
-  return { config, dataDir };
+  benchLog(bench)(config.clinicalDatabaseUrl ? `database: PostgreSQL (${new URL(config.clinicalDatabaseUrl).host})` : `database: PGlite in ${dataDir}`);
+  return { config, dataDir, drop };
+}
+
+/**
+ * Two empty databases of the bench's own on the PostgreSQL server of
+ * RENKEI_BENCH_POSTGRES (default: this machine's, postgres://postgres@127.0.0.1:5432/postgres),
+ * named in IDENTITY_DATABASE_URL / CLINICAL_DATABASE_URL for this process and
+ * the server it starts. Returns what drops them.
+ */
+async function createBenchPostgres(bench: string): Promise<() => Promise<void>> {
+  const serverUrl = process.env.RENKEI_BENCH_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const server = await openPostgres(serverUrl, { connections: 1 }).catch((error: unknown) => {
+    throw new Error(`bench:${bench} runs on PostgreSQL: ${serverUrl} answered ${error instanceof Error ? error.message : String(error)} (set RENKEI_BENCH_POSTGRES, or IDENTITY_DATABASE_URL and CLINICAL_DATABASE_URL)`);
+  });
+  const name = `renkei_bench_${bench}_${randomBytes(4).toString('hex')}`;
+  const urlOf = (database: string) => Object.assign(new URL(serverUrl), { pathname: `/${database}` }).toString();
+  try {
+    for (const store of ['identity', 'clinical']) await server.exec(`CREATE DATABASE ${name}_${store}`);
+  } finally {
+    await server.close();
+  }
+  process.env.IDENTITY_DATABASE_URL = urlOf(`${name}_identity`);
+  process.env.CLINICAL_DATABASE_URL = urlOf(`${name}_clinical`);
+  return async () => {
+    const again = await openPostgres(serverUrl, { connections: 1 });
+    try {
+      for (const store of ['identity', 'clinical']) await again.exec(`DROP DATABASE IF EXISTS ${name}_${store} WITH (FORCE)`);
+    } finally {
+      await again.close();
+    }
+  };
 }
 
 /**

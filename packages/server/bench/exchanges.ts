@@ -3,9 +3,10 @@
  *
  * Loads N exchange items (reading requests, referrals, progress reports and
  * shares from a clinic to 32 doctors of a hospital, their patients in the
- * identity store) into the configured database (IDENTITY_DATABASE_URL /
- * CLINICAL_DATABASE_URL: empty databases; else PGlite in a directory of its
- * own), creates and reports a few through the API, starts `renkei serve` in
+ * identity store) into PostgreSQL (IDENTITY_DATABASE_URL /
+ * CLINICAL_DATABASE_URL: empty databases; else two databases of its own on
+ * RENKEI_BENCH_POSTGRES, default postgres://postgres@127.0.0.1:5432/postgres,
+ * dropped at the end), creates and reports a few through the API, starts `renkei serve` in
  * production mode, and has C clients, each a doctor with their own session on
  * the hospital's terminal, for S seconds each: list their inbox, open items of
  * it, list both directions (施設の一覧), and print reports as PDF. Then
@@ -20,7 +21,7 @@ import { benchDatabases, benchLog, percentile, positive, runBench, startRenkeiSe
 import { seedDemoNetwork } from '@renkei/demo';
 import { runRetention } from '@renkei/exchange';
 import { encryptField } from '@renkei/identity';
-import { loadServerKeys, openStores } from '@renkei/store';
+import { loadServerKeys, openStores, type RenkeiConfig } from '@renkei/store';
 import { Agent, request } from 'undici';
 
 const log = benchLog('exchanges');
@@ -33,7 +34,15 @@ async function main(): Promise<void> {
   const seconds = positive(values.seconds, '--seconds');
   const concurrency = positive(values.concurrency, '--concurrency');
 
-  const { config, dataDir } = await benchDatabases('exchanges');
+  const { config, dataDir, drop } = await benchDatabases('exchanges', { postgres: true });
+  try {
+    await run(config, dataDir, { items, seconds, concurrency });
+  } finally {
+    await drop();
+  }
+}
+
+async function run(config: RenkeiConfig, dataDir: string, { items, seconds, concurrency }: { items: number; seconds: number; concurrency: number }): Promise<void> {
   const keys = await loadServerKeys(config);
   let stores = await openStores(config);
   let credentials;
