@@ -66,6 +66,8 @@ async function run(folder: Awaited<ReturnType<typeof workFolder>>): Promise<void
   const login = await request(`${server.url}/api/login`, { method: 'POST', dispatcher: agent, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: technologist.id, password: technologist.password }) });
   const cookie = [login.headers['set-cookie']].flat().map((c) => String(c).split(';')[0]).join('; ');
   await login.body.dump();
+  const caFile = folder.file('network-ca.pem');
+  await writeFile(caFile, network.caPem);
   const orthanc = await startOrthanc(folder.file('orthanc'));
   const orthancAgent = new Agent();
 
@@ -139,9 +141,11 @@ async function run(folder: Awaited<ReturnType<typeof workFolder>>): Promise<void
     const orthancMetadataMs = await metadataOf(`${orthanc.url}/dicom-web/studies/${study}/series/${series[0]}/metadata`, orthancAgent, {});
     log(`series metadata: Renkei ${metadataMs.toFixed(1)} ms, Orthanc ${orthancMetadataMs.toFixed(1)} ms`);
 
-    // WADO-RS study retrieve.
-    const retrieve = await get(`${server.url}/dicomweb/studies/${study}`, agent, { cookie, accept: 'multipart/related; type="application/dicom"' });
-    const orthancRetrieve = await get(`${orthanc.url}/dicom-web/studies/${study}`, orthancAgent, { accept: 'multipart/related; type="application/dicom"' });
+    // WADO-RS study retrieve, by curl: a client of its own, as a receiving PACS is, so
+    // that it does not share this process (where Renkei runs) with the server it measures.
+    const renkeiCurl = { ca: caFile, cert: `${terminal.p12}:${terminal.password}`, cookie };
+    const retrieve = await curlGet(`${server.url}/dicomweb/studies/${study}`, { ...renkeiCurl, accept: 'multipart/related; type="application/dicom"' });
+    const orthancRetrieve = await curlGet(`${orthanc.url}/dicom-web/studies/${study}`, { accept: 'multipart/related; type="application/dicom"' });
     const retrieveMBps = retrieve.bytes / 1e6 / retrieve.seconds;
     const orthancRetrieveMBps = orthancRetrieve.bytes / 1e6 / orthancRetrieve.seconds;
     log(`WADO-RS study: Renkei ${retrieveMBps.toFixed(1)} MB/s, Orthanc ${orthancRetrieveMBps.toFixed(1)} MB/s`);
@@ -162,14 +166,14 @@ async function run(folder: Awaited<ReturnType<typeof workFolder>>): Promise<void
     log(`first image (series, metadata, frame 1): ${firstImageMs.toFixed(0)} ms`);
 
     // The ZIP, then the same bytes from nginx over the same TLS.
-    const zip = await get(`${server.url}/api/images/studies/${study}/download`, agent, { cookie });
+    const zip = await curlGet(`${server.url}/api/images/studies/${study}/download`, renkeiCurl);
     const zipMBps = zip.bytes / 1e6 / zip.seconds;
     log(`ZIP download: ${(zip.bytes / 1e6).toFixed(1)} MB at ${zipMBps.toFixed(1)} MB/s`);
     const zipFile = folder.file('static/study.zip');
     await mkdir(path.dirname(zipFile), { recursive: true });
     const whole = await request(`${server.url}/api/images/studies/${study}/download`, { dispatcher: agent, headers: { cookie } });
     await writeFile(zipFile, Buffer.from(await whole.body.arrayBuffer()));
-    const nginxMBps = await nginxSpeed(folder, network.dataDir, network.caPem, path.dirname(zipFile));
+    const nginxMBps = await nginxSpeed(folder, network.dataDir, caFile, path.dirname(zipFile));
     log(`nginx static ZIP: ${nginxMBps.toFixed(1)} MB/s`);
 
     const figures = {
@@ -198,7 +202,7 @@ async function run(folder: Awaited<ReturnType<typeof workFolder>>): Promise<void
 }
 
 /** nginx on loopback serving `root` over TLS with Renkei's server certificate; answers MB/s for study.zip. */
-async function nginxSpeed(folder: Awaited<ReturnType<typeof workFolder>>, dataDir: string, caPem: string, root: string): Promise<number> {
+async function nginxSpeed(folder: Awaited<ReturnType<typeof workFolder>>, dataDir: string, caFile: string, root: string): Promise<number> {
   const ca = await loadOrCreateNetworkCa(dataDir);
   const tls = await loadOrCreateServerTls(dataDir, ca, {});
   // nginx's workers run as another user: they must be able to read the file.
@@ -225,27 +229,42 @@ http {
   await writeFile(path.join(prefix, 'nginx.conf'), conf);
   const nginx = spawn('nginx', ['-p', prefix, '-c', path.join(prefix, 'nginx.conf'), '-e', path.join(prefix, 'logs/error.log')], { stdio: 'ignore' });
   try {
-    const agent = new Agent({ connect: { ca: caPem, servername: 'localhost' } });
+    const url = `https://localhost:${port}/study.zip`;
     for (let attempt = 0; ; attempt++) {
       try {
-        await (await request(`https://127.0.0.1:${port}/`, { dispatcher: agent })).body.dump();
+        await curlGet(`https://localhost:${port}/`, { ca: caFile, status: 'any' });
         break;
       } catch (error) {
         if (attempt > 100) throw error;
         await new Promise((r) => setTimeout(r, 50));
       }
     }
-    const start = process.hrtime.bigint();
-    const response = await request(`https://127.0.0.1:${port}/study.zip`, { dispatcher: agent });
-    if (response.statusCode !== 200) throw new Error(`nginx answered ${response.statusCode}`);
-    let received = 0;
-    for await (const chunk of response.body) received += (chunk as Buffer).length;
-    const mbps = received / 1e6 / seconds(start);
-    await agent.close();
-    return mbps;
+    const zip = await curlGet(url, { ca: caFile });
+    return zip.bytes / 1e6 / zip.seconds;
   } finally {
     nginx.kill('SIGTERM');
   }
+}
+
+/**
+ * A GET by curl, the body counted and dropped: bytes and seconds from the request to the
+ * last byte (one TLS handshake included, as for every client measured so). A status other
+ * than `status` (200; `any` for a probe) is an error.
+ */
+async function curlGet(url: string, options: { ca?: string; cert?: string; cookie?: string; accept?: string; status?: number | 'any' }): Promise<{ bytes: number; seconds: number }> {
+  const args = ['-sS', '-o', '/dev/null', '-w', '%{http_code} %{size_download} %{time_total}'];
+  if (options.ca) args.push('--cacert', options.ca);
+  if (options.cert) args.push('--cert-type', 'P12', '--cert', options.cert);
+  if (options.cookie) args.push('-H', `cookie: ${options.cookie}`);
+  if (options.accept) args.push('-H', `accept: ${options.accept}`);
+  // Renkei's certificate names localhost.
+  args.push('--connect-to', `localhost:${new URL(url).port}:127.0.0.1:${new URL(url).port}`, url.replace('127.0.0.1', 'localhost'));
+  const { stdout } = await new Promise<{ stdout: string }>((resolve, reject) =>
+    execFile('curl', args, (error, out) => (error ? reject(error) : resolve({ stdout: String(out) }))),
+  );
+  const [status, bytes, total] = stdout.trim().split(' ').map(Number);
+  if (options.status !== 'any' && status !== (options.status ?? 200)) throw new Error(`${url} answered ${status}`);
+  return { bytes: bytes!, seconds: total! };
 }
 
 function round(value: number, digits: number): number {

@@ -86,14 +86,14 @@ export function multipartInstances(blobs: EncryptedBlobs, instances: readonly St
   const header = (instance: StoredInstanceRow) => Buffer.from(`\r\n--${boundary}\r\nContent-Type: application/dicom; transfer-syntax=${instance.transferSyntaxUid}\r\nContent-Length: ${instance.size}\r\n\r\n`);
   const closing = Buffer.from(`\r\n--${boundary}--\r\n`);
   const length = instances.reduce((sum, instance) => sum + header(instance).length + instance.size, closing.length);
-  async function* parts(): AsyncGenerator<Buffer> {
+  function* ranges() {
     for (const instance of instances) {
       yield header(instance);
-      yield* blobs.stream(instance.blobName);
+      yield { name: instance.blobName, start: 0, end: instance.size };
     }
     yield closing;
   }
-  return { length, body: Readable.from(parts(), { objectMode: false, highWaterMark: 4 * 1024 * 1024 }) };
+  return { length, body: Readable.from(blobs.inOrder(ranges()), { objectMode: false, highWaterMark: 4 * 1024 * 1024 }) };
 }
 
 /** The selection's metadata: a JSON array of the instances' DICOM JSON with the patient's elements; undefined if none. */

@@ -132,16 +132,16 @@ export class StudyZip {
   /** Bytes [start, end) of the archive, streamed. */
   stream(blobs: EncryptedBlobs, start = 0, end = this.length): Readable {
     const segments = this.segments;
-    async function* bytes(): AsyncGenerator<Buffer> {
+    function* ranges() {
       for (const segment of segments) {
         const from = Math.max(start, segment.start);
         const to = Math.min(end, segment.start + segment.length);
         if (from >= to) continue;
         if (segment.bytes) yield segment.bytes.subarray(from - segment.start, to - segment.start);
-        else yield* blobs.stream(segment.blob!, from - segment.start, to - segment.start);
+        else yield { name: segment.blob!, start: from - segment.start, end: to - segment.start };
       }
     }
-    return Readable.from(bytes(), { objectMode: false, highWaterMark: 4 * 1024 * 1024 });
+    return Readable.from(blobs.inOrder(ranges()), { objectMode: false, highWaterMark: 4 * 1024 * 1024 });
   }
 }
 

@@ -1,0 +1,61 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EncryptedBlobs, FileBlobStore } from '../src/index.js';
+import { workFolder } from '../src/testing.js';
+
+const collect = async (chunks: AsyncIterable<Buffer>) => {
+  const parts: Buffer[] = [];
+  for await (const chunk of chunks) parts.push(chunk);
+  return Buffer.concat(parts);
+};
+
+describe('encrypted image blobs read in order', () => {
+  let folder: Awaited<ReturnType<typeof workFolder>>;
+  let blobs: EncryptedBlobs;
+  // Small and multi-segment (the segment is 256 KiB) contents.
+  const contents = [randomBytes(1000), randomBytes(600 * 1024), randomBytes(3), randomBytes(300 * 1024)];
+  const names: string[] = [];
+
+  beforeAll(async () => {
+    folder = await workFolder();
+    blobs = new EncryptedBlobs(new FileBlobStore(path.join(folder.dir, 'blobs')), randomBytes(32));
+    for (const c of contents) names.push((await blobs.put(c)).name);
+  });
+  afterAll(() => folder.remove());
+
+  it('gives ranges of many blobs and bytes between them in their order, read ahead or streamed, as their plaintext', async () => {
+    const ranges = [
+      Buffer.from('head'),
+      { name: names[0]!, start: 0, end: 1000 },
+      Buffer.from('|'),
+      { name: names[1]!, start: 100, end: 500 * 1024 }, // across segments
+      { name: names[2]!, start: 0, end: 3 },
+      { name: names[3]! }, // no end: streamed
+      { name: names[1]!, start: 0, end: 600 * 1024 },
+      Buffer.from('tail'),
+    ];
+    const expected = Buffer.concat([
+      Buffer.from('head'),
+      contents[0]!,
+      Buffer.from('|'),
+      contents[1]!.subarray(100, 500 * 1024),
+      contents[2]!,
+      contents[3]!,
+      contents[1]!,
+      Buffer.from('tail'),
+    ]);
+    for (const ahead of [1, 2, 8]) expect((await collect(blobs.inOrder(ranges, ahead))).equals(expected)).toBe(true);
+    // Ranges above the whole-read limit are streamed, with the same bytes.
+    expect((await collect(blobs.inOrder(ranges, 4, 1024))).equals(expected)).toBe(true);
+  });
+
+  it('ends the stream with the error of a blob that cannot be read, after the bytes before it', async () => {
+    const given: Buffer[] = [];
+    const reading = (async () => {
+      for await (const chunk of blobs.inOrder([{ name: names[0]!, start: 0, end: 1000 }, { name: 'f'.repeat(64), start: 0, end: 10 }, { name: names[2]!, start: 0, end: 3 }])) given.push(chunk);
+    })();
+    await expect(reading).rejects.toThrow();
+    expect(Buffer.concat(given).equals(contents[0]!)).toBe(true);
+  });
+});
