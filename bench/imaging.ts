@@ -148,7 +148,7 @@ async function run(folder: Awaited<ReturnType<typeof workFolder>>): Promise<void
     const orthancRetrieve = await curlGet(`${orthanc.url}/dicom-web/studies/${study}`, { accept: 'multipart/related; type="application/dicom"' });
     const retrieveMBps = retrieve.bytes / 1e6 / retrieve.seconds;
     const orthancRetrieveMBps = orthancRetrieve.bytes / 1e6 / orthancRetrieve.seconds;
-    log(`WADO-RS study: Renkei ${retrieveMBps.toFixed(1)} MB/s, Orthanc ${orthancRetrieveMBps.toFixed(1)} MB/s`);
+    log(`WADO-RS study: Renkei ${retrieveMBps.toFixed(1)} MB/s (first byte after ${(retrieve.firstByteSeconds * 1000).toFixed(0)} ms), Orthanc ${orthancRetrieveMBps.toFixed(1)} MB/s (${(orthancRetrieve.firstByteSeconds * 1000).toFixed(0)} ms)`);
 
     // 250 frames in sequence on one connection, as a viewer scrolls the first series.
     const instances = JSON.parse((await get(`${server.url}/dicomweb/studies/${study}/series/${series[0]}/instances`, agent, { cookie })).head.toString()) as Array<Record<string, { Value: string[] }>>;
@@ -168,7 +168,7 @@ async function run(folder: Awaited<ReturnType<typeof workFolder>>): Promise<void
     // The ZIP, then the same bytes from nginx over the same TLS.
     const zip = await curlGet(`${server.url}/api/images/studies/${study}/download`, renkeiCurl);
     const zipMBps = zip.bytes / 1e6 / zip.seconds;
-    log(`ZIP download: ${(zip.bytes / 1e6).toFixed(1)} MB at ${zipMBps.toFixed(1)} MB/s`);
+    log(`ZIP download: ${(zip.bytes / 1e6).toFixed(1)} MB at ${zipMBps.toFixed(1)} MB/s (first byte after ${(zip.firstByteSeconds * 1000).toFixed(0)} ms)`);
     const zipFile = folder.file('static/study.zip');
     await mkdir(path.dirname(zipFile), { recursive: true });
     const whole = await request(`${server.url}/api/images/studies/${study}/download`, { dispatcher: agent, headers: { cookie } });
@@ -251,8 +251,8 @@ http {
  * last byte (one TLS handshake included, as for every client measured so). A status other
  * than `status` (200; `any` for a probe) is an error.
  */
-async function curlGet(url: string, options: { ca?: string; cert?: string; cookie?: string; accept?: string; status?: number | 'any' }): Promise<{ bytes: number; seconds: number }> {
-  const args = ['-sS', '-o', '/dev/null', '-w', '%{http_code} %{size_download} %{time_total}'];
+async function curlGet(url: string, options: { ca?: string; cert?: string; cookie?: string; accept?: string; status?: number | 'any' }): Promise<{ bytes: number; seconds: number; firstByteSeconds: number }> {
+  const args = ['-sS', '-o', '/dev/null', '-w', '%{http_code} %{size_download} %{time_total} %{time_starttransfer}'];
   if (options.ca) args.push('--cacert', options.ca);
   if (options.cert) args.push('--cert-type', 'P12', '--cert', options.cert);
   if (options.cookie) args.push('-H', `cookie: ${options.cookie}`);
@@ -262,9 +262,9 @@ async function curlGet(url: string, options: { ca?: string; cert?: string; cooki
   const { stdout } = await new Promise<{ stdout: string }>((resolve, reject) =>
     execFile('curl', args, (error, out) => (error ? reject(error) : resolve({ stdout: String(out) }))),
   );
-  const [status, bytes, total] = stdout.trim().split(' ').map(Number);
+  const [status, bytes, total, firstByte] = stdout.trim().split(' ').map(Number);
   if (options.status !== 'any' && status !== (options.status ?? 200)) throw new Error(`${url} answered ${status}`);
-  return { bytes: bytes!, seconds: total! };
+  return { bytes: bytes!, seconds: total!, firstByteSeconds: firstByte! };
 }
 
 function round(value: number, digits: number): number {
