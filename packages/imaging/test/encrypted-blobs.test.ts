@@ -16,10 +16,11 @@ describe('encrypted image blobs read in order', () => {
   // Small and multi-segment (the segment is 256 KiB) contents.
   const contents = [randomBytes(1000), randomBytes(600 * 1024), randomBytes(3), randomBytes(300 * 1024)];
   const names: string[] = [];
+  const key = randomBytes(32);
 
   beforeAll(async () => {
     folder = await workFolder();
-    blobs = new EncryptedBlobs(new FileBlobStore(path.join(folder.dir, 'blobs')), randomBytes(32));
+    blobs = new EncryptedBlobs(new FileBlobStore(path.join(folder.dir, 'blobs')), key);
     for (const c of contents) names.push((await blobs.put(c)).name);
   });
   afterAll(() => folder.remove());
@@ -57,5 +58,31 @@ describe('encrypted image blobs read in order', () => {
     })();
     await expect(reading).rejects.toThrow();
     expect(Buffer.concat(given).equals(contents[0]!)).toBe(true);
+  });
+
+  it('reads a whole blob of known length with one read of its file, and a shorter range or a cut blob the general way', async () => {
+    const store = new FileBlobStore(path.join(folder.dir, 'blobs'));
+    const reads: Array<[string, number, number]> = [];
+    const counted = Object.assign(Object.create(store) as FileBlobStore, {
+      read: (name: string, start: number, end: number) => {
+        reads.push([name, start, end]);
+        return store.read(name, start, end);
+      },
+    });
+    const countedBlobs = new EncryptedBlobs(counted, key);
+    const whole = await collect(countedBlobs.inOrder([{ name: names[1]!, start: 0, end: 600 * 1024 }, { name: names[2]!, end: 3 }]));
+    expect(whole.equals(Buffer.concat([contents[1]!, contents[2]!]))).toBe(true);
+    expect(reads.map(([name]) => name)).toEqual([names[1], names[2]]);
+
+    // A range that ends before the blob does (its length is not the blob's): read again, from its header.
+    reads.length = 0;
+    const part = await collect(countedBlobs.inOrder([{ name: names[1]!, start: 0, end: 1000 }]));
+    expect(part.equals(contents[1]!.subarray(0, 1000))).toBe(true);
+    expect(reads).toContainEqual([names[1], 0, 32]);
+
+    // A blob cut short fails to decrypt rather than answer fewer bytes.
+    const sealed = await store.read(names[3]!, 0, (await store.size(names[3]!))!);
+    await store.put('c'.repeat(64), [sealed.subarray(0, sealed.length - 100)]);
+    await expect(collect(countedBlobs.inOrder([{ name: 'c'.repeat(64), start: 0, end: 300 * 1024 }]))).rejects.toThrow();
   });
 });

@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { open, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomBytes } from 'node:crypto';
-import { tmpdir } from 'node:os';
 import { bufferEntry, EncryptedBlobs, FileBlobStore, StudyZip, type ZipEntry } from '../src/index.js';
 import { newUid, syntheticSlice, workFolder } from '../src/testing.js';
 

@@ -11,7 +11,6 @@
  * additional data the header and whether it is the last.
  */
 import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
-import { Readable } from 'node:stream';
 import type { BlobStore } from './blob-store.js';
 
 const MAGIC = Buffer.from('RKB1');
@@ -59,8 +58,11 @@ export class EncryptedBlobs {
     return parts;
   }
 
-  private async header(name: string): Promise<{ header: Buffer; key: Buffer; segment: number; length: number }> {
-    const header = await this.store.read(name, 0, HEADER);
+  private async header(name: string): Promise<OpenedBlob> {
+    return this.opened(name, await this.store.read(name, 0, HEADER));
+  }
+
+  private opened(name: string, header: Buffer): OpenedBlob {
     if (!header.subarray(0, 4).equals(MAGIC)) throw new Error(`blob ${name} is not an encrypted image blob`);
     return { header, key: blobKey(this.key, header.subarray(4, 20)), segment: header.readUInt32BE(20), length: Number(header.readBigUInt64BE(24)) };
   }
@@ -75,11 +77,6 @@ export class EncryptedBlobs {
     const chunks: Buffer[] = [];
     for await (const chunk of this.chunks(name, start, end)) chunks.push(chunk);
     return Buffer.concat(chunks);
-  }
-
-  /** Plaintext bytes [start, end) as a stream, decrypted a few segments at a time. */
-  stream(name: string, start = 0, end?: number): Readable {
-    return Readable.from(this.chunks(name, start, end), { objectMode: false });
   }
 
   /**
@@ -103,7 +100,7 @@ export class EncryptedBlobs {
           queue.push(range);
         } else if (range.end !== undefined && range.end - (range.start ?? 0) <= wholeUpTo) {
           inFlight++;
-          const read = this.read(range.name, range.start, range.end).finally(() => inFlight--);
+          const read = (range.start ? this.read(range.name, range.start, range.end) : this.readWhole(range.name, range.end)).finally(() => inFlight--);
           read.catch(() => undefined); // awaited in turn below; a failure there ends the stream
           queue.push(read);
         } else {
@@ -122,11 +119,30 @@ export class EncryptedBlobs {
     }
   }
 
+  /**
+   * A whole blob of known plaintext length in one read of the file (header and
+   * segments at once), as the index knows every instance's length; any other
+   * blob (another segment size, another length) is read the general way.
+   */
+  private async readWhole(name: string, length: number): Promise<Buffer> {
+    const count = Math.max(1, Math.ceil(length / SEGMENT));
+    let sealed: Buffer;
+    try {
+      sealed = await this.store.read(name, 0, HEADER + count * TAG + length);
+    } catch {
+      return this.read(name, 0, length);
+    }
+    const opened = this.opened(name, sealed.subarray(0, HEADER));
+    if (opened.segment !== SEGMENT || opened.length !== length) return this.read(name, 0, length);
+    const parts = [...this.decrypt(opened, sealed.subarray(HEADER), 0, count - 1)].map(([, plain]) => plain);
+    return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+  }
+
   private async *chunks(name: string, start: number, end: number | undefined): AsyncGenerator<Buffer> {
-    const { header, key, segment, length } = await this.header(name);
+    const opened = await this.header(name);
+    const { segment, length } = opened;
     const stop = Math.min(end ?? length, length);
     if (start >= stop) return;
-    const count = Math.max(1, Math.ceil(length / segment));
     const first = Math.floor(start / segment);
     const last = Math.floor((stop - 1) / segment);
     // Reads of up to 16 segments (4 MiB) at once: few calls, flat memory.
@@ -135,19 +151,35 @@ export class EncryptedBlobs {
       const sealedStart = HEADER + from * (segment + TAG);
       const sealedEnd = HEADER + to * (segment + TAG) + Math.min(segment, length - to * segment) + TAG;
       const sealed = await this.store.read(name, sealedStart, sealedEnd);
-      for (let i = from; i <= to; i++) {
-        const offset = (i - from) * (segment + TAG);
-        const size = Math.min(segment, length - i * segment);
-        const decipher = createDecipheriv('aes-256-gcm', key, nonce(i));
-        decipher.setAAD(aad(header, i === count - 1));
-        decipher.setAuthTag(sealed.subarray(offset + size, offset + size + TAG));
-        const plain = Buffer.concat([decipher.update(sealed.subarray(offset, offset + size)), decipher.final()]);
+      for (const [i, plain] of this.decrypt(opened, sealed, from, to)) {
+        const size = plain.length;
         const lo = i === first ? start - i * segment : 0;
         const hi = i === last ? stop - i * segment : size;
         yield lo === 0 && hi === size ? plain : plain.subarray(lo, hi);
       }
     }
   }
+
+  /** Segments from‥to (inclusive) of `sealed`, which begins at segment `from`, decrypted and authenticated. */
+  private *decrypt(blob: OpenedBlob, sealed: Buffer, from: number, to: number): Generator<[number, Buffer]> {
+    const { header, key, segment, length } = blob;
+    const count = Math.max(1, Math.ceil(length / segment));
+    for (let i = from; i <= to; i++) {
+      const offset = (i - from) * (segment + TAG);
+      const size = Math.min(segment, length - i * segment);
+      const decipher = createDecipheriv('aes-256-gcm', key, nonce(i));
+      decipher.setAAD(aad(header, i === count - 1));
+      decipher.setAuthTag(sealed.subarray(offset + size, offset + size + TAG));
+      yield [i, Buffer.concat([decipher.update(sealed.subarray(offset, offset + size)), decipher.final()])];
+    }
+  }
+}
+
+interface OpenedBlob {
+  header: Buffer;
+  key: Buffer;
+  segment: number;
+  length: number;
 }
 
 function blobKey(master: Buffer, salt: Uint8Array): Buffer {
