@@ -60,7 +60,7 @@ describe('encrypted image blobs read in order', () => {
     expect(Buffer.concat(given).equals(contents[0]!)).toBe(true);
   });
 
-  it('reads a whole blob of known length with one read of its file, and a shorter range or a cut blob the general way', async () => {
+  it('reads a whole blob of known length with one read of its file, a shorter range the general way, and refuses a cut blob', async () => {
     const store = new FileBlobStore(path.join(folder.dir, 'blobs'));
     const reads: Array<[string, number, number]> = [];
     const counted = Object.assign(Object.create(store) as FileBlobStore, {
@@ -70,19 +70,19 @@ describe('encrypted image blobs read in order', () => {
       },
     });
     const countedBlobs = new EncryptedBlobs(counted, key);
-    const whole = await collect(countedBlobs.inOrder([{ name: names[1]!, start: 0, end: 600 * 1024 }, { name: names[2]!, end: 3 }]));
+    const whole = await collect(countedBlobs.inOrder([{ name: names[1]!, start: 0, end: 600 * 1024, length: 600 * 1024 }, { name: names[2]!, end: 3, length: 3 }]));
     expect(whole.equals(Buffer.concat([contents[1]!, contents[2]!]))).toBe(true);
     expect(reads.map(([name]) => name)).toEqual([names[1], names[2]]);
 
-    // A range that ends before the blob does (its length is not the blob's): read again, from its header.
+    // A range that ends before the blob does: read the general way, from its header.
     reads.length = 0;
-    const part = await collect(countedBlobs.inOrder([{ name: names[1]!, start: 0, end: 1000 }]));
+    const part = await collect(countedBlobs.inOrder([{ name: names[1]!, start: 0, end: 1000, length: 600 * 1024 }]));
     expect(part.equals(contents[1]!.subarray(0, 1000))).toBe(true);
     expect(reads).toContainEqual([names[1], 0, 32]);
 
     // A blob cut short fails to decrypt rather than answer fewer bytes.
     const sealed = await store.read(names[3]!, 0, (await store.size(names[3]!))!);
     await store.put('c'.repeat(64), [sealed.subarray(0, sealed.length - 100)]);
-    await expect(collect(countedBlobs.inOrder([{ name: 'c'.repeat(64), start: 0, end: 300 * 1024 }]))).rejects.toThrow();
+    await expect(collect(countedBlobs.inOrder([{ name: 'c'.repeat(64), start: 0, end: 300 * 1024, length: 300 * 1024 }]))).rejects.toThrow();
   });
 });

@@ -85,9 +85,11 @@ export class EncryptedBlobs {
    * a study is hundreds of small blobs, and reading them one after another leaves the
    * line waiting for the disk (and the disk for the line). Ranges above `wholeUpTo`
    * bytes (a long multi-frame instance) are streamed as they come, to keep memory flat.
+   * A range that carries the blob's plaintext `length` (as the index stores it) and
+   * covers all of it is read with one read of the file.
    */
-  async *inOrder(ranges: Iterable<{ name: string; start?: number; end?: number } | Buffer>, ahead = 8, wholeUpTo = 8 * 1024 * 1024): AsyncGenerator<Buffer> {
-    type Pending = Buffer | Promise<Buffer> | { name: string; start?: number; end?: number };
+  async *inOrder(ranges: Iterable<BlobRange | Buffer>, ahead = 8, wholeUpTo = 8 * 1024 * 1024): AsyncGenerator<Buffer> {
+    type Pending = Buffer | Promise<Buffer> | BlobRange;
     const queue: Pending[] = [];
     const iterator = ranges[Symbol.iterator]();
     let inFlight = 0;
@@ -100,7 +102,8 @@ export class EncryptedBlobs {
           queue.push(range);
         } else if (range.end !== undefined && range.end - (range.start ?? 0) <= wholeUpTo) {
           inFlight++;
-          const read = (range.start ? this.read(range.name, range.start, range.end) : this.readWhole(range.name, range.end)).finally(() => inFlight--);
+          const whole = range.length !== undefined && (range.start ?? 0) === 0 && range.end === range.length;
+          const read = (whole ? this.readWhole(range.name, range.end) : this.read(range.name, range.start, range.end)).finally(() => inFlight--);
           read.catch(() => undefined); // awaited in turn below; a failure there ends the stream
           queue.push(read);
         } else {
@@ -121,17 +124,13 @@ export class EncryptedBlobs {
 
   /**
    * A whole blob of known plaintext length in one read of the file (header and
-   * segments at once), as the index knows every instance's length; any other
-   * blob (another segment size, another length) is read the general way.
+   * segments at once), as the index knows every instance's length; a blob whose
+   * header says otherwise (another segment size, another length) is read the
+   * general way. A file shorter than its length says is an error, as in `read`.
    */
   private async readWhole(name: string, length: number): Promise<Buffer> {
     const count = Math.max(1, Math.ceil(length / SEGMENT));
-    let sealed: Buffer;
-    try {
-      sealed = await this.store.read(name, 0, HEADER + count * TAG + length);
-    } catch {
-      return this.read(name, 0, length);
-    }
+    const sealed = await this.store.read(name, 0, HEADER + count * TAG + length);
     const opened = this.opened(name, sealed.subarray(0, HEADER));
     if (opened.segment !== SEGMENT || opened.length !== length) return this.read(name, 0, length);
     const parts = [...this.decrypt(opened, sealed.subarray(HEADER), 0, count - 1)].map(([, plain]) => plain);
@@ -173,6 +172,14 @@ export class EncryptedBlobs {
       yield [i, Buffer.concat([decipher.update(sealed.subarray(offset, offset + size)), decipher.final()])];
     }
   }
+}
+
+/** Plaintext bytes [start, end) of a blob; `length`, where known, is its whole plaintext length. */
+export interface BlobRange {
+  name: string;
+  start?: number;
+  end?: number;
+  length?: number;
 }
 
 interface OpenedBlob {

@@ -89,7 +89,7 @@ export function multipartInstances(blobs: EncryptedBlobs, instances: readonly St
   function* ranges() {
     for (const instance of instances) {
       yield header(instance);
-      yield { name: instance.blobName, start: 0, end: instance.size };
+      yield { name: instance.blobName, start: 0, end: instance.size, length: instance.size };
     }
     yield closing;
   }

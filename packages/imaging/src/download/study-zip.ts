@@ -138,7 +138,7 @@ export class StudyZip {
         const to = Math.min(end, segment.start + segment.length);
         if (from >= to) continue;
         if (segment.bytes) yield segment.bytes.subarray(from - segment.start, to - segment.start);
-        else yield { name: segment.blob!, start: from - segment.start, end: to - segment.start };
+        else yield { name: segment.blob!, start: from - segment.start, end: to - segment.start, length: segment.length };
       }
     }
     return Readable.from(blobs.inOrder(ranges()), { objectMode: false, highWaterMark: 4 * 1024 * 1024 });
