@@ -44,6 +44,33 @@ describe.each(testEngines())('consultations between facilities on %s', (engine) 
     ...extra,
   });
 
+  it('lists times as the item shows them, and marks the items that retention deletes within 30 days', async () => {
+    const clinicDoctor = await as('demo-clinic-doctor');
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await clinicDoctor.call('POST', '/api/exchanges', readingRequest())).body.id as string);
+    const jstToday = new Date(Date.now() + 9 * 3_600_000).toISOString().slice(0, 10);
+    const inDays = (days: number) => new Date(Date.parse(`${jstToday}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+    const deleteOn = [inDays(10), inDays(30), inDays(31)];
+    // As if sent long ago (a sent item is never edited, so the guard stands aside for the setup).
+    await network.stores.clinical.transaction(async (tx) => {
+      await tx.query('ALTER TABLE exchange_items DISABLE TRIGGER exchange_items_sent_unchanged');
+      for (const [i, id] of ids.entries()) await tx.query('UPDATE exchange_items SET delete_on = $2 WHERE id = $1', [id, deleteOn[i]]);
+      await tx.query('ALTER TABLE exchange_items ENABLE TRIGGER exchange_items_sent_unchanged');
+    });
+
+    const items = (await clinicDoctor.call('GET', '/api/exchanges?box=outbox')).body.items as Array<Record<string, unknown>>;
+    const listed = ids.map((id) => items.find((i) => i.id === id)!);
+    expect(listed.map((i) => [i.deleteOn, i.deletionDue])).toEqual([
+      [deleteOn[0], true],
+      [deleteOn[1], true],
+      [deleteOn[2], false],
+    ]);
+    const opened = (await clinicDoctor.call('GET', `/api/exchanges/${ids[0]}`)).body;
+    for (const field of ['createdAt', 'sentAt', 'replyBy', 'deleteOn', 'deletionDue']) expect(listed[0]![field]).toEqual(opened[field]);
+    expect(listed[0]!.sentAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    expect(listed[0]!.replyBy).toBe(new Date(readingRequest().replyBy).toISOString());
+  });
+
   it('carries a reading request from the clinic to the hospital liaison, a radiologist and back, every step kept, the PDFs checked', async () => {
     const clinicDoctor = await as('demo-clinic-doctor');
     const created = await clinicDoctor.call('POST', '/api/exchanges', readingRequest());
