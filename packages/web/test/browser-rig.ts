@@ -18,7 +18,23 @@ export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', ...extraArgs] });
 }
 
+/**
+ * One chromium per test worker, shared by the rigs of every file it runs (the
+ * worker keeps its modules from file to file): a launch costs seconds on a busy
+ * machine. Each rig closes the contexts it opened; a browser that went away is
+ * launched again.
+ */
+let sharedChromium: Promise<Browser> | undefined;
+async function workerChromium(): Promise<Browser> {
+  const browser = sharedChromium ? await sharedChromium.catch(() => undefined) : undefined;
+  if (browser?.isConnected()) return browser;
+  sharedChromium = launchChromium();
+  return sharedChromium;
+}
+
 export class BrowserRig {
+  private readonly contexts: BrowserContext[] = [];
+
   private constructor(
     readonly network: TestNetwork,
     readonly server: RunningServer,
@@ -29,8 +45,7 @@ export class BrowserRig {
   static async open(engine: Engine, serverOptions: (network: TestNetwork) => Partial<ServerOptions> | Promise<Partial<ServerOptions>> = () => ({})): Promise<BrowserRig> {
     const network = await openTestNetwork(engine);
     const server = await startServer(network, { webRoot: WEB_ROOT, ...(await serverOptions(network)) });
-    const browser = await launchChromium();
-    return new BrowserRig(network, server, browser);
+    return new BrowserRig(network, server, await workerChromium());
   }
 
   /**
@@ -43,13 +58,23 @@ export class BrowserRig {
     const { facility, forRole, ...contextOptions } = options;
     const place = forRole !== undefined ? this.network.credentials.users.find((u) => u.role === forRole || u.id === forRole)!.facility : facility;
     const terminal = place === undefined ? this.network.credentials.terminal : this.network.credentials.terminals.find((t) => t.facility === place)!;
-    return browser.newContext({
-      clientCertificates: [{ origin: this.server.url, pfxPath: terminal.p12, passphrase: terminal.password }],
-      ignoreHTTPSErrors: true,
-      locale: 'ja-JP',
-      viewport: { width: 1280, height: 900 },
-      ...contextOptions,
-    });
+    return this.newContext(
+      {
+        clientCertificates: [{ origin: this.server.url, pfxPath: terminal.p12, passphrase: terminal.password }],
+        ignoreHTTPSErrors: true,
+        locale: 'ja-JP',
+        viewport: { width: 1280, height: 900 },
+        ...contextOptions,
+      },
+      browser,
+    );
+  }
+
+  /** A browser profile of this rig's (closed with it), on the shared browser unless another is given. */
+  async newContext(options: BrowserContextOptions = {}, browser: Browser = this.browser): Promise<BrowserContext> {
+    const context = await browser.newContext(options);
+    if (browser === this.browser) this.contexts.push(context);
+    return context;
   }
 
   /** Fills in the login form and submits it (whether it succeeds is the test's to check). */
@@ -77,7 +102,7 @@ export class BrowserRig {
   }
 
   async close(): Promise<void> {
-    await this.browser.close();
+    await Promise.all(this.contexts.splice(0).map((context) => context.close().catch(() => undefined)));
     await this.server.close();
     await this.network.close();
   }

@@ -107,7 +107,7 @@ describe.each(testEngines())('the web app on %s', (engine) => {
   });
 
   it('refuses a browser without a terminal certificate', async () => {
-    const context = await rig.browser.newContext({ ignoreHTTPSErrors: true, locale: 'ja-JP' });
+    const context = await rig.newContext({ ignoreHTTPSErrors: true, locale: 'ja-JP' });
     const page = await context.newPage();
     await page.goto(server.url);
     await expect.poll(() => page.getByTestId('terminal-missing').textContent()).toContain('登録された端末からのみ利用できます');
