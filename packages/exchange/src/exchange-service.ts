@@ -188,9 +188,14 @@ const ITEM_COLUMNS = `id, kind, status, from_facility, from_user, prepared_by, t
   reply_by, studies, created_at, sent_at, received_at, delete_on::text AS delete_on, letter_sha256, letter_parties`;
 
 /** What a box lists of each item (and the policy needs): not its body, studies or letter, which only opening it shows. */
-/** A time as the API writes it (ISO, UTC, to the millisecond, as Date#toISOString), formatted by the database: a box page's hundred rows would otherwise parse and format three hundred dates. */
-// Named apart from the columns, so that a box's ORDER BY still means the indexed column.
-const isoTime = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ${column}_iso`;
+/** A timestamptz as ISO text in UTC, to the millisecond (as Date#toISOString writes it) or to the microsecond. */
+const utcIsoText = (column: string, fraction: 'MS' | 'US') => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.${fraction}"Z"')`;
+/**
+ * A time as the API writes it, formatted by the database: a box page's hundred rows would
+ * otherwise parse and format three hundred dates. Named apart from its column, so that a
+ * box's ORDER BY still means the indexed column.
+ */
+const isoTime = (column: string) => `${utcIsoText(column, 'MS')} AS ${column}_iso`;
 const LIST_COLUMNS = `id, kind, status, from_facility, from_user, prepared_by, to_facility, to_user, to_liaison, subject, urgency,
   ${isoTime('reply_by')}, ${isoTime('created_at')}, ${isoTime('sent_at')}, delete_on::text AS delete_on`;
 type ListRow = Pick<ItemRow, 'id' | 'kind' | 'status' | 'from_facility' | 'from_user' | 'prepared_by' | 'to_facility' | 'to_user' | 'to_liaison' | 'subject' | 'urgency' | 'delete_on'> & {
@@ -991,9 +996,7 @@ export class ExchangeService {
   }
 
   private deleteOn(from: Date): string {
-    const day = new Date(`${jstDate(from)}T00:00:00Z`);
-    day.setUTCDate(day.getUTCDate() + this.deps.retentionDays);
-    return day.toISOString().slice(0, 10);
+    return addDays(jstDate(from), this.deps.retentionDays);
   }
 }
 
@@ -1067,7 +1070,7 @@ function looksLike(mediaType: 'image/jpeg' | 'image/png', content: Buffer): bool
 function boxQuery(scope: ExchangeBoxScope, limit: number, after?: BoxCursor): { sql: string; params: unknown[] } | undefined {
   const sent = "status <> 'draft'";
   const cursorParams = after ? [after.at, after.id] : [];
-  const key = (order: string) => `to_char(${order} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS box_key`;
+  const key = (order: string) => `${utcIsoText(order, 'US')} AS box_key`;
   // `order <= $3` bounds the index scan; the rest breaks ties by id.
   const older = (order: string) => (after ? ` AND ${order} <= $3::timestamptz AND (${order} < $3::timestamptz OR id < $4::uuid)` : '');
   const part = (where: string, order: 'sent_at' | 'created_at') =>

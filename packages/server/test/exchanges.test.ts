@@ -1,5 +1,6 @@
 import { createUser } from '@renkei/access';
 import { pdfText } from '@renkei/documents/testing';
+import { jstDate } from '@renkei/exchange';
 import { encryptField } from '@renkei/identity';
 import { testEngines } from '@renkei/store/testing';
 import { createHash } from 'node:crypto';
@@ -48,7 +49,7 @@ describe.each(testEngines())('consultations between facilities on %s', (engine) 
     const clinicDoctor = await as('demo-clinic-doctor');
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) ids.push((await clinicDoctor.call('POST', '/api/exchanges', readingRequest())).body.id as string);
-    const jstToday = new Date(Date.now() + 9 * 3_600_000).toISOString().slice(0, 10);
+    const jstToday = jstDate(new Date());
     const inDays = (days: number) => new Date(Date.parse(`${jstToday}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
     const deleteOn = [inDays(10), inDays(30), inDays(31)];
     // As if sent long ago (a sent item is never edited, so the guard stands aside for the setup).
