@@ -76,7 +76,7 @@ export class EncryptedBlobs {
   async read(name: string, start = 0, end?: number): Promise<Buffer> {
     const chunks: Buffer[] = [];
     for await (const chunk of this.chunks(name, start, end)) chunks.push(chunk);
-    return Buffer.concat(chunks);
+    return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
   }
 
   /**
@@ -89,7 +89,7 @@ export class EncryptedBlobs {
    * covers all of it is read with one read of the file.
    */
   async *inOrder(ranges: Iterable<BlobRange | Buffer>, ahead = 8, wholeUpTo = 8 * 1024 * 1024): AsyncGenerator<Buffer> {
-    type Pending = Buffer | Promise<Buffer> | BlobRange;
+    type Pending = Buffer | Promise<Buffer[]> | BlobRange;
     const queue: Pending[] = [];
     const iterator = ranges[Symbol.iterator]();
     let inFlight = 0;
@@ -103,7 +103,7 @@ export class EncryptedBlobs {
         } else if (range.end !== undefined && range.end - (range.start ?? 0) <= wholeUpTo) {
           inFlight++;
           const whole = range.length !== undefined && (range.start ?? 0) === 0 && range.end === range.length;
-          const read = (whole ? this.readWhole(range.name, range.end) : this.read(range.name, range.start, range.end)).finally(() => inFlight--);
+          const read = (whole ? this.readWhole(range.name, range.end) : this.readParts(range.name, range.start ?? 0, range.end)).finally(() => inFlight--);
           read.catch(() => undefined); // awaited in turn below; a failure there ends the stream
           queue.push(read);
         } else {
@@ -116,10 +116,17 @@ export class EncryptedBlobs {
     while (queue.length > 0) {
       const head = queue.shift()!;
       if (Buffer.isBuffer(head)) yield head;
-      else if (head instanceof Promise) yield await head;
+      else if (head instanceof Promise) yield* await head;
       else yield* this.chunks(head.name, head.start ?? 0, head.end);
       fill();
     }
+  }
+
+  /** Plaintext bytes [start, end) as the decrypted segments they come in (no copy into one buffer). */
+  private async readParts(name: string, start: number, end: number): Promise<Buffer[]> {
+    const parts: Buffer[] = [];
+    for await (const chunk of this.chunks(name, start, end)) parts.push(chunk);
+    return parts;
   }
 
   /**
@@ -128,13 +135,12 @@ export class EncryptedBlobs {
    * header says otherwise (another segment size, another length) is read the
    * general way. A file shorter than its length says is an error, as in `read`.
    */
-  private async readWhole(name: string, length: number): Promise<Buffer> {
+  private async readWhole(name: string, length: number): Promise<Buffer[]> {
     const count = Math.max(1, Math.ceil(length / SEGMENT));
     const sealed = await this.store.read(name, 0, HEADER + count * TAG + length);
     const opened = this.opened(name, sealed.subarray(0, HEADER));
-    if (opened.segment !== SEGMENT || opened.length !== length) return this.read(name, 0, length);
-    const parts = [...this.decrypt(opened, sealed.subarray(HEADER), 0, count - 1)].map(([, plain]) => plain);
-    return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+    if (opened.segment !== SEGMENT || opened.length !== length) return this.readParts(name, 0, length);
+    return [...this.decrypt(opened, sealed.subarray(HEADER), 0, count - 1)].map(([, plain]) => plain);
   }
 
   private async *chunks(name: string, start: number, end: number | undefined): AsyncGenerator<Buffer> {
@@ -169,7 +175,9 @@ export class EncryptedBlobs {
       const decipher = createDecipheriv('aes-256-gcm', key, nonce(i));
       decipher.setAAD(aad(header, i === count - 1));
       decipher.setAuthTag(sealed.subarray(offset + size, offset + size + TAG));
-      yield [i, Buffer.concat([decipher.update(sealed.subarray(offset, offset + size)), decipher.final()])];
+      const plain = decipher.update(sealed.subarray(offset, offset + size));
+      decipher.final(); // checks the tag; GCM has no bytes left to give
+      yield [i, plain];
     }
   }
 }
