@@ -3,6 +3,17 @@ import { copyRow, type Db } from './db.js';
 import { migrate } from './migrations.js';
 import { openTestDb, testEngines } from './testing.js';
 
+describe('the embedded engine', () => {
+  it('starts with a 16 MB buffer pool, which it zeroes at every start', async () => {
+    const db = await openTestDb('pglite');
+    try {
+      expect((await db.query<{ shared_buffers: string }>('SHOW shared_buffers')).rows[0]!.shared_buffers).toBe('16MB');
+    } finally {
+      await db.close();
+    }
+  });
+});
+
 describe.each(testEngines())('Db on %s', (engine) => {
   let db: Db;
   afterEach(async () => db?.close());

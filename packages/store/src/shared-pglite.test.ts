@@ -22,6 +22,7 @@ describe('an embedded store held by a server', () => {
   it('is reached by another process through the socket, COPY included', async () => {
     const cli = await openStores(config());
     expect(cli.clinical.engine).toBe('postgres');
+    expect((await cli.clinical.query<{ shared_buffers: string }>('SHOW shared_buffers')).rows[0]!.shared_buffers).toBe('16MB');
     await cli.clinical.copyFrom('shared_test', ['n'], '1\n2\n');
     expect((await server.clinical.query<{ n: number }>('SELECT sum(n)::int AS n FROM shared_test')).rows[0]!.n).toBe(3);
     await cli.close();

@@ -7,9 +7,9 @@
  */
 import { access, mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import type { Db } from './db.js';
+import { createPglite } from './pglite-db.js';
 import { openPostgres } from './postgres-db.js';
 
 /** libpq's socket file name for the default port, so that `host=<dir>` finds it. */
@@ -19,7 +19,6 @@ export const socketDirOf = (dataDir: string, store: string) => path.join(dataDir
 
 const socketUrl = (socketDir: string) => `postgres://postgres@/postgres?host=${encodeURIComponent(socketDir)}`;
 
-/** Opens the embedded store in `dbDir` and serves it at `socketDir`; the Db returned goes through the socket too. */
 /**
  * How a process talks to a served PGlite: one connection, without named
  * statements. The socket server hands each connection's messages to the one
@@ -29,10 +28,11 @@ const socketUrl = (socketDir: string) => `postgres://postgres@/postgres?host=${e
  */
 const SERVED = { prepare: false, connections: 1 };
 
+/** Opens the embedded store in `dbDir` and serves it at `socketDir`; the Db returned goes through the socket too. */
 export async function openSharedPglite(dbDir: string, socketDir: string): Promise<Db> {
   await mkdir(socketDir, { recursive: true, mode: 0o700 });
   const socketPath = path.join(socketDir, SOCKET_FILE);
-  const pglite = await PGlite.create({ dataDir: dbDir });
+  const pglite = await createPglite({ dataDir: dbDir });
   const server = new PGLiteSocketServer({ db: pglite, path: socketPath, maxConnections: 64 });
   await server.start();
   let db: Db;
