@@ -19,5 +19,7 @@ export default defineConfig({
     // graph afresh took 10–20 s before each file on this machine (165 s of a 1,101 s run).
     isolate: false,
     globalSetup: ['vitest.global-setup.ts'],
+    // expect.poll waits 1 s by default: a screen that a busy machine draws in 1.5 s is not wrong.
+    expect: { poll: { timeout: 15_000 } },
   },
 });
