@@ -20,6 +20,7 @@ export default defineConfig({
     isolate: false,
     globalSetup: ['vitest.global-setup.ts'],
     // expect.poll waits 1 s by default: a screen that a busy machine draws in 1.5 s is not wrong.
-    expect: { poll: { timeout: 15_000 } },
+    // A test that checks nothing fails (requireAssertions).
+    expect: { requireAssertions: true, poll: { timeout: 15_000 } },
   },
 });

@@ -100,6 +100,9 @@ describe.each(testEngines())('the web app on %s', (engine) => {
       await page.getByRole('button', { name: 'カメラで読み取る' }).click();
       await page.waitForURL('**/patients/**', { waitUntil: 'commit' });
       await page.getByTestId('summary').waitFor();
+      // The card's label begins with its holder's name: the summary is theirs.
+      const holder = network.credentials.cards[1]!.label.split('（')[0]!;
+      expect(await page.getByTestId('patient-header').textContent()).toContain(holder);
       await context.close();
     } finally {
       await withCamera.close();
@@ -203,6 +206,9 @@ describe.each(testEngines())('the web app on %s', (engine) => {
     await page.goto(server.url);
     await page.getByRole('button', { name: 'English' }).click();
     await page.getByLabel('User ID').waitFor();
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    expect(await page.getByRole('button', { name: 'Log in' }).count()).toBe(1);
+    expect(await page.getByText('ログイン').count()).toBe(0);
     await context.close();
   });
 
