@@ -60,6 +60,20 @@ describe('encrypted image blobs read in order', () => {
     expect(Buffer.concat(given).equals(contents[0]!)).toBe(true);
   });
 
+  it('refuses a blob with one byte changed, read whole, in part or by range', async () => {
+    const store = new FileBlobStore(path.join(folder.dir, 'blobs'));
+    const sealed = Buffer.from(await store.read(names[1]!, 0, (await store.size(names[1]!))!));
+    // A byte of the second segment's ciphertext (after the 32-byte header and the first segment with its tag).
+    sealed[32 + 256 * 1024 + 16 + 10]! ^= 1;
+    const altered = 'a'.repeat(64);
+    await store.put(altered, [sealed]);
+    await expect(blobs.read(altered)).rejects.toThrow();
+    await expect(blobs.read(altered, 256 * 1024, 256 * 1024 + 100)).rejects.toThrow();
+    await expect(collect(blobs.inOrder([{ name: altered, start: 0, end: 600 * 1024, length: 600 * 1024 }]))).rejects.toThrow();
+    // The first segment is untouched and still reads.
+    expect((await blobs.read(altered, 0, 1000)).equals(contents[1]!.subarray(0, 1000))).toBe(true);
+  });
+
   it('reads a whole blob of known length with one read of its file, a shorter range the general way, and refuses a cut blob', async () => {
     const store = new FileBlobStore(path.join(folder.dir, 'blobs'));
     const reads: Array<[string, number, number]> = [];

@@ -74,9 +74,8 @@ export class EncryptedBlobs {
 
   /** Plaintext bytes [start, end). */
   async read(name: string, start = 0, end?: number): Promise<Buffer> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of this.chunks(name, start, end)) chunks.push(chunk);
-    return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+    const parts = await this.readParts(name, start, end);
+    return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
   }
 
   /**
@@ -123,7 +122,7 @@ export class EncryptedBlobs {
   }
 
   /** Plaintext bytes [start, end) as the decrypted segments they come in (no copy into one buffer). */
-  private async readParts(name: string, start: number, end: number): Promise<Buffer[]> {
+  private async readParts(name: string, start: number, end: number | undefined): Promise<Buffer[]> {
     const parts: Buffer[] = [];
     for await (const chunk of this.chunks(name, start, end)) parts.push(chunk);
     return parts;
