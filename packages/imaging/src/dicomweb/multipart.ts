@@ -23,18 +23,64 @@ export function mediaType(header: string | undefined): { type: string; params: R
   return { type: type.trim().toLowerCase(), params };
 }
 
-/** Reads the parts of `body`; a part larger than `maxPartBytes` stops the reading. */
+/**
+ * Reads the parts of `body`; a part larger than `maxPartBytes` stops the reading.
+ * A part's body is kept as the chunks it came in and joined once when its
+ * closing delimiter is found: every byte is copied once, however small the
+ * chunks (TLS hands them on 16 KiB at a time).
+ */
 export async function* readMultipart(body: AsyncIterable<Buffer | string>, boundary: string, maxPartBytes: number): AsyncGenerator<BodyPart> {
   const delimiter = Buffer.from(`--${boundary}`);
   const inner = Buffer.from(`\r\n--${boundary}`);
+  // Outside a part's body: the bytes not yet read (preamble, a delimiter's line, the headers), a few at most.
   let buffer: Buffer = Buffer.alloc(0);
   let state: 'preamble' | 'after-delimiter' | 'headers' | 'body' | 'done' = 'preamble';
   let headers: Record<string, string> = {};
-  let searchFrom = 0;
+  // Inside a part's body: its chunks so far, and their last bytes, where a delimiter split between two chunks begins.
+  let chunks: Buffer[] = [];
+  let length = 0;
+  let tail: Buffer = Buffer.alloc(0);
+
+  /** Adds `chunk` to the part's body; once its closing delimiter is found, answers the body and the bytes after the delimiter. */
+  const readBody = (chunk: Buffer): { body: Buffer; rest: Buffer } | undefined => {
+    if (tail.length > 0) {
+      const window = Buffer.concat([tail, chunk.subarray(0, inner.length - 1)]);
+      const at = window.indexOf(inner);
+      if (at >= 0 && at < tail.length) return endBody(length - tail.length + at, chunk.subarray(at + inner.length - tail.length));
+    }
+    const at = chunk.indexOf(inner);
+    if (at >= 0) {
+      chunks.push(chunk.subarray(0, at));
+      return endBody(length + at, chunk.subarray(at + inner.length));
+    }
+    chunks.push(chunk);
+    length += chunk.length;
+    if (length > maxPartBytes) throw new MultipartError(`a part is larger than ${maxPartBytes} bytes`);
+    const keep = inner.length - 1;
+    tail = chunk.length >= keep ? chunk.subarray(chunk.length - keep) : Buffer.concat([tail, chunk]).subarray(-keep);
+    return undefined;
+  };
+  const endBody = (bodyLength: number, rest: Buffer) => {
+    const body = Buffer.concat(chunks, bodyLength);
+    chunks = [];
+    length = 0;
+    tail = Buffer.alloc(0);
+    return { body, rest };
+  };
+
   for await (const raw of body) {
-    const chunk = typeof raw === 'string' ? Buffer.from(raw) : raw;
-    buffer = buffer.length === 0 ? chunk : Buffer.concat([buffer, chunk]);
-    while ((state as string) !== 'done') {
+    let chunk: Buffer | undefined = typeof raw === 'string' ? Buffer.from(raw) : raw;
+    while (chunk !== undefined) {
+      if (state === 'body') {
+        const ended = readBody(chunk);
+        if (ended === undefined) break;
+        yield { headers, body: ended.body };
+        buffer = ended.rest;
+        state = 'after-delimiter';
+      } else {
+        buffer = buffer.length === 0 ? chunk : Buffer.concat([buffer, chunk]);
+      }
+      chunk = undefined;
       if (state === 'preamble') {
         const at = buffer.indexOf(delimiter);
         if (at < 0) {
@@ -48,7 +94,7 @@ export async function* readMultipart(body: AsyncIterable<Buffer | string>, bound
         if (buffer.length < 2) break;
         if (buffer[0] === 0x2d && buffer[1] === 0x2d) {
           state = 'done';
-          continue;
+          break;
         }
         const end = buffer.indexOf('\r\n');
         if (end < 0) break;
@@ -68,20 +114,10 @@ export async function* readMultipart(body: AsyncIterable<Buffer | string>, bound
           const colon = line.indexOf(':');
           if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
         }
-        buffer = buffer.subarray(empty ? 2 : end + 4);
+        // What follows the headers is the body's first bytes: read as a chunk of it.
+        chunk = buffer.subarray(empty ? 2 : end + 4);
+        buffer = Buffer.alloc(0);
         state = 'body';
-        searchFrom = 0;
-      }
-      if (state === 'body') {
-        const at = buffer.indexOf(inner, searchFrom);
-        if (at < 0) {
-          if (buffer.length > maxPartBytes) throw new MultipartError(`a part is larger than ${maxPartBytes} bytes`);
-          searchFrom = Math.max(0, buffer.length - inner.length);
-          break;
-        }
-        yield { headers, body: Buffer.from(buffer.subarray(0, at)) };
-        buffer = buffer.subarray(at + inner.length);
-        state = 'after-delimiter';
       }
     }
     if (state === 'done') break;
