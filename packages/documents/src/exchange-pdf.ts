@@ -60,6 +60,8 @@ export interface ExchangeReportKeyImage {
   sopInstanceUid: string;
   frame: number;
   note: string;
+  /** The frame as it was rendered when marked (PNG): drawn beside its place, if there is one. */
+  picture?: Buffer;
 }
 
 /** One addendum (追記) as signed: a correction or addition beside what it corrects, which stays as it was. */
@@ -121,13 +123,31 @@ function section(doc: PDFKit.PDFDocument, label: string, text: string) {
   doc.font('body').fontSize(10).text(text.trim() || '—', { width: 495 });
 }
 
-/** Each key image on a line (series, image, frame, note), its SOP Instance UID under it, small. */
+/** A key image's picture: fitted into this square (points), its place and note beside it. */
+const PICTURE_SIDE = 150;
+
+/**
+ * Each key image: its picture (if it has one) with its place (series, image,
+ * frame) and note beside it, else the place on a line; its SOP Instance UID
+ * under the place, small. A picture that does not fit on the page starts the next.
+ */
 function keyImagesSection(doc: PDFKit.PDFDocument, keyImages: readonly ExchangeReportKeyImage[]) {
   doc.moveDown(0.5).font('bold').fontSize(11).text('キー画像');
   keyImages.forEach((k, i) => {
     const place = `シリーズ ${k.seriesNumber ?? '—'}　画像 ${k.instanceNumber ?? '—'}　フレーム ${k.frame}`;
-    doc.font('body').fontSize(10).text(`${i + 1}. ${place}${k.note ? `　${k.note}` : ''}`, { width: 495 });
-    doc.fontSize(8).fillColor('#555').text(`SOP Instance UID ${k.sopInstanceUid}`, { width: 495, indent: 12 }).fillColor('black');
+    if (!k.picture) {
+      doc.font('body').fontSize(10).text(`${i + 1}. ${place}${k.note ? `　${k.note}` : ''}`, { width: 495 });
+      doc.fontSize(8).fillColor('#555').text(`SOP Instance UID ${k.sopInstanceUid}`, { width: 495, indent: 12 }).fillColor('black');
+      return;
+    }
+    if (doc.y + PICTURE_SIDE + 8 > doc.page.height - doc.page.margins.bottom) doc.addPage();
+    const top = doc.y + 4;
+    doc.image(k.picture, 50, top, { fit: [PICTURE_SIDE, PICTURE_SIDE] });
+    doc.font('body').fontSize(10).text(`${i + 1}. ${place}`, 50 + PICTURE_SIDE + 12, top, { width: 495 - PICTURE_SIDE - 12 });
+    if (k.note) doc.text(k.note, { width: 495 - PICTURE_SIDE - 12 });
+    doc.fontSize(8).fillColor('#555').text(`SOP Instance UID ${k.sopInstanceUid}`, { width: 495 - PICTURE_SIDE - 12 }).fillColor('black');
+    doc.x = 50;
+    doc.y = Math.max(doc.y, top + PICTURE_SIDE) + 6;
   });
 }
 

@@ -92,6 +92,8 @@ type KeyImageRequest = z.output<typeof exchangeKeyImageRequest>;
 
 /** Rendered PDFs kept in memory, newest used last. */
 const RENDERED_DOCUMENTS = 256;
+/** …and at most this many bytes of them (reports with key images' pictures are larger). */
+const RENDERED_DOCUMENT_BYTES = 64 * 1024 * 1024;
 /** Days the item list marks as due for deletion. */
 const DELETION_DUE_DAYS = 30;
 const OPEN_STATUSES: readonly ExchangeStatus[] = ['sent', 'received', 'accepted', 'interim'];
@@ -115,8 +117,10 @@ interface KeyImageRow {
   note: string;
   marked_by: string;
   marked_at: Date;
+  /** The frame as rendered when it was marked (sealed PNG), if it could be. */
+  picture_sealed: Buffer | null;
 }
-const KEY_IMAGE_COLUMNS = 'id, study_uid, series_uid, sop_instance_uid, frame, series_number, instance_number, note, marked_by, marked_at';
+const KEY_IMAGE_COLUMNS = 'id, study_uid, series_uid, sop_instance_uid, frame, series_number, instance_number, note, marked_by, marked_at, picture_sealed';
 
 /** The key images a signed text lists: those standing at `at`, marked after `after` (if set) by `by` (if set). */
 interface KeyImageWindow {
@@ -128,12 +132,14 @@ interface KeyImageWindow {
 const listedIn = (window: KeyImageWindow | null, k: KeyImageRow) =>
   window !== null && k.marked_at <= window.at && (window.after === null || k.marked_at > window.after) && (window.by === null || k.marked_by === window.by);
 
-const reportKeyImage = (k: KeyImageRow): ExchangeReportKeyImage => ({
+/** A key image as a signed text shows it: with its picture if the text was signed drawing them (migration 100). */
+const reportKeyImage = (k: KeyImageRow, picture: (sealed: Buffer) => Buffer, draws: boolean): ExchangeReportKeyImage => ({
   seriesNumber: k.series_number,
   instanceNumber: k.instance_number,
   sopInstanceUid: k.sop_instance_uid,
   frame: k.frame,
   note: k.note,
+  ...(draws && k.picture_sealed ? { picture: picture(k.picture_sealed) } : {}),
 });
 
 interface ItemRow {
@@ -175,6 +181,8 @@ interface TextRow {
   pdf_sha256: string | null;
   /** An addendum signed since addenda list key images (migration 099). */
   lists_key_images: boolean;
+  /** Signed since texts draw their key images' pictures (migration 100). */
+  draws_key_images: boolean;
 }
 
 /** The names a letter printed, kept with it. */
@@ -221,6 +229,8 @@ export class ExchangeService {
   private readonly now: () => Date;
   private readonly displayNames: DisplayNames;
   private readonly documents = new Map<string, Buffer>();
+  private documentBytes = 0;
+  private readonly openPicture = (sealed: Buffer) => openBlob(this.blobKey, sealed);
   /** When each (session, study) look through an item was last recorded (ms), so that a scrolled stack is one record a minute, not one a frame. */
   private readonly studyLooks = new Map<string, number>();
 
@@ -412,11 +422,11 @@ export class ExchangeService {
         reason: 'decline' in request ? request.reason : '',
         signed_at: signedAt,
       } as const;
-      const pdf = await this.renderReport(tx, row, { ...text, id: '', author: actor.id, pdf_sha256: null, lists_key_images: false });
+      const pdf = await this.renderReport(tx, row, { ...text, id: '', author: actor.id, pdf_sha256: null, lists_key_images: false, draws_key_images: true });
       sha256 = sha256Hex(pdf);
       await tx.query(
-        `INSERT INTO exchange_texts (item_id, kind, author, author_facility, author_name, author_facility_name, findings, impression, reason, signed_at, pdf_sha256)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+        `INSERT INTO exchange_texts (item_id, kind, author, author_facility, author_name, author_facility_name, findings, impression, reason, signed_at, pdf_sha256, draws_key_images)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, true)`,
         [id, final, actor.id, text.author_facility, text.author_name, text.author_facility_name, text.findings, text.impression, text.reason, signedAt, sha256],
       );
       await tx.query('UPDATE exchange_items SET status = $2, answered_at = CASE WHEN $2 = \'interim\' THEN answered_at ELSE $3::timestamptz END WHERE id = $1', [id, final, signedAt]);
@@ -449,6 +459,9 @@ export class ExchangeService {
    */
   async markKeyImage(ctx: RequestContext, id: string, request: KeyImageRequest): Promise<{ id: string }> {
     const keyId = randomUUID();
+    // Rendered before the item is locked (and only for a study of an item the caller sees); the change checks it all again.
+    const seen = await this.visibleItem(ctx, id, 'exchange.key-image-mark');
+    const picture = seen.studies.includes(request.studyInstanceUid) ? await this.studies.keyImagePicture?.(request.sopInstanceUid, request.frame) : undefined;
     await this.change(ctx, id, 'exchange.key-image-mark', 'reader', ANY_STATUS, async (tx, row, actor) => {
       if (!mayMarkKeyImages(actor, parties(row), row.kind)) throw keyImagesClosed();
       if (!row.studies.includes(request.studyInstanceUid)) throw keyImageNotInItem();
@@ -464,9 +477,9 @@ export class ExchangeService {
       const { rows: marked } = await tx.query('SELECT 1 FROM exchange_key_images WHERE item_id = $1 AND sop_instance_uid = $2 AND frame = $3 AND removed_at IS NULL', [id, request.sopInstanceUid, request.frame]);
       if (marked.length > 0) throw new Refusal('conflict', 'key-image-marked', 'this frame is a key image already', 'この画像（フレーム）はすでにキー画像です');
       await tx.query(
-        `INSERT INTO exchange_key_images (id, item_id, study_uid, series_uid, sop_instance_uid, frame, series_number, instance_number, note, marked_by, marked_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-        [keyId, id, request.studyInstanceUid, request.seriesInstanceUid, request.sopInstanceUid, request.frame, instance.series_number, instance.instance_number, request.note, actor.id, this.now()],
+        `INSERT INTO exchange_key_images (id, item_id, study_uid, series_uid, sop_instance_uid, frame, series_number, instance_number, note, marked_by, marked_at, picture_sealed)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+        [keyId, id, request.studyInstanceUid, request.seriesInstanceUid, request.sopInstanceUid, request.frame, instance.series_number, instance.instance_number, request.note, actor.id, this.now(), picture ? sealBlob(this.blobKey, picture) : null],
       );
     }, { keyImage: keyId });
     return { id: keyId };
@@ -525,12 +538,13 @@ export class ExchangeService {
         signed_at: this.now(),
         pdf_sha256: null,
         lists_key_images: true,
+        draws_key_images: true,
       };
       // The item is locked: no other text comes between those read here and this one.
       const pdf = await this.renderAddendum(tx, locked, [...(await this.texts(tx, id)), signed]);
       await tx.query(
-        `INSERT INTO exchange_texts (item_id, kind, author, author_facility, author_name, author_facility_name, findings, signed_at, pdf_sha256, lists_key_images)
-         VALUES ($1, 'addendum', $2, $3, $4, $5, $6, $7, $8, true)`,
+        `INSERT INTO exchange_texts (item_id, kind, author, author_facility, author_name, author_facility_name, findings, signed_at, pdf_sha256, lists_key_images, draws_key_images)
+         VALUES ($1, 'addendum', $2, $3, $4, $5, $6, $7, $8, true, true)`,
         [id, actor.id, signed.author_facility, signed.author_name, facilityName, text, signed.signed_at, sha256Hex(pdf)],
       );
       await this.step(tx, id, 'addendum', actor, { side, sha256: sha256Hex(pdf) });
@@ -753,7 +767,7 @@ export class ExchangeService {
 
   private async texts(db: Db, itemId: string): Promise<TextRow[]> {
     const { rows } = await db.query<TextRow>(
-      'SELECT id, kind, author, author_facility, author_name, author_facility_name, findings, impression, reason, signed_at, pdf_sha256, lists_key_images FROM exchange_texts WHERE item_id = $1 ORDER BY id',
+      'SELECT id, kind, author, author_facility, author_name, author_facility_name, findings, impression, reason, signed_at, pdf_sha256, lists_key_images, draws_key_images FROM exchange_texts WHERE item_id = $1 ORDER BY id',
       [itemId],
     );
     return rows;
@@ -884,7 +898,7 @@ export class ExchangeService {
       impression: text.impression,
       reason: text.reason,
       signedAt: text.signed_at,
-      keyImages: (await this.keyImageRows(db, row.id, { at: text.signed_at, after: null, by: null })).map(reportKeyImage),
+      keyImages: (await this.keyImageRows(db, row.id, { at: text.signed_at, after: null, by: null })).map((k) => reportKeyImage(k, this.openPicture, text.draws_key_images)),
     }, renderExchangeReportPdf);
   }
 
@@ -896,7 +910,7 @@ export class ExchangeService {
     // One after another: `db` may be the signing transaction's one connection.
     for (const t of texts.filter((x) => x.kind === 'addendum')) {
       const window = keyImageWindow(texts, t);
-      const keyImages = window ? (await this.keyImageRows(db, row.id, window)).map(reportKeyImage) : [];
+      const keyImages = window ? (await this.keyImageRows(db, row.id, window)).map((k) => reportKeyImage(k, this.openPicture, t.draws_key_images)) : [];
       addenda.push({ number: addenda.length + 1, author: party(t), text: t.findings, signedAt: t.signed_at, keyImages });
     }
     return this.rendered({
@@ -914,7 +928,11 @@ export class ExchangeService {
    * the SHA-256 kept at signing then catches.
    */
   private async rendered<T>(input: T, render: (input: T) => Promise<Buffer>): Promise<Buffer> {
-    const key = sha256Hex(Buffer.from(JSON.stringify(input)));
+    // A picture counts by its hash, not as the array of numbers JSON makes of it.
+    const key = sha256Hex(Buffer.from(JSON.stringify(input, function (this: Record<string, unknown>, name, value) {
+      const original = this[name];
+      return Buffer.isBuffer(original) ? sha256Hex(original) : value;
+    })));
     const kept = this.documents.get(key);
     if (kept) {
       this.documents.delete(key);
@@ -923,7 +941,12 @@ export class ExchangeService {
     }
     const pdf = await render(input);
     this.documents.set(key, pdf);
-    if (this.documents.size > RENDERED_DOCUMENTS) this.documents.delete(this.documents.keys().next().value!);
+    this.documentBytes += pdf.length;
+    while (this.documents.size > RENDERED_DOCUMENTS || this.documentBytes > RENDERED_DOCUMENT_BYTES) {
+      const [oldest, bytes] = this.documents.entries().next().value!;
+      this.documents.delete(oldest);
+      this.documentBytes -= bytes.length;
+    }
     return pdf;
   }
 

@@ -20,6 +20,12 @@ export interface ExchangeStudies {
    * they see carries. Without it, any UID may be attached.
    */
   maySee?(actor: Actor, studyUid: string): Promise<boolean>;
+  /**
+   * A frame as a report draws it when it is marked as a key image (PNG), or
+   * undefined if it cannot be rendered. Without it, key images are listed by
+   * their place only.
+   */
+  keyImagePicture?(sopInstanceUid: string, frame: number): Promise<Buffer | undefined>;
 }
 
 /** Until the image store is wired in: items carry the UIDs only, and releasing them deletes nothing. */

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { createUser } from '@renkei/access';
-import { pdfText } from '@renkei/documents/testing';
+import { pdfImages, pdfText } from '@renkei/documents/testing';
 import { FileBlobStore } from '@renkei/imaging';
-import { newUid, stowBody, syntheticSlice, workFolder } from '@renkei/imaging/testing';
+import { decodePng, newUid, stowBody, syntheticSlice, workFolder } from '@renkei/imaging/testing';
 import { testEngines } from '@renkei/store/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoUser, loggedInClients, openTestNetwork, startInjectedServer, type RunningServer, type TestNetwork } from '@renkei/demo/testing';
@@ -131,6 +131,65 @@ describe.each(testEngines())('key images of a reading on %s', (engine) => {
     expect(actions.filter((a) => a.outcome === 'allowed').map((a) => a.action)).toEqual(['exchange.key-image-mark', 'exchange.key-image-mark', 'exchange.key-image-mark', 'exchange.key-image-remove', 'exchange.key-image-mark']);
     // The same frame twice, the second removal, the sender's two, the colleague's two, the one the final report lists.
     expect(actions.filter((a) => a.outcome === 'refused')).toHaveLength(7);
+  });
+
+  it('draws each key image in the report as its frame was rendered when marked, its place and note beside it', async () => {
+    const { study, series, sops } = await storeStudy('K-150');
+    const id = await sendReading([study], 'K-150');
+    const doctor = await as('demo-doctor');
+    expect((await doctor.call('POST', `/api/exchanges/${id}/accept`)).status).toBe(200);
+    expect((await doctor.call('POST', `/api/exchanges/${id}/key-images`, { studyInstanceUid: study, seriesInstanceUid: series, sopInstanceUid: sops[2], note: '左下葉の結節' })).status).toBe(201);
+    expect((await doctor.call('POST', `/api/exchanges/${id}/key-images`, { studyInstanceUid: study, seriesInstanceUid: series, sopInstanceUid: sops[0] })).status).toBe(201);
+    const stored = await network.stores.clinical.query<{ picture_sealed: Buffer | null }>('SELECT picture_sealed FROM exchange_key_images WHERE item_id = $1', [id]);
+    // Sealed at rest: no PNG signature in the store.
+    expect(stored.rows.map((r) => r.picture_sealed !== null && !Buffer.from(r.picture_sealed).includes(Buffer.from('\x89PNG', 'latin1')))).toEqual([true, true]);
+
+    const reported = await doctor.call('POST', `/api/exchanges/${id}/report`, { findings: '左下葉に 6 mm の結節。', impression: '経過観察。' });
+    expect(reported.status).toBe(200);
+    const report = await (await as('demo-clinic-doctor')).call('GET', `/api/exchanges/${id}/report.pdf`);
+    expect(createHash('sha256').update(report.raw).digest('hex')).toBe(reported.body.sha256);
+    const images = pdfImages(report.raw);
+    expect(images.map((i) => [i.page, i.width, i.height])).toEqual([[1, 64, 64], [1, 64, 64]]);
+    // The pictures are the marked frames, in the order marked, as the viewer's rendered endpoint draws them.
+    for (const [n, sop] of [[0, sops[2]], [1, sops[0]]] as const) {
+      const rendered = await doctor.raw({ method: 'GET', url: `/dicomweb/studies/${study}/series/${series}/instances/${sop}/frames/1/rendered`, headers: { accept: 'image/png' } });
+      expect(rendered.statusCode).toBe(200);
+      const png = await decodePng(rendered.rawPayload);
+      const differing = Array.from({ length: 64 * 64 }, (_, p) => images[n]!.gray[p]! - png.grey(p % 64, Math.floor(p / 64))).filter((d) => d !== 0);
+      expect(differing).toEqual([]);
+    }
+    const text = pdfText(report.raw);
+    expect(text).toMatch(/キー画像\s+1\. シリーズ 2\s+画像 3\s+フレーム 1\s+左下葉の結節\s+SOP Instance UID (\S+)\s+2\. シリーズ 2\s+画像 1\s+フレーム 1\s+SOP Instance UID (\S+)/);
+    for (const sop of [sops[2]!, sops[0]!]) expect(text).toContain(sop);
+  });
+
+  it('lists by its place a key image without a picture, and keeps a text signed before pictures were drawn as it was signed', async () => {
+    const { study, series, sops } = await storeStudy('K-160');
+    const id = await sendReading([study], 'K-160');
+    const doctor = await as('demo-doctor');
+    expect((await doctor.call('POST', `/api/exchanges/${id}/accept`)).status).toBe(200);
+    const marked = await doctor.call('POST', `/api/exchanges/${id}/key-images`, { studyInstanceUid: study, seriesInstanceUid: series, sopInstanceUid: sops[1] });
+    expect(marked.status).toBe(201);
+    // A mark without a picture (made before pictures were kept, or of a frame not rendered here) is listed by its place.
+    const { rows } = await network.stores.clinical.query<{ picture_sealed: Buffer }>('SELECT picture_sealed FROM exchange_key_images WHERE id = $1', [marked.body.id]);
+    await network.stores.clinical.query('UPDATE exchange_key_images SET picture_sealed = NULL WHERE id = $1', [marked.body.id]);
+    const reported = await doctor.call('POST', `/api/exchanges/${id}/report`, { findings: '所見なし。', impression: '異常なし。' });
+    const listedOnly = await doctor.call('GET', `/api/exchanges/${id}/report.pdf`);
+    expect(createHash('sha256').update(listedOnly.raw).digest('hex')).toBe(reported.body.sha256);
+    expect(pdfImages(listedOnly.raw)).toEqual([]);
+    expect(pdfText(listedOnly.raw)).toContain(sops[1]!);
+
+    // A report signed before texts drew pictures (draws_key_images unset, migration 100) renders as signed even if its key image has one.
+    await network.stores.clinical.query('UPDATE exchange_key_images SET picture_sealed = $2 WHERE id = $1', [marked.body.id, rows[0]!.picture_sealed]);
+    await network.stores.clinical.exec('ALTER TABLE exchange_texts DISABLE TRIGGER exchange_texts_unchanged');
+    try {
+      await network.stores.clinical.query('UPDATE exchange_texts SET draws_key_images = false WHERE item_id = $1', [id]);
+    } finally {
+      await network.stores.clinical.exec('ALTER TABLE exchange_texts ENABLE TRIGGER exchange_texts_unchanged');
+    }
+    const asSigned = await doctor.call('GET', `/api/exchanges/${id}/report.pdf`);
+    expect(asSigned.status).toBe(200);
+    expect(asSigned.raw.equals(listedOnly.raw)).toBe(true);
   });
 
   it('keeps an interim report as signed when a key image it listed is taken back, and lists the later ones in the final report', async () => {

@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { pdfText } from '@renkei/documents/testing';
+import { pdfImages, pdfText } from '@renkei/documents/testing';
 import { encryptField } from '@renkei/identity';
 import { FileBlobStore } from '@renkei/imaging';
 import { newUid, stowBody, syntheticSlice, workFolder } from '@renkei/imaging/testing';
@@ -191,9 +191,12 @@ describe.each(testEngines())('the exchange screens on %s', (engine) => {
     await expect.poll(() => sender.getByTestId('key-image-list').textContent()).toContain('S6 の結節');
     expect(await sender.getByTestId('key-image-mark').count()).toBe(0);
     const [download] = await Promise.all([sender.waitForEvent('download'), sender.getByTestId('report-pdf').click()]);
-    const text = pdfText(await readFile((await download.path())!));
+    const pdf = await readFile((await download.path())!);
+    const text = pdfText(pdf);
     expect(text).toContain('キー画像');
     expect(text).toContain('S6 の結節');
+    // The marked slice is drawn in the report, as rendered when it was marked.
+    expect(pdfImages(pdf).map((i) => [i.width, i.height])).toEqual([[64, 64]]);
   });
 
   it('shows a box a page at a time: さらに表示 appends the next page, each item once, until there is none', async () => {

@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { gunzipSync, inflateRawSync } from 'node:zlib';
 import dicomParser from 'dicom-parser';
+import type { Db } from '@renkei/store';
 import type { EncryptedBlobs } from '../blobs/encrypted-blobs.js';
 import type { FrameRuns } from '../parse/read-instance.js';
 import type { SearchContext } from './qido.js';
@@ -40,41 +41,50 @@ export interface Selection {
 export async function selectInstances(context: SearchContext, selection: Selection): Promise<{ study: VisibleStudy; instances: StoredInstanceRow[] } | undefined> {
   const study = await visibleStudy(context.stores.clinical, context.viewer, selection.studyUid, context.shared);
   if (!study) return undefined;
-  const { rows } = await context.stores.clinical.query<{
-    sop_instance_uid: string;
-    series_uid: string;
-    sop_class_uid: string;
-    transfer_syntax_uid: string;
-    instance_number: number | null;
-    blob_name: string;
-    size: string;
-    crc32: string;
-    number_of_frames: number;
-    frames: FrameRuns[] | null;
-  }>(
-    `SELECT i.sop_instance_uid, i.series_uid, i.sop_class_uid, i.transfer_syntax_uid, i.instance_number, i.blob_name, i.size, i.crc32, i.number_of_frames, i.frames
+  const { rows } = await context.stores.clinical.query<InstanceColumns>(
+    `SELECT ${INSTANCE_COLUMNS}
        FROM imaging_instances i JOIN imaging_series r ON r.series_uid = i.series_uid
       WHERE i.study_uid = $1 AND ($2::text IS NULL OR i.series_uid = $2) AND ($3::text IS NULL OR i.sop_instance_uid = $3)
       ORDER BY r.series_number NULLS LAST, r.series_uid, i.instance_number NULLS LAST, i.sop_instance_uid`,
     [selection.studyUid, selection.seriesUid ?? null, selection.sopInstanceUid ?? null],
   );
   if (rows.length === 0) return undefined;
-  return {
-    study,
-    instances: rows.map((r) => ({
-      sopInstanceUid: r.sop_instance_uid,
-      seriesUid: r.series_uid,
-      sopClassUid: r.sop_class_uid,
-      transferSyntaxUid: r.transfer_syntax_uid,
-      instanceNumber: r.instance_number,
-      blobName: r.blob_name,
-      size: Number(r.size),
-      crc32: Number(r.crc32),
-      numberOfFrames: r.number_of_frames,
-      frames: r.frames,
-    })),
-  };
+  return { study, instances: rows.map(storedInstanceRow) };
 }
+
+/** One instance as the index knows it, whoever stored it: for the store's own work, behind a caller that checked access. */
+export async function storedInstance(db: Db, sopInstanceUid: string): Promise<StoredInstanceRow | undefined> {
+  const { rows } = await db.query<InstanceColumns>(`SELECT ${INSTANCE_COLUMNS} FROM imaging_instances i WHERE i.sop_instance_uid = $1`, [sopInstanceUid]);
+  return rows[0] && storedInstanceRow(rows[0]);
+}
+
+const INSTANCE_COLUMNS = 'i.sop_instance_uid, i.series_uid, i.sop_class_uid, i.transfer_syntax_uid, i.instance_number, i.blob_name, i.size, i.crc32, i.number_of_frames, i.frames';
+
+interface InstanceColumns {
+  sop_instance_uid: string;
+  series_uid: string;
+  sop_class_uid: string;
+  transfer_syntax_uid: string;
+  instance_number: number | null;
+  blob_name: string;
+  size: string;
+  crc32: string;
+  number_of_frames: number;
+  frames: FrameRuns[] | null;
+}
+
+const storedInstanceRow = (r: InstanceColumns): StoredInstanceRow => ({
+  sopInstanceUid: r.sop_instance_uid,
+  seriesUid: r.series_uid,
+  sopClassUid: r.sop_class_uid,
+  transferSyntaxUid: r.transfer_syntax_uid,
+  instanceNumber: r.instance_number,
+  blobName: r.blob_name,
+  size: Number(r.size),
+  crc32: Number(r.crc32),
+  numberOfFrames: r.number_of_frames,
+  frames: r.frames,
+});
 
 /** A multipart boundary that no content will contain by chance. */
 export function newBoundary(): string {

@@ -1,7 +1,8 @@
 /**
  * The image store's side of the exchange (it implements the exchange's
  * `ExchangeStudies` by shape, without importing it): whether a sender sees a
- * study they attach, and the release of a deleted item's studies.
+ * study they attach, the picture of a key image, and the release of a
+ * deleted item's studies.
  *
  * A study goes when no other exchange item carries it (each item keeps it
  * until its own retention ends or its patient asks for deletion). Crash-safe:
@@ -12,7 +13,12 @@
  * without a study, which `ImageArchive.recover` removes.
  */
 import { maySeeStudy, type Actor } from '@renkei/access';
+import { renderedFrame, storedInstance } from '../dicomweb/wado.js';
+import { NotRenderable } from '../render/render.js';
 import type { ImageArchive } from './image-archive.js';
+
+/** A key image's picture in a report: small enough for a page to hold several, large enough to show the finding. */
+const KEY_IMAGE_PICTURE_SIDE = 384;
 
 export class ImageStudies {
   constructor(private readonly archive: ImageArchive) {}
@@ -59,5 +65,22 @@ export class ImageStudies {
       bytes += gone.bytes;
     }
     return { instances, bytes };
+  }
+
+  /**
+   * The frame as a report shows it (PNG, its own window, the longer side at
+   * most 384 pixels), or undefined for an instance not stored and a frame
+   * that cannot be rendered here. The exchange asks only for a frame of a
+   * study attached to an item the caller marks key images on.
+   */
+  async keyImagePicture(sopInstanceUid: string, frame: number): Promise<Buffer | undefined> {
+    const instance = await storedInstance(this.archive.stores.clinical, sopInstanceUid);
+    if (!instance) return undefined;
+    try {
+      return await renderedFrame(this.archive.blobs, instance, frame, { maxSide: KEY_IMAGE_PICTURE_SIDE });
+    } catch (error) {
+      if (error instanceof NotRenderable) return undefined;
+      throw error;
+    }
   }
 }
