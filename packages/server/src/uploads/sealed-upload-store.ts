@@ -80,7 +80,17 @@ export class SealedUploadStore extends FileStore {
     return cipher;
   }
 
+  /**
+   * Appends at the end of what was written, never elsewhere: bytes written
+   * twice at one offset would share their keystream, and the two ciphertexts
+   * together would give away both. tus asks only for the end (Upload-Offset
+   * is the file's size); anything else is refused as an offset conflict.
+   */
   override async write(readable: Readable, id: string, offset: number): Promise<number> {
+    if (!ID.test(id)) throw ERRORS.FILE_NOT_FOUND;
+    const written = await stat(path.join(this.directory, id)).then((s) => s.size, () => undefined);
+    if (written === undefined) throw ERRORS.FILE_NOT_FOUND;
+    if (offset !== written) throw ERRORS.INVALID_OFFSET;
     const cipher = this.cipherAt(id, offset);
     const sealing = new Transform({ transform: (chunk: Buffer, _encoding, done) => done(null, cipher.update(chunk)) });
     readable.on('error', (error) => sealing.destroy(error));
