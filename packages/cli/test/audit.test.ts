@@ -1,7 +1,4 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { openStores, resolveConfig } from '@renkei/store';
 import { testEngines } from '@renkei/store/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,8 +29,7 @@ describe.each(testEngines())('renkei audit verify on %s', (engine) => {
   let env: Record<string, string>;
   let drop: () => Promise<void>;
   beforeAll(async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'renkei-audit-'));
-    ({ env, drop } = await cliEnvironment(engine, path.join(dir, 'data')));
+    ({ env, drop } = await cliEnvironment(engine));
   });
   afterAll(async () => drop());
 

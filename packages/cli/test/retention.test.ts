@@ -1,7 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { openStores, resolveConfig, type Stores } from '@renkei/store';
 import { testEngines } from '@renkei/store/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,8 +28,7 @@ describe.each(testEngines())('renkei retention run on %s', (engine) => {
   let env: Record<string, string>;
   let drop: () => Promise<void>;
   beforeAll(async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'renkei-retention-'));
-    ({ env, drop } = await cliEnvironment(engine, path.join(dir, 'data')));
+    ({ env, drop } = await cliEnvironment(engine));
   });
   afterAll(async () => drop());
 

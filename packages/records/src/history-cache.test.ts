@@ -4,7 +4,7 @@ import { openTestStore, testEngines } from '@renkei/store/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HistoryCache } from './history-cache.js';
 
-const empty = (): PersonHistory => ({ diagnoses: [], medications: [], procedures: [], tests: [] });
+const empty = (): PersonHistory => ({ diagnoses: [], medications: [], procedures: [], tests: [], stays: [], period: { from: null, to: null, latestDate: null } });
 
 describe.each(testEngines())('the history cache on %s', (engine) => {
   let clinical: Db;

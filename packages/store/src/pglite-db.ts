@@ -48,7 +48,8 @@ function wrap(handle: PgliteLike, root: PGlite | undefined, dump?: () => Promise
     async copyFrom(table: string, columns: readonly string[], text: string | Uint8Array) {
       if (text.length === 0) return 0;
       const result = await handle.query(`COPY ${table} (${columns.join(', ')}) FROM '/dev/blob'`, [], {
-        blob: new Blob([text]),
+        // The text is the caller's own buffer, never a shared one (Blob's type asks for that).
+        blob: new Blob([text as string | Uint8Array<ArrayBuffer>]),
       });
       return result.affectedRows ?? 0;
     },

@@ -9,7 +9,7 @@ import { LineDecoder } from './lines.js';
  * @example
  *   for await (const item of parseClaimFile(createReadStream(path), { fileName: 'RECEIPTC.UKE' })) …
  */
-export async function* parseClaimFile(chunks: AsyncIterable<Uint8Array>, options: ParseOptions = {}): AsyncGenerator<ClaimFileItem> {
+export async function* parseClaimFile(chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, options: ParseOptions = {}): AsyncGenerator<ClaimFileItem> {
   const parser = new ClaimFileParser(options);
   const decoder = new LineDecoder();
   for await (const chunk of chunks) {

@@ -121,7 +121,7 @@ describe.each(testEngines())('the clinical viewer on %s', (engine) => {
     for (const [query, expected] of [['こうけつあつ', '高血圧症'], ['とうにょう', '２型糖尿病'], ['糖尿', '２型糖尿病']] as const) {
       await page.getByPlaceholder('主訴を入力（例：胸痛、めまい、発熱）').fill(query);
       await page.getByRole('button', { name: '検索' }).click();
-      await expect.poll(() => text('complaint-result'), query).toContain(`「${query}」`);
+      await expect.poll(() => text('complaint-result'), { message: query }).toContain(`「${query}」`);
       expect(await page.getByTestId('complaint-result').getByTestId('diagnosis-table').textContent(), query).toContain(expected);
     }
   });
@@ -346,7 +346,7 @@ describe.each(testEngines())('the clinical viewer on %s', (engine) => {
     await page.getByTestId('read-card-again').waitFor();
     for (const tab of ['medications', 'summary']) {
       await page.goto(`${rig.server.url}/patients/${accessId}/${tab}`);
-      await expect.poll(() => text('access-ended'), tab).toContain('アクセスが取り消されました');
+      await expect.poll(() => text('access-ended'), { message: tab }).toContain('アクセスが取り消されました');
     }
     await page.getByTestId('read-card-again').click();
     await page.waitForURL('**/card', { waitUntil: 'commit' });
