@@ -3,6 +3,7 @@ import { Alert, Button, Card, Code, Group, NativeSelect, Stack, Table, Text, Tex
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { AdminPage, type AdminMessage } from '../components/admin-page.js';
 import { api } from '../api.js';
 import { errorText } from '../refusal-text.js';
 
@@ -27,7 +28,7 @@ export function AdminDicomPeersPage() {
   const [address, setAddress] = useState('');
   const [exportHost, setExportHost] = useState('');
   const [exportPort, setExportPort] = useState('');
-  const [message, setMessage] = useState<{ color: string; text: string } | null>(null);
+  const [message, setMessage] = useState<AdminMessage | null>(null);
   const [confirming, setConfirming] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -81,22 +82,21 @@ export function AdminDicomPeersPage() {
     });
 
   return (
-    <Stack maw={1100} mx="auto" mt="md">
-      <Title order={3}>{t('admin.dicomPeers.title')}</Title>
-      <Text size="sm" c="dimmed">
-        {t('admin.dicomPeers.help')}
-        {list.data && (
-          <>
-            {' '}
-            {t('admin.dicomPeers.gateway')} <Code>{list.data.gatewayAeTitle}</Code>
-          </>
-        )}
-      </Text>
-      {message && (
-        <Alert color={message.color} data-testid="admin-message">
-          {message.text}
-        </Alert>
-      )}
+    <AdminPage
+      title={t('admin.dicomPeers.title')}
+      help={
+        <>
+          {t('admin.dicomPeers.help')}
+          {list.data && (
+            <>
+              {' '}
+              {t('admin.dicomPeers.gateway')} <Code>{list.data.gatewayAeTitle}</Code>
+            </>
+          )}
+        </>
+      }
+      message={message}
+    >
       <Card withBorder p="md">
         <form onSubmit={register}>
           <Stack gap="xs">
@@ -191,7 +191,7 @@ export function AdminDicomPeersPage() {
           </Table>
         )}
       </Card>
-    </Stack>
+    </AdminPage>
   );
 }
 

@@ -1,8 +1,9 @@
 import { isoMonth, MONTHLY_BASE_FEE_YEN, type FeeList, type Me } from '@renkei/api';
-import { Alert, Anchor, Button, Card, Group, Loader, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Card, Group, Loader, Table, Text, TextInput } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { AdminPage } from '../components/admin-page.js';
 import { api } from '../api.js';
 import { errorText } from '../refusal-text.js';
 
@@ -28,11 +29,7 @@ export function AdminFeesPage({ me }: { me: Me }) {
   const list = useQuery({ queryKey: ['fees', month], queryFn: () => api<FeeList>('GET', `/api/admin/fees/${month}`), enabled: valid && operator });
 
   return (
-    <Stack maw={1100} mx="auto">
-      <Title order={3}>{t('admin.fees.title')}</Title>
-      <Text size="sm" c="dimmed">
-        {t('admin.fees.help', { fee: yen(MONTHLY_BASE_FEE_YEN) })}
-      </Text>
+    <AdminPage title={t('admin.fees.title')} help={t('admin.fees.help', { fee: yen(MONTHLY_BASE_FEE_YEN) })}>
       <Group align="end">
         <TextInput type="month" label={t('admin.fees.month')} value={month} onChange={(e) => setMonth(e.currentTarget.value)} data-testid="fee-month" />
         {operator && valid && (
@@ -103,6 +100,6 @@ export function AdminFeesPage({ me }: { me: Me }) {
           )}
         </Card>
       )}
-    </Stack>
+    </AdminPage>
   );
 }

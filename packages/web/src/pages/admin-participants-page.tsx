@@ -7,10 +7,11 @@ import {
   type Me,
   type ParticipantStatusValue,
 } from '@renkei/api';
-import { Alert, Badge, Button, Card, Group, Modal, NativeSelect, Stack, Table, Tabs, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, Card, Group, Modal, NativeSelect, Stack, Table, Tabs, Text, TextInput } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { AdminPage } from '../components/admin-page.js';
 import { api, ApiError } from '../api.js';
 import { errorText } from '../refusal-text.js';
 
@@ -57,8 +58,7 @@ export function AdminParticipantsPage({ me }: { me: Me }) {
   const { t } = useTranslation();
   const operator = me.user.role === 'operator';
   return (
-    <Stack maw={1200} mx="auto">
-      <Title order={3}>{t('admin.participants.title')}</Title>
+    <AdminPage title={t('admin.participants.title')} width={1200}>
       {operator ? (
         <Tabs defaultValue="facilities" keepMounted={false}>
           <Tabs.List>
@@ -84,7 +84,7 @@ export function AdminParticipantsPage({ me }: { me: Me }) {
           <Facilities operator={false} />
         </>
       )}
-    </Stack>
+    </AdminPage>
   );
 }
 

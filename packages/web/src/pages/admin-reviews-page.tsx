@@ -1,7 +1,8 @@
-import { Alert, Badge, Button, Card, Group, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, Card, Group, Table, Text, TextInput, Title } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { AdminPage, type AdminMessage } from '../components/admin-page.js';
 import { api } from '../api.js';
 import { errorText } from '../refusal-text.js';
 
@@ -45,7 +46,7 @@ export function AdminReviewsPage() {
   const reviews = useQuery({ queryKey: ['admin', 'reviews'], queryFn: () => api<{ items: ReviewItem[] }>('GET', '/api/admin/reviews') });
   const links = useQuery({ queryKey: ['admin', 'person-link-requests'], queryFn: () => api<{ requests: PersonLinkRequest[] }>('GET', '/api/admin/person-link-requests') });
   const [notes, setNotes] = useState<Record<string, string>>({});
-  const [message, setMessage] = useState<{ color: string; text: string } | null>(null);
+  const [message, setMessage] = useState<AdminMessage | null>(null);
 
   const run = async (work: () => Promise<string>) => {
     setMessage(null);
@@ -74,16 +75,7 @@ export function AdminReviewsPage() {
     });
 
   return (
-    <Stack maw={1200} mx="auto" mt="md">
-      <Title order={3}>{t('admin.reviews.title')}</Title>
-      <Text size="sm" c="dimmed">
-        {t('admin.reviews.help')}
-      </Text>
-      {message && (
-        <Alert color={message.color} data-testid="admin-message">
-          {message.text}
-        </Alert>
-      )}
+    <AdminPage title={t('admin.reviews.title')} help={t('admin.reviews.help')} message={message} width={1200}>
       <Card withBorder p="sm">
         <Title order={5}>{t('admin.reviews.listTitle')}</Title>
         {reviews.isError && <Alert color="red">{errorText(reviews.error)}</Alert>}
@@ -196,6 +188,6 @@ export function AdminReviewsPage() {
           </Table>
         )}
       </Card>
-    </Stack>
+    </AdminPage>
   );
 }

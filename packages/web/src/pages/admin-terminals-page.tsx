@@ -3,6 +3,7 @@ import { Alert, Anchor, Badge, Button, Card, Group, NativeSelect, PasswordInput,
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { AdminPage, type AdminMessage } from '../components/admin-page.js';
 import { api, ApiError } from '../api.js';
 import { ShownOnce } from '../components/shown-once.js';
 import { errorText } from '../refusal-text.js';
@@ -21,7 +22,7 @@ export function AdminTerminalsPage() {
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
   const [issued, setIssued] = useState<(IssuedTerminalResponse & { renewed: boolean }) | null>(null);
-  const [message, setMessage] = useState<{ color: string; text: string } | null>(null);
+  const [message, setMessage] = useState<AdminMessage | null>(null);
   const [confirming, setConfirming] = useState<{ serial: string; action: 'renew' | 'revoke' } | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -59,11 +60,7 @@ export function AdminTerminalsPage() {
     });
 
   return (
-    <Stack maw={1100} mx="auto" mt="md">
-      <Title order={3}>{t('admin.terminals.title')}</Title>
-      <Text size="sm" c="dimmed">
-        {t('admin.terminals.help')}
-      </Text>
+    <AdminPage title={t('admin.terminals.title')} help={t('admin.terminals.help')} message={message}>
       {issued && (
         <ShownOnce
           title={t(issued.renewed ? 'admin.terminals.renewed' : 'admin.terminals.issued', { serial: issued.serial })}
@@ -73,11 +70,6 @@ export function AdminTerminalsPage() {
         >
           <P12Download issued={issued} />
         </ShownOnce>
-      )}
-      {message && (
-        <Alert color={message.color} data-testid="admin-message">
-          {message.text}
-        </Alert>
       )}
       <Card withBorder p="md">
         <form onSubmit={issue}>
@@ -166,7 +158,7 @@ export function AdminTerminalsPage() {
           </Table>
         )}
       </Card>
-    </Stack>
+    </AdminPage>
   );
 }
 

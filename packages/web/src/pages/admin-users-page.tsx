@@ -3,6 +3,7 @@ import { Alert, Badge, Button, Card, Group, NativeSelect, Stack, Table, Text, Te
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { AdminPage, type AdminMessage } from '../components/admin-page.js';
 import { api, ApiError } from '../api.js';
 import { ShownOnce } from '../components/shown-once.js';
 import { errorText } from '../refusal-text.js';
@@ -23,7 +24,7 @@ export function AdminUsersPage({ ownId, operator }: { ownId: string; operator: b
   const [form, setForm] = useState({ id: '', displayName: '', role: '' as Role | '', facilityCode: '', email: '', licenceNumber: '' });
   const [notes, setNotes] = useState<Record<number, string>>({});
   const [shown, setShown] = useState<{ title: string; password: string } | null>(null);
-  const [message, setMessage] = useState<{ color: string; text: string } | null>(null);
+  const [message, setMessage] = useState<AdminMessage | null>(null);
   const [busy, setBusy] = useState(false);
 
   // A facility administrator is offered the clinicians' roles too: for them the form files an application.
@@ -85,17 +86,8 @@ export function AdminUsersPage({ ownId, operator }: { ownId: string; operator: b
     });
 
   return (
-    <Stack maw={1200} mx="auto" mt="md">
-      <Title order={3}>{t('admin.users.title')}</Title>
-      <Text size="sm" c="dimmed">
-        {t('admin.users.help')}
-      </Text>
+    <AdminPage title={t('admin.users.title')} help={t('admin.users.help')} message={message} width={1200}>
       {shown && <ShownOnce title={shown.title} label={t('admin.users.passwordLabel')} secret={shown.password} onClose={() => setShown(null)} />}
-      {message && (
-        <Alert color={message.color} data-testid="admin-message">
-          {message.text}
-        </Alert>
-      )}
       <Card withBorder p="md">
         <form onSubmit={issue}>
           <Stack gap="xs">
@@ -246,6 +238,6 @@ export function AdminUsersPage({ ownId, operator }: { ownId: string; operator: b
           </Table>
         )}
       </Card>
-    </Stack>
+    </AdminPage>
   );
 }
