@@ -31,11 +31,12 @@ const TOUCH_AFTER_MS = 60_000;
  */
 export async function identifyCaller(
   db: Db,
-  credentials: { terminalSerial: string; sessionToken?: string | undefined; accessId?: string | undefined },
+  credentials: { terminalSerial: string; sessionToken?: string | undefined; sessionHash?: string | undefined; accessId?: string | undefined },
   policy: AccessLimits = DEFAULT_ACCESS_LIMITS,
   now = new Date(),
 ): Promise<Caller | undefined> {
-  const hash = credentials.sessionToken ? tokenHash(credentials.sessionToken) : null;
+  // The cookie's token, or the hash of one a study token (study-tokens.ts) names.
+  const hash = credentials.sessionToken ? tokenHash(credentials.sessionToken) : (credentials.sessionHash ?? null);
   const withAccess = hash !== null && credentials.accessId !== undefined;
   const { rows } = await db.query<
     { serial: string; terminal_facility: string | null; terminal_name: string; last_seen_at: Date | string | null; user_facility_status: string | null } & Partial<UserRow> & Partial<OpenAccessRow>

@@ -20,3 +20,4 @@ export * from './rate-limits.js';
 export * from './audit-references.js';
 export * from './desk-identity-checks.js';
 export * from './review-patterns.js';
+export * from './study-tokens.js';

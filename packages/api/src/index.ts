@@ -631,6 +631,12 @@ export interface ExportTarget {
   facilityName: string;
 }
 
+/** A study token (POST /api/images/studies/{study}/token): `?access_token=` on that study's DICOMweb GETs and its download, in place of the session cookie, until `expiresAt`. */
+export interface StudyTokenResponse {
+  token: string;
+  expiresAt: string;
+}
+
 export interface StudyExportResult {
   peer: string;
   sent: number;

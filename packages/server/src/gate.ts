@@ -6,7 +6,7 @@
  * the request (`request.caller`), already checked: they never check roles
  * themselves.
  */
-import { identifyCaller, isRouteAccess, mayCall, routeNeedsSession, type PatientAccess, type RouteAccess, type Session } from '@renkei/access';
+import { identifyCaller, isRouteAccess, mayCall, readStudyToken, routeNeedsSession, type PatientAccess, type RouteAccess, type Session } from '@renkei/access';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiError, loginRequired, passwordChangeRequired, roleForbidden, terminalRequired } from './errors.js';
 import type { ResolvedOptions } from './options.js';
@@ -22,6 +22,8 @@ declare module 'fastify' {
     whileOneTimePassword?: boolean;
     /** The action as the audit trail names it, for refusals made before the handler runs. */
     action?: string;
+    /** A GET (or HEAD) of one study (`:study`): a study token (`?access_token=`) may stand in for the session cookie. */
+    studyToken?: boolean;
   }
   interface FastifyRequest {
     terminal: RequestTerminal | null;
@@ -70,7 +72,9 @@ export function registerGate(app: FastifyInstance, options: ResolvedOptions): vo
     const presented = presentedTerminal(request, options);
     if (!presented) throw terminalRequired();
     const accessId = access === 'patient' ? (request.params as { accessId?: string }).accessId : undefined;
-    const caller = await identifyCaller(options.stores.identity, { terminalSerial: presented.serial, sessionToken: request.cookies[SESSION_COOKIE], accessId }, options.limits);
+    const sessionToken = request.cookies[SESSION_COOKIE];
+    const sessionHash = sessionToken === undefined ? studyTokenSession(request, presented.serial, options) : undefined;
+    const caller = await identifyCaller(options.stores.identity, { terminalSerial: presented.serial, sessionToken, sessionHash, accessId }, options.limits);
     if (!caller) throw terminalRequired();
     request.terminal = { ...caller.terminal, demo: presented.demo };
     request.session = caller.session ?? null;
@@ -80,6 +84,15 @@ export function registerGate(app: FastifyInstance, options: ResolvedOptions): vo
     if (!mayCall(access, request.session.user)) throw roleForbidden();
     if (accessId !== undefined) request.patientAccess = { id: accessId, open: caller.patientAccess };
   });
+}
+
+/** The session a study token in the URL names, on a route that takes one, for its study on this terminal; else none (and the caller is not logged in). */
+function studyTokenSession(request: FastifyRequest, terminalSerial: string, options: ResolvedOptions): string | undefined {
+  if (!request.routeOptions.config.studyToken || (request.method !== 'GET' && request.method !== 'HEAD')) return undefined;
+  const token = (request.query as { access_token?: unknown }).access_token;
+  const studyUid = (request.params as { study?: unknown }).study;
+  if (typeof token !== 'string' || typeof studyUid !== 'string') return undefined;
+  return readStudyToken(options.studyTokenKey, token, { terminalSerial, studyUid });
 }
 
 /**

@@ -1,4 +1,4 @@
-import { DEFAULT_ACCESS_LIMITS, fixedJpkiTrust, RATE_LIMITS, type AccessLimits, type RateLimits, type JpkiTrustSource, type NetworkCa } from '@renkei/access';
+import { DEFAULT_ACCESS_LIMITS, fixedJpkiTrust, RATE_LIMITS, studyTokenKey, type AccessLimits, type RateLimits, type JpkiTrustSource, type NetworkCa } from '@renkei/access';
 import { unusedAccountDays } from '@renkei/admin';
 import { AuditLog } from '@renkei/audit';
 import { documentFonts } from '@renkei/documents';
@@ -75,6 +75,8 @@ export type ResolvedOptions = ServerOptions & {
   exchange: ExchangeService;
   retentionDays: number;
   uploadExpiresMs: number;
+  /** The key study tokens are made and checked with. */
+  studyTokenKey: Buffer;
 };
 
 /** Fails at start, not on the first request, when the options do not fit together. */
@@ -101,6 +103,7 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     networkName,
     retentionDays: retention,
     uploadExpiresMs: options.uploadExpiresMs ?? 24 * 60 * 60 * 1000,
+    studyTokenKey: studyTokenKey(options.keys.encryption),
     limits,
     rateLimits: options.rateLimits ?? RATE_LIMITS,
     jpki: options.jpki ?? fixedJpkiTrust(undefined),

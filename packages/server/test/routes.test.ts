@@ -14,7 +14,7 @@ describe('route declarations', () => {
 
   it('finds an access declaration on every route the server registers, and the administration kept to administrators', async () => {
     const server = await startInjectedServer(network);
-    const routes = routeDeclarations(server.app).map((r) => ({ method: [r.method].flat().join(','), url: r.url, access: r.config?.access }));
+    const routes = routeDeclarations(server.app).map((r) => ({ method: [r.method].flat().join(','), url: r.url, access: r.config?.access, studyToken: (r.config as { studyToken?: boolean } | undefined)?.studyToken === true }));
     await server.close();
     expect(routes.length).toBeGreaterThan(40);
     for (const r of routes) expect(ROUTE_ACCESS, `${r.method} ${r.url}`).toContain(r.access);
@@ -23,9 +23,13 @@ describe('route declarations', () => {
     for (const r of routes.filter((r) => r.url.startsWith('/api/desk/'))) expect(r.access, r.url).toBe('desk');
     const imageRoutes = routes.filter((r) => r.url.startsWith('/dicomweb/') || r.url.startsWith('/api/images/'));
     expect(imageRoutes.length).toBeGreaterThan(10);
-    // Storing is the image staff's; looking, and sending back to one's own PACS what one may look at, is also for the exchange's staff.
-    const stores = (r: { method: string; url: string }) => r.method.includes('POST') && !r.url.endsWith('/export');
+    // Storing is the image staff's; looking (a study token is for looking), and sending back to one's own PACS what one may look at, is also for the exchange's staff.
+    const stores = (r: { method: string; url: string }) => r.method.includes('POST') && !r.url.endsWith('/export') && !r.url.endsWith('/token');
     for (const r of imageRoutes) expect(r.access, `${r.method} ${r.url}`).toBe(stores(r) ? 'images' : 'image-views');
+    // A study token stands in for the session on GETs of one study only.
+    const tokenRoutes = routes.filter((r) => r.studyToken);
+    expect(tokenRoutes.length).toBeGreaterThan(10);
+    for (const r of tokenRoutes) expect(['GET', 'HEAD'].includes(r.method) && r.access === 'image-views' && /\/studies\/:study(\/|$)/.test(r.url), `${r.method} ${r.url}`).toBe(true);
     expect([...new Set(routes.filter((r) => r.access === 'open').map((r) => r.url))].sort()).toEqual(['/api/health', '/api/public/facilities', '/api/public/insurers']);
   });
 

@@ -7,8 +7,8 @@
  * and a forbidden one get the same 404. Every retrieve is audited.
  */
 import { gzipSync } from 'node:zlib';
-import { mayExportStudyTo, type Actor } from '@renkei/access';
-import { studyExportRequest, type ExportTarget, type StudyExportResult } from '@renkei/api';
+import { issueStudyToken, mayExportStudyTo, type Actor } from '@renkei/access';
+import { studyExportRequest, type ExportTarget, type StudyExportResult, type StudyTokenResponse } from '@renkei/api';
 import {
   DicomRefusal,
   dicomPeerRefusal,
@@ -38,6 +38,7 @@ import {
   type SearchContext,
   type SharedStudies,
   type Selection,
+  visibleStudy,
 } from '@renkei/imaging';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, refusalError } from '../errors.js';
@@ -57,6 +58,12 @@ const STORES_AT_ONCE = 4;
 type StudyParams = { study: string; series?: string; instance?: string; frames?: string };
 
 const notFound = () => new ApiError(404, 'study-not-found', '検査が見つかりません');
+
+/** A search's matching keys: the query less the study token, which is no attribute. */
+const matchingOf = (query: QueryParams): QueryParams => {
+  const { access_token: _token, ...matching } = query as QueryParams & { access_token?: unknown };
+  return matching as QueryParams;
+};
 
 export async function dicomwebRoutes(app: FastifyInstance, options: ResolvedOptions): Promise<void> {
   // STOW-RS bodies are read as a stream, part by part, by the route itself.
@@ -179,15 +186,15 @@ export async function dicomwebRoutes(app: FastifyInstance, options: ResolvedOpti
     return reply.type(DICOM_JSON).header('Cache-Control', 'no-store').send(answers);
   });
 
-  app.get<{ Params: StudyParams; Querystring: QueryParams }>('/dicomweb/studies/:study/series', { config: { access: 'image-views', action: 'images.search' } }, async (request, reply) => {
-    const answers = await searchSeries(searchContext(request), request.params.study, request.query).catch(badQuery);
+  app.get<{ Params: StudyParams; Querystring: QueryParams }>('/dicomweb/studies/:study/series', { config: { access: 'image-views', action: 'images.search', studyToken: true } }, async (request, reply) => {
+    const answers = await searchSeries(searchContext(request), request.params.study, matchingOf(request.query)).catch(badQuery);
     if (!answers) throw notFound();
     await searchAudit(request, 'series', answers.length);
     return reply.type(DICOM_JSON).header('Cache-Control', 'no-store').send(answers);
   });
 
-  app.get<{ Params: StudyParams; Querystring: QueryParams }>('/dicomweb/studies/:study/series/:series/instances', { config: { access: 'image-views', action: 'images.search' } }, async (request, reply) => {
-    const answers = await searchInstances(searchContext(request), request.params.study, request.params.series!, request.query).catch(badQuery);
+  app.get<{ Params: StudyParams; Querystring: QueryParams }>('/dicomweb/studies/:study/series/:series/instances', { config: { access: 'image-views', action: 'images.search', studyToken: true } }, async (request, reply) => {
+    const answers = await searchInstances(searchContext(request), request.params.study, request.params.series!, matchingOf(request.query)).catch(badQuery);
     if (!answers) throw notFound();
     await searchAudit(request, 'instance', answers.length);
     return reply.type(DICOM_JSON).header('Cache-Control', 'no-store').send(answers);
@@ -210,7 +217,7 @@ export async function dicomwebRoutes(app: FastifyInstance, options: ResolvedOpti
     const { length, body } = multipartInstances(archive.blobs, found.instances, boundary);
     return reply.type(`multipart/related; type="application/dicom"; boundary=${boundary}`).header('Content-Length', length).header('Cache-Control', 'no-store').send(body);
   };
-  const retrieveConfig = { access: 'image-views' as const, action: 'images.retrieve' };
+  const retrieveConfig = { access: 'image-views' as const, action: 'images.retrieve', studyToken: true };
   app.get('/dicomweb/studies/:study', { config: retrieveConfig }, retrieve);
   app.get('/dicomweb/studies/:study/series/:series', { config: retrieveConfig }, retrieve);
   app.get('/dicomweb/studies/:study/series/:series/instances/:instance', { config: retrieveConfig }, retrieve);
@@ -227,12 +234,12 @@ export async function dicomwebRoutes(app: FastifyInstance, options: ResolvedOpti
     if (/\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))) return reply.header('Content-Encoding', 'gzip').send(gzipSync(json, { level: 1 }));
     return reply.send(json);
   };
-  const metadataConfig = { access: 'image-views' as const, action: 'images.metadata' };
+  const metadataConfig = { access: 'image-views' as const, action: 'images.metadata', studyToken: true };
   app.get('/dicomweb/studies/:study/metadata', { config: metadataConfig }, metadata);
   app.get('/dicomweb/studies/:study/series/:series/metadata', { config: metadataConfig }, metadata);
   app.get('/dicomweb/studies/:study/series/:series/instances/:instance/metadata', { config: metadataConfig }, metadata);
 
-  app.get<{ Params: StudyParams }>('/dicomweb/studies/:study/series/:series/instances/:instance/frames/:frames', { config: { access: 'image-views', action: 'images.frames' } }, async (request, reply) => {
+  app.get<{ Params: StudyParams }>('/dicomweb/studies/:study/series/:series/instances/:instance/frames/:frames', { config: { access: 'image-views', action: 'images.frames', studyToken: true } }, async (request, reply) => {
     const archive = archiveOf();
     const found = await selectInstances(searchContext(request), selectionOf(request.params));
     if (!found) throw notFound();
@@ -286,8 +293,8 @@ export async function dicomwebRoutes(app: FastifyInstance, options: ResolvedOpti
     });
     return reply.type('image/png').header('Cache-Control', 'no-store').send(png);
   };
-  const renderedConfig = { access: 'image-views' as const, action: 'images.rendered' };
-  const thumbnailConfig = { access: 'image-views' as const, action: 'images.thumbnail' };
+  const renderedConfig = { access: 'image-views' as const, action: 'images.rendered', studyToken: true };
+  const thumbnailConfig = { access: 'image-views' as const, action: 'images.thumbnail', studyToken: true };
   app.get('/dicomweb/studies/:study/series/:series/instances/:instance/rendered', { config: renderedConfig }, rendered('rendered'));
   app.get('/dicomweb/studies/:study/series/:series/instances/:instance/frames/:frame/rendered', { config: renderedConfig }, rendered('rendered'));
   app.get('/dicomweb/studies/:study/series/:series/instances/:instance/thumbnail', { config: thumbnailConfig }, rendered('thumbnail'));
@@ -295,7 +302,7 @@ export async function dicomwebRoutes(app: FastifyInstance, options: ResolvedOpti
   app.get('/dicomweb/studies/:study/thumbnail', { config: thumbnailConfig }, rendered('thumbnail'));
 
   // Bulk data: the pixel data a metadata answer names by BulkDataURI (all its frames, as stored).
-  app.get<{ Params: StudyParams & { tag: string } }>('/dicomweb/studies/:study/series/:series/instances/:instance/bulk/:tag', { config: { access: 'image-views', action: 'images.bulk' } }, async (request, reply) => {
+  app.get<{ Params: StudyParams & { tag: string } }>('/dicomweb/studies/:study/series/:series/instances/:instance/bulk/:tag', { config: { access: 'image-views', action: 'images.bulk', studyToken: true } }, async (request, reply) => {
     const archive = archiveOf();
     const found = await selectInstances(searchContext(request), selectionOf(request.params));
     if (!found || request.params.tag.toUpperCase() !== '7FE00010') throw notFound();
@@ -348,8 +355,18 @@ export async function dicomwebRoutes(app: FastifyInstance, options: ResolvedOpti
     return { peer: peer.aeTitle, sent, failed: results.length - sent, instances: results.map((r) => ({ sopInstanceUid: r.sopInstanceUid, seriesUid: r.seriesUid, status: r.status, ok: r.ok, ...(r.comment ? { comment: r.comment } : {}) })) };
   });
 
+  // A study token (study-tokens.ts in @renkei/access): for a viewer that cannot send the session cookie, five minutes, this study only, this terminal.
+  app.post<{ Params: { study: string } }>('/api/images/studies/:study/token', { config: { access: 'image-views', action: 'images.token' } }, async (request): Promise<StudyTokenResponse> => {
+    const session = sessionOf(request);
+    const study = await visibleStudy(options.stores.clinical, session.user, request.params.study, sharedWith(request));
+    if (!study) throw notFound();
+    const { token, expiresAt } = issueStudyToken(options.studyTokenKey, { sessionHash: session.tokenHash, terminalSerial: session.terminalSerial, studyUid: request.params.study });
+    await auditRequest(request, options, { action: 'images.token', outcome: 'allowed', pseudonym: study.pseudonym, detail: { study: request.params.study, expiresAt: expiresAt.toISOString() } });
+    return { token, expiresAt: expiresAt.toISOString() };
+  });
+
   // The study as a ZIP (DICOM files and a DICOMDIR), with its length up front and byte ranges, so that a broken download resumes.
-  app.get<{ Params: { study: string }; Querystring: { series?: string } }>('/api/images/studies/:study/download', { config: { access: 'image-views', action: 'images.download' } }, async (request, reply) => {
+  app.get<{ Params: { study: string }; Querystring: { series?: string } }>('/api/images/studies/:study/download', { config: { access: 'image-views', action: 'images.download', studyToken: true } }, async (request, reply) => {
     const archive = archiveOf();
     const series = request.query.series ? request.query.series.split(',').map((s) => s.trim()) : undefined;
     const download = await studyDownload(searchContext(request), request.params.study, series);
