@@ -117,10 +117,10 @@ interface KeyImageRow {
   note: string;
   marked_by: string;
   marked_at: Date;
-  /** The frame as rendered when it was marked (sealed PNG), if it could be. */
-  picture_sealed: Buffer | null;
+  /** The frame as rendered when it was marked (sealed PNG), if it could be; read only for the texts that draw it. */
+  picture_sealed?: Buffer | null;
 }
-const KEY_IMAGE_COLUMNS = 'id, study_uid, series_uid, sop_instance_uid, frame, series_number, instance_number, note, marked_by, marked_at, picture_sealed';
+const KEY_IMAGE_COLUMNS = 'id, study_uid, series_uid, sop_instance_uid, frame, series_number, instance_number, note, marked_by, marked_at';
 
 /** The key images a signed text lists: those standing at `at`, marked after `after` (if set) by `by` (if set). */
 interface KeyImageWindow {
@@ -785,7 +785,9 @@ export class ExchangeService {
       if (window.after) where.push(`marked_at > $${params.push(window.after)}`);
       if (window.by) where.push(`marked_by = $${params.push(window.by)}`);
     }
-    const { rows } = await db.query<KeyImageRow>(`SELECT ${KEY_IMAGE_COLUMNS} FROM exchange_key_images WHERE ${where.join(' AND ')} ORDER BY marked_at, id`, params);
+    // A signed text's key images come with their pictures; the list of marks needs none.
+    const columns = window ? `${KEY_IMAGE_COLUMNS}, picture_sealed` : KEY_IMAGE_COLUMNS;
+    const { rows } = await db.query<KeyImageRow>(`SELECT ${columns} FROM exchange_key_images WHERE ${where.join(' AND ')} ORDER BY marked_at, id`, params);
     return rows;
   }
 
