@@ -15,6 +15,11 @@ describe('study tokens', () => {
     expect(readStudyToken(key, token, where, expiresAt)).toBeUndefined();
   });
 
+  it('takes the terminal\'s serial as a certificate gives it (upper case, leading zeros) for the one the sessions table keeps', () => {
+    expect(readStudyToken(key, token, { ...where, terminalSerial: '001A2B' }, issuedAt)).toBe(scope.sessionHash);
+    expect(readStudyToken(key, issueStudyToken(key, { ...scope, terminalSerial: '1a2b' }, issuedAt).token, where, issuedAt)).toBe(scope.sessionHash);
+  });
+
   it('is good for nothing else: another study or terminal, another key, or any character changed', () => {
     expect(readStudyToken(key, token, { ...where, studyUid: `${scope.studyUid}.2` }, issuedAt)).toBeUndefined();
     expect(readStudyToken(key, token, { ...where, terminalSerial: '1A2C' }, issuedAt)).toBeUndefined();

@@ -1,4 +1,5 @@
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { normalizeSerial } from './network-ca.js';
 
 /**
  * A viewer's pass to one study, riding in the URL as `access_token` (RFC 6750
@@ -25,8 +26,9 @@ export function studyTokenKey(serverEncryptionKey: Buffer): Buffer {
   return Buffer.from(hkdfSync('sha256', serverEncryptionKey, 'renkei', 'study token v1', 32));
 }
 
+// The serial as the terminals table keeps it: a certificate gives it in upper case, with leading zeros.
 const mac = (key: Buffer, scope: StudyTokenScope, expiresAt: number) =>
-  createHmac('sha256', key).update(`${scope.sessionHash}\u0000${scope.terminalSerial}\u0000${scope.studyUid}\u0000${expiresAt}`).digest().subarray(0, 16);
+  createHmac('sha256', key).update(`${scope.sessionHash}\u0000${normalizeSerial(scope.terminalSerial)}\u0000${scope.studyUid}\u0000${expiresAt}`).digest().subarray(0, 16);
 
 /** `<session hash>.<expiry, ms in base 36>.<MAC>` */
 export function issueStudyToken(key: Buffer, scope: StudyTokenScope, now = new Date()): { token: string; expiresAt: Date } {

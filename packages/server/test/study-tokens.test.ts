@@ -3,7 +3,7 @@ import { FileBlobStore } from '@renkei/imaging';
 import { newUid, stowBody, syntheticSlice, workFolder } from '@renkei/imaging/testing';
 import { testEngines } from '@renkei/store/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, demoUser, openTestNetwork, startInjectedServer, type RunningServer, type TestNetwork } from '@renkei/demo/testing';
+import { Client, demoUser, openTestNetwork, startInjectedServer, startServer, type RunningServer, type TestNetwork } from '@renkei/demo/testing';
 
 const BOUNDARY = 'study-token-boundary';
 
@@ -103,6 +103,22 @@ describe.each(testEngines())('study tokens in the URL on %s', (engine) => {
     expect((await doctor.call('POST', '/api/logout')).status).toBe(200);
     expect(await status(viewer, `/dicomweb/studies/${first.study}/metadata?access_token=${token}`)).toBe(401);
     await Promise.all([doctor.close(), viewer.close(), elsewhere.close()]);
+  });
+
+  it('holds over TLS, where the terminal is the certificate it presents', async () => {
+    const tls = await startServer(network, { imageBlobs: new FileBlobStore(path.join(folder.dir, 'images')) });
+    try {
+      const doctor = await Client.signedIn(tls, network, 'demo-clinic-doctor');
+      const issued = await tokenFor(doctor, studies[0]!.study);
+      expect(issued.status).toBe(200);
+      const viewer = await Client.terminal(tls, network, clinic);
+      expect((await viewer.call('GET', `/dicomweb/studies/${studies[0]!.study}/metadata?access_token=${issued.body.token}`)).status).toBe(200);
+      const elsewhere = await Client.terminal(tls, network, hospital);
+      expect((await elsewhere.call('GET', `/dicomweb/studies/${studies[0]!.study}/metadata?access_token=${issued.body.token}`)).status).toBe(401);
+      await Promise.all([doctor.close(), viewer.close(), elsewhere.close()]);
+    } finally {
+      await tls.close();
+    }
   });
 
   it('is issued only for a study the caller sees: another facility\'s answers as an unknown one', async () => {
