@@ -459,9 +459,10 @@ export class ExchangeService {
    */
   async markKeyImage(ctx: RequestContext, id: string, request: KeyImageRequest): Promise<{ id: string }> {
     const keyId = randomUUID();
-    // Rendered before the item is locked (and only for a study of an item the caller sees); the change checks it all again.
+    // Rendered before the item is locked, and only for a study of an item the caller sees and marks on; the change checks it all again.
     const seen = await this.visibleItem(ctx, id, 'exchange.key-image-mark');
-    const picture = seen.studies.includes(request.studyInstanceUid) ? await this.studies.keyImagePicture?.(request.sopInstanceUid, request.frame) : undefined;
+    const mayMark = mayMarkKeyImages(this.actorOf(ctx), parties(seen), seen.kind) && seen.studies.includes(request.studyInstanceUid);
+    const picture = mayMark ? await this.studies.keyImagePicture?.(request.sopInstanceUid, request.frame) : undefined;
     await this.change(ctx, id, 'exchange.key-image-mark', 'reader', ANY_STATUS, async (tx, row, actor) => {
       if (!mayMarkKeyImages(actor, parties(row), row.kind)) throw keyImagesClosed();
       if (!row.studies.includes(request.studyInstanceUid)) throw keyImageNotInItem();
@@ -930,10 +931,11 @@ export class ExchangeService {
    * the SHA-256 kept at signing then catches.
    */
   private async rendered<T>(input: T, render: (input: T) => Promise<Buffer>): Promise<Buffer> {
-    // A picture counts by its hash, not as the array of numbers JSON makes of it.
-    const key = sha256Hex(Buffer.from(JSON.stringify(input, function (this: Record<string, unknown>, name, value) {
-      const original = this[name];
-      return Buffer.isBuffer(original) ? sha256Hex(original) : value;
+    // A picture counts by its hash: replaced in its holder, before JSON would make an array of its bytes (Buffer.toJSON).
+    const key = sha256Hex(Buffer.from(JSON.stringify(input, (_name, value: unknown) => {
+      if (value === null || typeof value !== 'object' || Array.isArray(value) || Buffer.isBuffer(value)) return value;
+      const pictures = Object.entries(value).filter(([, v]) => Buffer.isBuffer(v));
+      return pictures.length === 0 ? value : { ...value, ...Object.fromEntries(pictures.map(([k, v]) => [k, sha256Hex(v as Buffer)])) };
     })));
     const kept = this.documents.get(key);
     if (kept) {
