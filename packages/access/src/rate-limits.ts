@@ -25,22 +25,37 @@ export type RateLimitName = keyof typeof RATE_LIMITS;
 export type RateLimits = Record<RateLimitName, Partial<Record<'terminal' | 'user' | 'address', RateLimit>>>;
 
 /**
- * Counts one hit for each key in its current window, in the database so that
- * the limit holds across server processes; true if every key is within its
- * limit. One statement per key: concurrent hits all count.
+ * Counts one hit for each key, in the database so that the limit holds across
+ * server processes; true if every key is within its limit. One statement per
+ * key: concurrent hits all count.
+ *
+ * The window slides: the hits of the window before count in proportion to how
+ * much of it still lies within the last `seconds`. A fixed window would let a
+ * script make twice the limit across a boundary, and would forget a burst that
+ * began just before one.
  */
 export async function hitRateLimits(db: Db, keys: ReadonlyArray<{ key: string; limit: RateLimit }>, now = new Date()): Promise<boolean> {
   let within = true;
   for (const { key, limit } of keys) {
-    const windowStart = new Date(Math.floor(now.getTime() / (limit.seconds * 1000)) * limit.seconds * 1000);
-    const { rows } = await db.query<{ hits: number }>(
-      `INSERT INTO rate_limits AS r (key, window_start, hits) VALUES ($1, $2, 1)
-       ON CONFLICT (key, window_start) DO UPDATE SET hits = r.hits + 1 RETURNING r.hits`,
-      [key, windowStart],
+    const windowMs = limit.seconds * 1000;
+    const windowStart = Math.floor(now.getTime() / windowMs) * windowMs;
+    const { rows } = await db.query<{ hits: number; previous: number }>(
+      `WITH hit AS (
+         INSERT INTO rate_limits AS r (key, window_start, hits) VALUES ($1, $2, 1)
+         ON CONFLICT (key, window_start) DO UPDATE SET hits = r.hits + 1 RETURNING r.hits
+       )
+       SELECT hit.hits, coalesce((SELECT hits FROM rate_limits WHERE key = $1 AND window_start = $3), 0) AS previous FROM hit`,
+      [key, new Date(windowStart), new Date(windowStart - windowMs)],
     );
-    if (rows[0]!.hits > limit.hits) within = false;
+    const { hits, previous } = rows[0]!;
+    if (slidingHits(hits, previous, (now.getTime() - windowStart) / windowMs) > limit.hits) within = false;
   }
   return within;
+}
+
+/** The hits within the last window's length, as estimated: this window's, and the share of the one before that still lies within it (`elapsed` is the share of this window gone by). */
+export function slidingHits(current: number, previous: number, elapsed: number): number {
+  return current + previous * (1 - elapsed);
 }
 
 /** Forgets windows that have ended (run now and then; the longest window is a minute). */
