@@ -3,7 +3,7 @@ import path from 'node:path';
 import { deriveServerKeys, type Stores } from '@renkei/store';
 import { openTestStores, testEngines } from '@renkei/store/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DicomRefusal, FileBlobStore, ImageArchive, type ImageSource } from '../src/index.js';
+import { DicomRefusal, FileBlobStore, ImageArchive, patientIdHash, type ImageSource } from '../src/index.js';
 import { dcmodify, newUid, syntheticSlice, workFolder } from '../src/testing.js';
 
 const HOSPITAL = '3710000001';
@@ -77,6 +77,32 @@ describe.each(testEngines())('the image archive on %s', (engine) => {
     const study = newUid();
     await archive.store(syntheticSlice({ studyUid: study, seriesUid: newUid() }), source(HOSPITAL));
     await expect(archive.store(syntheticSlice({ studyUid: study, seriesUid: newUid() }), source(CLINIC))).rejects.toMatchObject({ code: 'conflict' });
+  });
+
+  it('refuses a series stored already in another study, before writing anything of it', async () => {
+    const series = newUid();
+    await archive.store(syntheticSlice({ studyUid: newUid(), seriesUid: series }), source(HOSPITAL));
+    const blobs = (await filesUnder(path.join(folder.dir, 'images'))).length;
+    const elsewhere = newUid();
+    await expect(archive.store(syntheticSlice({ studyUid: elsewhere, seriesUid: series }), source(HOSPITAL))).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining('in another study') });
+    expect((await filesUnder(path.join(folder.dir, 'images'))).length).toBe(blobs);
+    expect((await stores.clinical.query('SELECT 1 FROM imaging_studies WHERE study_uid = $1', [elsewhere])).rows).toHaveLength(0);
+  });
+
+  it("files every later instance of a study under the study's patient, and audits each under that patient", async () => {
+    const study = newUid();
+    const series = newUid();
+    await archive.store(syntheticSlice({ studyUid: study, seriesUid: series, patientId: 'KARTE-1001', seed: 1 }), source(HOSPITAL));
+    // A second series of the same study whose header names another ID (a modality's typo): it joins the study, and no second patient is made of it.
+    await archive.store(syntheticSlice({ studyUid: study, seriesUid: newUid(), patientId: 'KARTE-1002', seed: 2 }), source(HOSPITAL));
+    await archive.store(syntheticSlice({ studyUid: study, seriesUid: series, patientId: 'KARTE-1001', seed: 3 }), source(HOSPITAL));
+    const owner = (await stores.clinical.query<{ patient_pseudonym: string }>('SELECT patient_pseudonym FROM imaging_studies WHERE study_uid = $1', [study])).rows[0]!.patient_pseudonym;
+    const audited = await stores.clinical.query<{ pseudonym: string }>("SELECT pseudonym FROM audit_events WHERE action = 'images.store' AND detail->>'study' = $1", [study]);
+    expect(audited.rows.map((r) => r.pseudonym)).toEqual([owner, owner, owner]);
+    const patients = await stores.identity.query('SELECT 1 FROM imaging_patients WHERE pseudonym = $1', [owner]);
+    expect(patients.rows).toHaveLength(1);
+    const typo = await stores.identity.query('SELECT 1 FROM imaging_patients WHERE patient_id_hash = $1', [patientIdHash(keys.lookup, HOSPITAL, 'KARTE-1002')]);
+    expect(typo.rows).toHaveLength(0);
   });
 
   it('refuses bad files with their reason and stores nothing of them', async () => {

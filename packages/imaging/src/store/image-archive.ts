@@ -1,9 +1,10 @@
 /**
  * The one ingest path of images (STOW-RS, the uploader, the C-STORE gateway):
  * an instance is read and checked, its blob written (encrypted, durable),
- * then indexed in one transaction per store, the identity store first:
- * a crash leaves at worst an identified patient without images, never an
- * index entry without its blob. A blob whose indexing did not commit is
+ * then indexed: the patient in the identity store first, then the study,
+ * series and instance in one transaction of the clinical store with its
+ * audit record. A crash leaves at worst an identified patient without
+ * images, never an index entry without its blob. A blob whose indexing did not commit is
  * listed in `imaging_blob_writes` and removed by `recover`.
  *
  * The same instance twice changes nothing; a known SOP Instance UID with
@@ -63,17 +64,17 @@ export class ImageArchive {
     await this.onStep?.('parsed');
     const sha256 = createHash('sha256').update(bytes).digest();
     const known = await this.known(parsed, sha256.toString('hex'), source.facilityCode);
-    if (known) return known;
+    if ('status' in known) return known;
     const blobName = this.blobs.nameOf(sha256);
     await this.stores.clinical.query('INSERT INTO imaging_blob_writes (blob_name) VALUES ($1) ON CONFLICT DO NOTHING', [blobName]);
     await this.onStep?.('blob-write-recorded');
     await this.blobs.put(bytes);
     await this.onStep?.('blob-written');
+    // The identity store first, committed on its own: a crash before the index commits leaves an identified patient without images, which `recover` removes.
+    // The instances of a study after its first find their patient registered already.
+    const pseudonym = known.studyPseudonym ?? (await this.registerPatient(this.stores.identity, parsed, source.facilityCode));
     const stored = await this.stores.clinical.transaction((clinical) =>
-      this.stores.identity.transaction(async (identity) => {
-        const pseudonym = await this.registerPatient(identity, parsed, source.facilityCode);
-        return this.index(clinical, parsed, { pseudonym, blobName, sha256: sha256.toString('hex'), size: bytes.length, crc32: crc32(bytes), source });
-      }),
+      this.index(clinical, parsed, known, { pseudonym, blobName, sha256: sha256.toString('hex'), size: bytes.length, crc32: crc32(bytes), source }),
     );
     await this.onStep?.('indexed');
     return stored;
@@ -104,26 +105,30 @@ export class ImageArchive {
     return rows.length > 0;
   }
 
-  /** An instance stored before: unchanged if the bytes are the same, refused if not, or if its study is another facility's. */
-  private async known(parsed: ParsedInstance, sha256: string, facilityCode: string): Promise<StoredInstance | undefined> {
-    const { rows } = await this.stores.clinical.query<{ content_sha256: string | null; facility_code: string | null }>(
-      `SELECT i.content_sha256, s.facility_code
-         FROM imaging_studies s LEFT JOIN imaging_instances i ON i.sop_instance_uid = $2
-        WHERE s.study_uid = $1
-       UNION ALL
-       SELECT i.content_sha256, NULL FROM imaging_instances i WHERE i.sop_instance_uid = $2 AND i.study_uid <> $1`,
-      [parsed.studyUid, parsed.sopInstanceUid],
+  /**
+   * What is stored already of this instance's study, series and SOP Instance UID, in one look: the instance
+   * itself (unchanged if the bytes are the same, refused if not), or its study and series, so that indexing
+   * the next instance of a study skips what the first one wrote. A study of another facility, or a series
+   * of another study, is refused.
+   */
+  private async known(parsed: ParsedInstance, sha256: string, facilityCode: string): Promise<StoredInstance | KnownParents> {
+    const { rows } = await this.stores.clinical.query<{ study_facility: string | null; study_pseudonym: string | null; series_study: string | null; content_sha256: string | null }>(
+      `SELECT s.facility_code AS study_facility, s.patient_pseudonym AS study_pseudonym,
+              (SELECT study_uid FROM imaging_series WHERE series_uid = $2) AS series_study,
+              (SELECT content_sha256 FROM imaging_instances WHERE sop_instance_uid = $3) AS content_sha256
+         FROM (SELECT 1) AS one LEFT JOIN imaging_studies s ON s.study_uid = $1`,
+      [parsed.studyUid, parsed.seriesUid, parsed.sopInstanceUid],
     );
-    for (const row of rows) {
-      if (row.facility_code !== null && row.facility_code !== facilityCode) {
-        throw new DicomRefusal('conflict', `the study ${parsed.studyUid} is stored already, by another facility`);
-      }
-      if (row.content_sha256 !== null) {
-        if (row.content_sha256 !== sha256) throw new DicomRefusal('conflict', `an instance with SOP Instance UID ${parsed.sopInstanceUid} and other content is stored already`);
-        return { status: 'unchanged', ...uidsOf(parsed) };
-      }
+    const row = rows[0]!;
+    if (row.study_facility !== null && row.study_facility !== facilityCode) {
+      throw new DicomRefusal('conflict', `the study ${parsed.studyUid} is stored already, by another facility`);
     }
-    return undefined;
+    if (row.content_sha256 !== null) {
+      if (row.content_sha256 !== sha256) throw new DicomRefusal('conflict', `an instance with SOP Instance UID ${parsed.sopInstanceUid} and other content is stored already`);
+      return { status: 'unchanged', ...uidsOf(parsed) };
+    }
+    if (row.series_study !== null && row.series_study !== parsed.studyUid) throw new DicomRefusal('conflict', `the series ${parsed.seriesUid} is stored already, in another study`);
+    return { studyPseudonym: row.study_pseudonym ?? undefined, seriesKnown: row.series_study !== null };
   }
 
   /** The patient as the facility identified them, in the identity store; answers their pseudonym. */
@@ -147,7 +152,7 @@ export class ImageArchive {
     return pseudonym;
   }
 
-  private async index(clinical: Db, parsed: ParsedInstance, stored: { pseudonym: string; blobName: string; sha256: string; size: number; crc32: number; source: ImageSource }): Promise<StoredInstance> {
+  private async index(clinical: Db, parsed: ParsedInstance, known: KnownParents, stored: { pseudonym: string; blobName: string; sha256: string; size: number; crc32: number; source: ImageSource }): Promise<StoredInstance> {
     const { metadata } = parsed;
     const text = (tag: string) => {
       const value = metadata[tag]?.Value?.[0];
@@ -157,20 +162,24 @@ export class ImageArchive {
       const value = metadata[tag]?.Value?.[0];
       return typeof value === 'number' && Number.isInteger(value) ? value : null;
     };
-    await clinical.query(
-      `INSERT INTO imaging_studies (study_uid, facility_code, patient_pseudonym, study_date, study_time, accession_number, attributes)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (study_uid) DO NOTHING`,
-      [parsed.studyUid, stored.source.facilityCode, stored.pseudonym, text('00080020'), text('00080030'), text('00080050'), JSON.stringify(pick(metadata, STUDY_TAGS))],
-    );
-    // Two facilities racing to store the same new study: the second finds the first's row.
-    const owner = await clinical.query<{ facility_code: string }>('SELECT facility_code FROM imaging_studies WHERE study_uid = $1', [parsed.studyUid]);
-    if (owner.rows[0]?.facility_code !== stored.source.facilityCode) throw new DicomRefusal('conflict', `the study ${parsed.studyUid} is stored already, by another facility`);
-    await clinical.query(
-      `INSERT INTO imaging_series (series_uid, study_uid, modality, series_number, attributes) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (series_uid) DO NOTHING`,
-      [parsed.seriesUid, parsed.studyUid, text('00080060'), number('00200011'), JSON.stringify(pick(metadata, SERIES_TAGS))],
-    );
-    const series = await clinical.query<{ study_uid: string }>('SELECT study_uid FROM imaging_series WHERE series_uid = $1', [parsed.seriesUid]);
-    if (series.rows[0]?.study_uid !== parsed.studyUid) throw new DicomRefusal('conflict', `the series ${parsed.seriesUid} is stored already, in another study`);
+    if (known.studyPseudonym === undefined) {
+      await clinical.query(
+        `INSERT INTO imaging_studies (study_uid, facility_code, patient_pseudonym, study_date, study_time, accession_number, attributes)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (study_uid) DO NOTHING`,
+        [parsed.studyUid, stored.source.facilityCode, stored.pseudonym, text('00080020'), text('00080030'), text('00080050'), JSON.stringify(pick(metadata, STUDY_TAGS))],
+      );
+      // Two facilities racing to store the same new study: the second finds the first's row.
+      const owner = await clinical.query<{ facility_code: string }>('SELECT facility_code FROM imaging_studies WHERE study_uid = $1', [parsed.studyUid]);
+      if (owner.rows[0]?.facility_code !== stored.source.facilityCode) throw new DicomRefusal('conflict', `the study ${parsed.studyUid} is stored already, by another facility`);
+    }
+    if (!known.seriesKnown) {
+      await clinical.query(
+        `INSERT INTO imaging_series (series_uid, study_uid, modality, series_number, attributes) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (series_uid) DO NOTHING`,
+        [parsed.seriesUid, parsed.studyUid, text('00080060'), number('00200011'), JSON.stringify(pick(metadata, SERIES_TAGS))],
+      );
+      const series = await clinical.query<{ study_uid: string }>('SELECT study_uid FROM imaging_series WHERE series_uid = $1', [parsed.seriesUid]);
+      if (series.rows[0]?.study_uid !== parsed.studyUid) throw new DicomRefusal('conflict', `the series ${parsed.seriesUid} is stored already, in another study`);
+    }
     const inserted = await clinical.query(
       `INSERT INTO imaging_instances (sop_instance_uid, series_uid, study_uid, sop_class_uid, transfer_syntax_uid, instance_number, number_of_frames,
                                       blob_name, content_sha256, size, crc32, frames, attributes, metadata_gz)
@@ -253,6 +262,12 @@ export class ImageArchive {
       after = pseudonyms[pseudonyms.length - 1]!;
     }
   }
+}
+
+/** The study and series of an instance not stored yet, as far as they are (a study's pseudonym: its patient's). */
+interface KnownParents {
+  studyPseudonym: string | undefined;
+  seriesKnown: boolean;
 }
 
 function uidsOf(parsed: ParsedInstance) {
