@@ -167,6 +167,13 @@ interface ItemRow {
   letter_parties: LetterParties | null;
 }
 
+/** An item as it opens: its row, and its steps, attachments and texts as JSON (times as ISO text). */
+interface DetailRow extends ItemRow {
+  detail_steps: Array<{ step: string; actor: string; actor_facility: string | null; at: string; detail: Record<string, unknown> }>;
+  detail_attachments: Array<{ id: string; name: string; media_type: string; size_bytes: number; sha256: string }>;
+  detail_texts: Array<Pick<TextRow, 'kind' | 'author' | 'author_facility' | 'author_name' | 'findings' | 'impression' | 'reason' | 'pdf_sha256'> & { signed_at: string }>;
+}
+
 interface TextRow {
   id: string;
   kind: ExchangeText['kind'];
@@ -359,7 +366,7 @@ export class ExchangeService {
   /** One item with its patient, steps and texts. The first open by whoever receives it is its receipt. */
   async open(ctx: RequestContext, id: string): Promise<ExchangeDetail> {
     const actor = this.actorOf(ctx);
-    let row = await this.visibleItem(ctx, id, 'exchange.open');
+    let row: DetailRow = await this.visibleItem(ctx, id, 'exchange.open', (db, itemId) => this.readDetail(db, itemId));
     if (row.status === 'sent' && opensAsReceiver(actor, parties(row))) {
       await this.deps.audit.changeClinical(
         ctx.actor,
@@ -369,7 +376,7 @@ export class ExchangeService {
         },
         { action: 'exchange.receive', outcome: 'allowed', detail: { item: id } },
       );
-      row = (await this.readItem(this.deps.stores.clinical, id))!;
+      row = (await this.readDetail(this.deps.stores.clinical, id))!;
     }
     const detail = await this.detailOf(row);
     await this.audit(ctx, { action: 'exchange.open', outcome: 'allowed', detail: { item: id } });
@@ -739,9 +746,9 @@ export class ExchangeService {
     }
   }
 
-  private async visibleItem(ctx: RequestContext, id: string, action: string): Promise<ItemRow> {
+  private async visibleItem<Row extends ItemRow = ItemRow>(ctx: RequestContext, id: string, action: string, read: (db: Db, id: string) => Promise<Row | undefined> = (db, itemId) => this.readItem(db, itemId) as Promise<Row | undefined>): Promise<Row> {
     const actor = this.actorOf(ctx);
-    const row = isUuid(id) ? await this.readItem(this.deps.stores.clinical, id) : undefined;
+    const row = isUuid(id) ? await read(this.deps.stores.clinical, id) : undefined;
     if (!row || !mayViewExchange(actor, parties(row))) {
       await this.audit(ctx, { action, outcome: 'refused', detail: { item: id, reason: 'exchange-not-found' } });
       throw exchangeNotFound();
@@ -760,6 +767,26 @@ export class ExchangeService {
   }
 
   // --- reading ---
+
+  /**
+   * An item with its steps, attachments and texts, in one round trip: an open is the
+   * commonest read after a box, and each query costs the server a write to the database.
+   */
+  private async readDetail(db: Db, id: string): Promise<DetailRow | undefined> {
+    const { rows } = await db.query<DetailRow>(
+      `SELECT ${ITEM_COLUMNS},
+              (SELECT coalesce(json_agg(json_build_object('step', step, 'actor', actor, 'actor_facility', actor_facility, 'at', ${utcIsoText('at', 'MS')}, 'detail', detail) ORDER BY id), '[]')
+                 FROM exchange_events e WHERE e.item_id = i.id) AS detail_steps,
+              (SELECT coalesce(json_agg(json_build_object('id', id, 'name', name, 'media_type', media_type, 'size_bytes', size_bytes, 'sha256', sha256) ORDER BY added_at, id), '[]')
+                 FROM exchange_attachments a WHERE a.item_id = i.id) AS detail_attachments,
+              (SELECT coalesce(json_agg(json_build_object('kind', kind, 'author', author, 'author_facility', author_facility, 'author_name', author_name, 'findings', findings,
+                                                          'impression', impression, 'reason', reason, 'signed_at', ${utcIsoText('signed_at', 'MS')}, 'pdf_sha256', pdf_sha256) ORDER BY id), '[]')
+                 FROM exchange_texts t WHERE t.item_id = i.id) AS detail_texts
+         FROM exchange_items i WHERE i.id = $1`,
+      [id],
+    );
+    return rows[0];
+  }
 
   private async readItem(db: Db, id: string, forUpdate = false): Promise<ItemRow | undefined> {
     const { rows } = await db.query<ItemRow>(`SELECT ${ITEM_COLUMNS} FROM exchange_items WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`, [id]);
@@ -823,22 +850,11 @@ export class ExchangeService {
     });
   }
 
-  private async detailOf(row: ItemRow): Promise<ExchangeDetail> {
-    const { clinical } = this.deps.stores;
-    // Independent reads, side by side (on PostgreSQL each takes a connection of its own).
-    const [[item], patients, { rows: steps }, { rows: attachments }, texts] = await Promise.all([
-      this.listItems([listRowOf(row)]),
-      readExchangePatients(this.deps.stores.identity, this.deps.keys, [row.id]),
-      clinical.query<{ step: string; actor: string; actor_facility: string | null; at: Date; detail: Record<string, unknown> }>(
-        'SELECT step, actor, actor_facility, at, detail FROM exchange_events WHERE item_id = $1 ORDER BY id',
-        [row.id],
-      ),
-      clinical.query<{ id: string; name: string; media_type: string; size_bytes: number; sha256: string }>(
-        'SELECT id, name, media_type, size_bytes, sha256 FROM exchange_attachments WHERE item_id = $1 ORDER BY added_at, id',
-        [row.id],
-      ),
-      this.texts(clinical, row.id),
-    ]);
+  private async detailOf(row: DetailRow): Promise<ExchangeDetail> {
+    const [[item], patients] = await Promise.all([this.listItems([listRowOf(row)]), readExchangePatients(this.deps.stores.identity, this.deps.keys, [row.id])]);
+    const steps = row.detail_steps;
+    const attachments = row.detail_attachments;
+    const texts = row.detail_texts;
     const stored = patients.get(row.id);
     if (!stored) throw exchangeNotFound();
     return {
@@ -851,7 +867,7 @@ export class ExchangeService {
       attachments: attachments.map((a) => ({ id: a.id, name: a.name, mediaType: a.media_type, sizeBytes: a.size_bytes, sha256: a.sha256 })),
       inReplyTo: row.in_reply_to,
       preparedBy: row.prepared_by,
-      steps: steps.map((s) => ({ step: s.step, actor: s.actor, actorFacility: s.actor_facility?.trim() ?? null, at: s.at.toISOString(), detail: s.detail })),
+      steps: steps.map((s) => ({ step: s.step, actor: s.actor, actorFacility: s.actor_facility?.trim() ?? null, at: s.at, detail: s.detail })),
       texts: texts.map((t) => ({
         kind: t.kind,
         author: t.author,
@@ -860,7 +876,7 @@ export class ExchangeService {
         findings: t.findings,
         impression: t.impression,
         reason: t.reason,
-        signedAt: t.signed_at.toISOString(),
+        signedAt: t.signed_at,
         pdfSha256: t.pdf_sha256,
       })),
       letterSha256: row.letter_sha256,
