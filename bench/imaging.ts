@@ -1,22 +1,27 @@
 /**
  * Imaging speed, side by side: a realistic CT study (2 series × 250 slices
  * of 512×512 16-bit, about 260 MB, made here) stored and read back by Renkei
- * (over TLS with a terminal certificate, as a browser on a terminal) and by
+ * (`renkei serve` in production mode, a process of its own as Orthanc is, over
+ * TLS with a terminal certificate, as a browser on a terminal) and by
  * Debian's Orthanc with its DICOMweb plugin, on loopback, with nginx serving
  * the same ZIP as a static file over the same TLS as the line-speed
  * reference. The last line is one JSON object of the figures.
  *
  *   npm run bench:imaging            (BENCH_SLICES=50 for a quick run)
+ *
+ * Renkei's databases: PGlite in its data directory, the embedded default (or
+ * IDENTITY_DATABASE_URL / CLINICAL_DATABASE_URL).
  */
 import { execFile, spawn } from 'node:child_process';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { loadOrCreateNetworkCa, loadOrCreateServerTls } from '@renkei/access';
-import { openTestNetwork, startServer } from '@renkei/demo/testing';
+import { benchDatabases, startRenkeiServe } from '@renkei/bench-kit';
+import { seedDemoNetwork } from '@renkei/demo';
 import { FileBlobStore, ImageArchive, registerDicomPeer, startCStoreGateway, GATEWAY_AE_TITLE } from '@renkei/imaging';
 import { freePort, newUid, startOrthanc, syntheticSlice, workFolder } from '@renkei/imaging/testing';
-import { deriveServerKeys } from '@renkei/store';
+import { deriveServerKeys, loadServerKeys, openStores } from '@renkei/store';
 import { openTestStores, useOwnTestTemplates } from '@renkei/store/testing';
 import { Agent, request } from 'undici';
 
@@ -57,17 +62,21 @@ async function run(folder: Awaited<ReturnType<typeof workFolder>>): Promise<void
   }
   log(`study: ${files.length} instances, ${(bytes / 1e6).toFixed(1)} MB`);
 
-  // Renkei over TLS, a technologist logged in on the hospital's terminal.
-  const network = await openTestNetwork('pglite');
-  const server = await startServer(network, { imageBlobs: new FileBlobStore(path.join(folder.dir, 'renkei-images')) });
-  const terminal = network.credentials.terminal;
-  const agent = new Agent({ connect: { ca: network.caPem, pfx: await readFile(terminal.p12), passphrase: terminal.password } });
-  const technologist = network.credentials.users.find((u) => u.role === 'technologist')!;
+  // Renkei: `renkei serve` on the demo network, a technologist logged in on the hospital's terminal.
+  const { config, dataDir, drop } = await benchDatabases('imaging');
+  const stores = await openStores(config);
+  const credentials = await seedDemoNetwork(stores, await loadServerKeys(config), dataDir, { cards: 0 }).finally(() => stores.close());
+  const serve = await startRenkeiServe(dataDir);
+  const server = { url: serve.url.replace(/\/$/, '') };
+  const caPem = await readFile(credentials.caCert, 'utf8');
+  const terminal = credentials.terminal;
+  const agent = new Agent({ connect: { ca: caPem, pfx: await readFile(terminal.p12), passphrase: terminal.password } });
+  const technologist = credentials.users.find((u) => u.role === 'technologist')!;
   const login = await request(`${server.url}/api/login`, { method: 'POST', dispatcher: agent, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: technologist.id, password: technologist.password }) });
   const cookie = [login.headers['set-cookie']].flat().map((c) => String(c).split(';')[0]).join('; ');
   await login.body.dump();
   const caFile = folder.file('network-ca.pem');
-  await writeFile(caFile, network.caPem);
+  await writeFile(caFile, caPem);
   const orthanc = await startOrthanc(folder.file('orthanc'));
   const orthancAgent = new Agent();
 
@@ -141,8 +150,7 @@ async function run(folder: Awaited<ReturnType<typeof workFolder>>): Promise<void
     const orthancMetadataMs = await metadataOf(`${orthanc.url}/dicom-web/studies/${study}/series/${series[0]}/metadata`, orthancAgent, {});
     log(`series metadata: Renkei ${metadataMs.toFixed(1)} ms, Orthanc ${orthancMetadataMs.toFixed(1)} ms`);
 
-    // WADO-RS study retrieve, by curl: a client of its own, as a receiving PACS is, so
-    // that it does not share this process (where Renkei runs) with the server it measures.
+    // WADO-RS study retrieve, by curl: a client of its own, as a receiving PACS is.
     const renkeiCurl = { ca: caFile, cert: `${terminal.p12}:${terminal.password}`, cookie };
     const retrieve = await curlGet(`${server.url}/dicomweb/studies/${study}`, { ...renkeiCurl, accept: 'multipart/related; type="application/dicom"' });
     const orthancRetrieve = await curlGet(`${orthanc.url}/dicom-web/studies/${study}`, { accept: 'multipart/related; type="application/dicom"' });
@@ -173,7 +181,7 @@ async function run(folder: Awaited<ReturnType<typeof workFolder>>): Promise<void
     await mkdir(path.dirname(zipFile), { recursive: true });
     const whole = await request(`${server.url}/api/images/studies/${study}/download`, { dispatcher: agent, headers: { cookie } });
     await writeFile(zipFile, Buffer.from(await whole.body.arrayBuffer()));
-    const nginxMBps = await nginxSpeed(folder, network.dataDir, caFile, path.dirname(zipFile));
+    const nginxMBps = await nginxSpeed(folder, dataDir, caFile, path.dirname(zipFile));
     log(`nginx static ZIP: ${nginxMBps.toFixed(1)} MB/s`);
 
     const figures = {
@@ -196,8 +204,9 @@ async function run(folder: Awaited<ReturnType<typeof workFolder>>): Promise<void
     await agent.close();
     await orthancAgent.close();
     await orthanc.stop();
-    await server.close();
-    await network.close();
+    await serve.stop();
+    await drop();
+    await rm(dataDir, { recursive: true, force: true });
   }
 }
 
