@@ -105,6 +105,35 @@ describe.each(testEngines())('the image archive on %s', (engine) => {
     expect(typo.rows).toHaveLength(0);
   });
 
+  it('indexes instances that arrive together in one transaction, and a refused one among them leaves the others stored', async () => {
+    // Every store waits, its blob written, until all have come that far: then they are indexed together.
+    const together = 6;
+    let waiting = 0;
+    let release!: () => void;
+    const allWritten = new Promise<void>((resolve) => (release = resolve));
+    const batched = new ImageArchive(stores, keys, new FileBlobStore(path.join(folder.dir, 'images')), async (step) => {
+      if (step !== 'blob-written') return;
+      if (++waiting === together) release();
+      await allWritten;
+    });
+    const study = newUid();
+    const series = newUid();
+    const good = Array.from({ length: together - 2 }, (_, i) => syntheticSlice({ studyUid: study, seriesUid: series, instanceNumber: i + 1, seed: 40 + i }));
+    // One SOP Instance UID with two contents, both unknown when they were checked: whichever is indexed second is refused there.
+    const sop = newUid();
+    const twins = [1, 2].map((seed) => syntheticSlice({ studyUid: study, seriesUid: series, sopInstanceUid: sop, instanceNumber: 99, seed: 60 + seed }));
+    const outcomes = await Promise.allSettled([...good, ...twins].map((bytes) => batched.store(bytes, source(HOSPITAL))));
+    const refused = outcomes.filter((o) => o.status === 'rejected');
+    expect(refused).toHaveLength(1);
+    expect((refused[0] as PromiseRejectedResult).reason).toMatchObject({ code: 'conflict', reason: 0xa770 });
+    const stored = await stores.clinical.query('SELECT 1 FROM imaging_instances WHERE series_uid = $1', [series]);
+    expect(stored.rows).toHaveLength(together - 1);
+    const audited = await stores.clinical.query<{ at: Date }>("SELECT at FROM audit_events WHERE action = 'images.store' AND detail->>'series' = $1", [series]);
+    expect(audited.rows).toHaveLength(together - 1);
+    // One append (one time) for the instances indexed together.
+    expect(new Set(audited.rows.map((r) => new Date(r.at).getTime())).size).toBeLessThan(together - 1);
+  });
+
   it('refuses bad files with their reason and stores nothing of them', async () => {
     const before = (await filesUnder(path.join(folder.dir, 'images'))).length;
     const count = async () => Number((await stores.clinical.query<{ n: string }>('SELECT count(*) AS n FROM imaging_instances')).rows[0]!.n);

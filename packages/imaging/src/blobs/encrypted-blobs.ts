@@ -31,9 +31,9 @@ export class EncryptedBlobs {
     return createHmac('sha256', this.key).update('blob name\u0000').update(sha256).digest('hex');
   }
 
-  /** Encrypts and stores `plaintext`; answers its name. */
-  async put(plaintext: Uint8Array): Promise<{ name: string; sha256: string }> {
-    const sha256 = createHash('sha256').update(plaintext).digest();
+  /** Encrypts and stores `plaintext`; answers its name. `digest`: its SHA-256, where the caller has it already (hashing a study twice costs a tenth of storing it). */
+  async put(plaintext: Uint8Array, digest?: Buffer): Promise<{ name: string; sha256: string }> {
+    const sha256 = digest ?? createHash('sha256').update(plaintext).digest();
     const name = this.nameOf(sha256);
     if ((await this.store.size(name)) !== undefined) return { name, sha256: sha256.toString('hex') };
     await this.store.put(name, this.seal(plaintext));

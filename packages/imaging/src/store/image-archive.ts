@@ -12,7 +12,7 @@
  */
 import { createHash, createHmac } from 'node:crypto';
 import { crc32, gzipSync } from 'node:zlib';
-import { appendAuditInTransaction, type AuditActor } from '@renkei/audit';
+import { appendAuditInTransaction, type AuditActor, type AuditEntry } from '@renkei/audit';
 import { encryptField } from '@renkei/identity';
 import type { Db, ServerKeys, Stores } from '@renkei/store';
 import type { BlobStore } from '../blobs/blob-store.js';
@@ -48,6 +48,7 @@ export function bulkDataBase(uids: { studyUid: string; seriesUid: string; sopIns
 
 export class ImageArchive {
   readonly blobs: EncryptedBlobs;
+  private readonly indexing = new IndexBatches((jobs) => this.indexBatch(jobs));
 
   constructor(
     readonly stores: Stores,
@@ -68,14 +69,12 @@ export class ImageArchive {
     const blobName = this.blobs.nameOf(sha256);
     await this.stores.clinical.query('INSERT INTO imaging_blob_writes (blob_name) VALUES ($1) ON CONFLICT DO NOTHING', [blobName]);
     await this.onStep?.('blob-write-recorded');
-    await this.blobs.put(bytes);
+    await this.blobs.put(bytes, sha256);
     await this.onStep?.('blob-written');
     // The identity store first, committed on its own: a crash before the index commits leaves an identified patient without images, which `recover` removes.
     // The instances of a study after its first find their patient registered already.
     const pseudonym = known.studyPseudonym ?? (await this.registerPatient(this.stores.identity, parsed, source.facilityCode));
-    const stored = await this.stores.clinical.transaction((clinical) =>
-      this.index(clinical, parsed, known, { pseudonym, blobName, sha256: sha256.toString('hex'), size: bytes.length, crc32: crc32(bytes), source }),
-    );
+    const stored = await this.indexing.add({ parsed, known, stored: { pseudonym, blobName, sha256: sha256.toString('hex'), size: bytes.length, crc32: crc32(bytes), source } });
     await this.onStep?.('indexed');
     return stored;
   }
@@ -152,7 +151,8 @@ export class ImageArchive {
     return pseudonym;
   }
 
-  private async index(clinical: Db, parsed: ParsedInstance, known: KnownParents, stored: { pseudonym: string; blobName: string; sha256: string; size: number; crc32: number; source: ImageSource }): Promise<StoredInstance> {
+  /** Indexes one instance in `clinical`'s transaction; answers its result and the audit record of a new instance. */
+  private async index(clinical: Db, parsed: ParsedInstance, known: KnownParents, stored: IndexJob['stored']): Promise<{ result: StoredInstance; audit?: AuditEntry }> {
     const { metadata } = parsed;
     const text = (tag: string) => {
       const value = metadata[tag]?.Value?.[0];
@@ -206,19 +206,46 @@ export class ImageArchive {
       // Stored meanwhile by a concurrent request: the same answer as if it had come second.
       const again = await clinical.query<{ content_sha256: string }>('SELECT content_sha256 FROM imaging_instances WHERE sop_instance_uid = $1', [parsed.sopInstanceUid]);
       if (again.rows[0]?.content_sha256 !== stored.sha256) throw new DicomRefusal('conflict', `an instance with SOP Instance UID ${parsed.sopInstanceUid} and other content is stored already`);
-      return { status: 'unchanged', ...uidsOf(parsed) };
+      return { result: { status: 'unchanged', ...uidsOf(parsed) } };
     }
-    await appendAuditInTransaction(clinical, this.keys.audit, [
-      {
-        ...stored.source.actor,
-        facility: stored.source.facilityCode,
-        action: 'images.store',
-        pseudonym: stored.pseudonym,
-        outcome: 'allowed',
-        detail: { via: stored.source.via, study: parsed.studyUid, series: parsed.seriesUid, instance: parsed.sopInstanceUid, bytes: stored.size },
-      },
-    ]);
-    return { status: 'stored', ...uidsOf(parsed) };
+    const audit: AuditEntry = {
+      ...stored.source.actor,
+      facility: stored.source.facilityCode,
+      action: 'images.store',
+      pseudonym: stored.pseudonym,
+      outcome: 'allowed',
+      detail: { via: stored.source.via, study: parsed.studyUid, series: parsed.seriesUid, instance: parsed.sopInstanceUid, bytes: stored.size },
+    };
+    return { result: { status: 'stored', ...uidsOf(parsed) }, audit };
+  }
+
+  /**
+   * Indexes instances whose blobs are written, in one transaction of the clinical store with
+   * one append to the audit trail for all of them: the instances of a STOW-RS request or a
+   * C-STORE association arrive a few at a time, and one commit (one sync to disk, one hold of
+   * the audit chain) for each was what storing cost most. Each instance runs under a savepoint,
+   * so that one refused (a study another facility stored meanwhile) leaves the others stored.
+   */
+  private async indexBatch(jobs: readonly IndexJob[]): Promise<Array<StoredInstance | DicomRefusal>> {
+    return this.stores.clinical.transaction(async (clinical) => {
+      const outcomes: Array<StoredInstance | DicomRefusal> = [];
+      const audits: AuditEntry[] = [];
+      for (const job of jobs) {
+        await clinical.query('SAVEPOINT instance');
+        try {
+          const { result, audit } = await this.index(clinical, job.parsed, job.known, job.stored);
+          await clinical.query('RELEASE SAVEPOINT instance');
+          outcomes.push(result);
+          if (audit) audits.push(audit);
+        } catch (error) {
+          if (!(error instanceof DicomRefusal)) throw error;
+          await clinical.query('ROLLBACK TO SAVEPOINT instance');
+          outcomes.push(error);
+        }
+      }
+      await appendAuditInTransaction(clinical, this.keys.audit, audits);
+      return outcomes;
+    });
   }
 
   /**
@@ -260,6 +287,61 @@ export class ImageArchive {
       const orphans = pseudonyms.filter((p) => !keep.has(p));
       if (orphans.length > 0) removed += (await this.stores.identity.query('DELETE FROM imaging_patients WHERE pseudonym = ANY($1::uuid[]) AND created_at < $2', [orphans, olderThan])).affectedRows;
       after = pseudonyms[pseudonyms.length - 1]!;
+    }
+  }
+}
+
+/** An instance to index: read, its blob written, its patient registered. */
+interface IndexJob {
+  parsed: ParsedInstance;
+  known: KnownParents;
+  stored: { pseudonym: string; blobName: string; sha256: string; size: number; crc32: number; source: ImageSource };
+}
+
+/** At most this many instances are indexed in one transaction. */
+const MAX_BATCH = 64;
+
+/**
+ * Jobs that arrive while a batch is being indexed go into the next batch. A batch the
+ * database fails (not a refusal, which stays with its instance) is tried again one
+ * instance at a time, so that the fault fails its own instance only.
+ */
+class IndexBatches {
+  private queue: Array<{ job: IndexJob; resolve: (stored: StoredInstance) => void; reject: (error: unknown) => void }> = [];
+  private running: Promise<void> | undefined;
+
+  constructor(private readonly run: (jobs: readonly IndexJob[]) => Promise<Array<StoredInstance | DicomRefusal>>) {}
+
+  add(job: IndexJob): Promise<StoredInstance> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ job, resolve, reject });
+      this.running ??= this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, MAX_BATCH);
+        const settle = (pending: (typeof batch)[number], outcome: StoredInstance | DicomRefusal) => (outcome instanceof DicomRefusal ? pending.reject(outcome) : pending.resolve(outcome));
+        try {
+          const outcomes = await this.run(batch.map((b) => b.job));
+          batch.forEach((pending, i) => settle(pending, outcomes[i]!));
+        } catch (error) {
+          if (batch.length === 1) {
+            batch[0]!.reject(error);
+            continue;
+          }
+          for (const pending of batch) {
+            await this.run([pending.job]).then(
+              ([outcome]) => settle(pending, outcome!),
+              (alone: unknown) => pending.reject(alone),
+            );
+          }
+        }
+      }
+    } finally {
+      this.running = undefined;
     }
   }
 }
