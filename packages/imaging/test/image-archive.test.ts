@@ -1,6 +1,7 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { deriveServerKeys, type Stores } from '@renkei/store';
+import { deriveServerKeys, type Db, type Stores } from '@renkei/store';
 import { openTestStores, testEngines } from '@renkei/store/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DicomRefusal, FileBlobStore, ImageArchive, patientIdHash, type ImageSource } from '../src/index.js';
@@ -132,6 +133,52 @@ describe.each(testEngines())('the image archive on %s', (engine) => {
     expect(audited.rows).toHaveLength(together - 1);
     // One append (one time) for the instances indexed together.
     expect(new Set(audited.rows.map((r) => new Date(r.at).getTime())).size).toBeLessThan(together - 1);
+  });
+
+  it('tries a batch the database fails again in halves, so that the fault fails its own instance only', async () => {
+    const together = 4;
+    let waiting = 0;
+    let release!: () => void;
+    const allWritten = new Promise<void>((resolve) => (release = resolve));
+    const poisoned = newUid();
+    const which = new AsyncLocalStorage<string>();
+    let transactions = 0;
+    let poisonedOn!: () => void;
+    const poisonedGoesOn = new Promise<void>((resolve) => (poisonedOn = resolve));
+    // A clinical store that fails the insert of one instance, as a full disk or a broken constraint would. Its first
+    // transaction (one instance's) waits until the poisoned instance, which comes last, is on its way to the next batch with others.
+    const failing = (db: Db): Db =>
+      ({
+        ...db,
+        query: async (sql: string, params?: unknown[]) => {
+          if (sql.includes('INSERT INTO imaging_instances') && params?.[0] === poisoned) throw new Error('the disk is full');
+          return db.query(sql, params);
+        },
+        transaction: async (work) => {
+          if (transactions++ === 0) await poisonedGoesOn.then(() => new Promise((resolve) => setTimeout(resolve, 300)));
+          return db.transaction((tx) => work(failing(tx)));
+        },
+      }) as Db;
+    const faulty = new ImageArchive({ ...stores, clinical: failing(stores.clinical) }, keys, new FileBlobStore(path.join(folder.dir, 'images')), async (step) => {
+      if (step !== 'blob-written') return;
+      if (++waiting === together) release();
+      await allWritten;
+      if (which.getStore() !== poisoned) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      poisonedOn();
+    });
+    const series = newUid();
+    const sops = Array.from({ length: together }, (_, i) => (i === together - 1 ? poisoned : newUid()));
+    const outcomes = await Promise.allSettled(
+      sops.map((sop, i) => which.run(sop, () => faulty.store(syntheticSlice({ studyUid: newUid(), seriesUid: i === 0 ? series : newUid(), sopInstanceUid: sop, seed: 70 + i }), source(HOSPITAL)))),
+    );
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected']);
+    expect((outcomes[together - 1] as PromiseRejectedResult).reason).toMatchObject({ message: 'the disk is full' });
+    // The first alone, the other three together (failed), then the two good ones together and the poisoned one alone.
+    expect(transactions).toBe(1 + 1 + 2);
+    expect((await stores.clinical.query('SELECT 1 FROM imaging_instances WHERE sop_instance_uid = $1', [poisoned])).rows).toHaveLength(0);
+    expect((await stores.clinical.query("SELECT 1 FROM audit_events WHERE action = 'images.store' AND detail->>'instance' = $1", [poisoned])).rows).toHaveLength(0);
+    expect((await stores.clinical.query('SELECT 1 FROM imaging_instances WHERE series_uid = $1', [series])).rows).toHaveLength(1);
   });
 
   it('refuses bad files with their reason and stores nothing of them', async () => {

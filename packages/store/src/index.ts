@@ -1,3 +1,4 @@
+export { Batches } from './batches.js';
 export { resolveConfig, type RenkeiConfig } from './config.js';
 export { copyArray, copyRow, copyValue, type Db, type QueryResult } from './db.js';
 export { timeOrderedId } from './ids.js';

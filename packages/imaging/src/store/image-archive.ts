@@ -14,7 +14,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { crc32, gzipSync } from 'node:zlib';
 import { appendAuditInTransaction, type AuditActor, type AuditEntry } from '@renkei/audit';
 import { encryptField } from '@renkei/identity';
-import type { Db, ServerKeys, Stores } from '@renkei/store';
+import { Batches, type Db, type ServerKeys, type Stores } from '@renkei/store';
 import type { BlobStore } from '../blobs/blob-store.js';
 import { EncryptedBlobs } from '../blobs/encrypted-blobs.js';
 import type { DicomJson } from '../parse/dicom-json.js';
@@ -46,9 +46,13 @@ export function bulkDataBase(uids: { studyUid: string; seriesUid: string; sopIns
   return `/dicomweb/studies/${uids.studyUid}/series/${uids.seriesUid}/instances/${uids.sopInstanceUid}/bulk`;
 }
 
+/** At most this many instances are indexed in one transaction. */
+const MAX_BATCH = 64;
+
 export class ImageArchive {
   readonly blobs: EncryptedBlobs;
-  private readonly indexing = new IndexBatches((jobs) => this.indexBatch(jobs));
+  // A batch the database fails is tried again in halves, down to the instance at fault (a refusal stays with its instance).
+  private readonly indexing = new Batches<IndexJob, StoredInstance | DicomRefusal>((jobs) => this.indexBatch(jobs), MAX_BATCH);
 
   constructor(
     readonly stores: Stores,
@@ -75,6 +79,7 @@ export class ImageArchive {
     // The instances of a study after its first find their patient registered already.
     const pseudonym = known.studyPseudonym ?? (await this.registerPatient(this.stores.identity, parsed, source.facilityCode));
     const stored = await this.indexing.add({ parsed, known, stored: { pseudonym, blobName, sha256: sha256.toString('hex'), size: bytes.length, crc32: crc32(bytes), source } });
+    if (stored instanceof DicomRefusal) throw stored;
     await this.onStep?.('indexed');
     return stored;
   }
@@ -226,7 +231,7 @@ export class ImageArchive {
    * the audit chain) for each was what storing cost most. Each instance runs under a savepoint,
    * so that one refused (a study another facility stored meanwhile) leaves the others stored.
    */
-  private async indexBatch(jobs: readonly IndexJob[]): Promise<Array<StoredInstance | DicomRefusal>> {
+  private async indexBatch(jobs: IndexJob[]): Promise<Array<StoredInstance | DicomRefusal>> {
     return this.stores.clinical.transaction(async (clinical) => {
       const outcomes: Array<StoredInstance | DicomRefusal> = [];
       const audits: AuditEntry[] = [];
@@ -296,54 +301,6 @@ interface IndexJob {
   parsed: ParsedInstance;
   known: KnownParents;
   stored: { pseudonym: string; blobName: string; sha256: string; size: number; crc32: number; source: ImageSource };
-}
-
-/** At most this many instances are indexed in one transaction. */
-const MAX_BATCH = 64;
-
-/**
- * Jobs that arrive while a batch is being indexed go into the next batch. A batch the
- * database fails (not a refusal, which stays with its instance) is tried again one
- * instance at a time, so that the fault fails its own instance only.
- */
-class IndexBatches {
-  private queue: Array<{ job: IndexJob; resolve: (stored: StoredInstance) => void; reject: (error: unknown) => void }> = [];
-  private running: Promise<void> | undefined;
-
-  constructor(private readonly run: (jobs: readonly IndexJob[]) => Promise<Array<StoredInstance | DicomRefusal>>) {}
-
-  add(job: IndexJob): Promise<StoredInstance> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ job, resolve, reject });
-      this.running ??= this.drain();
-    });
-  }
-
-  private async drain(): Promise<void> {
-    try {
-      while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, MAX_BATCH);
-        const settle = (pending: (typeof batch)[number], outcome: StoredInstance | DicomRefusal) => (outcome instanceof DicomRefusal ? pending.reject(outcome) : pending.resolve(outcome));
-        try {
-          const outcomes = await this.run(batch.map((b) => b.job));
-          batch.forEach((pending, i) => settle(pending, outcomes[i]!));
-        } catch (error) {
-          if (batch.length === 1) {
-            batch[0]!.reject(error);
-            continue;
-          }
-          for (const pending of batch) {
-            await this.run([pending.job]).then(
-              ([outcome]) => settle(pending, outcome!),
-              (alone: unknown) => pending.reject(alone),
-            );
-          }
-        }
-      }
-    } finally {
-      this.running = undefined;
-    }
-  }
 }
 
 /** The study and series of an instance not stored yet, as far as they are (a study's pseudonym: its patient's). */
