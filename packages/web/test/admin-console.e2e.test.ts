@@ -8,12 +8,11 @@
 import { readFile } from 'node:fs/promises';
 import { createSecureContext } from 'node:tls';
 import { Client, type RunningServer, type TestNetwork } from '@renkei/demo/testing';
-import { testEngines } from '@renkei/store/testing';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BrowserRig } from './browser-rig.js';
+import { BrowserRig, screenEngines } from './browser-rig.js';
 
-describe.each(testEngines())('the administration console on %s', (engine) => {
+describe.each(screenEngines())('the administration console on %s', (engine) => {
   let rig: BrowserRig;
   let network: TestNetwork;
   let server: RunningServer;

@@ -9,12 +9,11 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { pdfText } from '@renkei/documents/testing';
 import type { RunningServer } from '@renkei/demo/testing';
-import { testEngines } from '@renkei/store/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BrowserRig } from './browser-rig.js';
+import { BrowserRig, screenEngines } from './browser-rig.js';
 
-describe.each(testEngines())('the administration console on %s', (engine) => {
+describe.each(screenEngines())('the administration console on %s', (engine) => {
   let rig: BrowserRig;
   let server: RunningServer;
   let browser: Browser;

@@ -9,12 +9,11 @@ import { readQrCode } from '@renkei/documents/testing';
 import { Client, identifyAtDesk, type RunningServer, type TestNetwork } from '@renkei/demo/testing';
 import { hasClaimsFrom } from '@renkei/history';
 import { identifyingDifferences, pseudonymsOfPerson, readPersonRecord } from '@renkei/identity';
-import { testEngines } from '@renkei/store/testing';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BrowserRig } from './browser-rig.js';
+import { BrowserRig, screenEngines } from './browser-rig.js';
 
-describe.each(testEngines())('applications and reviews on %s', (engine) => {
+describe.each(screenEngines())('applications and reviews on %s', (engine) => {
   let rig: BrowserRig;
   let network: TestNetwork;
   let server: RunningServer;

@@ -7,11 +7,22 @@
 import { fileURLToPath } from 'node:url';
 import { openTestNetwork, startServer, type RunningServer, type TestNetwork } from '@renkei/demo/testing';
 import type { ServerOptions } from '@renkei/server';
-import type { Engine } from '@renkei/store/testing';
+import { testEngines, type Engine } from '@renkei/store/testing';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 
 const WEB_ROOT = fileURLToPath(new URL('../dist/', import.meta.url));
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/**
+ * The engine a screen's tests run on: PostgreSQL when the run has one (the
+ * network's deployment), else PGlite. A screen is drawn by the same server on
+ * either store, and the API tests beneath every screen run on both engines; only
+ * the visit (visit.e2e) is walked in the browser on both, as `npm start` runs it
+ * on PGlite. Running every screen twice was half of the suite's time.
+ */
+export function screenEngines(): Engine[] {
+  return testEngines().slice(-1);
+}
 
 /** Debian's chromium, with extra command-line switches (a fake camera, say). */
 export function launchChromium(extraArgs: string[] = []): Promise<Browser> {

@@ -7,12 +7,11 @@
 import { formatCardNumber } from '@renkei/api';
 import { Client, type RunningServer, type TestNetwork } from '@renkei/demo/testing';
 import { decryptField } from '@renkei/identity';
-import { testEngines } from '@renkei/store/testing';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BrowserRig } from './browser-rig.js';
+import { BrowserRig, screenEngines } from './browser-rig.js';
 
-describe.each(testEngines())('the desk on %s', (engine) => {
+describe.each(screenEngines())('the desk on %s', (engine) => {
   let rig: BrowserRig;
   let network: TestNetwork;
   let server: RunningServer;

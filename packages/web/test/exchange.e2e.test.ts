@@ -13,12 +13,11 @@ import { pdfImages, pdfText } from '@renkei/documents/testing';
 import { encryptField } from '@renkei/identity';
 import { FileBlobStore } from '@renkei/imaging';
 import { newUid, stowBody, syntheticSlice, workFolder } from '@renkei/imaging/testing';
-import { testEngines } from '@renkei/store/testing';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BrowserRig, callFromPage, stowFromPage } from './browser-rig.js';
+import { BrowserRig, callFromPage, stowFromPage, screenEngines } from './browser-rig.js';
 
-describe.each(testEngines())('the exchange screens on %s', (engine) => {
+describe.each(screenEngines())('the exchange screens on %s', (engine) => {
   let rig: BrowserRig;
   let folder: Awaited<ReturnType<typeof workFolder>>;
   beforeAll(async () => {

@@ -9,12 +9,11 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FileBlobStore, ImageArchive } from '@renkei/imaging';
 import { jpegPhotograph, newUid, syntheticSlice, workFolder } from '@renkei/imaging/testing';
-import { testEngines } from '@renkei/store/testing';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BrowserRig } from './browser-rig.js';
+import { BrowserRig, screenEngines } from './browser-rig.js';
 
-describe.each(testEngines())('the image uploader on %s', (engine) => {
+describe.each(screenEngines())('the image uploader on %s', (engine) => {
   let rig: BrowserRig;
   let folder: Awaited<ReturnType<typeof workFolder>>;
   let blobs: FileBlobStore;

@@ -9,13 +9,12 @@
 import path from 'node:path';
 import { FileBlobStore, wrapPhotograph } from '@renkei/imaging';
 import { dcmtk, decodePng, jpegPhotograph, newUid, startStorescp, stowBody, syntheticSlice, workFolder } from '@renkei/imaging/testing';
-import { testEngines } from '@renkei/store/testing';
 import { execFile } from 'node:child_process';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BrowserRig, callFromPage, stowFromPage } from './browser-rig.js';
+import { BrowserRig, callFromPage, stowFromPage, screenEngines } from './browser-rig.js';
 
 const run = promisify(execFile);
 
@@ -36,7 +35,7 @@ async function viewportPixels(page: Page, pane = 0) {
   return { png, distinct: levels.size, air: png.grey(Math.floor(png.width / 2), Math.floor(png.height * 0.05)) };
 }
 
-describe.each(testEngines())('the image viewer on %s', (engine) => {
+describe.each(screenEngines())('the image viewer on %s', (engine) => {
   let rig: BrowserRig;
   let folder: Awaited<ReturnType<typeof workFolder>>;
   beforeAll(async () => {

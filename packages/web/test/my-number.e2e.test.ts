@@ -8,12 +8,11 @@ import { jpkiTrust, type JpkiTrust } from '@renkei/access';
 import { createTestJpki, freePort, startCardHelper, TEST_CARD_PIN, type TestCard, type TestJpki } from '@renkei/card-helper/testing';
 import { decryptField } from '@renkei/identity';
 import type { RunningServer, TestNetwork } from '@renkei/demo/testing';
-import { testEngines } from '@renkei/store/testing';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BrowserRig } from './browser-rig.js';
+import { BrowserRig, screenEngines } from './browser-rig.js';
 
-describe.each(testEngines())('My Number cards in the browser on %s', (engine) => {
+describe.each(screenEngines())('My Number cards in the browser on %s', (engine) => {
   let rig: BrowserRig;
   let network: TestNetwork;
   let server: RunningServer;

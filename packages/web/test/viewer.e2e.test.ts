@@ -14,12 +14,11 @@ import { closePatientAccesses, issueCard, setCardStatus } from '@renkei/access';
 import { formatTokyoTime } from '@renkei/api';
 import { SHOWCASE_ELDER, SHOWCASE_STAY, seedShowcasePatients } from '@renkei/demo';
 import { recordConsent } from '@renkei/identity';
-import { testEngines } from '@renkei/store/testing';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BrowserRig, launchChromium } from './browser-rig.js';
+import { BrowserRig, launchChromium, screenEngines } from './browser-rig.js';
 
-describe.each(testEngines())('the clinical viewer on %s', (engine) => {
+describe.each(screenEngines())('the clinical viewer on %s', (engine) => {
   let rig: BrowserRig;
   let showcaseQr: string;
   let childQr: string;
