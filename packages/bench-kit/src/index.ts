@@ -11,6 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { seedDemoClaims } from '@renkei/demo';
 import { openPostgres, resolveConfig, type ServerKeys, type RenkeiConfig, type Stores } from '@renkei/store';
+import { request, type Agent } from 'undici';
 
 const CLI = fileURLToPath(new URL('../../cli/dist/main.js', import.meta.url));
 
@@ -140,6 +141,22 @@ export async function startRenkeiServe(dataDir: string): Promise<RenkeiServe> {
       await exited;
     },
   };
+}
+
+/**
+ * Logs `userId` in through `agent` (a terminal's certificate) at the server
+ * `base`; the session cookie. One terminal may log in 30 times within any minute
+ * and every try counts, so a bench's many doctors on one terminal wait their
+ * turn, up to three minutes.
+ */
+export async function loginAt(base: string, agent: Agent, userId: string, password: string): Promise<string> {
+  for (let attempt = 0; ; attempt++) {
+    const r = await request(`${base}api/login`, { dispatcher: agent, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId, password }) });
+    await r.body.dump();
+    if (r.statusCode === 200) return [r.headers['set-cookie']].flat()[0]!.split(';')[0]!;
+    if (r.statusCode !== 429 || attempt >= 36) throw new Error(`login ${userId}: ${r.statusCode}`);
+    await new Promise((resolve) => setTimeout(resolve, 5000));
+  }
 }
 
 /** A command-line argument that must be a positive whole number. */

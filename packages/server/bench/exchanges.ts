@@ -17,7 +17,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { createUser, operatorProcessContext } from '@renkei/access';
 import { AuditLog } from '@renkei/audit';
-import { benchDatabases, benchLog, percentile, positive, runBench, startRenkeiServe } from '@renkei/bench-kit';
+import { benchDatabases, benchLog, loginAt, percentile, positive, runBench, startRenkeiServe } from '@renkei/bench-kit';
 import { seedDemoNetwork } from '@renkei/demo';
 import { runRetention } from '@renkei/exchange';
 import { encryptField } from '@renkei/identity';
@@ -95,16 +95,7 @@ async function run(config: RenkeiConfig, dataDir: string, { items, seconds, conc
     const hospitalAgent = await agentAt(hospital);
     const clinicAgent = await agentAt(clinic);
     const base = server.url;
-    const login = async (agent: Agent, userId: string, password: string): Promise<string> => {
-      for (let attempt = 0; ; attempt++) {
-        const r = await request(`${base}api/login`, { dispatcher: agent, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId, password }) });
-        await r.body.dump();
-        if (r.statusCode === 200) return [r.headers['set-cookie']].flat()[0]!.split(';')[0]!;
-        // One terminal may log in 30 times within any minute (every try counts): the rest of the doctors wait their turn, up to three minutes.
-        if (r.statusCode !== 429 || attempt >= 36) throw new Error(`login ${userId}: ${r.statusCode}`);
-        await new Promise((resolve) => setTimeout(resolve, 5000));
-      }
-    };
+    const login = (agent: Agent, userId: string, password: string) => loginAt(base, agent, userId, password);
     const call = async (agent: Agent, cookie: string, method: 'GET' | 'POST', url: string, body?: unknown) => {
       const r = await request(`${base}${url}`, { dispatcher: agent, method, headers: { cookie, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
       const bytes = Buffer.from(await r.body.arrayBuffer());

@@ -13,7 +13,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { benchDatabases, benchLog, loadClaimsOnce, percentile, positive, round, runBench, startRenkeiServe } from '@renkei/bench-kit';
+import { benchDatabases, benchLog, loadClaimsOnce, loginAt, percentile, positive, round, runBench, startRenkeiServe } from '@renkei/bench-kit';
 import { createUser } from '@renkei/access';
 import { seedDemoNetwork } from '@renkei/demo';
 import { loadServerKeys, openStores } from '@renkei/store';
@@ -69,16 +69,7 @@ async function main(): Promise<void> {
       throw new Error(`${credentials.cards.length} cards for ${concurrency} clients: every client needs one (load afresh with --cards ${concurrency} or more)`);
     }
 
-    const login = async (userId: string): Promise<string> => {
-      for (let attempt = 0; ; attempt++) {
-        const r = await request(`${base}api/login`, { dispatcher: agent, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId, password: PASSWORD }) });
-        await r.body.dump();
-        if (r.statusCode === 200) return [r.headers['set-cookie']].flat()[0]!.split(';')[0]!;
-        // One terminal may log in 30 times within any minute (every try counts): the rest of the doctors wait their turn, up to three minutes.
-        if (r.statusCode !== 429 || attempt >= 36) throw new Error(`login ${userId}: ${r.statusCode}`);
-        await new Promise((resolve) => setTimeout(resolve, 5000));
-      }
-    };
+    const login = (userId: string) => loginAt(base, agent, userId, PASSWORD);
     // Each client: its own doctor and session, and accesses opened by presenting cards (spread over all the cards).
     // Card read to first summary (what the doctor waits for) is timed on the way, all clients at once.
     const cardToSummary: number[] = [];
