@@ -366,7 +366,7 @@ export class ExchangeService {
   /** One item with its patient, steps and texts. The first open by whoever receives it is its receipt. */
   async open(ctx: RequestContext, id: string): Promise<ExchangeDetail> {
     const actor = this.actorOf(ctx);
-    let row: DetailRow = await this.visibleItem(ctx, id, 'exchange.open', (db, itemId) => this.readDetail(db, itemId));
+    let row: DetailRow = await this.visibleRow(ctx, id, 'exchange.open', (db, itemId) => this.readDetail(db, itemId));
     if (row.status === 'sent' && opensAsReceiver(actor, parties(row))) {
       await this.deps.audit.changeClinical(
         ctx.actor,
@@ -746,7 +746,12 @@ export class ExchangeService {
     }
   }
 
-  private async visibleItem<Row extends ItemRow = ItemRow>(ctx: RequestContext, id: string, action: string, read: (db: Db, id: string) => Promise<Row | undefined> = (db, itemId) => this.readItem(db, itemId) as Promise<Row | undefined>): Promise<Row> {
+  private visibleItem(ctx: RequestContext, id: string, action: string): Promise<ItemRow> {
+    return this.visibleRow(ctx, id, action, (db, itemId) => this.readItem(db, itemId));
+  }
+
+  /** The item `read` finds, if the caller may see it; an unknown id and a forbidden one are refused alike, on the record. */
+  private async visibleRow<Row extends ItemRow>(ctx: RequestContext, id: string, action: string, read: (db: Db, id: string) => Promise<Row | undefined>): Promise<Row> {
     const actor = this.actorOf(ctx);
     const row = isUuid(id) ? await read(this.deps.stores.clinical, id) : undefined;
     if (!row || !mayViewExchange(actor, parties(row))) {
