@@ -1,4 +1,7 @@
 import { Command, CommanderError } from 'commander';
+// Each command imports its domain packages when it runs, not here: every run of
+// `renkei` loads this module, and the image and exchange packages alone took
+// seconds to import before a `renkei terminals list` could start.
 import { registerAudit } from './commands/audit.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDicomPeers } from './commands/dicom-peers.js';

@@ -1,4 +1,3 @@
-import { registerDicomPeer } from '@renkei/imaging';
 import type { Command } from 'commander';
 import { operatorContext, withContext } from '../context.js';
 import { CommandError } from '../errors.js';
@@ -16,6 +15,7 @@ export function registerDicomPeers(program: Command, io: CliIo): void {
       await withContext(io, command.optsWithGlobals().dataDir, async (context) => {
         const known = await context.stores.identity.query('SELECT 1 FROM facilities WHERE code = $1', [options.facility]);
         if (known.rows.length === 0) throw new CommandError(`--facility ${options.facility}: no such facility in the network`);
+        const { registerDicomPeer } = await import('@renkei/imaging');
         const peer = { aeTitle, facilityCode: options.facility, address: options.address ?? null };
         await context.audit
           .changeIdentity(operatorContext().actor, (tx) => registerDicomPeer(tx, peer), { action: 'dicom-peer.register', outcome: 'allowed', detail: { aeTitle: aeTitle.trim(), facility: options.facility, address: peer.address } })

@@ -1,4 +1,3 @@
-import { generateClaims, loadMasterNames } from '@renkei/synthetic';
 import type { Command } from 'commander';
 import { CommandError } from '../errors.js';
 import { progressBar } from '../progress.js';
@@ -15,6 +14,7 @@ export function registerGenerate(program: Command, io: CliIo): void {
     .option('--seed <n>', 'random seed (same seed, same files)', positiveInteger)
     .option('--json', 'print the counts as JSON')
     .action(async (options: { persons: number; months: number; out: string; masters?: string; seed?: number; json?: boolean }) => {
+      const { generateClaims, loadMasterNames } = await import('@renkei/synthetic');
       const bar = progressBar('generate', !options.json);
       try {
         const result = await generateClaims({

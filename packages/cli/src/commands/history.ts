@@ -1,7 +1,4 @@
 import { DEFAULT_ACCESS_LIMITS, Refusal } from '@renkei/access';
-import { findPersonByMember } from '@renkei/identity';
-import { createCachingMasterLookup } from '@renkei/masters';
-import { PatientRecords } from '@renkei/records';
 import type { Command } from 'commander';
 import { operatorContext, withContext } from '../context.js';
 import { CommandError } from '../errors.js';
@@ -18,6 +15,7 @@ export function registerHistory(program: Command, io: CliIo): void {
     .action(async (options: { member: string; birth: string; json?: boolean }, command: Command) => {
       const member = parseMember(options.member);
       if (!/^\d{4}-\d{2}-\d{2}$/.test(options.birth) || Number.isNaN(Date.parse(options.birth))) throw new CommandError(`--birth ${options.birth}: give the birth date as YYYY-MM-DD`);
+      const [{ findPersonByMember }, { createCachingMasterLookup }, { PatientRecords }] = await Promise.all([import('@renkei/identity'), import('@renkei/masters'), import('@renkei/records')]);
       await withContext(io, command.optsWithGlobals().dataDir, async ({ stores, keys, audit }) => {
         const context = operatorContext();
         const match = await findPersonByMember(stores.identity, keys, { ...member, birthDate: options.birth });

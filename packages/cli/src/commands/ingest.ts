@@ -1,6 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { ingestClaimFiles, loadSections, undoIngest, type IngestResult } from '@renkei/claims';
+import type { IngestResult } from '@renkei/claims';
 import type { Command } from 'commander';
 import { withContext } from '../context.js';
 import { progressBar } from '../progress.js';
@@ -24,6 +24,7 @@ export function registerIngest(program: Command, io: CliIo): void {
     .option('--dry-run', 'read and check the files without storing anything, and print what they would do')
     .option('--undo <sha256>', 'undo the delivery of the file with this SHA-256: remove its receipts and restore those it replaced')
     .action(async (inputs: string[], options: IngestCommandOptions, command: Command) => {
+      const { ingestClaimFiles, loadSections, undoIngest } = await import('@renkei/claims');
       if (options.undo !== undefined) {
         if (inputs.length > 0 || options.dryRun) throw new Error('--undo takes a SHA-256 and no files');
         if (!/^[0-9a-f]{64}$/.test(options.undo)) throw new Error(`--undo ${options.undo}: not a SHA-256 (64 hexadecimal digits, as ingest prints them)`);

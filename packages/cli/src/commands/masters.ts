@@ -1,4 +1,3 @@
-import { importMasters } from '@renkei/masters';
 import type { Command } from 'commander';
 import { withContext } from '../context.js';
 import { progressBar } from '../progress.js';
@@ -12,6 +11,7 @@ export function registerMasters(program: Command, io: CliIo): void {
     .argument('<dir>', 'directory of master files (b_*.txt, z_*.txt, s_*.csv, y_*.csv, t_*.csv, c_*.csv)')
     .option('--json', 'print the summary as JSON')
     .action(async (dir: string, options: { json?: boolean }, command: Command) => {
+      const { importMasters } = await import('@renkei/masters');
       await withContext(io, command.optsWithGlobals().dataDir, async ({ stores }) => {
         const bar = progressBar('masters', !options.json);
         let summary;

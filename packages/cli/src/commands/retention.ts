@@ -1,6 +1,4 @@
 import path from 'node:path';
-import { retentionDays, runRetention } from '@renkei/exchange';
-import { FileBlobStore, ImageArchive, ImageStudies } from '@renkei/imaging';
 import type { Command } from 'commander';
 import { operatorContext, withContext } from '../context.js';
 import { print, type CliIo } from '../io.js';
@@ -13,6 +11,7 @@ export function registerRetention(program: Command, io: CliIo): void {
     .option('--dry-run', 'count what would be deleted, delete nothing')
     .option('--json', 'print {"deletedItems","deletedInstances","deletedBytes"} as JSON')
     .action(async (options: { dryRun?: boolean; json?: boolean }, command: Command) => {
+      const [{ retentionDays, runRetention }, { FileBlobStore, ImageArchive, ImageStudies }] = await Promise.all([import('@renkei/exchange'), import('@renkei/imaging')]);
       retentionDays(io.env); // a bad RENKEI_RETENTION_DAYS fails here, before anything is deleted
       await withContext(io, command.optsWithGlobals().dataDir, async ({ config, stores, keys, audit }) => {
         // The studies of the deleted items go from the image store (DATA/images) with them.

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadOrCreateNetworkCa, Refusal, type AdminScope } from '@renkei/access';
-import { certifyTerminalOf, listTerminals, registerIssuedTerminal, revokeTerminalInScope } from '@renkei/admin';
 import type { AuditEvent } from '@renkei/audit';
 import type { Command } from 'commander';
 import { operatorContext, withContext, type CommandContext } from '../context.js';
@@ -32,7 +31,7 @@ export function registerTerminals(program: Command, io: CliIo): void {
       if (options.password === '') throw new CommandError('--password: an empty password would leave the key unprotected');
       const out = path.resolve(options.out);
       await withContext(io, command.optsWithGlobals().dataDir, async (context) => {
-        const ca = await loadOrCreateNetworkCa(context.config.dataDir);
+        const [ca, { certifyTerminalOf, registerIssuedTerminal }] = await Promise.all([loadOrCreateNetworkCa(context.config.dataDir), import('@renkei/admin')]);
         const detail = { via: 'cli', facility: facilityCode };
         const terminal = { facilityCode, name: options.name.trim(), password: options.password, issuedBy: operatorContext().actor.actor };
         const issued = await refusedAudited(context, { action: 'terminal.issue', detail }, async () => {
@@ -61,6 +60,7 @@ export function registerTerminals(program: Command, io: CliIo): void {
     .argument('<SERIAL>', "the certificate's serial (hex, as `issue` or `list` prints it)")
     .option('--json', 'print {"serial","status"} as JSON')
     .action(async (serial: string, options: { json?: boolean }, command: Command) => {
+      const { revokeTerminalInScope } = await import('@renkei/admin');
       await withContext(io, command.optsWithGlobals().dataDir, async (context) => {
         const detail = { via: 'cli', serial };
         const revoked = await refusedAudited(context, { action: 'terminal.revoke', detail }, () =>
@@ -78,6 +78,7 @@ export function registerTerminals(program: Command, io: CliIo): void {
     .option('--facility <CODE>', "only this facility's terminals")
     .option('--json', 'print an array of {"serial","facilityCode","name","status","notAfter",…} as JSON')
     .action(async (options: { facility?: string; json?: boolean }, command: Command) => {
+      const { listTerminals } = await import('@renkei/admin');
       await withContext(io, command.optsWithGlobals().dataDir, async ({ stores }) => {
         const scope: AdminScope = options.facility ? { network: false, facilityCode: options.facility } : NETWORK;
         const list = await listTerminals(stores.identity, scope);
