@@ -14,14 +14,19 @@ const WEB_ROOT = fileURLToPath(new URL('../dist/', import.meta.url));
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /**
- * The engine a screen's tests run on: PostgreSQL when the run has one (the
- * network's deployment), else PGlite. A screen is drawn by the same server on
- * either store, and the API tests beneath every screen run on both engines; only
- * the visit (visit.e2e) is walked in the browser on both, as `npm start` runs it
- * on PGlite. Running every screen twice was half of the suite's time.
+ * The browser walks each screen once: the screens on PostgreSQL (the network's
+ * deployment), the visit (visit.e2e) on PGlite, as `npm start` runs it. A screen
+ * is drawn by the same server on either store, and the API tests beneath every
+ * screen run on both engines; walking every screen on both was half of the
+ * suite's time.
  */
 export function screenEngines(): Engine[] {
   return testEngines().slice(-1);
+}
+
+/** The embedded store, which `npm start` runs on. */
+export function demoEngines(): Engine[] {
+  return ['pglite'];
 }
 
 /** Debian's chromium, with extra command-line switches (a fake camera, say). */

@@ -9,13 +9,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, type RunningServer, type TestNetwork } from '@renkei/demo/testing';
 import { decryptField } from '@renkei/identity';
-import { testEngines } from '@renkei/store/testing';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BrowserRig, launchChromium } from './browser-rig.js';
+import { BrowserRig, demoEngines, launchChromium } from './browser-rig.js';
 import { writeQrVideo } from './qr-video.js';
 
-describe.each(testEngines())('the web app on %s', (engine) => {
+describe.each(demoEngines())('the web app on %s', (engine) => {
   let rig: BrowserRig;
   let network: TestNetwork;
   let server: RunningServer;
